@@ -1,0 +1,12 @@
+/* hook.c - vosctl hook (not built yet). */
+#include "cmd.h"
+
+int cmd_hook(struct vos_ctx *ctx, int argc, const char **argv)
+{
+	struct vos_opt opts[] = {OPT_END()};
+	int n = vos_parse_options(ctx, argc, argv, opts);
+	if (n < 0)
+		return n == -2 ? 0 : EXIT_USAGE;
+	vos_error("'hook' is not implemented yet");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,12 @@
+/* render.c - vosctl render (not built yet). */
+#include "cmd.h"
+
+int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
+{
+	struct vos_opt opts[] = {OPT_END()};
+	int n = vos_parse_options(ctx, argc, argv, opts);
+	if (n < 0)
+		return n == -2 ? 0 : EXIT_USAGE;
+	vos_error("'render' is not implemented yet");
+	return EXIT_USAGE;
+}

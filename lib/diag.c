@@ -1,0 +1,176 @@
+/* diag.c - diagnostics list. */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void vos_diags_init(struct vos_diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static void diag_release(struct vos_diag *x)
+{
+	free(x->file);
+	free(x->rule);
+	free(x->message);
+	free(x->service);
+	free(x->host);
+	free(x->rel_file);
+}
+
+void vos_diags_release(struct vos_diags *d)
+{
+	size_t i;
+	for (i = 0; i < d->n; i++)
+		diag_release(&d->items[i]);
+	free(d->items);
+	vos_diags_init(d);
+}
+
+struct vos_diag *vos_diags_vadd(struct vos_diags *d, enum vos_severity sev,
+                                const struct vos_loc *loc, const char *rule,
+                                const char *fmt, va_list ap)
+{
+	struct vos_diag *x;
+	if (sev == VOS_SEV_ERROR)
+		d->errors++;
+	else if (sev == VOS_SEV_WARNING)
+		d->warnings++;
+	if (d->n >= VOS_DIAGS_MAX) {
+		d->dropped++;
+		return NULL;
+	}
+	x = VOS_PUSH(d->items, d->n, d->alloc);
+	x->severity = sev;
+	if (loc && loc->file)
+		x->file = vos_strdup(loc->file);
+	if (loc) {
+		x->line = loc->line;
+		x->col = loc->col;
+	}
+	x->rule = vos_strdup(rule ? rule : "error");
+	x->message = vos_vasprintf(fmt, ap);
+	return x;
+}
+
+struct vos_diag *vos_diags_add(struct vos_diags *d, enum vos_severity sev,
+                               const struct vos_loc *loc, const char *rule,
+                               const char *fmt, ...)
+{
+	struct vos_diag *x;
+	va_list ap;
+	va_start(ap, fmt);
+	x = vos_diags_vadd(d, sev, loc, rule, fmt, ap);
+	va_end(ap);
+	return x;
+}
+
+void vos_diag_set_subject(struct vos_diag *d, const char *service, const char *host)
+{
+	if (!d)
+		return;
+	if (service) {
+		free(d->service);
+		d->service = vos_strdup(service);
+	}
+	if (host) {
+		free(d->host);
+		d->host = vos_strdup(host);
+	}
+}
+
+void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel)
+{
+	if (!d || !rel || !rel->file)
+		return;
+	free(d->rel_file);
+	d->rel_file = vos_strdup(rel->file);
+	d->rel_line = rel->line;
+	d->rel_col = rel->col;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	return strcmp(a, b);
+}
+
+/* merge sort keeps insertion order for equal keys */
+static int diag_cmp(const struct vos_diag *a, const struct vos_diag *b)
+{
+	int c = cmp_str(a->file, b->file);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}
+
+static void msort(struct vos_diag *v, struct vos_diag *tmp, size_t n)
+{
+	size_t mid, i, j, k;
+	if (n < 2)
+		return;
+	mid = n / 2;
+	msort(v, tmp, mid);
+	msort(v + mid, tmp, n - mid);
+	i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		tmp[k++] = diag_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+void vos_diags_sort(struct vos_diags *d)
+{
+	struct vos_diag *tmp;
+	if (d->n < 2)
+		return;
+	tmp = vos_malloc(d->n * sizeof(*tmp));
+	msort(d->items, tmp, d->n);
+	free(tmp);
+}
+
+void vos_diags_promote_warnings(struct vos_diags *d)
+{
+	size_t i;
+	for (i = 0; i < d->n; i++)
+		if (d->items[i].severity == VOS_SEV_WARNING)
+			d->items[i].severity = VOS_SEV_ERROR;
+	d->errors += d->warnings;
+	d->warnings = 0;
+}
+
+void vos_diags_move(struct vos_diags *dst, struct vos_diags *src)
+{
+	size_t i;
+	for (i = 0; i < src->n; i++) {
+		if (dst->n >= VOS_DIAGS_MAX) {
+			dst->dropped++;
+			diag_release(&src->items[i]);
+			continue;
+		}
+		*VOS_PUSH(dst->items, dst->n, dst->alloc) = src->items[i];
+	}
+	dst->errors += src->errors;
+	dst->warnings += src->warnings;
+	dst->dropped += src->dropped;
+	free(src->items);
+	vos_diags_init(src);
+}
+
+const char *vos_severity_name(enum vos_severity s)
+{
+	switch (s) {
+	case VOS_SEV_ERROR: return "error";
+	case VOS_SEV_WARNING: return "warning";
+	default: return "note";
+	}
+}

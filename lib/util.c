@@ -1,0 +1,637 @@
+/* util.c - allocation, buffers, arenas, hash map, files, small parsers. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void vos_die_oom(void)
+{
+	static const char msg[] = "vosctl: fatal: out of memory\n";
+	ssize_t r = write(2, msg, sizeof(msg) - 1);
+	(void)r;
+	abort();
+}
+
+void *vos_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		vos_die_oom();
+	return p;
+}
+
+void *vos_calloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		vos_die_oom();
+	return p;
+}
+
+void *vos_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		vos_die_oom();
+	return q;
+}
+
+char *vos_strdup(const char *s)
+{
+	return vos_strndup(s, strlen(s));
+}
+
+char *vos_strndup(const char *s, size_t n)
+{
+	char *p = vos_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *vos_vasprintf(const char *fmt, va_list ap)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	vos_buf_vaddf(&b, fmt, ap);
+	return vos_buf_detach(&b, NULL);
+}
+
+char *vos_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	s = vos_vasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void *vos_grow(void *items, size_t *alloc, size_t want, size_t elsize)
+{
+	size_t n;
+	if (want <= *alloc)
+		return items;
+	n = *alloc ? *alloc * 2 : 8;
+	while (n < want)
+		n *= 2;
+	if (n > SIZE_MAX / elsize)
+		vos_die_oom();
+	*alloc = n;
+	return vos_realloc(items, n * elsize);
+}
+
+/* ---------------------------------------------------------------- buffers */
+
+void vos_buf_init(struct vos_buf *b)
+{
+	b->ptr = NULL;
+	b->len = b->alloc = 0;
+}
+
+void vos_buf_release(struct vos_buf *b)
+{
+	free(b->ptr);
+	vos_buf_init(b);
+}
+
+void vos_buf_reset(struct vos_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+static void buf_grow(struct vos_buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+	if (want < b->len)
+		vos_die_oom();
+	if (want > b->alloc) {
+		size_t n = b->alloc ? b->alloc : 64;
+		while (n < want)
+			n *= 2;
+		b->ptr = vos_realloc(b->ptr, n);
+		b->alloc = n;
+	}
+}
+
+void vos_buf_add(struct vos_buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void vos_buf_adds(struct vos_buf *b, const char *s)
+{
+	vos_buf_add(b, s, strlen(s));
+}
+
+void vos_buf_addc(struct vos_buf *b, char c)
+{
+	vos_buf_add(b, &c, 1);
+}
+
+void vos_buf_vaddf(struct vos_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	buf_grow(b, 64);
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->alloc - b->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->alloc - b->len) {
+		buf_grow(b, (size_t)n);
+		va_copy(cp, ap);
+		vsnprintf(b->ptr + b->len, b->alloc - b->len, fmt, cp);
+		va_end(cp);
+	}
+	b->len += (size_t)n;
+}
+
+void vos_buf_addf(struct vos_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vos_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *vos_buf_detach(struct vos_buf *b, size_t *len_out)
+{
+	char *p;
+	if (!b->ptr)
+		buf_grow(b, 0), b->ptr[0] = '\0';
+	p = b->ptr;
+	if (len_out)
+		*len_out = b->len;
+	vos_buf_init(b);
+	return p;
+}
+
+/* ---------------------------------------------------------------- arena */
+
+struct vos_arena_block {
+	struct vos_arena_block *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+void vos_arena_init(struct vos_arena *a)
+{
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void vos_arena_release(struct vos_arena *a)
+{
+	struct vos_arena_block *b = a->head, *next;
+	while (b) {
+		next = b->next;
+		free(b);
+		b = next;
+	}
+	vos_arena_init(a);
+}
+
+void *vos_arena_alloc(struct vos_arena *a, size_t n)
+{
+	struct vos_arena_block *b = a->head;
+	void *p;
+	n = (n + 7) & ~(size_t)7;
+	if (!n)
+		n = 8;
+	if (!b || b->size - b->used < n) {
+		size_t size = 64 * 1024 - sizeof(*b);
+		if (n > size / 4) {
+			/* a big allocation gets a block of its own, kept behind the head */
+			struct vos_arena_block *big = vos_malloc(sizeof(*big) + n);
+			big->size = big->used = n;
+			if (b) {
+				big->next = b->next;
+				b->next = big;
+			} else {
+				big->next = NULL;
+				a->head = big;
+			}
+			a->used_total += n;
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		b = vos_malloc(sizeof(*b) + size);
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	a->used_total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *vos_arena_strndup(struct vos_arena *a, const char *s, size_t n)
+{
+	char *p = vos_arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *vos_arena_strdup(struct vos_arena *a, const char *s)
+{
+	return s ? vos_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *vos_arena_sprintf(struct vos_arena *a, const char *fmt, ...)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	vos_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	s = vos_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+	vos_buf_release(&b);
+	return s;
+}
+
+/* ---------------------------------------------------------------- hash map */
+
+static size_t map_hash(const char *s, bool nocase)
+{
+	size_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (nocase)
+			c = (unsigned char)tolower(c);
+		h ^= c;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static bool map_keyeq(const struct vos_map *m, const char *a, const char *b)
+{
+	return m->nocase ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+void vos_map_init(struct vos_map *m, bool nocase)
+{
+	memset(m, 0, sizeof(*m));
+	m->nocase = nocase;
+}
+
+void vos_map_release(struct vos_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	vos_map_init(m, m->nocase);
+}
+
+static void map_rehash(struct vos_map *m, size_t cap)
+{
+	const char **keys = m->keys;
+	void **vals = m->vals;
+	size_t old = m->cap, i;
+	m->keys = vos_calloc(cap, sizeof(*m->keys));
+	m->vals = vos_calloc(cap, sizeof(*m->vals));
+	m->cap = cap;
+	m->n = 0;
+	for (i = 0; i < old; i++)
+		if (keys[i])
+			vos_map_put(m, keys[i], vals[i]);
+	free(keys);
+	free(vals);
+}
+
+void *vos_map_put(struct vos_map *m, const char *key, void *val)
+{
+	size_t i;
+	if ((m->n + 1) * 4 >= m->cap * 3)
+		map_rehash(m, m->cap ? m->cap * 2 : 16);
+	i = map_hash(key, m->nocase) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (map_keyeq(m, m->keys[i], key)) {
+			void *old = m->vals[i];
+			m->vals[i] = val;
+			return old;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+	return NULL;
+}
+
+void *vos_map_get(const struct vos_map *m, const char *key)
+{
+	size_t i;
+	if (!m->cap || !key)
+		return NULL;
+	i = map_hash(key, m->nocase) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (map_keyeq(m, m->keys[i], key))
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- files */
+
+int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg)
+{
+	struct stat st;
+	struct vos_buf b = VOS_BUF_INIT;
+	int fd;
+	*out = NULL;
+	if (len_out)
+		*len_out = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		if (errmsg)
+			*errmsg = vos_asprintf("unable to open '%s': %s", path, strerror(e));
+		return e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		if (errmsg)
+			*errmsg = vos_asprintf("unable to read '%s': is a directory", path);
+		return VOS_EINPUT;
+	}
+	for (;;) {
+		ssize_t r;
+		buf_grow(&b, 65536);
+		r = read(fd, b.ptr + b.len, b.alloc - b.len - 1);
+		if (r < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			close(fd);
+			vos_buf_release(&b);
+			if (errmsg)
+				*errmsg = vos_asprintf("unable to read '%s': %s", path, strerror(e));
+			return VOS_EIO;
+		}
+		if (r == 0)
+			break;
+		b.len += (size_t)r;
+		b.ptr[b.len] = '\0';
+		if (b.len > max) {
+			close(fd);
+			vos_buf_release(&b);
+			if (errmsg)
+				*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
+			return VOS_EINPUT;
+		}
+	}
+	close(fd);
+	*out = vos_buf_detach(&b, len_out);
+	return 0;
+}
+
+int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg)
+{
+	char *dir = vos_path_dirname(path);
+	const char *base = strrchr(path, '/');
+	char *tmp;
+	const char *p = data;
+	size_t left = len;
+	int fd, dfd, e = 0;
+	struct stat st;
+
+	base = base ? base + 1 : path;
+	tmp = vos_asprintf("%s/.%s.vosctl-XXXXXX", dir, base);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		if (errmsg)
+			*errmsg = vos_asprintf("unable to create a temporary file in '%s': %s", dir, strerror(e));
+		goto fail_nofd;
+	}
+	/* keep the mode of the file we replace, else 0644 */
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	else
+		fchmod(fd, 0644);
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			goto fail;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		e = errno;
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		e = errno;
+		goto fail;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(dir);
+	return 0;
+fail:
+	if (errmsg)
+		*errmsg = vos_asprintf("unable to write '%s': %s", path, strerror(e));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+fail_nofd:
+	free(tmp);
+	free(dir);
+	return VOS_EIO;
+}
+
+bool vos_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool vos_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *vos_path_join(const char *dir, const char *name)
+{
+	size_t n;
+	if (!dir || !*dir || name[0] == '/' || vos_streq(dir, "."))
+		return vos_strdup(name);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return vos_asprintf("%.*s/%s", (int)n, dir, name);
+}
+
+char *vos_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return vos_strdup(".");
+	if (slash == path)
+		return vos_strdup("/");
+	return vos_strndup(path, (size_t)(slash - path));
+}
+
+/* ---------------------------------------------------------------- strings */
+
+bool vos_streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool vos_strcaseeq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcasecmp(a, b) == 0;
+}
+
+bool vos_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool vos_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+bool vos_utf8_valid(const char *str, size_t len, size_t *bad_offset)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n, k;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			goto bad;
+		if (len - i <= n)
+			goto bad;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			goto bad;
+		i += n + 1;
+	}
+	return true;
+bad:
+	if (bad_offset)
+		*bad_offset = i;
+	return false;
+}
+
+int vos_ipv4_parse(uint32_t *out, const char *s)
+{
+	uint32_t v = 0;
+	int parts = 0;
+	while (parts < 4) {
+		unsigned n = 0;
+		int digits = 0;
+		while (*s >= '0' && *s <= '9') {
+			n = n * 10 + (unsigned)(*s - '0');
+			if (++digits > 3 || n > 255)
+				return -1;
+			s++;
+		}
+		if (!digits)
+			return -1;
+		v = (v << 8) | n;
+		parts++;
+		if (parts < 4) {
+			if (*s != '.')
+				return -1;
+			s++;
+		}
+	}
+	if (*s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int vos_cidr_parse(uint32_t *net_out, uint32_t *mask_out, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char addr[32];
+	uint32_t a, mask;
+	long bits;
+	char *end;
+	if (!slash || (size_t)(slash - s) >= sizeof(addr))
+		return -1;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	if (vos_ipv4_parse(&a, addr) < 0)
+		return -1;
+	if (!slash[1] || slash[1] < '0' || slash[1] > '9')
+		return -1;
+	errno = 0;
+	bits = strtol(slash + 1, &end, 10);
+	if (*end || bits < 0 || bits > 32 || errno)
+		return -1;
+	mask = bits ? (uint32_t)(0xffffffffu << (32 - bits)) : 0;
+	*net_out = a & mask;
+	*mask_out = mask;
+	return 0;
+}
+
+bool vos_ipv4_is_loopback(uint32_t addr)
+{
+	return (addr >> 24) == 127;
+}

@@ -1,0 +1,125 @@
+/* util.h - allocation, growable buffers, arenas, files. */
+#ifndef VOS_UTIL_H
+#define VOS_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Error codes every lib function returns (0 ok, negative error). */
+enum vos_error {
+	VOS_OK = 0,
+	VOS_ERROR = -1,   /* generic / internal */
+	VOS_EINPUT = -2,  /* unusable input: details are in the diagnostics */
+	VOS_EIO = -3,     /* operational: file system, network, git, auth */
+	VOS_ENOTFOUND = -4,
+	VOS_EAUTH = -5,   /* operational: authentication refused */
+	VOS_ENET = -6,    /* operational: network */
+};
+
+/* Size limits for untrusted input (documented in docs/reference.md). */
+#define VOS_MAX_PAGE_BYTES (64u * 1024u * 1024u)
+#define VOS_MAX_YAML_BYTES (64u * 1024u * 1024u)
+#define VOS_MAX_LINE_BYTES (1024u * 1024u)
+
+#define VOS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define VOS_UNUSED(x) ((void)(x))
+
+#if defined(__GNUC__)
+#define VOS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define VOS_NORETURN __attribute__((noreturn))
+#else
+#define VOS_PRINTF(f, a)
+#define VOS_NORETURN
+#endif
+
+/* Allocators that abort on out-of-memory: no NULL checks at call sites. */
+void *vos_malloc(size_t n);
+void *vos_calloc(size_t nmemb, size_t size);
+void *vos_realloc(void *p, size_t n);
+char *vos_strdup(const char *s);
+char *vos_strndup(const char *s, size_t n);
+char *vos_asprintf(const char *fmt, ...) VOS_PRINTF(1, 2);
+char *vos_vasprintf(const char *fmt, va_list ap);
+VOS_NORETURN void vos_die_oom(void);
+
+/* Grow an array: ensures items has room for want elements (an expression). */
+void *vos_grow(void *items, size_t *alloc, size_t want, size_t elsize);
+#define VOS_GROW(items, alloc, want) ((items) = vos_grow((items), &(alloc), (want), sizeof(*(items))))
+
+/* Append one element to a (items, n, alloc) triple; evaluates to a pointer to it. */
+#define VOS_PUSH(items, n, alloc) \
+	(VOS_GROW(items, alloc, (n) + 1), memset(&(items)[(n)], 0, sizeof(*(items))), &(items)[(n)++])
+
+/* A growable byte buffer, always NUL-terminated (git's strbuf, curl's dynbuf). */
+struct vos_buf {
+	char *ptr;
+	size_t len;
+	size_t alloc;
+};
+#define VOS_BUF_INIT {NULL, 0, 0}
+void vos_buf_init(struct vos_buf *b);
+void vos_buf_release(struct vos_buf *b);
+void vos_buf_reset(struct vos_buf *b);
+void vos_buf_add(struct vos_buf *b, const void *data, size_t len);
+void vos_buf_adds(struct vos_buf *b, const char *s);
+void vos_buf_addc(struct vos_buf *b, char c);
+void vos_buf_addf(struct vos_buf *b, const char *fmt, ...) VOS_PRINTF(2, 3);
+void vos_buf_vaddf(struct vos_buf *b, const char *fmt, va_list ap);
+/* Hands the buffer over: returns the string (caller frees) and resets b. */
+char *vos_buf_detach(struct vos_buf *b, size_t *len_out);
+
+/* A bump allocator: everything is freed at once by vos_arena_release. */
+struct vos_arena_block;
+struct vos_arena {
+	struct vos_arena_block *head;
+	size_t used_total;
+};
+void vos_arena_init(struct vos_arena *a);
+void vos_arena_release(struct vos_arena *a);
+void *vos_arena_alloc(struct vos_arena *a, size_t n); /* zeroed, 8-aligned */
+char *vos_arena_strdup(struct vos_arena *a, const char *s);
+char *vos_arena_strndup(struct vos_arena *a, const char *s, size_t n);
+char *vos_arena_sprintf(struct vos_arena *a, const char *fmt, ...) VOS_PRINTF(2, 3);
+
+/* A string -> pointer hash map (open addressing). Keys are borrowed: they must outlive the map. */
+struct vos_map {
+	const char **keys;
+	void **vals;
+	size_t n, cap;
+	bool nocase; /* compare ASCII case-insensitively */
+};
+void vos_map_init(struct vos_map *m, bool nocase);
+void vos_map_release(struct vos_map *m);
+/* Returns the previous value for key (NULL if none) and stores val. */
+void *vos_map_put(struct vos_map *m, const char *key, void *val);
+void *vos_map_get(const struct vos_map *m, const char *key);
+
+/* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
+ * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
+int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg);
+/* Writes data to path atomically: temp file in the same directory, fsync, rename. */
+int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg);
+bool vos_is_dir(const char *path);
+bool vos_is_file(const char *path);
+/* Joins dir and name ("a" + "b" -> "a/b"; an absolute name is returned as is). Caller frees. */
+char *vos_path_join(const char *dir, const char *name);
+/* Directory part of a path ("a/b/c" -> "a/b", "c" -> "."). Caller frees. */
+char *vos_path_dirname(const char *path);
+
+/* Strings. */
+bool vos_streq(const char *a, const char *b);      /* NULL-safe */
+bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
+bool vos_starts_with(const char *s, const char *prefix);
+bool vos_ends_with(const char *s, const char *suffix);
+/* Validates UTF-8; returns true if valid, else sets *bad_offset to the first bad byte. */
+bool vos_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* Parses an IPv4 dotted quad; returns 0 on success. */
+int vos_ipv4_parse(uint32_t *out, const char *s);
+/* Parses "a.b.c.d/n"; returns 0 on success. */
+int vos_cidr_parse(uint32_t *net_out, uint32_t *mask_out, const char *s);
+bool vos_ipv4_is_loopback(uint32_t addr);
+
+#endif

@@ -1,0 +1,70 @@
+/* yaml.h - the only module that includes libyaml: YAML text -> a located, read-only node tree.
+ *
+ * Every node carries its 1-based line:col. Aliases resolve to the anchored node itself (shared,
+ * never copied); the expanded size of the document is bounded (VOS_YAML_MAX_EXPANDED nodes) so
+ * an alias bomb is an error, not an explosion. Merge keys ("<<: *base", YAML 1.1) are applied:
+ * explicit keys win over merged ones. Duplicate keys in one mapping are located errors.
+ * Tabs used for indentation and invalid UTF-8 are located errors.
+ */
+#ifndef VOS_YAML_H
+#define VOS_YAML_H
+
+#include "diag.h"
+
+#define VOS_YAML_MAX_EXPANDED 4000000u /* nodes after alias expansion, per document */
+#define VOS_YAML_MAX_DEPTH 256u        /* nesting depth */
+
+enum vos_ynode_kind {
+	VOS_YNODE_SCALAR = 0,
+	VOS_YNODE_SEQ = 1,
+	VOS_YNODE_MAP = 2,
+};
+
+enum vos_yscalar_style {
+	VOS_YSTYLE_PLAIN = 0, /* may be a number/bool/null per the YAML 1.2 core schema */
+	VOS_YSTYLE_QUOTED = 1, /* single/double quoted, literal or folded: always a string */
+};
+
+struct vos_ynode {
+	unsigned char kind;   /* enum vos_ynode_kind */
+	unsigned char style;  /* enum vos_yscalar_style (scalars) */
+	unsigned line, col;   /* 1-based */
+	size_t n;             /* SEQ: items; MAP: pairs */
+	union {
+		struct {
+			char *str; /* NUL-terminated (may contain no NUL: such input is rejected) */
+			size_t len;
+		} s;
+		struct vos_ynode **items; /* SEQ: n items; MAP: 2*n, key then value */
+	} u;
+};
+
+/* A parsed file: one or more documents. Owns all nodes (arena). */
+struct vos_ydoc {
+	struct vos_arena arena;
+	const char *file;        /* owned copy of the file name (in the arena) */
+	struct vos_ynode **docs; /* roots; an empty document is an empty MAP? no: NULL root */
+	size_t ndocs;
+};
+
+/* Parses buf (len bytes, need not be NUL-terminated). On error returns VOS_EINPUT and appends
+ * located diagnostics (rule "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "utf8") to diags. */
+int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size_t len,
+                   struct vos_diags *diags);
+void vos_ydoc_release(struct vos_ydoc *doc);
+
+/* Helpers for consumers. */
+static inline struct vos_ynode *vos_ymap_key(const struct vos_ynode *m, size_t i) { return m->u.items[2 * i]; }
+static inline struct vos_ynode *vos_ymap_val(const struct vos_ynode *m, size_t i) { return m->u.items[2 * i + 1]; }
+/* Value for a scalar key in a MAP, or NULL. */
+struct vos_ynode *vos_ymap_get(const struct vos_ynode *m, const char *key);
+/* A node's location as a vos_loc with the given file. */
+struct vos_loc vos_ynode_loc(const struct vos_ynode *n, const char *file);
+/* Core-schema readings of a plain scalar: return 0 and store, or -1 if not that type. */
+int vos_yscalar_int(const struct vos_ynode *n, long long *out);
+int vos_yscalar_bool(const struct vos_ynode *n, bool *out);
+int vos_yscalar_double(const struct vos_ynode *n, double *out);
+bool vos_yscalar_is_null(const struct vos_ynode *n);
+const char *vos_ynode_kind_name(const struct vos_ynode *n); /* "string", "number", "boolean", "null", "list", "mapping" */
+
+#endif

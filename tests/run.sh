@@ -1,0 +1,62 @@
+#!/bin/sh
+# tests/run.sh - runs the unit tests (cmocka, TAP) and the shell tests, prints "N passed, N failed".
+# Environment: BUILD, VOSCTL, VALGRIND=1 (run everything under valgrind), TESTS (a glob filter).
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+cd "$SRC" || exit 2
+export SRC BUILD
+VOSCTL=${VOSCTL:-$SRC/$BUILD/vosctl}
+LOG=$SRC/$BUILD/test-logs
+rm -rf "$LOG"; mkdir -p "$LOG"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+VG=""
+if [ "${VALGRIND:-}" = 1 ]; then
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-fds=no"
+	# shell tests run the binary through a wrapper that adds valgrind
+	mkdir -p "$SRC/$BUILD/vg"
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VG" "$VOSCTL" >"$SRC/$BUILD/vg/vosctl"
+	chmod +x "$SRC/$BUILD/vg/vosctl"
+	VOSCTL=$SRC/$BUILD/vg/vosctl
+fi
+export VOSCTL
+filter=${TESTS:-*}
+passed=0; failed=0; failed_files=""
+
+count() { # count FILE -> adds to passed/failed
+	p=$(grep -c '^ok ' "$1"); f=$(grep -c '^not ok ' "$1")
+	passed=$((passed + p)); failed=$((failed + f))
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	case "$name" in $filter) ;; *) continue ;; esac
+	$VG "$t" >"$LOG/$name.log" 2>&1; rc=$?
+	count "$LOG/$name.log"
+	if [ $rc != 0 ] && ! grep -q '^not ok ' "$LOG/$name.log"; then
+		failed=$((failed + 1)); echo "not ok - $name exited $rc" >>"$LOG/$name.log"
+	fi
+	if [ $rc != 0 ]; then failed_files="$failed_files $name"; fi
+	printf '%-40s %s\n' "$name" "$(grep -c '^ok ' "$LOG/$name.log") ok, $(grep -c '^not ok ' "$LOG/$name.log") not ok"
+done
+
+for t in tests/cli/t*.sh tests/integration/t*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	case "$name" in $filter) ;; *) continue ;; esac
+	start=$(date +%s)
+	timeout 600 sh "$t" >"$LOG/$name.log" 2>&1; rc=$?
+	count "$LOG/$name.log"
+	if [ $rc != 0 ] && ! grep -q '^not ok ' "$LOG/$name.log"; then
+		failed=$((failed + 1)); echo "not ok - $name exited $rc" >>"$LOG/$name.log"
+	fi
+	if [ $rc != 0 ]; then failed_files="$failed_files $name"; fi
+	printf '%-40s %s (%ss)\n' "$name" "$(grep -c '^ok ' "$LOG/$name.log") ok, $(grep -c '^not ok ' "$LOG/$name.log") not ok" "$(( $(date +%s) - start ))"
+done
+
+for f in $failed_files; do
+	echo "---- $f"
+	grep -A40 '^not ok' "$LOG/$f.log" | head -n 80
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
