@@ -1,0 +1,168 @@
+# tests/integration/gitserver.sh - a real smart-HTTP git server on 127.0.0.1 for the tests:
+# nginx (basic auth) -> fcgiwrap (unix socket) -> /usr/lib/git-core/git-http-backend.
+# Source it after tests/lib.sh, then:
+#   gitserver_start USER TOKEN     starts the server; sets GITSERVER_URL (http://127.0.0.1:PORT),
+#                                  GITSERVER_ROOT (the directory holding the bare repositories)
+#   gitserver_new_repo NAME        creates an empty bare repository NAME.git (pushes allowed, HEAD main)
+#   gitserver_stop                 stops nginx and fcgiwrap (also runs on EXIT through a trap)
+#   gitserver_url NAME             prints the URL of a repository without credentials
+# Everything (config, sockets, pid files, temp paths, logs) lives under $TRASH/gitserver.
+# The servers listen on loopback only and a watchdog stops them after GITSERVER_MAX_SECONDS.
+
+GITSERVER_DIR=${TRASH:?source tests/lib.sh first}/gitserver
+GITSERVER_ROOT=$GITSERVER_DIR/repos
+GITSERVER_URL=
+GITSERVER_PORT=
+GITSERVER_MAX_SECONDS=${GITSERVER_MAX_SECONDS:-400}
+gitserver_fcgi_pid=
+gitserver_nginx_pid=
+gitserver_watchdog_pid=
+
+gitserver_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+gitserver_stop() {
+	if [ -n "$gitserver_nginx_pid" ]; then
+		kill "$gitserver_nginx_pid" 2>/dev/null
+		i=0
+		while kill -0 "$gitserver_nginx_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$gitserver_nginx_pid" 2>/dev/null
+		gitserver_nginx_pid=
+	fi
+	if [ -n "$gitserver_fcgi_pid" ]; then
+		# fcgiwrap -c N forks N workers: stop them by pid, then the parent
+		gs_kids=$(ps -o pid= --ppid "$gitserver_fcgi_pid" 2>/dev/null)
+		[ -n "$gs_kids" ] && kill $gs_kids 2>/dev/null
+		kill "$gitserver_fcgi_pid" 2>/dev/null
+		i=0
+		while kill -0 "$gitserver_fcgi_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$gitserver_fcgi_pid" 2>/dev/null
+		gitserver_fcgi_pid=
+	fi
+	if [ -n "$gitserver_watchdog_pid" ]; then
+		kill "$gitserver_watchdog_pid" 2>/dev/null
+		gitserver_watchdog_pid=
+	fi
+	rm -f "$GITSERVER_DIR/fcgiwrap.sock"
+}
+
+gitserver_start() {
+	gs_user=$1 gs_token=$2
+	mkdir -p "$GITSERVER_DIR/tmp" "$GITSERVER_ROOT" || return 1
+	# the password hash comes from stdin: the token is in no process's argv
+	printf '%s' "$gs_token" | openssl passwd -apr1 -stdin >"$GITSERVER_DIR/hash" || return 1
+	printf '%s:%s\n' "$gs_user" "$(cat "$GITSERVER_DIR/hash")" >"$GITSERVER_DIR/htpasswd"
+	rm -f "$GITSERVER_DIR/hash" "$GITSERVER_DIR/fcgiwrap.sock"
+	trap 'gitserver_stop' EXIT
+	trap 'gitserver_stop; exit 130' INT TERM
+	fcgiwrap -c 16 -s "unix:$GITSERVER_DIR/fcgiwrap.sock" >"$GITSERVER_DIR/fcgiwrap.log" 2>&1 &
+	gitserver_fcgi_pid=$!
+	attempt=0
+	while :; do
+		attempt=$((attempt + 1))
+		GITSERVER_PORT=$(gitserver_free_port) || return 1
+		cat >"$GITSERVER_DIR/nginx.conf" <<EOF
+daemon off;
+user root root;
+worker_processes 2;
+pid $GITSERVER_DIR/nginx.pid;
+error_log $GITSERVER_DIR/error.log warn;
+events { worker_connections 256; }
+http {
+	access_log $GITSERVER_DIR/access.log;
+	client_body_temp_path $GITSERVER_DIR/tmp/body;
+	proxy_temp_path $GITSERVER_DIR/tmp/proxy;
+	fastcgi_temp_path $GITSERVER_DIR/tmp/fastcgi;
+	uwsgi_temp_path $GITSERVER_DIR/tmp/uwsgi;
+	scgi_temp_path $GITSERVER_DIR/tmp/scgi;
+	client_max_body_size 0;
+	server {
+		listen 127.0.0.1:$GITSERVER_PORT;
+		location / {
+			auth_basic "git";
+			auth_basic_user_file $GITSERVER_DIR/htpasswd;
+			fastcgi_pass unix:$GITSERVER_DIR/fcgiwrap.sock;
+			fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+			fastcgi_param GIT_PROJECT_ROOT $GITSERVER_ROOT;
+			fastcgi_param GIT_HTTP_EXPORT_ALL "";
+			fastcgi_param PATH_INFO \$uri;
+			fastcgi_param REMOTE_USER \$remote_user;
+			fastcgi_param QUERY_STRING \$query_string;
+			fastcgi_param REQUEST_METHOD \$request_method;
+			fastcgi_param CONTENT_TYPE \$content_type;
+			fastcgi_param CONTENT_LENGTH \$content_length;
+			fastcgi_param HTTP_CONTENT_ENCODING \$http_content_encoding;
+			fastcgi_param GIT_PROTOCOL \$http_git_protocol;
+		}
+	}
+}
+EOF
+		nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
+			>>"$GITSERVER_DIR/nginx.log" 2>&1 &
+		gitserver_nginx_pid=$!
+		# wait until it answers (401 without credentials) or has died
+		i=0
+		while [ $i -lt 50 ]; do
+			if ! kill -0 "$gitserver_nginx_pid" 2>/dev/null; then break; fi
+			code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GITSERVER_PORT/" 2>/dev/null)
+			[ "$code" = 401 ] && break
+			sleep 0.1; i=$((i + 1))
+		done
+		if [ "$code" = 401 ]; then break; fi
+		kill "$gitserver_nginx_pid" 2>/dev/null; wait "$gitserver_nginx_pid" 2>/dev/null
+		gitserver_nginx_pid=
+		if [ $attempt -ge 5 ]; then
+			echo "gitserver: nginx did not start:" >&2
+			tail -n 20 "$GITSERVER_DIR/error.log" "$GITSERVER_DIR/nginx.log" >&2
+			gitserver_stop
+			return 1
+		fi
+	done
+	GITSERVER_URL=http://127.0.0.1:$GITSERVER_PORT
+	# a watchdog: the servers never outlive the test by long, whatever happens to the shell
+	( sleep "$GITSERVER_MAX_SECONDS"; kill "$gitserver_nginx_pid" "$gitserver_fcgi_pid" ) \
+		>/dev/null 2>&1 </dev/null &
+	gitserver_watchdog_pid=$!
+	export GITSERVER_URL GITSERVER_ROOT GITSERVER_PORT
+	return 0
+}
+
+# Restart nginx on the same port after gitserver_pause (for "server stopped" tests).
+gitserver_pause() {
+	if [ -n "$gitserver_nginx_pid" ]; then
+		kill "$gitserver_nginx_pid" 2>/dev/null; wait "$gitserver_nginx_pid" 2>/dev/null
+		gitserver_nginx_pid=
+	fi
+}
+
+gitserver_resume() {
+	nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
+		>>"$GITSERVER_DIR/nginx.log" 2>&1 &
+	gitserver_nginx_pid=$!
+	i=0
+	while [ $i -lt 50 ]; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$GITSERVER_URL/" 2>/dev/null)
+		[ "$code" = 401 ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+gitserver_new_repo() {
+	git init -q --bare -b main "$GITSERVER_ROOT/$1.git" &&
+	git -C "$GITSERVER_ROOT/$1.git" config http.receivepack true
+}
+
+gitserver_url() {
+	printf '%s/%s.git\n' "$GITSERVER_URL" "$1"
+}
+
+# git CLI against the server with credentials from the environment (never in argv):
+#   GITSERVER_USER / GITSERVER_TOKEN, handed to git as an Authorization header through GIT_CONFIG_*.
+gitcli() {
+	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader \
+	GIT_CONFIG_VALUE_0="Authorization: Basic $(printf '%s:%s' "$GITSERVER_USER" "$GITSERVER_TOKEN" | base64 -w0)" \
+	GIT_TERMINAL_PROMPT=0 GIT_AUTHOR_NAME=Someone GIT_AUTHOR_EMAIL=someone@example.org \
+	GIT_COMMITTER_NAME=Someone GIT_COMMITTER_EMAIL=someone@example.org git "$@"
+}
