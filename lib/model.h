@@ -259,7 +259,7 @@ struct vos_rule {
 	char **classes; size_t nclasses;
 	char **traits; size_t ntraits;
 	char **vlans; size_t nvlans;
-	struct vos_selector require; /* VOS_ASSERT_REQUIRE / FORBID */
+	struct vos_selector require; /* the `require:` selector (REQUIRE) or the `forbid:` selector (FORBID) */
 	struct vos_loc loc;
 };
 

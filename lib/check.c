@@ -1,0 +1,246 @@
+/* check.c - built-in integrity checks on the merged model. */
+#include "model.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- port clashes */
+
+struct port_use {
+	int lo, hi;
+	const char *proto;
+	const char *address; /* port-level override, else NULL (the service's address) */
+	const struct vos_mservice *svc;
+	const struct vos_port *port;
+};
+
+static int port_use_cmp(const void *a, const void *b)
+{
+	const struct port_use *x = a, *y = b;
+	int c = strcmp(x->proto, y->proto);
+	if (c)
+		return c;
+	c = strcmp(x->address ? x->address : "", y->address ? y->address : "");
+	if (c)
+		return c;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+static void check_ports(const struct vos_model *m, struct vos_diags *f)
+{
+	struct port_use *uses = NULL;
+	size_t nuses = 0, alloc = 0, h, i, j;
+	for (h = 0; h < m->nhosts; h++) {
+		const struct vos_mhost *host = &m->hosts[h];
+		nuses = 0;
+		for (i = 0; i < host->nservices; i++) {
+			const struct vos_mservice *s = &m->services[host->services[i]];
+			if (!s->inv)
+				continue;
+			for (j = 0; j < s->inv->nports; j++) {
+				const struct vos_port *p = &s->inv->ports[j];
+				struct port_use *u = VOS_PUSH(uses, nuses, alloc);
+				u->lo = p->port;
+				u->hi = p->port_end > p->port ? p->port_end : p->port;
+				u->proto = p->proto ? p->proto : "tcp";
+				/* a service with its own address does not clash with the host's other services */
+				u->address = p->address ? p->address : s->inv->address;
+				u->svc = s;
+				u->port = p;
+			}
+		}
+		if (nuses < 2)
+			continue;
+		qsort(uses, nuses, sizeof(*uses), port_use_cmp);
+		/* sweep: keep the use reaching furthest right among the current group */
+		{
+			size_t far = 0;
+			for (i = 1; i < nuses; i++) {
+				struct port_use *a = &uses[far], *b = &uses[i];
+				if (strcmp(a->proto, b->proto) || !vos_streq(a->address, b->address)) {
+					far = i;
+					continue;
+				}
+				if (b->lo <= a->hi) {
+					struct vos_diag *d;
+					int port = b->lo;
+					if (b->svc == a->svc && b->port == a->port)
+						continue;
+					d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
+					        "port %d/%s on host '%s' is declared by both '%s' and '%s'",
+					        port, b->proto, host->name, a->svc->id, b->svc->id);
+					vos_diag_set_subject(d, b->svc->id, host->name);
+					vos_diag_set_related(d, &a->port->loc);
+				}
+				if (b->hi > a->hi)
+					far = i;
+			}
+		}
+	}
+	free(uses);
+}
+
+/* ---------------------------------------------------------------- dependencies */
+
+static void check_depends(const struct vos_model *m, struct vos_diags *f)
+{
+	size_t i, j, n = m->nservices;
+	unsigned char *color;
+	size_t *stack_svc, *stack_edge, *parent;
+
+	for (i = 0; i < n; i++) {
+		const struct vos_service *sv = m->services[i].inv;
+		if (!sv)
+			continue;
+		for (j = 0; j < sv->ndepends_on; j++) {
+			const struct vos_strloc *dep = &sv->depends_on[j];
+			struct vos_mservice *t = vos_model_service(m, dep->s);
+			if (!t || !t->inv) {
+				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-unknown",
+				        "service '%s' depends on '%s', which names no service", sv->id, dep->s);
+				vos_diag_set_subject(d, sv->id, NULL);
+			} else if (t == &m->services[i]) {
+				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-cycle",
+				        "service '%s' depends on itself", sv->id);
+				vos_diag_set_subject(d, sv->id, NULL);
+			}
+		}
+	}
+
+	/* iterative DFS: 0 white, 1 on stack, 2 done; a back edge closes a cycle */
+	color = vos_calloc(n ? n : 1, 1);
+	stack_svc = vos_malloc((n ? n : 1) * sizeof(size_t));
+	stack_edge = vos_malloc((n ? n : 1) * sizeof(size_t));
+	parent = vos_malloc((n ? n : 1) * sizeof(size_t));
+	for (i = 0; i < n; i++) {
+		size_t sp = 0;
+		if (color[i] || !m->services[i].inv)
+			continue;
+		stack_svc[sp] = i;
+		stack_edge[sp] = 0;
+		sp++;
+		color[i] = 1;
+		while (sp) {
+			size_t u = stack_svc[sp - 1];
+			const struct vos_service *sv = m->services[u].inv;
+			if (stack_edge[sp - 1] < sv->ndepends_on) {
+				const struct vos_strloc *dep = &sv->depends_on[stack_edge[sp - 1]++];
+				struct vos_mservice *t = vos_model_service(m, dep->s);
+				size_t v;
+				if (!t || !t->inv)
+					continue;
+				v = (size_t)(t - m->services);
+				if (v == u)
+					continue; /* self-dependency reported above */
+				if (color[v] == 1) {
+					/* the cycle is v -> ... -> u -> v */
+					struct vos_buf b = VOS_BUF_INIT;
+					struct vos_diag *d;
+					size_t k = sp;
+					while (k > 0 && stack_svc[k - 1] != v)
+						k--;
+					for (; k > 0 && k <= sp; k++)
+						vos_buf_addf(&b, "%s -> ", m->services[stack_svc[k - 1]].id);
+					vos_buf_adds(&b, m->services[v].id);
+					d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-cycle",
+					                  "dependency cycle: %s", b.ptr);
+					vos_diag_set_subject(d, sv->id, NULL);
+					vos_buf_release(&b);
+				} else if (color[v] == 0) {
+					color[v] = 1;
+					parent[v] = u;
+					stack_svc[sp] = v;
+					stack_edge[sp] = 0;
+					sp++;
+				}
+			} else {
+				color[u] = 2;
+				sp--;
+			}
+		}
+	}
+	free(color);
+	free(stack_svc);
+	free(stack_edge);
+	free(parent);
+}
+
+/* ---------------------------------------------------------------- addresses and VLANs */
+
+static void check_vlan_names(const struct vos_model *m, const struct vos_strloc *v, size_t n,
+                             const char *what, const char *svc, struct vos_diags *f)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (!vos_map_get(&m->vlan_by_name, v[i].s)) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &v[i].loc, "vlan-unknown",
+			        "service '%s' names VLAN '%s' in %s, which the inventory does not define",
+			        svc, v[i].s, what);
+			vos_diag_set_subject(d, svc, NULL);
+		}
+	}
+}
+
+static void check_addresses(const struct vos_model *m, struct vos_diags *f)
+{
+	struct vos_map seen;
+	size_t i;
+	vos_map_init(&seen, false);
+	for (i = 0; i < m->nhosts; i++) {
+		const struct vos_mhost *h = &m->hosts[i];
+		const struct vos_host *hi = h->inv;
+		const struct vos_host *prev;
+		uint32_t a;
+		if (!hi)
+			continue;
+		if (hi->vlan && !h->vlan) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->vlan_loc, "vlan-unknown",
+			        "host '%s' is on VLAN '%s', which the inventory does not define", h->name, hi->vlan);
+			vos_diag_set_subject(d, NULL, h->name);
+		}
+		if (!hi->address)
+			continue;
+		if (vos_ipv4_parse(&a, hi->address) == 0 && h->vlan && h->vlan->cidr &&
+		    (a & h->vlan->mask) != h->vlan->net) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-outside-vlan",
+			        "host '%s' has address %s, outside VLAN '%s' (%s)", h->name, hi->address,
+			        h->vlan->name, h->vlan->cidr);
+			vos_diag_set_subject(d, NULL, h->name);
+			vos_diag_set_related(d, &h->vlan->cidr_loc);
+		}
+		prev = vos_map_put(&seen, hi->address, (void *)hi);
+		if (prev) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-shared",
+			        "address %s is on two hosts: '%s' and '%s'", hi->address, prev->name, h->name);
+			vos_diag_set_subject(d, NULL, h->name);
+			vos_diag_set_related(d, &prev->addr_loc);
+			vos_map_put(&seen, hi->address, (void *)prev);
+		}
+	}
+	vos_map_release(&seen);
+
+	for (i = 0; i < m->nservices; i++) {
+		const struct vos_mservice *s = &m->services[i];
+		if (!s->inv)
+			continue;
+		check_vlan_names(m, s->inv->exposure, s->inv->nexposure, "exposure", s->id, f);
+		check_vlan_names(m, s->inv->admin_via, s->inv->nadmin_via, "admin_via", s->id, f);
+		if (s->inv->host && !vos_model_host(m, s->inv->host)) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->inv->host_loc, "host-unknown",
+			        "service '%s' names host '%s', which neither the page nor the inventory knows",
+			        s->id, s->inv->host);
+			vos_diag_set_subject(d, s->id, s->inv->host);
+		}
+	}
+}
+
+int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings)
+{
+	check_ports(m, findings);
+	check_depends(m, findings);
+	check_addresses(m, findings);
+	return 0;
+}

@@ -1,0 +1,281 @@
+/* model.c - one model from the services page and the inventory.
+ *
+ * The page decides what runs where ("If it's not here, it doesn't exist"): a service's host is the
+ * page's. Every disagreement between the two sides is a finding that cites both locations.
+ */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDX(p) ((size_t)(uintptr_t)(p)) /* maps store index + 1 */
+#define PIDX(i) ((void *)(uintptr_t)((i) + 1))
+
+static struct vos_loc inv_or_page_loc(const struct vos_loc *a, const struct vos_loc *b)
+{
+	return (a && a->file) ? *a : *b;
+}
+
+struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name)
+{
+	size_t i = IDX(vos_map_get(&m->host_by_name, name));
+	return i ? &m->hosts[i - 1] : NULL;
+}
+
+struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id)
+{
+	size_t i = IDX(vos_map_get(&m->service_by_id, id));
+	return i ? &m->services[i - 1] : NULL;
+}
+
+struct vos_mhost *vos_model_service_host(const struct vos_model *m, const struct vos_mservice *s)
+{
+	return s->host >= 0 ? &m->hosts[s->host] : NULL;
+}
+
+static int host_add(struct vos_model *m, const char *name)
+{
+	size_t i = IDX(vos_map_get(&m->host_by_name, name));
+	struct vos_mhost *h;
+	if (i)
+		return (int)(i - 1);
+	h = VOS_PUSH(m->hosts, m->nhosts, m->hosts_alloc);
+	h->name = name;
+	vos_map_put(&m->host_by_name, name, PIDX(m->nhosts - 1));
+	return (int)(m->nhosts - 1);
+}
+
+/* "Control Plane" -> "control"; "Infrastructure" -> "infrastructure" */
+static void plane_key(char *out, size_t outlen, const char *s)
+{
+	size_t n = 0;
+	if (!s) {
+		out[0] = '\0';
+		return;
+	}
+	for (; *s && n + 1 < outlen; s++)
+		out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+	while (n && out[n - 1] == ' ')
+		out[--n] = '\0';
+	if (n > 6 && !strcmp(out + n - 6, " plane"))
+		out[n - 6] = '\0';
+	else if (n > 5 && !strcmp(out + n - 5, "plane"))
+		out[n - 5] = '\0';
+	n = strlen(out);
+	while (n && (out[n - 1] == ' ' || out[n - 1] == '-'))
+		out[--n] = '\0';
+}
+
+static const char *inv_service_address(const struct vos_inventory *inv, const struct vos_service *s,
+                                       const struct vos_loc **loc_out)
+{
+	const struct vos_host *h;
+	if (s->address) {
+		*loc_out = &s->addr_loc;
+		return s->address;
+	}
+	h = s->host ? vos_inventory_host(inv, s->host) : NULL;
+	if (h && h->address) {
+		*loc_out = &h->addr_loc;
+		return h->address;
+	}
+	*loc_out = NULL;
+	return NULL;
+}
+
+static void build_hosts(struct vos_model *m, struct vos_diags *f)
+{
+	const struct vos_page *page = m->page;
+	const struct vos_inventory *inv = m->inv;
+	size_t i;
+
+	for (i = 0; i < page->nhosts; i++) {
+		int k = host_add(m, page->hosts[i].name);
+		if (!m->hosts[k].page)
+			m->hosts[k].page = &page->hosts[i];
+	}
+	for (i = 0; i < inv->nhosts; i++) {
+		int k = host_add(m, inv->hosts[i].name);
+		m->hosts[k].inv = &inv->hosts[i];
+	}
+	for (i = 0; i < m->nhosts; i++) {
+		struct vos_mhost *h = &m->hosts[i];
+		const char *page_plane = NULL;
+		if (h->page && h->page->plane >= 0)
+			page_plane = page->planes[h->page->plane].name;
+		h->plane = h->inv && h->inv->plane ? h->inv->plane : page_plane;
+		if (h->inv && h->inv->vlan)
+			h->vlan = vos_map_get(&m->vlan_by_name, h->inv->vlan);
+		if (h->page && !h->inv) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &h->page->loc, "host-page-only",
+			        "host '%s' is on the page but not in the inventory", h->name);
+			vos_diag_set_subject(d, NULL, h->name);
+		} else if (h->inv && !h->page) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &h->inv->loc, "host-inventory-only",
+			        "host '%s' is in the inventory but the page does not name it", h->name);
+			vos_diag_set_subject(d, NULL, h->name);
+		} else if (h->inv && h->page && h->inv->plane && page_plane) {
+			char a[64], b[64];
+			plane_key(a, sizeof(a), h->inv->plane);
+			plane_key(b, sizeof(b), page_plane);
+			if (strcmp(a, b)) {
+				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &h->page->loc, "plane-mismatch",
+				        "host '%s' is in the %s on the page but in plane '%s' in the inventory",
+				        h->name, page_plane, h->inv->plane);
+				vos_diag_set_subject(d, NULL, h->name);
+				vos_diag_set_related(d, &h->inv->loc);
+			}
+		}
+	}
+}
+
+static size_t service_add(struct vos_model *m, const char *id, const char *name)
+{
+	struct vos_mservice *s = VOS_PUSH(m->services, m->nservices, m->services_alloc);
+	s->id = id;
+	s->name = name;
+	s->host = -1;
+	return m->nservices - 1;
+}
+
+static void build_services(struct vos_model *m, struct vos_diags *f)
+{
+	const struct vos_page *page = m->page;
+	const struct vos_inventory *inv = m->inv;
+	size_t i, n_inv = inv->nservices;
+
+	for (i = 0; i < n_inv; i++) {
+		const struct vos_service *sv = &inv->services[i];
+		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id);
+		m->services[k].inv = sv;
+		vos_map_put(&m->service_by_id, sv->id, PIDX(k));
+		if (sv->name && !vos_map_get(&m->service_by_name, sv->name))
+			vos_map_put(&m->service_by_name, sv->name, PIDX(k));
+	}
+
+	for (i = 0; i < page->nrows; i++) {
+		const struct vos_page_row *row = &page->rows[i];
+		size_t k = IDX(vos_map_get(&m->service_by_name, row->service));
+		struct vos_mservice *s;
+		if (!k)
+			k = IDX(vos_map_get(&m->service_by_id, row->service));
+		if (!row->service || !*row->service)
+			continue;
+		if (k && m->services[k - 1].row) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "page-duplicate",
+			        "service '%s' is listed twice on the page", row->service);
+			vos_diag_set_subject(d, m->services[k - 1].id, NULL);
+			vos_diag_set_related(d, &m->services[k - 1].row->loc);
+			continue;
+		}
+		if (!k) {
+			struct vos_diag *d;
+			k = service_add(m, row->service, row->service) + 1;
+			/* only-on-page services are still findable by their page name */
+			if (!vos_map_get(&m->service_by_id, row->service))
+				vos_map_put(&m->service_by_id, row->service, PIDX(k - 1));
+			vos_map_put(&m->service_by_name, row->service, PIDX(k - 1));
+			d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "inventory-missing",
+			        "service '%s' is on the page but no inventory entry describes it", row->service);
+			vos_diag_set_subject(d, NULL, row->host >= 0 ? page->hosts[row->host].name : NULL);
+		}
+		s = &m->services[k - 1];
+		s->row = row;
+		if (row->host >= 0)
+			s->host = host_add(m, page->hosts[row->host].name);
+	}
+
+	for (i = 0; i < m->nservices; i++) {
+		struct vos_mservice *s = &m->services[i];
+		const struct vos_service *sv = s->inv;
+		const struct vos_loc *inv_addr_loc = NULL;
+		const char *inv_addr = NULL;
+		const char *page_host = s->row && s->row->host >= 0 ? page->hosts[s->row->host].name : NULL;
+
+		s->purpose = s->row && s->row->purpose && *s->row->purpose ? s->row->purpose
+		             : sv ? sv->purpose : NULL;
+		if (!sv)
+			goto address;
+		if (!s->row) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &sv->loc, "page-unlisted",
+			        "service '%s' (%s) is in the inventory but not on the page; if it's not there, it doesn't exist",
+			        sv->id, s->name);
+			vos_diag_set_subject(d, sv->id, sv->host);
+			if (sv->host)
+				s->host = host_add(m, sv->host);
+		} else if (sv->host && page_host && strcmp(sv->host, page_host)) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->row->loc, "placement-mismatch",
+			        "service '%s' is on '%s' on the page but on '%s' in the inventory",
+			        sv->id, page_host, sv->host);
+			vos_diag_set_subject(d, sv->id, page_host);
+			vos_diag_set_related(d, sv->host_loc.file ? &sv->host_loc : &sv->loc);
+		} else if (sv->host && !page_host) {
+			s->host = host_add(m, sv->host);
+		}
+	address:
+		if (sv)
+			inv_addr = inv_service_address(inv, sv, &inv_addr_loc);
+		if (!inv_addr && s->host >= 0 && m->hosts[s->host].inv && m->hosts[s->host].inv->address) {
+			inv_addr = m->hosts[s->host].inv->address;
+			inv_addr_loc = &m->hosts[s->host].inv->addr_loc;
+		}
+		if (s->row && !s->row->address_placeholder && s->row->address && *s->row->address) {
+			s->address = s->row->address;
+			if (inv_addr && strcmp(inv_addr, s->row->address)) {
+				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->row->addr_loc, "address-mismatch",
+				        "service '%s' has address %s on the page but %s in the inventory",
+				        s->id, s->row->address, inv_addr);
+				vos_diag_set_subject(d, sv ? sv->id : NULL, s->host >= 0 ? m->hosts[s->host].name : NULL);
+				if (inv_addr_loc)
+					vos_diag_set_related(d, inv_addr_loc);
+			}
+		} else {
+			s->address = inv_addr;
+		}
+		if (s->host >= 0) {
+			struct vos_mhost *h = &m->hosts[s->host];
+			*VOS_PUSH(h->services, h->nservices, h->services_alloc) = i;
+		}
+	}
+	VOS_UNUSED(inv_or_page_loc);
+}
+
+int vos_model_build(struct vos_model *out, const struct vos_page *page,
+                    const struct vos_inventory *inv, struct vos_diags *findings)
+{
+	size_t i;
+	memset(out, 0, sizeof(*out));
+	out->page = page;
+	out->inv = inv;
+	vos_map_init(&out->host_by_name, false);
+	vos_map_init(&out->service_by_id, false);
+	vos_map_init(&out->service_by_name, true);
+	vos_map_init(&out->vlan_by_name, false);
+	for (i = 0; i < inv->nvlans; i++)
+		vos_map_put(&out->vlan_by_name, inv->vlans[i].name, (void *)&inv->vlans[i]);
+	build_hosts(out, findings);
+	build_services(out, findings);
+	if (page->ntables == 0) {
+		struct vos_loc loc = {page->file, 1, 1};
+		vos_diags_add(findings, VOS_SEV_WARNING, &loc, "page-no-tables",
+		              "the page has no services table (a table with a 'Service' column)");
+	}
+	return 0;
+}
+
+void vos_model_release(struct vos_model *m)
+{
+	size_t i;
+	for (i = 0; i < m->nhosts; i++)
+		free(m->hosts[i].services);
+	free(m->hosts);
+	free(m->services);
+	vos_map_release(&m->host_by_name);
+	vos_map_release(&m->service_by_id);
+	vos_map_release(&m->service_by_name);
+	vos_map_release(&m->vlan_by_name);
+	memset(m, 0, sizeof(*m));
+}

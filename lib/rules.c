@@ -1,0 +1,294 @@
+/* rules.c - placement rules written as data, evaluated on the model.
+ *
+ * A rule selects services (struct vos_selector) and asserts something about each (enum
+ * vos_assert_kind). The assertion kinds are the language; no rule is C code. The names of the
+ * kinds live with the loader (lib/inventory.c).
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool in_list(char *const *list, size_t n, const char *s)
+{
+	size_t i;
+	if (!s)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+static bool any_in_list(char *const *list, size_t n, char *const *vals, size_t nvals)
+{
+	size_t i;
+	for (i = 0; i < nvals; i++)
+		if (in_list(list, n, vals[i]))
+			return true;
+	return false;
+}
+
+static const char *first_in_list(char *const *list, size_t n, char *const *vals, size_t nvals)
+{
+	size_t i;
+	for (i = 0; i < nvals; i++)
+		if (in_list(list, n, vals[i]))
+			return vals[i];
+	return NULL;
+}
+
+static bool strloc_in_list(char *const *list, size_t n, const struct vos_strloc *v, size_t nv,
+                           const struct vos_strloc **hit)
+{
+	size_t i;
+	for (i = 0; i < nv; i++)
+		if (in_list(list, n, v[i].s)) {
+			if (hit)
+				*hit = &v[i];
+			return true;
+		}
+	return false;
+}
+
+/* "Control Plane" matches "control", "control plane", "Control Plane" */
+static bool plane_matches(const char *want, const char *have)
+{
+	size_t n;
+	if (!want || !have)
+		return false;
+	if (!strcasecmp(want, have))
+		return true;
+	n = strlen(want);
+	return !strncasecmp(want, have, n) && !strcasecmp(have + n, " plane");
+}
+
+static const struct vos_host *svc_host_inv(const struct vos_model *m, const struct vos_mservice *s)
+{
+	const struct vos_mhost *h = vos_model_service_host(m, s);
+	return h ? h->inv : NULL;
+}
+
+bool vos_selector_matches(const struct vos_model *m, const struct vos_selector *sel,
+                          const struct vos_mservice *s)
+{
+	const struct vos_mhost *h = vos_model_service_host(m, s);
+	const struct vos_host *hi = h ? h->inv : NULL;
+	if (sel->nhosts && !(h && in_list(sel->hosts, sel->nhosts, h->name)))
+		return false;
+	if (sel->nplanes) {
+		size_t i;
+		bool ok = false;
+		for (i = 0; h && i < sel->nplanes && !ok; i++)
+			ok = plane_matches(sel->planes[i], h->plane);
+		if (!ok)
+			return false;
+	}
+	if (sel->nclasses && !(s->inv && in_list(sel->classes, sel->nclasses, s->inv->class_)))
+		return false;
+	if (sel->ntraits && !(s->inv && any_in_list(sel->traits, sel->ntraits, s->inv->traits, s->inv->ntraits)))
+		return false;
+	if (sel->nhost_traits && !(hi && any_in_list(sel->host_traits, sel->nhost_traits, hi->traits, hi->ntraits)))
+		return false;
+	if (sel->nvlans && !(hi && in_list(sel->vlans, sel->nvlans, hi->vlan)))
+		return false;
+	if (sel->nservices && !in_list(sel->services, sel->nservices, s->id))
+		return false;
+	return true;
+}
+
+static void join(struct vos_buf *b, char *const *list, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		vos_buf_addf(b, "%s'%s'", i ? (i + 1 == n ? " or " : ", ") : "", list[i]);
+}
+
+/* Reports a violation at the page row (what people edit), citing the inventory entry. */
+static void violation(struct vos_diags *f, const struct vos_rule *r, const struct vos_model *m,
+                      const struct vos_mservice *s, const struct vos_loc *at, const char *why)
+{
+	const struct vos_mhost *h = vos_model_service_host(m, s);
+	const struct vos_loc *loc = at ? at : s->row ? &s->row->loc : s->inv ? &s->inv->loc : &r->loc;
+	struct vos_diag *d = vos_diags_add(f, r->severity, loc, r->id, "'%s' on '%s' breaks \"%s\": %s",
+	                                   s->name, h ? h->name : "(no host)", r->text ? r->text : r->id, why);
+	vos_diag_set_subject(d, s->inv ? s->inv->id : s->id, h ? h->name : NULL);
+	if (s->inv && loc != &s->inv->loc)
+		vos_diag_set_related(d, &s->inv->loc);
+}
+
+static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struct vos_diags *f)
+{
+	size_t i;
+	struct vos_buf why = VOS_BUF_INIT;
+	for (i = 0; i < m->nservices; i++) {
+		const struct vos_mservice *s = &m->services[i];
+		const struct vos_mhost *h = vos_model_service_host(m, s);
+		const struct vos_service *sv = s->inv;
+		const struct vos_host *hi = svc_host_inv(m, s);
+		const struct vos_strloc *hit = NULL;
+		const char *t;
+		if (!r->select.empty && !vos_selector_matches(m, &r->select, s))
+			continue;
+		vos_buf_reset(&why);
+		switch (r->assert_kind) {
+		case VOS_ASSERT_ONLY_ON_HOST:
+			if (!h || !in_list(r->hosts, r->nhosts, h->name)) {
+				vos_buf_adds(&why, "it may only run on ");
+				join(&why, r->hosts, r->nhosts);
+			}
+			break;
+		case VOS_ASSERT_HOST_HOLDS_ONLY_CLASS:
+			if (h && in_list(r->hosts, r->nhosts, h->name) &&
+			    !(sv && in_list(r->classes, r->nclasses, sv->class_))) {
+				vos_buf_addf(&why, "its class is '%s', the host holds only ",
+				             sv && sv->class_ ? sv->class_ : "unknown");
+				join(&why, r->classes, r->nclasses);
+			}
+			break;
+		case VOS_ASSERT_NEVER_TRAIT_ON_HOST:
+			if (h && sv && in_list(r->hosts, r->nhosts, h->name) &&
+			    (t = first_in_list(r->traits, r->ntraits, sv->traits, sv->ntraits)))
+				vos_buf_addf(&why, "it has trait '%s', never allowed on '%s'", t, h->name);
+			break;
+		case VOS_ASSERT_NOT_EXPOSED_ON_VLANS:
+			if (sv && strloc_in_list(r->vlans, r->nvlans, sv->exposure, sv->nexposure, &hit))
+				vos_buf_addf(&why, "it is exposed on VLAN '%s'", hit->s);
+			break;
+		case VOS_ASSERT_EXPOSED_ONLY_ON_VLANS: {
+			size_t k;
+			for (k = 0; sv && k < sv->nexposure; k++)
+				if (!in_list(r->vlans, r->nvlans, sv->exposure[k].s)) {
+					hit = &sv->exposure[k];
+					vos_buf_addf(&why, "it is exposed on VLAN '%s', allowed only ", hit->s);
+					join(&why, r->vlans, r->nvlans);
+					break;
+				}
+			break;
+		}
+		case VOS_ASSERT_ADMIN_ONLY_VIA_VLANS: {
+			size_t k;
+			for (k = 0; sv && k < sv->nadmin_via; k++)
+				if (!in_list(r->vlans, r->nvlans, sv->admin_via[k].s)) {
+					hit = &sv->admin_via[k];
+					vos_buf_addf(&why, "administrative access comes via VLAN '%s', allowed only ", hit->s);
+					join(&why, r->vlans, r->nvlans);
+					break;
+				}
+			break;
+		}
+		case VOS_ASSERT_ONLY_ON_VLANS:
+			if (!hi || !in_list(r->vlans, r->nvlans, hi->vlan)) {
+				vos_buf_addf(&why, "its host is on VLAN '%s', allowed only ",
+				             hi && hi->vlan ? hi->vlan : "(none)");
+				join(&why, r->vlans, r->nvlans);
+			}
+			break;
+		case VOS_ASSERT_STATEFUL_ONLY_WHERE_STORAGE: {
+			if (sv && in_list(sv->traits, sv->ntraits, "stateful") &&
+			    !(hi && in_list(hi->traits, hi->ntraits, "storage")))
+				vos_buf_addf(&why, "it is stateful but host '%s' has no trait 'storage'",
+				             h ? h->name : "(none)");
+			break;
+		}
+		case VOS_ASSERT_REQUIRE:
+			if (!vos_selector_matches(m, &r->require, s))
+				vos_buf_adds(&why, "it does not meet the rule's requirement");
+			break;
+		case VOS_ASSERT_FORBID:
+			if (vos_selector_matches(m, &r->require, s))
+				vos_buf_adds(&why, "it matches what the rule forbids");
+			break;
+		default:
+			break;
+		}
+		if (why.len)
+			violation(f, r, m, s, hit && !s->row ? &hit->loc : NULL, why.ptr);
+	}
+	vos_buf_release(&why);
+}
+
+/* ---------------------------------------------------------------- page/rules drift */
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return true;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+static bool rule_names_host(const struct vos_rule *r, const char *host)
+{
+	return in_list(r->hosts, r->nhosts, host) || in_list(r->select.hosts, r->select.nhosts, host) ||
+	       in_list(r->require.hosts, r->require.nhosts, host);
+}
+
+static void check_drift(const struct vos_model *m, struct vos_diags *f)
+{
+	const struct vos_page *page = m->page;
+	const struct vos_inventory *inv = m->inv;
+	bool *enforced = vos_calloc(page->nrules + 1, sizeof(bool));
+	size_t i, j;
+
+	for (i = 0; i < inv->nrules; i++) {
+		const struct vos_rule *r = &inv->rules[i];
+		bool stated = false;
+		if (r->page_rule) {
+			for (j = 0; j < page->nrules; j++) {
+				const struct vos_page_rule *pr = &page->rules[j];
+				if (pr->number != r->page_rule)
+					continue;
+				stated = true;
+				enforced[j] = true;
+				/* the page rule's subject host should be one the machine rule names */
+				if (pr->subject && vos_model_host(m, pr->subject) && !rule_names_host(r, pr->subject)) {
+					struct vos_diag *d = vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-mismatch",
+					        "rule '%s' implements page rule %d about '%s' but never names host '%s'",
+					        r->id, pr->number, pr->subject, pr->subject);
+					vos_diag_set_related(d, &pr->loc);
+				}
+			}
+			if (!stated)
+				vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+				              "rule '%s' implements page rule %d, but the page has no rule %d",
+				              r->id, r->page_rule, r->page_rule);
+		}
+		if (r->page_text) {
+			bool found = false;
+			for (j = 0; j < page->nstatements && !found; j++)
+				found = contains_nocase(page->statements[j].text, r->page_text);
+			for (j = 0; j < page->nrules; j++)
+				if (contains_nocase(page->rules[j].text, r->page_text)) {
+					found = true;
+					enforced[j] = true;
+				}
+			if (!found)
+				vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+				              "rule '%s' cites \"%s\", which no list item on the page states",
+				              r->id, r->page_text);
+		}
+		if (!r->page_rule && !r->page_text)
+			vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+			              "rule '%s' is not stated on the page (give it page_rule or page_text)", r->id);
+	}
+	for (j = 0; j < page->nrules; j++)
+		if (!enforced[j])
+			vos_diags_add(f, VOS_SEV_WARNING, &page->rules[j].loc, "rule-unenforced",
+			              "page rule %d (\"%s\") has no machine rule that enforces it",
+			              page->rules[j].number, page->rules[j].text);
+	free(enforced);
+}
+
+int vos_rules_check(const struct vos_model *m, struct vos_diags *findings)
+{
+	size_t i;
+	for (i = 0; i < m->inv->nrules; i++)
+		eval_rule(m, &m->inv->rules[i], findings);
+	check_drift(m, findings);
+	return 0;
+}
