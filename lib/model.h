@@ -55,6 +55,10 @@ struct vos_page_row {
 	char *purpose;        /* purpose cell text ("" when absent) */
 	char **cells;         /* every cell's plain text, in column order (ncells == table's ncols) */
 	size_t ncells;
+	/* per cell, 1-based byte columns on the row's line of the cell's source, trimmed:
+	 * [cell_cols[i], cell_ends[i]) (an empty cell: cell_cols == cell_ends, just after "| ");
+	 * both 0 when the row has no such cell (a short row) */
+	unsigned *cell_cols, *cell_ends;
 	bool address_placeholder; /* address looks like <LAN_IP>, TBD, "-", empty: not a real address */
 	int host;             /* index into page->hosts, or -1 when the table has no host heading */
 	int plane;            /* index into page->planes, or -1 */
