@@ -114,6 +114,14 @@ int vos_finish_output(int rc);
 /* Maps a lib error code to an exit code. */
 int vos_exit_code(int err);
 
+/* Output formats for findings (cmd/output.c). */
+enum { VOS_FMT_TEXT = 0, VOS_FMT_JSON, VOS_FMT_GITHUB, VOS_FMT_JUNIT, VOS_FMT_SARIF };
+int vos_findings_format_parse(const char *name); /* -1 if unknown */
+void vos_print_findings(FILE *f, int format, const struct vos_diags *d, bool color, const char *suite);
+struct json_t;
+struct json_t *vos_diag_to_json(const struct vos_diag *x);
+int vos_json_dump(FILE *f, struct json_t *j); /* indented, key order kept, newline */
+
 /* Commands. */
 int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv);
 int cmd_show(struct vos_ctx *ctx, int argc, const char **argv);

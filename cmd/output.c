@@ -1,0 +1,250 @@
+/* output.c - one formatter per output format for diagnostics (text, json, github, junit, sarif). */
+#include "cmd.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#ifndef VOS_VERSION
+#define VOS_VERSION "0.0.0"
+#endif
+
+static const char *const formats[] = {"text", "json", "github", "junit", "sarif", NULL};
+
+int vos_findings_format_parse(const char *name)
+{
+	int i;
+	for (i = 0; formats[i]; i++)
+		if (!strcmp(formats[i], name))
+			return i;
+	return -1;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* json_string rejects invalid UTF-8; our inputs are validated, but be safe */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	return j ? j : json_stringn("?", 1);
+}
+
+json_t *vos_diag_to_json(const struct vos_diag *x)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "severity", json_string(vos_severity_name(x->severity)));
+	json_object_set_new(o, "rule", jstr(x->rule));
+	json_object_set_new(o, "message", jstr(x->message));
+	json_object_set_new(o, "file", x->file ? jstr(x->file) : json_null());
+	json_object_set_new(o, "line", json_integer(x->line));
+	json_object_set_new(o, "column", json_integer(x->col));
+	json_object_set_new(o, "service", jstr_or_null(x->service));
+	json_object_set_new(o, "host", jstr_or_null(x->host));
+	if (x->rel_file) {
+		json_t *r = json_object();
+		json_object_set_new(r, "file", jstr(x->rel_file));
+		json_object_set_new(r, "line", json_integer(x->rel_line));
+		json_object_set_new(r, "column", json_integer(x->rel_col));
+		json_object_set_new(o, "related", r);
+	}
+	return o;
+}
+
+int vos_json_dump(FILE *f, json_t *j)
+{
+	int r = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+	fputc('\n', f);
+	return r;
+}
+
+static void print_json(FILE *f, const struct vos_diags *d)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	size_t i;
+	for (i = 0; i < d->n; i++)
+		json_array_append_new(arr, vos_diag_to_json(&d->items[i]));
+	json_object_set_new(root, "ok", json_boolean(d->errors == 0));
+	json_object_set_new(root, "findings", arr);
+	json_object_set_new(sum, "errors", json_integer((json_int_t)d->errors));
+	json_object_set_new(sum, "warnings", json_integer((json_int_t)d->warnings));
+	json_object_set_new(root, "summary", sum);
+	vos_json_dump(f, root);
+	json_decref(root);
+}
+
+/* GitHub workflow commands: data escapes %, CR, LF; properties also : and , */
+static void gh_escape(FILE *f, const char *s, bool property)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '%': fputs("%25", f); break;
+		case '\r': fputs("%0D", f); break;
+		case '\n': fputs("%0A", f); break;
+		case ':': fputs(property ? "%3A" : ":", f); break;
+		case ',': fputs(property ? "%2C" : ",", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void print_github(FILE *f, const struct vos_diags *d)
+{
+	size_t i;
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		const char *cmd = x->severity == VOS_SEV_ERROR ? "error"
+		                  : x->severity == VOS_SEV_WARNING ? "warning" : "notice";
+		fprintf(f, "::%s ", cmd);
+		if (x->file) {
+			fputs("file=", f);
+			gh_escape(f, x->file, true);
+			if (x->line)
+				fprintf(f, ",line=%u,col=%u", x->line, x->col ? x->col : 1);
+			fputc(',', f);
+		}
+		fputs("title=", f);
+		gh_escape(f, x->rule, true);
+		fputs("::", f);
+		gh_escape(f, x->message, false);
+		fputc('\n', f);
+	}
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fprintf(f, "&#x%02x;", (unsigned char)*s == 0 ? 0x20 : (unsigned char)*s);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+static void print_junit(FILE *f, const struct vos_diags *d, const char *suite)
+{
+	size_t i;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f, "<testsuites name=\"vosctl\" tests=\"%zu\" failures=\"%zu\">\n", d->n ? d->n : 1, d->errors);
+	fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+	        suite, d->n ? d->n : 1, d->errors, d->warnings);
+	if (!d->n)
+		fprintf(f, "    <testcase classname=\"vosctl\" name=\"%s: no findings\"/>\n", suite);
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		fputs("    <testcase classname=\"", f);
+		xml_escape(f, x->file ? x->file : "vosctl");
+		fputs("\" name=\"[", f);
+		xml_escape(f, x->rule);
+		fprintf(f, "] %s:%u:%u\">\n", "", x->line, x->col);
+		if (x->severity == VOS_SEV_ERROR) {
+			fputs("      <failure type=\"", f);
+			xml_escape(f, x->rule);
+			fputs("\" message=\"", f);
+			xml_escape(f, x->message);
+			fputs("\">", f);
+			xml_escape(f, x->file ? x->file : "");
+			fprintf(f, ":%u:%u: error: [", x->line, x->col);
+			xml_escape(f, x->rule);
+			fputs("] ", f);
+			xml_escape(f, x->message);
+			fputs("</failure>\n", f);
+		} else {
+			fputs("      <skipped message=\"", f);
+			xml_escape(f, x->message);
+			fputs("\"/>\n", f);
+		}
+		fputs("    </testcase>\n", f);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", f);
+}
+
+static json_t *sarif_location(const char *file, unsigned line, unsigned col)
+{
+	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
+	json_object_set_new(art, "uri", jstr(file));
+	json_object_set_new(phys, "artifactLocation", art);
+	if (line) {
+		json_t *region = json_object();
+		json_object_set_new(region, "startLine", json_integer(line));
+		json_object_set_new(region, "startColumn", json_integer(col ? col : 1));
+		json_object_set_new(phys, "region", region);
+	}
+	json_object_set_new(loc, "physicalLocation", phys);
+	return loc;
+}
+
+static void print_sarif(FILE *f, const struct vos_diags *d)
+{
+	json_t *root = json_object(), *runs = json_array(), *run = json_object(), *tool = json_object();
+	json_t *driver = json_object(), *rules = json_array(), *results = json_array();
+	struct vos_map index;
+	size_t i;
+	vos_map_init(&index, false);
+	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "version", json_string("2.1.0"));
+	json_object_set_new(driver, "name", json_string("vosctl"));
+	json_object_set_new(driver, "version", json_string(VOS_VERSION));
+	json_object_set_new(driver, "informationUri", json_string("https://git.example.lan/homelab/vosctl"));
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		json_t *res = json_object(), *msg = json_object();
+		size_t ri = (size_t)(uintptr_t)vos_map_get(&index, x->rule);
+		if (!ri) {
+			json_t *rule = json_object(), *sd = json_object();
+			json_object_set_new(rule, "id", jstr(x->rule));
+			json_object_set_new(sd, "text", jstr(x->rule));
+			json_object_set_new(rule, "shortDescription", sd);
+			json_array_append_new(rules, rule);
+			ri = json_array_size(rules);
+			vos_map_put(&index, x->rule, (void *)(uintptr_t)ri);
+		}
+		json_object_set_new(res, "ruleId", jstr(x->rule));
+		json_object_set_new(res, "ruleIndex", json_integer((json_int_t)(ri - 1)));
+		json_object_set_new(res, "level", json_string(x->severity == VOS_SEV_ERROR ? "error"
+		                                              : x->severity == VOS_SEV_WARNING ? "warning" : "note"));
+		json_object_set_new(msg, "text", jstr(x->message));
+		json_object_set_new(res, "message", msg);
+		if (x->file) {
+			json_t *locs = json_array();
+			json_array_append_new(locs, sarif_location(x->file, x->line, x->col));
+			json_object_set_new(res, "locations", locs);
+		}
+		if (x->rel_file) {
+			json_t *rel = json_array(), *l = sarif_location(x->rel_file, x->rel_line, x->rel_col);
+			json_object_set_new(l, "id", json_integer(0));
+			json_array_append_new(rel, l);
+			json_object_set_new(res, "relatedLocations", rel);
+		}
+		json_array_append_new(results, res);
+	}
+	json_object_set_new(driver, "rules", rules);
+	json_object_set_new(tool, "driver", driver);
+	json_object_set_new(run, "tool", tool);
+	json_object_set_new(run, "results", results);
+	json_array_append_new(runs, run);
+	json_object_set_new(root, "runs", runs);
+	vos_json_dump(f, root);
+	json_decref(root);
+	vos_map_release(&index);
+}
+
+void vos_print_findings(FILE *f, int format, const struct vos_diags *d, bool color, const char *suite)
+{
+	switch (format) {
+	case VOS_FMT_JSON: print_json(f, d); break;
+	case VOS_FMT_GITHUB: print_github(f, d); break;
+	case VOS_FMT_JUNIT: print_junit(f, d, suite); break;
+	case VOS_FMT_SARIF: print_sarif(f, d); break;
+	default: vos_print_diags_text(f, d, color); break;
+	}
+}
