@@ -27,7 +27,7 @@ WARN     = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wvla 
            -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
-             -DVOS_VERSION='"$(VERSION)"' -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+             -DVOS_VERSION='"$(VERSION)"' -iquote lib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
 LDFLAGS ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
