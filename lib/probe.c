@@ -1,0 +1,656 @@
+/* probe.c - the probe engine: non-blocking TCP connects on epoll, http(s) through curl multi,
+ * one loop, a descriptor-aware concurrency cap, per-target and overall deadlines.
+ * Only 127.0.0.0/8 is ever connected to (checked here, and again in curl's open-socket hook). */
+#include "probe.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BODY_MAX (1u << 20)      /* bytes of a body kept for the substring check */
+#define FD_RESERVE 24            /* descriptors left for everything else (stdio, curl's own, files) */
+#define HTTP_FD_COST 2           /* a curl transfer may hold more than its socket */
+
+void vos_probe_options_init(struct vos_probe_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = 2000;
+	o->deadline_ms = 0;
+	o->concurrency = 4096;
+}
+
+const char *vos_probe_state_name(int state)
+{
+	static const char *const names[] = {"up", "down", "timeout", "error"};
+	return state >= 0 && state < VOS_PROBE__NSTATES ? names[state] : "error";
+}
+
+const char *vos_probe_check_name(int check)
+{
+	switch (check) {
+	case VOS_CHECK_TCP: return "tcp";
+	case VOS_CHECK_HTTP: return "http";
+	case VOS_CHECK_HTTPS: return "https";
+	default: return "none";
+	}
+}
+
+void vos_probe_result_release_array(struct vos_probe_result *res, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(res[i].detail);
+		res[i].detail = NULL;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t count_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	size_t n = 0;
+	if (!d)
+		return 64;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+size_t vos_probe_effective_concurrency(int requested)
+{
+	struct rlimit rl;
+	size_t want = requested > 0 ? (size_t)requested : 4096, avail;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	avail = (size_t)rl.rlim_cur;
+	{
+		size_t used = count_open_fds() + FD_RESERVE;
+		avail = avail > used ? avail - used : 1;
+	}
+	return want < avail ? want : avail;
+}
+
+/* ------------------------------------------------------------------ the engine */
+
+struct slot {
+	size_t idx;                  /* target index */
+	int fd;                      /* tcp: the socket, else -1 */
+	CURL *easy;                  /* http(s), else NULL */
+	double start;
+	struct vos_buf body;
+	size_t body_seen;
+	bool keep_body;
+	char errbuf[CURL_ERROR_SIZE];
+	char *url;
+};
+
+struct engine {
+	const struct vos_probe_target *t;
+	struct vos_probe_result *r;
+	size_t n;
+	const struct vos_probe_options *opts;
+	int epfd;
+	CURLM *multi;
+	struct slot *slots;
+	size_t nslots;
+	size_t *free_slots, nfree;
+	size_t *slot_of;             /* target -> slot + 1 while in flight */
+	size_t *order, head, nstarted; /* targets in start order (their deadlines are in that order too) */
+	size_t next;                 /* next target to start */
+	size_t done;
+	size_t units, cap;           /* descriptor units in flight, and the cap */
+	size_t nhttp;
+	double timeout_s;
+};
+
+static void finish(struct engine *e, size_t idx, int state, int status, double now, char *detail)
+{
+	struct vos_probe_result *r = &e->r[idx];
+	r->state = state;
+	r->status = status;
+	r->latency_ms = now > 0 ? (now - (e->slot_of[idx] ? e->slots[e->slot_of[idx] - 1].start : now)) * 1000.0 : 0;
+	if (r->latency_ms < 0)
+		r->latency_ms = 0;
+	free(r->detail);
+	r->detail = detail;
+	e->done++;
+}
+
+static void release_slot(struct engine *e, size_t s)
+{
+	struct slot *sl = &e->slots[s];
+	if (sl->fd >= 0) {
+		epoll_ctl(e->epfd, EPOLL_CTL_DEL, sl->fd, NULL);
+		close(sl->fd);
+		sl->fd = -1;
+		e->units -= 1;
+	}
+	if (sl->easy) {
+		curl_multi_remove_handle(e->multi, sl->easy);
+		curl_easy_cleanup(sl->easy);
+		sl->easy = NULL;
+		e->units -= HTTP_FD_COST;
+		e->nhttp--;
+	}
+	vos_buf_release(&sl->body);
+	free(sl->url);
+	sl->url = NULL;
+	e->slot_of[sl->idx] = 0;
+	e->free_slots[e->nfree++] = s;
+}
+
+static void complete(struct engine *e, size_t s, int state, int status, double now, char *detail)
+{
+	size_t idx = e->slots[s].idx;
+	finish(e, idx, state, status, now, detail);
+	release_slot(e, s);
+}
+
+static int errno_state(int err)
+{
+	switch (err) {
+	case ECONNREFUSED: case ECONNRESET: case ECONNABORTED: case EPIPE:
+		return VOS_PROBE_DOWN;
+	case ETIMEDOUT:
+		return VOS_PROBE_TIMEOUT;
+	default:
+		return VOS_PROBE_ERROR;
+	}
+}
+
+static char *errno_detail(int err)
+{
+	switch (err) {
+	case ECONNREFUSED: return vos_strdup("connection refused");
+	case ECONNRESET: return vos_strdup("connection reset");
+	case ETIMEDOUT: return vos_strdup("connection timed out");
+	default: return vos_asprintf("connect: %s", strerror(err));
+	}
+}
+
+/* Is this a dotted-quad IPv4 literal inside 127.0.0.0/8? */
+static bool loopback_literal(const char *addr, struct in_addr *out)
+{
+	uint32_t a;
+	if (!addr || vos_ipv4_parse(&a, addr) < 0 || !vos_ipv4_is_loopback(a))
+		return false;
+	if (out)
+		out->s_addr = htonl(a);
+	return true;
+}
+
+/* curl's last word before connect(): refuse anything outside 127.0.0.0/8. */
+static curl_socket_t open_socket_cb(void *payload, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	VOS_UNUSED(payload);
+	VOS_UNUSED(purpose);
+	if (a->family != AF_INET || a->addrlen < sizeof(struct sockaddr_in))
+		return CURL_SOCKET_BAD;
+	{
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)&a->addr;
+		if (!vos_ipv4_is_loopback(ntohl(sin->sin_addr.s_addr)))
+			return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *payload)
+{
+	struct slot *sl = payload;
+	size_t len = size * nmemb;
+	sl->body_seen += len;
+	if (sl->keep_body && sl->body.len < BODY_MAX) {
+		size_t room = BODY_MAX - sl->body.len;
+		vos_buf_add(&sl->body, data, len < room ? len : room);
+	}
+	return len;
+}
+
+/* Starts target idx; returns 0 when started or finished at once, 1 when it must wait for
+ * descriptors (nothing was consumed). */
+static int start_one(struct engine *e, size_t idx, double now)
+{
+	const struct vos_probe_target *t = &e->t[idx];
+	struct vos_probe_result *r = &e->r[idx];
+	struct in_addr ia;
+	struct slot *sl;
+	size_t s;
+
+	r->service = t->service;
+	r->host = t->host;
+	r->address = t->address;
+	r->port = t->port;
+	r->check = t->check;
+	r->status = 0;
+	r->probed = false;
+	if (!loopback_literal(t->address, &ia)) {
+		finish(e, idx, VOS_PROBE_ERROR, 0, 0,
+		       t->address && *t->address
+		           ? vos_asprintf("refusing to probe non-loopback address %s", t->address)
+		           : vos_strdup("refusing to probe: no address known"));
+		return 0;
+	}
+	if (t->port < 1 || t->port > 65535) {
+		finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("invalid port %d", t->port));
+		return 0;
+	}
+	r->probed = true;
+	s = e->free_slots[--e->nfree];
+	sl = &e->slots[s];
+	memset(sl, 0, sizeof(*sl));
+	sl->idx = idx;
+	sl->fd = -1;
+	sl->start = now;
+	e->slot_of[idx] = s + 1;
+
+	if (t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS) {
+		const char *path = t->path && *t->path ? t->path : "/";
+		CURL *h = curl_easy_init();
+		long tmo = e->opts->timeout_ms;
+		if (!h) {
+			e->slot_of[idx] = 0;
+			e->free_slots[e->nfree++] = s;
+			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to create a curl handle"));
+			return 0;
+		}
+		sl->url = vos_asprintf("%s://%s:%d%s%s", t->check == VOS_CHECK_HTTPS ? "https" : "http",
+		                       t->address, t->port, path[0] == '/' ? "" : "/", path);
+		sl->keep_body = t->body && *t->body;
+		curl_easy_setopt(h, CURLOPT_URL, sl->url);
+		curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)sl);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)sl);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, sl->errbuf);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, tmo);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, tmo);
+		curl_easy_setopt(h, CURLOPT_PROXY, "");          /* never through a proxy */
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(h, CURLOPT_USERAGENT, "vosctl-probe");
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket_cb);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, NULL);
+		if (e->opts->insecure) {
+			curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+			curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		} else if (e->opts->cacert) {
+			curl_easy_setopt(h, CURLOPT_CAINFO, e->opts->cacert);
+		}
+		if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
+			curl_easy_cleanup(h);
+			free(sl->url);
+			sl->url = NULL;
+			e->slot_of[idx] = 0;
+			e->free_slots[e->nfree++] = s;
+			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to start the transfer"));
+			return 0;
+		}
+		sl->easy = h;
+		e->units += HTTP_FD_COST;
+		e->nhttp++;
+		e->order[e->nstarted++] = idx;
+		return 0;
+	}
+
+	{
+		struct sockaddr_in sin;
+		struct linger lg = {1, 0};
+		struct epoll_event ev;
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			int err = errno;
+			e->slot_of[idx] = 0;
+			e->free_slots[e->nfree++] = s;
+			if ((err == EMFILE || err == ENFILE) && e->units > 0) {
+				e->cap = e->units; /* fewer descriptors than we thought: wait for some */
+				r->probed = false;
+				return 1;
+			}
+			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to create a socket: %s", strerror(err)));
+			return 0;
+		}
+		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)t->port);
+		sin.sin_addr = ia;
+		sl->fd = fd;
+		e->units += 1;
+		e->order[e->nstarted++] = idx;
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+			complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
+			return 0;
+		}
+		if (errno != EINPROGRESS) {
+			int err = errno;
+			complete(e, s, errno_state(err), 0, now_s(), errno_detail(err));
+			return 0;
+		}
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLOUT;
+		ev.data.u64 = s;
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			int err = errno;
+			close(fd);
+			sl->fd = -1;
+			e->units -= 1;
+			complete(e, s, VOS_PROBE_ERROR, 0, now_s(), vos_asprintf("epoll: %s", strerror(err)));
+		}
+		return 0;
+	}
+}
+
+static void tcp_event(struct engine *e, size_t s, double now)
+{
+	struct slot *sl = &e->slots[s];
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (sl->fd < 0)
+		return;
+	if (getsockopt(sl->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (!err)
+		complete(e, s, VOS_PROBE_UP, 0, now, NULL);
+	else
+		complete(e, s, errno_state(err), 0, now, errno_detail(err));
+}
+
+static bool contains(const char *hay, size_t len, const char *needle)
+{
+	size_t nl = strlen(needle), i;
+	if (nl > len)
+		return false;
+	for (i = 0; i + nl <= len; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, nl))
+			return true;
+	return false;
+}
+
+static bool status_ok(const struct vos_probe_target *t, long code)
+{
+	int lo = t->status_min, hi = t->status_max;
+	if (!lo && !hi) {
+		lo = 200;
+		hi = 399;
+	}
+	if (!hi)
+		hi = lo;
+	return code >= lo && code <= hi;
+}
+
+static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
+{
+	struct slot *sl = NULL;
+	const struct vos_probe_target *t;
+	long code = 0, oserr = 0;
+	size_t s;
+	curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&sl);
+	if (!sl)
+		return;
+	s = (size_t)(sl - e->slots);
+	t = &e->t[sl->idx];
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
+	if (rc == CURLE_OK) {
+		if (!status_ok(t, code)) {
+			int lo = t->status_min, hi = t->status_max;
+			if (!lo && !hi) {
+				lo = 200;
+				hi = 399;
+			}
+			if (!hi)
+				hi = lo;
+			complete(e, s, VOS_PROBE_ERROR, (int)code, now,
+			         lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
+			                  : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi));
+			return;
+		}
+		if (t->body && *t->body) {
+			vos_buf_addc(&sl->body, '\0');
+			if (!contains(sl->body.ptr, sl->body.len - 1, t->body)) {
+				complete(e, s, VOS_PROBE_ERROR, (int)code, now,
+				         vos_asprintf("body does not contain '%s'", t->body));
+				return;
+			}
+		}
+		complete(e, s, VOS_PROBE_UP, (int)code, now, NULL);
+		return;
+	}
+	{
+		const char *why = sl->errbuf[0] ? sl->errbuf : curl_easy_strerror(rc);
+		int state = VOS_PROBE_ERROR;
+		char *detail;
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			state = VOS_PROBE_TIMEOUT;
+		else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)
+			state = oserr == ECONNREFUSED || oserr == ECONNRESET || oserr == EPIPE ? VOS_PROBE_DOWN
+			        : oserr == ETIMEDOUT ? VOS_PROBE_TIMEOUT : VOS_PROBE_ERROR;
+		if (state == VOS_PROBE_DOWN)
+			detail = errno_detail((int)oserr);
+		else if (state == VOS_PROBE_TIMEOUT)
+			detail = vos_asprintf("no answer within %d ms", e->opts->timeout_ms);
+		else
+			detail = vos_asprintf("%s", why);
+		complete(e, s, state, (int)code, now, detail);
+	}
+}
+
+/* Targets started before the front of the queue have finished or expire first. */
+static void expire(struct engine *e, double now)
+{
+	while (e->head < e->nstarted) {
+		size_t idx = e->order[e->head];
+		size_t s1 = e->slot_of[idx];
+		if (!s1) {
+			e->head++;
+			continue;
+		}
+		if (now < e->slots[s1 - 1].start + e->timeout_s)
+			break;
+		complete(e, s1 - 1, VOS_PROBE_TIMEOUT, 0, now,
+		         vos_asprintf("no answer within %d ms", e->opts->timeout_ms));
+		e->head++;
+	}
+}
+
+static void drain_curl(struct engine *e, double now)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(e->multi, &left)))
+		if (msg->msg == CURLMSG_DONE)
+			http_done(e, msg->easy_handle, msg->data.result, now);
+}
+
+int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
+                  const struct vos_probe_options *opts, char **errmsg)
+{
+	struct vos_probe_options defaults;
+	struct engine e;
+	struct epoll_event evs[512];
+	double t0, run_deadline, last_progress = 0;
+	bool any_http = false, curl_up = false;
+	size_t i;
+	int err = 0;
+
+	if (!opts) {
+		vos_probe_options_init(&defaults);
+		opts = &defaults;
+	}
+	memset(out, 0, n * sizeof(*out));
+	memset(&e, 0, sizeof(e));
+	e.t = targets;
+	e.r = out;
+	e.n = n;
+	e.opts = opts;
+	e.epfd = -1;
+	e.timeout_s = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (targets[i].check == VOS_CHECK_HTTP || targets[i].check == VOS_CHECK_HTTPS)
+			any_http = true;
+
+	e.cap = vos_probe_effective_concurrency(opts->concurrency);
+	if (e.cap < HTTP_FD_COST)
+		e.cap = HTTP_FD_COST;
+	e.nslots = e.cap < n ? e.cap : n;
+	e.slots = vos_calloc(e.nslots, sizeof(*e.slots));
+	e.free_slots = vos_calloc(e.nslots, sizeof(*e.free_slots));
+	for (i = 0; i < e.nslots; i++) {
+		e.slots[i].fd = -1;
+		e.free_slots[e.nfree++] = e.nslots - 1 - i;
+	}
+	e.slot_of = vos_calloc(n, sizeof(*e.slot_of));
+	e.order = vos_calloc(n, sizeof(*e.order));
+
+	e.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (e.epfd < 0) {
+		if (errmsg)
+			*errmsg = vos_asprintf("unable to create an epoll instance: %s", strerror(errno));
+		err = VOS_EIO;
+		goto out;
+	}
+	if (any_http) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			if (errmsg)
+				*errmsg = vos_strdup("unable to initialise libcurl");
+			err = VOS_EIO;
+			goto out;
+		}
+		curl_up = true;
+		e.multi = curl_multi_init();
+		if (!e.multi) {
+			if (errmsg)
+				*errmsg = vos_strdup("unable to create a curl multi handle");
+			err = VOS_EIO;
+			goto out;
+		}
+	}
+
+	t0 = now_s();
+	{
+		double dl = opts->deadline_ms > 0 ? opts->deadline_ms / 1000.0 : 60.0;
+		if (opts->deadline_ms <= 0 && dl < 2 * e.timeout_s)
+			dl = 2 * e.timeout_s;
+		run_deadline = t0 + dl;
+	}
+
+	while (e.done < n) {
+		double now = now_s(), wake;
+		int wait_ms, nev, k;
+
+		if (now >= run_deadline)
+			break;
+		/* top up the pool */
+		while (e.next < n && e.nfree > 0) {
+			const struct vos_probe_target *t = &targets[e.next];
+			size_t cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
+			if (e.units + cost > e.cap && e.units > 0)
+				break;
+			if (start_one(&e, e.next, now) != 0)
+				break;
+			e.next++;
+		}
+		expire(&e, now);
+		if (e.done >= n)
+			break;
+
+		/* sleep until an event, the next expiry, the run deadline or the next progress tick */
+		wake = run_deadline;
+		if (e.head < e.nstarted) {
+			size_t s1 = e.slot_of[e.order[e.head]];
+			if (s1 && e.slots[s1 - 1].start + e.timeout_s < wake)
+				wake = e.slots[s1 - 1].start + e.timeout_s;
+		}
+		if (opts->progress && now + 0.1 < wake)
+			wake = now + 0.1;
+		wait_ms = (int)((wake - now) * 1000.0 + 0.999);
+		if (wait_ms < 0)
+			wait_ms = 0;
+		if (e.nhttp > 0) {
+			struct curl_waitfd extra;
+			extra.fd = e.epfd;
+			extra.events = CURL_WAIT_POLLIN;
+			extra.revents = 0;
+			curl_multi_poll(e.multi, &extra, 1, wait_ms, NULL);
+			wait_ms = 0;
+		}
+		do {
+			nev = epoll_wait(e.epfd, evs, (int)VOS_ARRAY_SIZE(evs), wait_ms);
+			if (nev < 0 && errno != EINTR) {
+				if (errmsg)
+					*errmsg = vos_asprintf("epoll_wait: %s", strerror(errno));
+				err = VOS_EIO;
+				goto out;
+			}
+			now = now_s();
+			for (k = 0; k < nev; k++)
+				tcp_event(&e, (size_t)evs[k].data.u64, now);
+			wait_ms = 0;
+		} while (nev == (int)VOS_ARRAY_SIZE(evs));
+		if (e.nhttp > 0) {
+			int running;
+			curl_multi_perform(e.multi, &running);
+			drain_curl(&e, now_s());
+		}
+		if (opts->progress && now - last_progress >= 0.1) {
+			last_progress = now;
+			opts->progress(e.done, n, opts->payload);
+		}
+	}
+
+out:
+	/* whatever is still in flight or never started ran out of time (or the engine failed) */
+	{
+		double now = now_s();
+		for (i = 0; i < e.nslots; i++)
+			if (e.slots[i].fd >= 0 || e.slots[i].easy)
+				complete(&e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
+		for (; e.next < n; e.next++) {
+			struct vos_probe_result *r = &out[e.next];
+			const struct vos_probe_target *t = &targets[e.next];
+			r->service = t->service;
+			r->host = t->host;
+			r->address = t->address;
+			r->port = t->port;
+			r->check = t->check;
+			finish(&e, e.next, VOS_PROBE_TIMEOUT, 0, 0, vos_strdup("not started before the overall deadline"));
+		}
+	}
+	if (opts->progress && !err)
+		opts->progress(e.done, n, opts->payload);
+	if (e.multi)
+		curl_multi_cleanup(e.multi);
+	if (curl_up)
+		curl_global_cleanup();
+	if (e.epfd >= 0)
+		close(e.epfd);
+	free(e.slots);
+	free(e.free_slots);
+	free(e.slot_of);
+	free(e.order);
+	return err;
+}

@@ -1,0 +1,484 @@
+/* probe_model.c - probe targets from the model, port lists, findings, results as JSON. */
+#include "probe.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------ targets */
+
+static bool in_list(const char **list, size_t n, const char *s, bool nocase)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (nocase ? vos_strcaseeq(list[i], s) : vos_streq(list[i], s))
+			return true;
+	return false;
+}
+
+static bool selected(const struct vos_model *m, const struct vos_mservice *s,
+                     const struct vos_probe_filter *f)
+{
+	if (!f)
+		return true;
+	if (f->nhosts) {
+		if (s->host < 0 || !in_list(f->hosts, f->nhosts, m->hosts[s->host].name, false))
+			return false;
+	}
+	if (f->nservices) {
+		if (!in_list(f->services, f->nservices, s->id, false) &&
+		    !in_list(f->services, f->nservices, s->name, true))
+			return false;
+	}
+	if (f->nclasses) {
+		if (!s->inv || !in_list(f->classes, f->nclasses, s->inv->class_, true))
+			return false;
+	}
+	return true;
+}
+
+int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
+                                 const struct vos_model *m, const struct vos_probe_filter *f,
+                                 struct vos_diags *diags)
+{
+	struct vos_probe_target *t = NULL;
+	size_t n = 0, alloc = 0, i, j;
+	int err = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (f) {
+		for (i = 0; i < f->nhosts; i++)
+			if (!vos_model_host(m, f->hosts[i])) {
+				vos_diags_add(diags, VOS_SEV_ERROR, NULL, "probe-select", "unknown host '%s'", f->hosts[i]);
+				err = VOS_EINPUT;
+			}
+		for (i = 0; i < f->nservices; i++) {
+			bool found = vos_model_service(m, f->services[i]) != NULL;
+			for (j = 0; !found && j < m->nservices; j++)
+				found = vos_strcaseeq(m->services[j].name, f->services[i]);
+			if (!found) {
+				vos_diags_add(diags, VOS_SEV_ERROR, NULL, "probe-select", "unknown service '%s'",
+				              f->services[i]);
+				err = VOS_EINPUT;
+			}
+		}
+		if (err)
+			return err;
+	}
+	for (i = 0; i < m->nservices; i++) {
+		const struct vos_mservice *s = &m->services[i];
+		const char *host = s->host >= 0 ? m->hosts[s->host].name : NULL;
+		if (!s->inv || !selected(m, s, f))
+			continue;
+		for (j = 0; j < s->inv->nports; j++) {
+			const struct vos_port *p = &s->inv->ports[j];
+			int port, last = p->port_end >= p->port ? p->port_end : p->port;
+			if (p->check == VOS_CHECK_NONE || (p->proto && !vos_strcaseeq(p->proto, "tcp")))
+				continue;
+			for (port = p->port; port <= last; port++) {
+				struct vos_probe_target *x = VOS_PUSH(t, n, alloc);
+				x->service = s->id;
+				x->host = host;
+				x->address = p->address ? p->address : s->address;
+				if (!x->address && s->host >= 0 && m->hosts[s->host].inv)
+					x->address = m->hosts[s->host].inv->address;
+				x->port = port;
+				x->check = p->check;
+				x->path = p->path;
+				x->status_min = p->status_min;
+				x->status_max = p->status_max;
+				x->body = p->body;
+			}
+		}
+	}
+	*out = t;
+	*n_out = n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ port lists */
+
+int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **errmsg)
+{
+	unsigned char *seen = vos_calloc(65536, 1);
+	const char *p = spec;
+	size_t n = 0, i;
+	int *ports;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!spec || !*spec)
+		goto bad;
+	while (*p) {
+		long a, b;
+		char *end;
+		if (*p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		a = strtol(p, &end, 10);
+		b = a;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			b = strtol(p, &end, 10);
+			p = end;
+		}
+		if (errno || a < 1 || b > 65535 || a > b)
+			goto bad;
+		for (; a <= b; a++)
+			seen[a] = 1;
+		if (*p == ',') {
+			p++;
+			if (!*p)
+				goto bad;
+		} else if (*p) {
+			goto bad;
+		}
+	}
+	for (i = 1; i < 65536; i++)
+		n += seen[i];
+	ports = vos_malloc((n ? n : 1) * sizeof(*ports));
+	n = 0;
+	for (i = 1; i < 65536; i++)
+		if (seen[i])
+			ports[n++] = (int)i;
+	free(seen);
+	*out = ports;
+	*n_out = n;
+	return 0;
+bad:
+	free(seen);
+	if (errmsg)
+		*errmsg = vos_asprintf("invalid port list '%s' (expected e.g. 1-1024,8080)", spec ? spec : "");
+	return VOS_EINPUT;
+}
+
+/* ------------------------------------------------------------------ findings */
+
+/* Per service: 0 unknown (not probed), 1 up, 2 not up. */
+static int *service_states(const struct vos_model *m, const struct vos_probe_result *res, size_t n)
+{
+	int *st = vos_calloc(m->nservices ? m->nservices : 1, sizeof(*st));
+	size_t i;
+	for (i = 0; i < n; i++) {
+		struct vos_mservice *s;
+		if (!res[i].service || !res[i].probed)
+			continue;
+		s = vos_model_service(m, res[i].service);
+		if (!s)
+			continue;
+		{
+			size_t k = (size_t)(s - m->services);
+			if (res[i].state != VOS_PROBE_UP)
+				st[k] = 2;
+			else if (st[k] == 0)
+				st[k] = 1;
+		}
+	}
+	return st;
+}
+
+/* The first not-up result of a service (for the message). */
+static const struct vos_probe_result *first_failure(const struct vos_probe_result *res, size_t n,
+                                                    const char *id)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (res[i].probed && res[i].state != VOS_PROBE_UP && vos_streq(res[i].service, id))
+			return &res[i];
+	return NULL;
+}
+
+/* Marks in reach[] every service that s depends on, transitively (iterative, cycle-safe). */
+static void reach_deps(const struct vos_model *m, size_t s, unsigned char *reach, size_t *stack)
+{
+	size_t sp = 0, k;
+	stack[sp++] = s;
+	while (sp) {
+		const struct vos_mservice *x = &m->services[stack[--sp]];
+		if (!x->inv)
+			continue;
+		for (k = 0; k < x->inv->ndepends_on; k++) {
+			struct vos_mservice *d = vos_model_service(m, x->inv->depends_on[k].s);
+			size_t di;
+			if (!d)
+				continue;
+			di = (size_t)(d - m->services);
+			if (reach[di])
+				continue;
+			reach[di] = 1;
+			stack[sp++] = di;
+		}
+	}
+}
+
+static void service_loc(struct vos_loc *loc, const struct vos_mservice *s)
+{
+	memset(loc, 0, sizeof(*loc));
+	if (s->inv)
+		*loc = s->inv->loc;
+	else if (s->row)
+		*loc = s->row->loc;
+}
+
+int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                       struct vos_diags *findings)
+{
+	size_t ns = m->nservices, i, j;
+	int *st = service_states(m, res, n);
+	/* dependents[d] lists the up services that reach down service d */
+	unsigned char *reach = vos_calloc(ns ? ns : 1, 1);
+	size_t *stack = vos_calloc(ns + 1, sizeof(*stack));
+	struct vos_buf *names = vos_calloc(ns ? ns : 1, sizeof(*names));
+	size_t *ndeps = vos_calloc(ns ? ns : 1, sizeof(*ndeps));
+
+	for (i = 0; i < ns; i++) {
+		if (st[i] != 1)
+			continue;
+		memset(reach, 0, ns);
+		reach_deps(m, i, reach, stack);
+		for (j = 0; j < ns; j++) {
+			if (!reach[j] || st[j] != 2 || j == i)
+				continue;
+			if (ndeps[j])
+				vos_buf_adds(&names[j], ", ");
+			vos_buf_addf(&names[j], "'%s'", m->services[i].id);
+			ndeps[j]++;
+		}
+	}
+	for (i = 0; i < ns; i++) {
+		const struct vos_mservice *s = &m->services[i];
+		const struct vos_probe_result *r;
+		struct vos_loc loc;
+		struct vos_diag *d;
+		char where[96];
+		if (st[i] != 2)
+			continue;
+		r = first_failure(res, n, s->id);
+		snprintf(where, sizeof(where), "%s:%d", r && r->address ? r->address : "?", r ? r->port : 0);
+		service_loc(&loc, s);
+		if (ndeps[i])
+			d = vos_diags_add(findings, VOS_SEV_ERROR, &loc, "probe-dependency-down",
+			                  "'%s' is %s (%s%s%s) while %s, which depend%s on it, %s up", s->id,
+			                  r ? vos_probe_state_name(r->state) : "down", where,
+			                  r && r->detail ? ": " : "", r && r->detail ? r->detail : "",
+			                  names[i].ptr, ndeps[i] == 1 ? "s" : "", ndeps[i] == 1 ? "is" : "are");
+		else
+			d = vos_diags_add(findings, VOS_SEV_ERROR, &loc, "probe-down", "'%s' is %s (%s%s%s)", s->id,
+			                  r ? vos_probe_state_name(r->state) : "down", where,
+			                  r && r->detail ? ": " : "", r && r->detail ? r->detail : "");
+		vos_diag_set_subject(d, s->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
+	}
+	for (i = 0; i < ns; i++)
+		vos_buf_release(&names[i]);
+	free(names);
+	free(ndeps);
+	free(stack);
+	free(reach);
+	free(st);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
+                             const struct vos_probe_open *und, size_t nund, bool scanned)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	size_t counts[VOS_PROBE__NSTATES] = {0}, i;
+	char *dump, *out;
+	for (i = 0; i < n; i++) {
+		const struct vos_probe_result *r = &res[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "service", str_or_null(r->service));
+		json_object_set_new(o, "host", str_or_null(r->host));
+		json_object_set_new(o, "address", str_or_null(r->address));
+		json_object_set_new(o, "port", json_integer(r->port));
+		json_object_set_new(o, "check", json_string(vos_probe_check_name(r->check)));
+		json_object_set_new(o, "state", json_string(vos_probe_state_name(r->state)));
+		json_object_set_new(o, "latency_ms", json_real((double)(long long)(r->latency_ms * 1000.0 + 0.5) / 1000.0));
+		json_object_set_new(o, "status", r->status > 0 ? json_integer(r->status) : json_null());
+		json_object_set_new(o, "detail", json_string(r->detail ? r->detail : ""));
+		json_array_append_new(arr, o);
+		if (r->state >= 0 && r->state < VOS_PROBE__NSTATES)
+			counts[r->state]++;
+	}
+	json_object_set_new(root, "results", arr);
+	for (i = 0; i < VOS_PROBE__NSTATES; i++)
+		json_object_set_new(sum, vos_probe_state_name((int)i), json_integer((json_int_t)counts[i]));
+	json_object_set_new(root, "summary", sum);
+	if (scanned) {
+		json_t *u = json_array();
+		for (i = 0; i < nund; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "host", str_or_null(und[i].host));
+			json_object_set_new(o, "address", str_or_null(und[i].address));
+			json_object_set_new(o, "port", json_integer(und[i].port));
+			json_array_append_new(u, o);
+		}
+		json_object_set_new(root, "undeclared", u);
+	}
+	dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(root);
+	if (!dump)
+		vos_die_oom();
+	out = vos_asprintf("%s\n", dump);
+	free(dump);
+	return out;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *tmp = vos_strdup(dir), *p;
+	int rc = 0;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+int vos_probe_results_save(const char *path, const struct vos_probe_result *res, size_t n,
+                           const struct vos_probe_open *und, size_t nund, bool scanned, char **errmsg)
+{
+	char *json = vos_probe_results_json(res, n, und, nund, scanned);
+	char *dir = vos_path_dirname(path);
+	int err;
+	if (!vos_is_dir(dir) && mkdir_p(dir) < 0) {
+		if (errmsg)
+			*errmsg = vos_asprintf("unable to create '%s': %s", dir, strerror(errno));
+		free(dir);
+		free(json);
+		return VOS_EIO;
+	}
+	free(dir);
+	err = vos_file_write_atomic(path, json, strlen(json), errmsg);
+	free(json);
+	return err;
+}
+
+void vos_probe_results_init(struct vos_probe_results *r)
+{
+	memset(r, 0, sizeof(*r));
+	vos_arena_init(&r->arena);
+}
+
+void vos_probe_results_release(struct vos_probe_results *r)
+{
+	vos_probe_result_release_array(r->items, r->n);
+	free(r->items);
+	free(r->undeclared);
+	vos_arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+static int parse_enum(const char *s, const char *const *names, int count)
+{
+	int i;
+	for (i = 0; s && i < count; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static const char *arena_str(struct vos_arena *a, json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? vos_arena_strdup(a, s) : NULL;
+}
+
+int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg)
+{
+	static const char *const states[] = {"up", "down", "timeout", "error"};
+	static const char *const checks[] = {"tcp", "http", "https", "none"};
+	char *text = NULL;
+	size_t len = 0, i;
+	json_t *root = NULL, *arr, *und;
+	json_error_t jerr;
+	int err;
+
+	vos_probe_results_init(out);
+	if (!vos_is_file(path)) {
+		if (errmsg)
+			*errmsg = vos_asprintf("no probe results at '%s' (run 'vosctl probe' first)", path);
+		return VOS_ENOTFOUND;
+	}
+	if ((err = vos_file_read(&text, &len, path, VOS_MAX_YAML_BYTES, errmsg)) < 0)
+		return err;
+	root = json_loadb(text, len, 0, &jerr);
+	free(text);
+	if (!root) {
+		if (errmsg)
+			*errmsg = vos_asprintf("'%s' is not JSON (line %d: %s)", path, jerr.line, jerr.text);
+		return VOS_EINPUT;
+	}
+	arr = json_object_get(root, "results");
+	if (!json_is_array(arr)) {
+		if (errmsg)
+			*errmsg = vos_asprintf("'%s' has no \"results\" array", path);
+		json_decref(root);
+		return VOS_EINPUT;
+	}
+	for (i = 0; i < json_array_size(arr); i++) {
+		json_t *o = json_array_get(arr, i);
+		struct vos_probe_result *r;
+		const char *detail;
+		int state, check;
+		if (!json_is_object(o))
+			goto bad;
+		state = parse_enum(json_string_value(json_object_get(o, "state")), states, 4);
+		check = parse_enum(json_string_value(json_object_get(o, "check")), checks, 4);
+		if (state < 0 || check < 0 || !json_is_integer(json_object_get(o, "port")))
+			goto bad;
+		r = VOS_PUSH(out->items, out->n, out->alloc);
+		r->service = arena_str(&out->arena, o, "service");
+		r->host = arena_str(&out->arena, o, "host");
+		r->address = arena_str(&out->arena, o, "address");
+		r->port = (int)json_integer_value(json_object_get(o, "port"));
+		r->check = check;
+		r->state = state;
+		r->latency_ms = json_number_value(json_object_get(o, "latency_ms"));
+		r->status = json_is_integer(json_object_get(o, "status"))
+		                ? (int)json_integer_value(json_object_get(o, "status")) : 0;
+		detail = json_string_value(json_object_get(o, "detail"));
+		r->detail = detail && *detail ? vos_strdup(detail) : NULL;
+		r->probed = !(state == VOS_PROBE_ERROR && detail && vos_starts_with(detail, "refusing to probe"));
+		out->summary[state]++;
+	}
+	und = json_object_get(root, "undeclared");
+	for (i = 0; json_is_array(und) && i < json_array_size(und); i++) {
+		json_t *o = json_array_get(und, i);
+		struct vos_probe_open *u;
+		if (!json_is_object(o) || !json_is_integer(json_object_get(o, "port")))
+			goto bad;
+		u = VOS_PUSH(out->undeclared, out->nundeclared, out->undeclared_alloc);
+		u->host = arena_str(&out->arena, o, "host");
+		u->address = arena_str(&out->arena, o, "address");
+		u->port = (int)json_integer_value(json_object_get(o, "port"));
+	}
+	json_decref(root);
+	return 0;
+bad:
+	if (errmsg)
+		*errmsg = vos_asprintf("'%s': result %zu is malformed", path, i + 1);
+	json_decref(root);
+	vos_probe_results_release(out);
+	vos_probe_results_init(out);
+	return VOS_EINPUT;
+}
