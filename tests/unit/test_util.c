@@ -1,0 +1,151 @@
+/* test_util.c - buffers, arena, map, files, UTF-8, addresses. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void test_buf(void **state)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	char *s;
+	size_t len;
+	(void)state;
+	vos_buf_adds(&b, "abc");
+	vos_buf_addc(&b, '-');
+	vos_buf_addf(&b, "%d/%s", 42, "x");
+	assert_string_equal(b.ptr, "abc-42/x");
+	for (int i = 0; i < 10000; i++)
+		vos_buf_addc(&b, 'z');
+	assert_int_equal(b.len, 8 + 10000);
+	s = vos_buf_detach(&b, &len);
+	assert_int_equal(len, 10008);
+	assert_null(b.ptr);
+	free(s);
+}
+
+static void test_arena(void **state)
+{
+	struct vos_arena a;
+	char *big;
+	(void)state;
+	vos_arena_init(&a);
+	for (int i = 0; i < 5000; i++) {
+		char *s = vos_arena_sprintf(&a, "item-%d", i);
+		assert_string_equal(s, vos_arena_sprintf(&a, "item-%d", i));
+	}
+	big = vos_arena_alloc(&a, 1 << 20);
+	big[(1 << 20) - 1] = 'x';
+	assert_int_equal(((uintptr_t)vos_arena_alloc(&a, 3)) % 8, 0);
+	vos_arena_release(&a);
+}
+
+static void test_map(void **state)
+{
+	struct vos_map m;
+	char keys[2000][16];
+	(void)state;
+	vos_map_init(&m, false);
+	for (int i = 0; i < 2000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		assert_null(vos_map_put(&m, keys[i], (void *)(uintptr_t)(i + 1)));
+	}
+	for (int i = 0; i < 2000; i++)
+		assert_int_equal((uintptr_t)vos_map_get(&m, keys[i]), i + 1);
+	assert_null(vos_map_get(&m, "K1"));
+	assert_int_equal((uintptr_t)vos_map_put(&m, "k5", (void *)7), 6);
+	vos_map_release(&m);
+	vos_map_init(&m, true);
+	vos_map_put(&m, "Open WebUI", (void *)1);
+	assert_int_equal((uintptr_t)vos_map_get(&m, "open webui"), 1);
+	vos_map_release(&m);
+}
+
+static void test_utf8(void **state)
+{
+	size_t bad = 99;
+	(void)state;
+	assert_true(vos_utf8_valid("plain", 5, &bad));
+	assert_true(vos_utf8_valid("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80", 14, &bad));
+	assert_false(vos_utf8_valid("ab\xff", 3, &bad));
+	assert_int_equal(bad, 2);
+	assert_false(vos_utf8_valid("ab\xc3", 3, &bad)); /* truncated */
+	assert_int_equal(bad, 2);
+	assert_false(vos_utf8_valid("\xc0\xaf", 2, &bad)); /* overlong */
+	assert_false(vos_utf8_valid("\xed\xa0\x80", 3, &bad)); /* surrogate */
+	assert_int_equal(bad, 0);
+}
+
+static void test_ipv4(void **state)
+{
+	uint32_t a, net, mask;
+	(void)state;
+	assert_int_equal(vos_ipv4_parse(&a, "127.0.10.1"), 0);
+	assert_int_equal(a, 0x7f000a01);
+	assert_true(vos_ipv4_is_loopback(a));
+	assert_int_equal(vos_ipv4_parse(&a, "192.168.1.70"), 0);
+	assert_false(vos_ipv4_is_loopback(a));
+	assert_int_equal(vos_ipv4_parse(&a, "256.0.0.1"), -1);
+	assert_int_equal(vos_ipv4_parse(&a, "1.2.3"), -1);
+	assert_int_equal(vos_ipv4_parse(&a, "1.2.3.4x"), -1);
+	assert_int_equal(vos_ipv4_parse(&a, "<LAN_IP>"), -1);
+	assert_int_equal(vos_cidr_parse(&net, &mask, "127.0.10.0/24"), 0);
+	assert_int_equal(net, 0x7f000a00);
+	assert_int_equal(mask, 0xffffff00);
+	assert_int_equal(vos_cidr_parse(&net, &mask, "10.0.0.0/33"), -1);
+	assert_int_equal(vos_cidr_parse(&net, &mask, "10.0.0.0"), -1);
+	assert_int_equal(vos_cidr_parse(&net, &mask, "0.0.0.0/0"), 0);
+	assert_int_equal(mask, 0);
+}
+
+static void test_files(void **state)
+{
+	char dir[] = "/tmp/vos-util-XXXXXX", *path, *data = NULL, *err = NULL;
+	size_t len;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = vos_path_join(dir, "page.md");
+	assert_int_equal(vos_file_write_atomic(path, "hello\n", 6, &err), 0);
+	assert_int_equal(vos_file_read(&data, &len, path, 100, &err), 0);
+	assert_int_equal(len, 6);
+	assert_string_equal(data, "hello\n");
+	free(data);
+	/* over the limit */
+	assert_int_equal(vos_file_read(&data, &len, path, 3, &err), VOS_EINPUT);
+	assert_non_null(strstr(err, "larger than"));
+	free(err);
+	/* a directory where a file is expected */
+	assert_int_equal(vos_file_read(&data, &len, dir, 100, &err), VOS_EINPUT);
+	assert_non_null(strstr(err, "is a directory"));
+	free(err);
+	/* missing */
+	assert_int_equal(vos_file_read(&data, &len, "/nonexistent/x", 100, &err), VOS_ENOTFOUND);
+	assert_non_null(strstr(err, "unable to open '/nonexistent/x'"));
+	free(err);
+	/* writing into a missing directory fails cleanly */
+	assert_int_equal(vos_file_write_atomic("/nonexistent/dir/x", "a", 1, &err), VOS_EIO);
+	free(err);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	path = vos_path_dirname("a/b/c");
+	assert_string_equal(path, "a/b");
+	free(path);
+	path = vos_path_dirname("c");
+	assert_string_equal(path, ".");
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
+		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
