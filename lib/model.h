@@ -276,6 +276,8 @@ struct vos_inventory {
 	struct vos_service *services; size_t nservices, services_alloc;
 	struct vos_rule *rules; size_t nrules, rules_alloc;
 	char *lab_name;             /* optional "lab: name" */
+	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
+	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;
 };
 
 /* -------------------------------------------------------------- the model */
