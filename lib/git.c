@@ -1,0 +1,797 @@
+/* git.c - the wiki repository through libgit2 (the only file that includes <git2.h>). */
+#include "git.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#define FETCHED_PREFIX "refs/vosctl/fetched/"
+#define PUBLISH_PREFIX "refs/vosctl/publish/"
+#define LOCK_WAIT_MS 60000
+
+struct vos_git {
+	git_repository *repo;
+	char *url;          /* redacted: what libgit2 sees and messages show */
+	char *raw_url;      /* as given: only to scrub it out of messages */
+	char *branch;
+	char *user, *token; /* credentials (token may be NULL) */
+	char *path;         /* the cache clone */
+	int lock_fd;
+	bool have_head;
+	git_oid head;
+	char head_hex[GIT_OID_HEXSZ + 1];
+	/* per operation */
+	int cred_attempts;
+	bool auth_failed;
+	char *push_status;  /* server-side rejection reason */
+};
+
+static int lib_inits;
+
+static void lib_init(void)
+{
+	if (lib_inits++ == 0)
+		git_libgit2_init();
+}
+
+static void lib_shutdown(void)
+{
+	if (lib_inits > 0 && --lib_inits == 0)
+		git_libgit2_shutdown();
+}
+
+/* ------------------------------------------------------------------ URLs */
+
+char *vos_git_url_redact(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *host, *at, *slash;
+	if (!scheme)
+		return vos_strdup(url);
+	host = scheme + 3;
+	slash = strchr(host, '/');
+	at = NULL;
+	for (const char *p = host; *p && (!slash || p < slash); p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return vos_strdup(url);
+	return vos_asprintf("%.*s%s", (int)(host - url), url, at + 1);
+}
+
+/* The user:pass in the URL, if any (each caller-freed, NULL when absent). */
+static void url_userinfo(const char *url, char **user, char **pass)
+{
+	const char *scheme = strstr(url, "://"), *host, *at = NULL, *slash, *colon;
+	*user = *pass = NULL;
+	if (!scheme)
+		return;
+	host = scheme + 3;
+	slash = strchr(host, '/');
+	for (const char *p = host; *p && (!slash || p < slash); p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return;
+	colon = memchr(host, ':', (size_t)(at - host));
+	if (colon) {
+		*user = vos_strndup(host, (size_t)(colon - host));
+		*pass = vos_strndup(colon + 1, (size_t)(at - colon - 1));
+	} else {
+		*user = vos_strndup(host, (size_t)(at - host));
+	}
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+char *vos_git_cache_name(const char *url)
+{
+	char *red = vos_git_url_redact(url), *name;
+	const char *p = strstr(red, "://");
+	char san[41];
+	size_t n = 0;
+	p = p ? p + 3 : red;
+	for (; *p && n < sizeof(san) - 1; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		          c == '.' || c == '-';
+		if (!ok && n && san[n - 1] == '_')
+			continue;
+		san[n++] = ok ? (char)c : '_';
+	}
+	while (n && (san[n - 1] == '_' || san[n - 1] == '.'))
+		n--;
+	san[n] = '\0';
+	name = vos_asprintf("%s-%016llx", n ? san : "repo", (unsigned long long)fnv1a(red));
+	free(red);
+	return name;
+}
+
+static char *cache_root(const struct vos_git_opts *opts)
+{
+	const char *x;
+	if (opts->cache_root && *opts->cache_root)
+		return vos_strdup(opts->cache_root);
+	x = getenv("XDG_CACHE_HOME");
+	if (x && *x == '/')
+		return vos_path_join(x, "vosctl");
+	x = getenv("HOME");
+	return vos_asprintf("%s/.cache/vosctl", x && *x ? x : ".");
+}
+
+char *vos_git_cache_path(const struct vos_git_opts *opts)
+{
+	char *root = cache_root(opts), *name = vos_git_cache_name(opts->url), *p;
+	p = vos_path_join(root, name);
+	free(root);
+	free(name);
+	return p;
+}
+
+/* ------------------------------------------------------------------ messages */
+
+/* Replaces every occurrence of needle in *s with repl. */
+static void replace_all(char **s, const char *needle, const char *repl)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	const char *p = *s, *q;
+	size_t nl;
+	if (!needle || !*needle || !strstr(*s, needle))
+		return;
+	nl = strlen(needle);
+	while ((q = strstr(p, needle))) {
+		vos_buf_add(&b, p, (size_t)(q - p));
+		vos_buf_adds(&b, repl);
+		p = q + nl;
+	}
+	vos_buf_adds(&b, p);
+	free(*s);
+	*s = vos_buf_detach(&b, NULL);
+}
+
+/* Builds "<what>: <libgit2 message>" with credentials scrubbed out. */
+static char *git_msg(const struct vos_git *g, const char *what)
+{
+	const git_error *e = git_error_last();
+	char *m;
+	if (e && e->message && *e->message) {
+		size_t l = strlen(e->message);
+		while (l && (e->message[l - 1] == '\n' || e->message[l - 1] == '.'))
+			l--;
+		m = vos_asprintf("%s: %.*s", what, (int)l, e->message);
+	} else {
+		m = vos_strdup(what);
+	}
+	if (g) {
+		if (g->raw_url && strcmp(g->raw_url, g->url))
+			replace_all(&m, g->raw_url, g->url);
+		replace_all(&m, g->token, "<redacted>");
+	}
+	return m;
+}
+
+static void set_err(char **errmsg, char *m)
+{
+	if (errmsg) {
+		free(*errmsg);
+		*errmsg = m;
+	} else {
+		free(m);
+	}
+}
+
+/* Maps a libgit2 failure of a network operation to our codes and a message. */
+static int net_error(struct vos_git *g, int gerr, const char *doing, char **errmsg)
+{
+	const git_error *e = git_error_last();
+	int klass = e ? e->klass : 0;
+	char *what;
+	if (g->auth_failed || gerr == GIT_EAUTH ||
+	    (e && e->message && (strstr(e->message, "401") || strstr(e->message, "authentication")))) {
+		set_err(errmsg, vos_asprintf("authentication failed for '%s'", g->url));
+		return VOS_EAUTH;
+	}
+	what = vos_asprintf("unable to %s '%s'", doing, g->url);
+	set_err(errmsg, git_msg(g, what));
+	free(what);
+	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSH ||
+	    klass == GIT_ERROR_SSL || klass == GIT_ERROR_OS)
+		return VOS_ENET;
+	return VOS_EIO;
+}
+
+/* ------------------------------------------------------------------ callbacks */
+
+static int cred_cb(git_credential **out, const char *url, const char *user_from_url,
+                   unsigned int allowed, void *payload)
+{
+	struct vos_git *g = payload;
+	VOS_UNUSED(url);
+	/* a second call means the first answer was refused: give up at once (else the HTTP
+	 * transport replays up to 15 times and ends with a generic error) */
+	if (g->cred_attempts++ > 0) {
+		g->auth_failed = true;
+		git_error_set_str(GIT_ERROR_NET, "authentication failed");
+		return GIT_EAUTH;
+	}
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+		if (!g->token) {
+			g->auth_failed = true;
+			git_error_set_str(GIT_ERROR_NET, "authentication required");
+			return GIT_EAUTH;
+		}
+		return git_credential_userpass_plaintext_new(out, g->user ? g->user : "vosctl", g->token);
+	}
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url :
+		                                         g->user ? g->user : "git");
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user_from_url ? user_from_url : "git");
+	return GIT_PASSTHROUGH;
+}
+
+static int push_ref_cb(const char *refname, const char *status, void *payload)
+{
+	struct vos_git *g = payload;
+	VOS_UNUSED(refname);
+	if (status) {
+		free(g->push_status);
+		g->push_status = vos_strdup(status);
+	}
+	return 0;
+}
+
+static void init_callbacks(struct vos_git *g, git_remote_callbacks *cb)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->credentials = cred_cb;
+	cb->push_update_reference = push_ref_cb;
+	cb->payload = g;
+	g->cred_attempts = 0;
+	g->auth_failed = false;
+}
+
+/* ------------------------------------------------------------------ the cache */
+
+static int lock_cache(int *out_fd, const char *lockpath, char **errmsg)
+{
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int waited = 0;
+	if (fd < 0) {
+		set_err(errmsg, vos_asprintf("unable to open '%s': %s", lockpath, strerror(errno)));
+		return VOS_EIO;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec ts = {0, 50 * 1000000L};
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			set_err(errmsg, vos_asprintf("unable to lock '%s': %s", lockpath, strerror(errno)));
+			close(fd);
+			return VOS_EIO;
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			set_err(errmsg, vos_asprintf("cache '%s' is locked by another vosctl", lockpath));
+			close(fd);
+			return VOS_EIO;
+		}
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+	*out_fd = fd;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = vos_strdup(path), *s;
+	int rc = 0;
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+/* Lock files a crashed vosctl may have left (we hold the cache lock: nobody else is inside). */
+static void remove_stale_locks(const struct vos_git *g)
+{
+	const char *fixed[] = {"index.lock", "config.lock", "packed-refs.lock", "HEAD.lock"};
+	size_t i;
+	for (i = 0; i < VOS_ARRAY_SIZE(fixed); i++) {
+		char *p = vos_path_join(g->path, fixed[i]);
+		unlink(p);
+		free(p);
+	}
+	{
+		char *p = vos_asprintf("%s/" FETCHED_PREFIX "%s.lock", g->path, g->branch);
+		unlink(p);
+		free(p);
+		p = vos_asprintf("%s/" PUBLISH_PREFIX "%s.lock", g->path, g->branch);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* Moves a broken cache aside; returns the new name (caller frees) or NULL. */
+static char *move_aside(const char *path)
+{
+	char *aside = vos_asprintf("%s.broken-%ld-%ld", path, (long)time(NULL), (long)getpid());
+	if (rename(path, aside) < 0) {
+		free(aside);
+		return NULL;
+	}
+	return aside;
+}
+
+static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
+{
+	int err;
+	if (vos_is_dir(g->path)) {
+		err = git_repository_open_bare(&g->repo, g->path);
+		if (!err)
+			return 0;
+		{
+			char *aside = move_aside(g->path);
+			char *why = git_msg(g, "unable to open the cache");
+			if (!aside) {
+				set_err(errmsg, vos_asprintf("%s; unable to move '%s' aside", why, g->path));
+				free(why);
+				return VOS_EIO;
+			}
+			if (notice) {
+				free(*notice);
+				*notice = vos_asprintf("%s; moved it to '%s' and cloning afresh", why, aside);
+			}
+			free(why);
+			free(aside);
+		}
+	}
+	if (mkdir_p(g->path) < 0) {
+		set_err(errmsg, vos_asprintf("unable to create '%s': %s", g->path, strerror(errno)));
+		return VOS_EIO;
+	}
+	err = git_repository_init(&g->repo, g->path, 1);
+	if (err < 0) {
+		set_err(errmsg, git_msg(g, "unable to create the cache"));
+		return VOS_EIO;
+	}
+	return 0;
+}
+
+int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg)
+{
+	struct vos_git *g;
+	char *root, *lockpath, *name, *uu, *up;
+	int err, valid = 0;
+
+	*out = NULL;
+	lib_init();
+	g = vos_calloc(1, sizeof(*g));
+	g->lock_fd = -1;
+	g->raw_url = vos_strdup(opts->url);
+	g->url = vos_git_url_redact(opts->url);
+	g->branch = vos_strdup(opts->branch && *opts->branch ? opts->branch : "main");
+	url_userinfo(opts->url, &uu, &up);
+	g->user = vos_strdup(opts->user && *opts->user ? opts->user : uu ? uu : "vosctl");
+	g->token = opts->token && *opts->token ? vos_strdup(opts->token) : up ? vos_strdup(up) : NULL;
+	free(uu);
+	free(up);
+	{
+		char *ref = vos_asprintf("refs/heads/%s", g->branch);
+		if (git_reference_name_is_valid(&valid, ref) < 0)
+			valid = 0;
+		free(ref);
+	}
+	if (!valid) {
+		set_err(errmsg, vos_asprintf("'%s' is not a valid branch name", g->branch));
+		vos_git_free(g);
+		return VOS_EINPUT;
+	}
+	root = cache_root(opts);
+	name = vos_git_cache_name(opts->url);
+	g->path = vos_path_join(root, name);
+	lockpath = vos_asprintf("%s.lock", g->path);
+	free(name);
+	if (mkdir_p(root) < 0) {
+		set_err(errmsg, vos_asprintf("unable to create '%s': %s", root, strerror(errno)));
+		err = VOS_EIO;
+	} else {
+		err = lock_cache(&g->lock_fd, lockpath, errmsg);
+	}
+	free(root);
+	free(lockpath);
+	if (!err)
+		err = open_or_init(g, notice, errmsg);
+	if (err) {
+		vos_git_free(g);
+		return err;
+	}
+	remove_stale_locks(g);
+	*out = g;
+	return 0;
+}
+
+void vos_git_free(struct vos_git *g)
+{
+	if (!g)
+		return;
+	git_repository_free(g->repo);
+	if (g->lock_fd >= 0)
+		close(g->lock_fd); /* releases the flock */
+	if (g->token) {
+		memset(g->token, 0, strlen(g->token));
+		free(g->token);
+	}
+	if (g->raw_url) {
+		memset(g->raw_url, 0, strlen(g->raw_url));
+		free(g->raw_url);
+	}
+	free(g->url);
+	free(g->branch);
+	free(g->user);
+	free(g->path);
+	free(g->push_status);
+	free(g);
+	lib_shutdown();
+}
+
+const char *vos_git_head(const struct vos_git *g)
+{
+	return g->have_head ? g->head_hex : NULL;
+}
+
+/* An in-memory remote for the URL. url.*.insteadOf is not applied: libgit2 1.5 leaks a PCRE2 match
+ * block for every config entry that regex does not match, and the URL is taken as given anyway. */
+static int remote_new(git_remote **out, struct vos_git *g)
+{
+	git_remote_create_options o;
+	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	o.repository = g->repo;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return git_remote_create_with_opts(out, g->url, &o);
+}
+
+/* ------------------------------------------------------------------ fetch */
+
+static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
+{
+	git_remote *remote = NULL;
+	git_remote_callbacks cb;
+	git_proxy_options proxy;
+	const git_remote_head **heads;
+	size_t nheads, i;
+	char *want = vos_asprintf("refs/heads/%s", g->branch);
+	char *fetched = vos_asprintf(FETCHED_PREFIX "%s", g->branch);
+	char *spec = vos_asprintf("+%s:%s", want, fetched);
+	char *specs[1];
+	git_strarray refspecs;
+	const git_oid *found = NULL;
+	int err, rc = 0;
+
+	*local_failure = false;
+	specs[0] = spec;
+	refspecs.strings = specs;
+	refspecs.count = 1;
+	init_callbacks(g, &cb);
+	git_proxy_options_init(&proxy, GIT_PROXY_OPTIONS_VERSION);
+
+	if ((err = remote_new(&remote, g)) < 0) {
+		set_err(errmsg, git_msg(g, "invalid remote URL"));
+		rc = VOS_EINPUT;
+		goto out;
+	}
+	if ((err = git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, &proxy, NULL)) < 0) {
+		rc = net_error(g, err, "fetch from", errmsg);
+		goto out;
+	}
+	if ((err = git_remote_ls(&heads, &nheads, remote)) < 0) {
+		rc = net_error(g, err, "fetch from", errmsg);
+		goto out;
+	}
+	for (i = 0; i < nheads; i++)
+		if (!strcmp(heads[i]->name, want))
+			found = &heads[i]->oid;
+	if (!found) {
+		git_reference *ref = NULL;
+		g->have_head = false;
+		if (git_reference_lookup(&ref, g->repo, fetched) == 0) {
+			git_reference_delete(ref);
+			git_reference_free(ref);
+		}
+		goto out;
+	}
+	{
+		git_oid oid;
+		git_fetch_options fo;
+		git_reference *ref = NULL;
+		git_oid_cpy(&oid, found);
+		git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+		fo.callbacks = cb;
+		fo.update_fetchhead = 0;
+		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+		{
+			git_odb *odb = NULL;
+			bool have = false;
+			if (git_repository_odb(&odb, g->repo) == 0) {
+				have = git_odb_exists(odb, &oid);
+				git_odb_free(odb);
+			}
+			if (!have && (err = git_remote_download(remote, &refspecs, &fo)) < 0) {
+				const git_error *e = git_error_last();
+				int klass = e ? e->klass : 0;
+				rc = net_error(g, err, "fetch from", errmsg);
+				if (rc == VOS_EIO && klass != GIT_ERROR_NET && klass != GIT_ERROR_HTTP)
+					*local_failure = true;
+				goto out;
+			}
+		}
+		if ((err = git_reference_create(&ref, g->repo, fetched, &oid, 1, "vosctl: fetch")) < 0) {
+			set_err(errmsg, git_msg(g, "unable to update the cache"));
+			*local_failure = true;
+			rc = VOS_EIO;
+			goto out;
+		}
+		git_reference_free(ref);
+		git_oid_cpy(&g->head, &oid);
+		git_oid_tostr(g->head_hex, sizeof(g->head_hex), &oid);
+		g->have_head = true;
+	}
+out:
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	free(want);
+	free(fetched);
+	free(spec);
+	return rc;
+}
+
+int vos_git_fetch(struct vos_git *g, char **errmsg)
+{
+	bool local_failure = false;
+	int rc = fetch_once(g, errmsg, &local_failure);
+	if (rc && local_failure) {
+		/* the cache is unusable (corrupt objects, stale lock): move it aside, clone afresh */
+		char *aside;
+		git_repository_free(g->repo);
+		g->repo = NULL;
+		aside = move_aside(g->path);
+		if (!aside)
+			return rc;
+		free(aside);
+		if (mkdir_p(g->path) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
+			set_err(errmsg, vos_asprintf("unable to recreate the cache '%s'", g->path));
+			return VOS_EIO;
+		}
+		rc = fetch_once(g, errmsg, &local_failure);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ read */
+
+int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, char **errmsg)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	int err, rc = 0;
+
+	*out = NULL;
+	if (len_out)
+		*len_out = 0;
+	if (!g->have_head)
+		return VOS_ENOTFOUND;
+	if ((err = git_commit_lookup(&commit, g->repo, &g->head)) < 0 ||
+	    (err = git_commit_tree(&tree, commit)) < 0) {
+		set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		rc = VOS_EIO;
+		goto out;
+	}
+	if ((err = git_tree_entry_bypath(&entry, tree, path)) < 0) {
+		rc = err == GIT_ENOTFOUND ? VOS_ENOTFOUND : VOS_EIO;
+		if (rc == VOS_EIO)
+			set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		goto out;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		set_err(errmsg, vos_asprintf("'%s' is not a file in the repository", path));
+		rc = VOS_EINPUT;
+		goto out;
+	}
+	if ((err = git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry))) < 0) {
+		set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		rc = VOS_EIO;
+		goto out;
+	}
+	{
+		size_t n = (size_t)git_blob_rawsize(blob);
+		if (n > VOS_MAX_PAGE_BYTES) {
+			set_err(errmsg, vos_asprintf("'%s' is too large", path));
+			rc = VOS_EINPUT;
+			goto out;
+		}
+		*out = vos_malloc(n + 1);
+		memcpy(*out, git_blob_rawcontent(blob), n);
+		(*out)[n] = '\0';
+		if (len_out)
+			*len_out = n;
+	}
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ commit */
+
+int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *files, size_t nfiles,
+                   const char *name, const char *email, const char *message, char **errmsg)
+{
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	git_tree_update *ups = NULL;
+	git_reference *ref = NULL;
+	git_oid tree_id, commit_id;
+	char *refname = vos_asprintf(PUBLISH_PREFIX "%s", g->branch);
+	size_t i;
+	int err, rc = 0;
+
+	out[0] = '\0';
+	if (g->have_head) {
+		if ((err = git_commit_lookup(&parent, g->repo, &g->head)) < 0 ||
+		    (err = git_commit_tree(&base, parent)) < 0)
+			goto fail;
+	} else {
+		git_treebuilder *tb = NULL;
+		git_oid empty;
+		if ((err = git_treebuilder_new(&tb, g->repo, NULL)) < 0)
+			goto fail;
+		err = git_treebuilder_write(&empty, tb);
+		git_treebuilder_free(tb);
+		if (err < 0 || (err = git_tree_lookup(&base, g->repo, &empty)) < 0)
+			goto fail;
+	}
+	ups = vos_calloc(nfiles ? nfiles : 1, sizeof(*ups));
+	for (i = 0; i < nfiles; i++) {
+		if ((err = git_blob_create_from_buffer(&ups[i].id, g->repo, files[i].data, files[i].len)) < 0)
+			goto fail;
+		ups[i].action = GIT_TREE_UPDATE_UPSERT;
+		ups[i].filemode = GIT_FILEMODE_BLOB;
+		ups[i].path = files[i].path;
+	}
+	if ((err = git_tree_create_updated(&tree_id, g->repo, base, nfiles, ups)) < 0 ||
+	    (err = git_tree_lookup(&tree, g->repo, &tree_id)) < 0)
+		goto fail;
+	if ((err = git_signature_now(&sig, name, email)) < 0)
+		goto fail;
+	{
+		const git_commit *parents[1];
+		parents[0] = parent;
+		if ((err = git_commit_create(&commit_id, g->repo, NULL, sig, sig, NULL, message, tree,
+		                             parent ? 1 : 0, parents)) < 0)
+			goto fail;
+	}
+	if ((err = git_reference_create(&ref, g->repo, refname, &commit_id, 1, "vosctl: commit")) < 0)
+		goto fail;
+	git_oid_tostr(out, 41, &commit_id);
+	goto out;
+fail:
+	set_err(errmsg, git_msg(g, "unable to create the commit"));
+	rc = VOS_EIO;
+out:
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	free(ups);
+	free(refname);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ push */
+
+int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
+{
+	git_remote *remote = NULL;
+	git_push_options po;
+	git_reference *ref = NULL;
+	git_oid oid;
+	char *refname = vos_asprintf(PUBLISH_PREFIX "%s", g->branch);
+	/* no leading '+': never forced */
+	char *spec = vos_asprintf("%s:refs/heads/%s", refname, g->branch);
+	char *specs[1];
+	git_strarray refspecs;
+	int err, rc = 0;
+
+	specs[0] = spec;
+	refspecs.strings = specs;
+	refspecs.count = 1;
+	if (git_oid_fromstr(&oid, commit_hex) < 0 ||
+	    git_reference_create(&ref, g->repo, refname, &oid, 1, "vosctl: push") < 0) {
+		set_err(errmsg, git_msg(g, "unable to prepare the push"));
+		rc = VOS_EIO;
+		goto out;
+	}
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	init_callbacks(g, &po.callbacks);
+	free(g->push_status);
+	g->push_status = NULL;
+	if ((err = remote_new(&remote, g)) < 0) {
+		set_err(errmsg, git_msg(g, "invalid remote URL"));
+		rc = VOS_EINPUT;
+		goto out;
+	}
+	err = git_remote_push(remote, &refspecs, &po);
+	if (err == GIT_ENONFASTFORWARD) {
+		set_err(errmsg, vos_asprintf("push to '%s' rejected: the remote branch '%s' moved",
+		                             g->url, g->branch));
+		rc = VOS_GIT_EREJECTED;
+		goto out;
+	}
+	if (err < 0) {
+		rc = net_error(g, err, "push to", errmsg);
+		goto out;
+	}
+	if (g->push_status) {
+		char *m = vos_asprintf("push to '%s' rejected: %s", g->url, g->push_status);
+		replace_all(&m, g->token, "<redacted>");
+		set_err(errmsg, m);
+		rc = VOS_GIT_EREJECTED;
+		goto out;
+	}
+out:
+	if (remote) {
+		git_remote_disconnect(remote);
+		git_remote_free(remote);
+	}
+	git_reference_free(ref);
+	free(refname);
+	free(spec);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ author */
+
+void vos_git_default_author(char **name_out, char **email_out)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	const char *v;
+	*name_out = *email_out = NULL;
+	lib_init();
+	if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snap, cfg) == 0) {
+		if (git_config_get_string(&v, snap, "user.name") == 0 && *v)
+			*name_out = vos_strdup(v);
+		if (git_config_get_string(&v, snap, "user.email") == 0 && *v)
+			*email_out = vos_strdup(v);
+	}
+	git_config_free(snap);
+	git_config_free(cfg);
+	lib_shutdown();
+}

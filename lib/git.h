@@ -1,0 +1,67 @@
+/* git.h - the wiki repository through libgit2: a bare cache clone, fetch, read a page at the fetched
+ * head, build a commit without a working tree or index, push without force.
+ *
+ * Only lib/git.c includes <git2.h>. Credentials never reach the disk: the cache clone has no
+ * configured remote (the URL is used anonymously, with any user:pass@ stripped) and error messages
+ * are scrubbed of the token and of URL credentials. */
+#ifndef VOS_GIT_H
+#define VOS_GIT_H
+
+#include "util.h"
+
+/* The push was refused because the remote branch moved (non-fast-forward, either noticed by
+ * libgit2 before sending or reported by the server): fetch again, rebuild, retry. */
+#define VOS_GIT_EREJECTED (-20)
+
+struct vos_git_opts {
+	const char *url;        /* http(s)://, ssh://, file path; may hold user:pass@ (never echoed) */
+	const char *branch;     /* default "main" */
+	const char *user;       /* basic-auth user name (default "vosctl"), or NULL */
+	const char *token;      /* basic-auth password, or NULL (then any password in the URL) */
+	const char *cache_root; /* directory holding cache clones; NULL: $XDG_CACHE_HOME/vosctl or
+	                           ~/.cache/vosctl */
+};
+
+struct vos_git;
+
+/* Opens (or creates) the cache clone for opts->url and locks it against other vosctl processes
+ * (waiting up to 60 s). A cache that cannot be opened is moved aside and created afresh: *notice
+ * (caller frees, may stay NULL) then says so. On error *errmsg (caller frees) says why. */
+int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg);
+void vos_git_free(struct vos_git *g);
+
+/* Fetches the branch into a private ref. Afterwards vos_git_head() is the fetched head, or NULL
+ * when the remote has no such branch (an empty repository). Errors: VOS_EAUTH, VOS_ENET, VOS_EIO. */
+int vos_git_fetch(struct vos_git *g, char **errmsg);
+const char *vos_git_head(const struct vos_git *g); /* hex id, borrowed; NULL when none */
+
+/* Reads path at the fetched head into *out (caller frees, NUL-terminated).
+ * VOS_ENOTFOUND when there is no head or no such file. */
+int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, char **errmsg);
+
+struct vos_git_file {
+	const char *path;       /* in the repository, e.g. "vos/services.md" */
+	const char *data;
+	size_t len;
+};
+
+/* Builds a commit whose tree is the fetched head's tree with files replaced/added (no working tree,
+ * no index) and whose parent is the fetched head (none for an empty repository). The author and
+ * committer are name <email> now. Writes the 40-hex id into out. */
+int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *files, size_t nfiles,
+                   const char *name, const char *email, const char *message, char **errmsg);
+
+/* Pushes commit to the branch (never forced). VOS_GIT_EREJECTED when the remote moved;
+ * VOS_EAUTH, VOS_ENET, VOS_EIO otherwise. */
+int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg);
+
+/* The URL with any user:pass@ removed (caller frees): what may be printed or stored. */
+char *vos_git_url_redact(const char *url);
+/* The cache directory name for a URL: "<host-path, sanitized>-<16 hex of a hash>" (caller frees). */
+char *vos_git_cache_name(const char *url);
+/* Author from git's configuration (user.name, user.email) or NULL each (caller frees both). */
+void vos_git_default_author(char **name_out, char **email_out);
+/* Where the cache clone for opts lives (caller frees). */
+char *vos_git_cache_path(const struct vos_git_opts *opts);
+
+#endif

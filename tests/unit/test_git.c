@@ -1,0 +1,285 @@
+/* test_git.c - lib/git.c: URL redaction, cache naming, and the fetch/read/commit/push cycle against
+ * a local bare repository (libgit2's local transport), including a rejected push. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <ftw.h>
+
+#include "git.h"
+
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+	VOS_UNUSED(state);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vos-test-git-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	VOS_UNUSED(sb);
+	VOS_UNUSED(flag);
+	VOS_UNUSED(ftw);
+	return remove(path);
+}
+
+static void rm_rf(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int teardown(void **state)
+{
+	VOS_UNUSED(state);
+	rm_rf(tmpdir);
+	return 0;
+}
+
+static void test_redact(void **state)
+{
+	char *r;
+	VOS_UNUSED(state);
+	r = vos_git_url_redact("https://bob:s3cret@git.example.org/wiki.git");
+	assert_string_equal(r, "https://git.example.org/wiki.git");
+	free(r);
+	r = vos_git_url_redact("http://tok@127.0.0.1:8080/a/b.git");
+	assert_string_equal(r, "http://127.0.0.1:8080/a/b.git");
+	free(r);
+	r = vos_git_url_redact("http://127.0.0.1:8080/a@b.git");
+	assert_string_equal(r, "http://127.0.0.1:8080/a@b.git");
+	free(r);
+	r = vos_git_url_redact("/srv/git/wiki.git");
+	assert_string_equal(r, "/srv/git/wiki.git");
+	free(r);
+}
+
+static void test_cache_name(void **state)
+{
+	char *a, *b, *c;
+	VOS_UNUSED(state);
+	a = vos_git_cache_name("https://bob:s3cret@git.example.org/wiki.git");
+	b = vos_git_cache_name("https://git.example.org/wiki.git");
+	c = vos_git_cache_name("https://git.example.org/other.git");
+	/* credentials change neither the name nor show up in it */
+	assert_string_equal(a, b);
+	assert_null(strstr(a, "s3cret"));
+	assert_true(vos_starts_with(a, "git.example.org_wiki.git-"));
+	assert_string_not_equal(b, c);
+	assert_null(strchr(a, '/'));
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void test_bad_branch(void **state)
+{
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL;
+	char root[300];
+	VOS_UNUSED(state);
+	snprintf(root, sizeof(root), "%s/badbranch", tmpdir);
+	o.url = "/nonexistent/repo.git";
+	o.branch = "a..b";
+	o.cache_root = root;
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), VOS_EINPUT);
+	assert_null(g);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "'a..b'"));
+	free(err);
+	free(notice);
+}
+
+/* Creates an empty bare repository to serve as the remote; returns its path (caller frees). */
+static char *make_remote(void)
+{
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/remotes", tmpdir), *path;
+	o.url = "seed-remote";
+	o.cache_root = root;
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+	vos_git_free(g);
+	path = vos_git_cache_path(&o);
+	free(root);
+	return path;
+}
+
+static struct vos_git *client(const char *url, const char *name)
+{
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/%s", tmpdir, name);
+	o.url = url;
+	o.branch = "main";
+	o.cache_root = root;
+	if (vos_git_open(&g, &o, &notice, &err) != 0)
+		fail_msg("open: %s", err ? err : "?");
+	free(root);
+	free(notice);
+	return g;
+}
+
+static void test_cycle(void **state)
+{
+	char *remote, *err = NULL, *text = NULL;
+	struct vos_git *a, *b;
+	char id_a[41], id_b[41], id_a2[41];
+	size_t len;
+	struct vos_git_file f1 = {"vos/services.md", "one\n", 4};
+	struct vos_git_file f2 = {"vos/services.md", "two\n", 4};
+	struct vos_git_file f3 = {"vos/inventory.md", "inv\n", 4};
+	VOS_UNUSED(state);
+
+	remote = make_remote();
+	a = client(remote, "cache-a");
+	b = client(remote, "cache-b");
+
+	/* empty repository: no head, nothing to read */
+	assert_int_equal(vos_git_fetch(a, &err), 0);
+	assert_null(vos_git_head(a));
+	assert_int_equal(vos_git_read(&text, &len, a, "vos/services.md", &err), VOS_ENOTFOUND);
+
+	/* first commit (no parent) and push */
+	assert_int_equal(vos_git_commit(id_a, a, &f1, 1, "T", "t@example.org", "first\n", &err), 0);
+	assert_int_equal(strlen(id_a), 40);
+	if (vos_git_push(a, id_a, &err) != 0)
+		fail_msg("push: %s", err);
+
+	/* b sees it */
+	assert_int_equal(vos_git_fetch(b, &err), 0);
+	assert_non_null(vos_git_head(b));
+	assert_string_equal(vos_git_head(b), id_a);
+	assert_int_equal(vos_git_read(&text, &len, b, "vos/services.md", &err), 0);
+	assert_int_equal(len, 4);
+	assert_string_equal(text, "one\n");
+	free(text);
+
+	/* b pushes an update on top */
+	assert_int_equal(vos_git_commit(id_b, b, &f2, 1, "T", "t@example.org", "second\n", &err), 0);
+	assert_int_equal(vos_git_push(b, id_b, &err), 0);
+
+	/* a, still on the old head, is rejected (never forced) */
+	assert_int_equal(vos_git_commit(id_a2, a, &f3, 1, "T", "t@example.org", "third\n", &err), 0);
+	assert_int_equal(vos_git_push(a, id_a2, &err), VOS_GIT_EREJECTED);
+	assert_non_null(err);
+	free(err);
+	err = NULL;
+
+	/* after a fetch a builds on b's commit and both changes land */
+	assert_int_equal(vos_git_fetch(a, &err), 0);
+	assert_string_equal(vos_git_head(a), id_b);
+	assert_int_equal(vos_git_commit(id_a2, a, &f3, 1, "T", "t@example.org", "third\n", &err), 0);
+	assert_int_equal(vos_git_push(a, id_a2, &err), 0);
+	assert_int_equal(vos_git_fetch(b, &err), 0);
+	assert_string_equal(vos_git_head(b), id_a2);
+	assert_int_equal(vos_git_read(&text, &len, b, "vos/services.md", &err), 0);
+	assert_string_equal(text, "two\n");
+	free(text);
+	assert_int_equal(vos_git_read(&text, &len, b, "vos/inventory.md", &err), 0);
+	assert_string_equal(text, "inv\n");
+	free(text);
+
+	vos_git_free(a);
+	vos_git_free(b);
+	free(remote);
+	free(err);
+}
+
+static void test_corrupt_cache(void **state)
+{
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL, *path;
+	char root[300];
+	VOS_UNUSED(state);
+	snprintf(root, sizeof(root), "%s/corrupt", tmpdir);
+	o.url = "http://127.0.0.1:9/never-contacted.git";
+	o.cache_root = root;
+	path = vos_git_cache_path(&o);
+	/* a directory that is no repository at all */
+	assert_int_equal(mkdir(root, 0700), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+	assert_non_null(g);
+	assert_non_null(notice);
+	assert_non_null(strstr(notice, "moved it to"));
+	vos_git_free(g);
+	free(notice);
+	free(path);
+	free(err);
+}
+
+static void test_token_not_in_errors(void **state)
+{
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL;
+	char root[300];
+	int rc;
+	VOS_UNUSED(state);
+	snprintf(root, sizeof(root), "%s/tok", tmpdir);
+	/* port 9 on loopback: nothing listens, the connection is refused */
+	o.url = "http://someone:pa55word@127.0.0.1:9/wiki.git";
+	o.token = "t0ken-VALUE";
+	o.cache_root = root;
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+	rc = vos_git_fetch(g, &err);
+	assert_true(rc == VOS_ENET || rc == VOS_EIO);
+	assert_non_null(err);
+	assert_null(strstr(err, "pa55word"));
+	assert_null(strstr(err, "t0ken-VALUE"));
+	assert_non_null(strstr(err, "http://127.0.0.1:9/wiki.git"));
+	vos_git_free(g);
+	free(err);
+	free(notice);
+}
+
+static void test_default_author(void **state)
+{
+	char *n = NULL, *e = NULL;
+	VOS_UNUSED(state);
+	/* with HOME pointing at an empty directory there is no configuration at all */
+	setenv("HOME", tmpdir, 1);
+	setenv("XDG_CONFIG_HOME", tmpdir, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	vos_git_default_author(&n, &e);
+	assert_null(n);
+	assert_null(e);
+	{
+		char *cfg = vos_asprintf("%s/.gitconfig", tmpdir);
+		FILE *f = fopen(cfg, "w");
+		assert_non_null(f);
+		fputs("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n", f);
+		fclose(f);
+		free(cfg);
+	}
+	vos_git_default_author(&n, &e);
+	assert_non_null(n);
+	assert_string_equal(n, "Ada Lovelace");
+	assert_string_equal(e, "ada@example.org");
+	free(n);
+	free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_cache_name),
+		cmocka_unit_test(test_bad_branch),
+		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_corrupt_cache),
+		cmocka_unit_test(test_token_not_in_errors),
+		cmocka_unit_test(test_default_author),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
