@@ -1,0 +1,408 @@
+/* test_probe.c - the probe engine against listeners this test opens on 127.0.0.1. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+static int listen_on(int *port_out, int backlog)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port_out = ntohs(sin.sin_port);
+	return fd;
+}
+
+static int closed_port(void)
+{
+	int port, fd = listen_on(&port, 1);
+	close(fd);
+	return port;
+}
+
+static size_t count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	size_t n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A tiny HTTP server thread: fds[0] answers 200 "hello probe", fds[1] answers 500. */
+struct http_srv {
+	int fds[2];
+	int stop_pipe[2];
+	pthread_t th;
+};
+
+static void *http_main(void *arg)
+{
+	struct http_srv *s = arg;
+	for (;;) {
+		struct pollfd p[3] = {{s->fds[0], POLLIN, 0}, {s->fds[1], POLLIN, 0}, {s->stop_pipe[0], POLLIN, 0}};
+		int k;
+		if (poll(p, 3, 5000) <= 0 || p[2].revents)
+			break;
+		for (k = 0; k < 2; k++) {
+			char buf[2048];
+			const char *resp = k == 0
+			    ? "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello probe"
+			    : "HTTP/1.1 500 Oops\r\nContent-Length: 4\r\nConnection: close\r\n\r\nfail";
+			int c;
+			if (!p[k].revents)
+				continue;
+			c = accept(s->fds[k], NULL, NULL);
+			if (c < 0)
+				continue;
+			if (read(c, buf, sizeof(buf)) > 0 && write(c, resp, strlen(resp)) < 0)
+				perror("write");
+			close(c);
+		}
+	}
+	return NULL;
+}
+
+static void http_start(struct http_srv *s, int *port200, int *port500)
+{
+	s->fds[0] = listen_on(port200, 64);
+	s->fds[1] = listen_on(port500, 64);
+	assert_int_equal(pipe(s->stop_pipe), 0);
+	assert_int_equal(pthread_create(&s->th, NULL, http_main, s), 0);
+}
+
+static void http_stop(struct http_srv *s)
+{
+	assert_int_equal(write(s->stop_pipe[1], "x", 1), 1);
+	pthread_join(s->th, NULL);
+	close(s->fds[0]);
+	close(s->fds[1]);
+	close(s->stop_pipe[0]);
+	close(s->stop_pipe[1]);
+}
+
+static struct vos_probe_target tcp_target(const char *addr, int port)
+{
+	struct vos_probe_target t;
+	memset(&t, 0, sizeof(t));
+	t.service = "svc";
+	t.host = "h";
+	t.address = addr;
+	t.port = port;
+	t.check = VOS_CHECK_TCP;
+	return t;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void test_tcp_up_and_down(void **state)
+{
+	int open_port, lfd = listen_on(&open_port, 16);
+	struct vos_probe_target t[2];
+	struct vos_probe_result r[2];
+	char *err = NULL;
+	VOS_UNUSED(state);
+	t[0] = tcp_target("127.0.0.1", open_port);
+	t[1] = tcp_target("127.0.0.1", closed_port());
+	assert_int_equal(vos_probe_run(r, t, 2, NULL, &err), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_UP);
+	assert_true(r[0].probed);
+	assert_int_equal(r[1].state, VOS_PROBE_DOWN);
+	assert_string_equal(r[1].detail, "connection refused");
+	assert_string_equal(r[1].service, "svc");
+	assert_int_equal(r[1].port, t[1].port);
+	assert_true(r[0].latency_ms >= 0 && r[0].latency_ms < 1000);
+	vos_probe_result_release_array(r, 2);
+	close(lfd);
+}
+
+static void test_refuses_non_loopback(void **state)
+{
+	struct vos_probe_target t[3];
+	struct vos_probe_result r[3];
+	double t0 = now_s();
+	VOS_UNUSED(state);
+	t[0] = tcp_target("192.168.1.70", 4000);
+	t[1] = tcp_target("localhost", 80);     /* a name could resolve anywhere: refused too */
+	t[2] = tcp_target(NULL, 80);
+	t[2].check = VOS_CHECK_HTTP;
+	assert_int_equal(vos_probe_run(r, t, 3, NULL, NULL), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_ERROR);
+	assert_string_equal(r[0].detail, "refusing to probe non-loopback address 192.168.1.70");
+	assert_false(r[0].probed);
+	assert_int_equal(r[1].state, VOS_PROBE_ERROR);
+	assert_string_equal(r[1].detail, "refusing to probe non-loopback address localhost");
+	assert_int_equal(r[2].state, VOS_PROBE_ERROR);
+	assert_true(now_s() - t0 < 0.5); /* nothing was waited for */
+	vos_probe_result_release_array(r, 3);
+}
+
+static void test_http_states(void **state)
+{
+	struct http_srv srv;
+	int p200, p500, hang_port, hang = listen_on(&hang_port, 16);
+	struct vos_probe_target t[5];
+	struct vos_probe_result r[5];
+	struct vos_probe_options o;
+	double t0;
+	VOS_UNUSED(state);
+	http_start(&srv, &p200, &p500);
+	t[0] = tcp_target("127.0.0.1", p200);
+	t[0].check = VOS_CHECK_HTTP;
+	t[0].path = "/health";
+	t[1] = t[0];
+	t[1].port = p500;
+	t[2] = t[0];
+	t[2].body = "not there";
+	t[3] = t[0];
+	t[3].port = hang_port;             /* accepts (backlog) and never answers */
+	t[4] = t[0];
+	t[4].port = p500;
+	t[4].status_min = 500;
+	t[4].status_max = 599;
+	vos_probe_options_init(&o);
+	o.timeout_ms = 400;
+	t0 = now_s();
+	assert_int_equal(vos_probe_run(r, t, 5, &o, NULL), 0);
+	assert_true(now_s() - t0 < 1.0); /* all at once, not 5 x timeout */
+	assert_int_equal(r[0].state, VOS_PROBE_UP);
+	assert_int_equal(r[0].status, 200);
+	assert_int_equal(r[1].state, VOS_PROBE_ERROR);
+	assert_int_equal(r[1].status, 500);
+	assert_string_equal(r[1].detail, "HTTP status 500, expected 200-399");
+	assert_int_equal(r[2].state, VOS_PROBE_ERROR);
+	assert_string_equal(r[2].detail, "body does not contain 'not there'");
+	assert_int_equal(r[3].state, VOS_PROBE_TIMEOUT);
+	assert_true(r[3].latency_ms >= 350);
+	assert_int_equal(r[4].state, VOS_PROBE_UP);
+	vos_probe_result_release_array(r, 5);
+	http_stop(&srv);
+	close(hang);
+}
+
+static void test_many_under_small_cap_no_fd_leak(void **state)
+{
+	enum { N = 600 };
+	int ports[4], lfds[4], k;
+	struct vos_probe_target *t = calloc(N, sizeof(*t));
+	struct vos_probe_result *r = calloc(N, sizeof(*r));
+	struct vos_probe_options o;
+	size_t before, i, up = 0;
+	VOS_UNUSED(state);
+	for (k = 0; k < 4; k++)
+		lfds[k] = listen_on(&ports[k], 1024);
+	for (i = 0; i < N; i++)
+		t[i] = tcp_target("127.0.0.1", i % 2 ? ports[i % 4] : closed_port());
+	vos_probe_options_init(&o);
+	o.concurrency = 7; /* far fewer slots than targets */
+	before = count_fds();
+	assert_int_equal(vos_probe_run(r, t, N, &o, NULL), 0);
+	assert_int_equal(count_fds(), before);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(r[i].state, i % 2 ? VOS_PROBE_UP : VOS_PROBE_DOWN);
+		up += r[i].state == VOS_PROBE_UP;
+	}
+	assert_int_equal(up, N / 2);
+	vos_probe_result_release_array(r, N);
+	free(t);
+	free(r);
+	for (k = 0; k < 4; k++)
+		close(lfds[k]);
+	assert_true(vos_probe_effective_concurrency(100000) < 100000 ||
+	            vos_probe_effective_concurrency(100000) == 100000);
+	assert_int_equal(vos_probe_effective_concurrency(5), 5);
+}
+
+static void test_parse_ports(void **state)
+{
+	int *p = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	VOS_UNUSED(state);
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "22,1-3,3,8100-8109", &err), 0);
+	assert_int_equal(n, 14);
+	assert_int_equal(p[0], 1);
+	assert_int_equal(p[3], 22);
+	assert_int_equal(p[13], 8109);
+	free(p);
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "1-65535", &err), 0);
+	assert_int_equal(n, 65535);
+	free(p);
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "0-10", &err), VOS_EINPUT);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "invalid port list '0-10'"));
+	free(err);
+	err = NULL;
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "10-5", &err), VOS_EINPUT);
+	free(err);
+	err = NULL;
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "80,", &err), VOS_EINPUT);
+	free(err);
+	err = NULL;
+	assert_int_equal(vos_probe_parse_ports(&p, &n, "70000", &err), VOS_EINPUT);
+	free(err);
+}
+
+static void test_json_roundtrip(void **state)
+{
+	struct vos_probe_result r[2];
+	struct vos_probe_open u = {"skynet", "127.0.10.1", 8080};
+	struct vos_probe_results back;
+	char path[] = "/tmp/vos-probe-json-XXXXXX";
+	char *file, *err = NULL, *json;
+	VOS_UNUSED(state);
+	assert_non_null(mkdtemp(path));
+	file = vos_asprintf("%s/sub/dir/last.json", path);
+	memset(r, 0, sizeof(r));
+	r[0].service = "litellm"; r[0].host = "skynet"; r[0].address = "127.0.10.1"; r[0].port = 4000;
+	r[0].check = VOS_CHECK_HTTP; r[0].state = VOS_PROBE_ERROR; r[0].status = 500; r[0].latency_ms = 1.25;
+	r[0].detail = vos_strdup("HTTP status 500, expected 200-399"); r[0].probed = true;
+	r[1].service = "x"; r[1].host = "h"; r[1].address = "10.0.0.1"; r[1].port = 1;
+	r[1].state = VOS_PROBE_ERROR; r[1].detail = vos_strdup("refusing to probe non-loopback address 10.0.0.1");
+	json = vos_probe_results_json(r, 2, &u, 1, true);
+	assert_non_null(strstr(json, "\"summary\""));
+	assert_non_null(strstr(json, "\"status\": null"));
+	assert_non_null(strstr(json, "\"undeclared\""));
+	free(json);
+	assert_int_equal(vos_probe_results_save(file, r, 2, &u, 1, true, &err), 0);
+	assert_int_equal(vos_probe_results_load(&back, file, &err), 0);
+	assert_int_equal(back.n, 2);
+	assert_string_equal(back.items[0].service, "litellm");
+	assert_int_equal(back.items[0].status, 500);
+	assert_int_equal(back.items[0].check, VOS_CHECK_HTTP);
+	assert_true(back.items[0].latency_ms > 1.2 && back.items[0].latency_ms < 1.3);
+	assert_true(back.items[0].probed);
+	assert_false(back.items[1].probed);
+	assert_int_equal(back.summary[VOS_PROBE_ERROR], 2);
+	assert_int_equal(back.nundeclared, 1);
+	assert_int_equal(back.undeclared[0].port, 8080);
+	vos_probe_results_release(&back);
+	/* not found, and garbage */
+	assert_int_equal(vos_probe_results_load(&back, "/nonexistent/x.json", &err), VOS_ENOTFOUND);
+	free(err);
+	err = NULL;
+	assert_int_equal(vos_file_write_atomic(file, "{\"results\": 3}", 14, NULL), 0);
+	assert_int_equal(vos_probe_results_load(&back, file, &err), VOS_EINPUT);
+	assert_non_null(strstr(err, "no \"results\" array"));
+	free(err);
+	vos_probe_results_release(&back);
+	vos_probe_result_release_array(r, 2);
+	remove(file);
+	free(file);
+	file = vos_asprintf("%s/sub/dir", path); remove(file); free(file);
+	file = vos_asprintf("%s/sub", path); remove(file); free(file);
+	remove(path);
+}
+
+/* A hand-built model: webui -> litellm -> vllm; webui up, litellm down, vllm down; db down alone. */
+static void test_findings_dependency(void **state)
+{
+	struct vos_model m;
+	struct vos_service inv[4];
+	struct vos_strloc dep_webui = {(char *)"litellm", {"inv.yaml", 9, 5}};
+	struct vos_strloc dep_lite = {(char *)"vllm", {"inv.yaml", 19, 5}};
+	struct vos_probe_result r[5];
+	struct vos_diags d;
+	const char *ids[4] = {"open-webui", "litellm", "vllm", "postgres"};
+	size_t i;
+	VOS_UNUSED(state);
+	memset(&m, 0, sizeof(m));
+	memset(inv, 0, sizeof(inv));
+	vos_map_init(&m.service_by_id, false);
+	vos_map_init(&m.host_by_name, false);
+	m.services = calloc(4, sizeof(*m.services));
+	m.nservices = 4;
+	for (i = 0; i < 4; i++) {
+		inv[i].id = (char *)ids[i];
+		inv[i].loc.file = "inv.yaml";
+		inv[i].loc.line = (unsigned)(i * 10 + 1);
+		inv[i].loc.col = 5;
+		m.services[i].id = ids[i];
+		m.services[i].name = ids[i];
+		m.services[i].inv = &inv[i];
+		m.services[i].host = -1;
+		vos_map_put(&m.service_by_id, ids[i], (void *)(uintptr_t)(i + 1));
+	}
+	inv[0].depends_on = &dep_webui; inv[0].ndepends_on = 1;
+	inv[1].depends_on = &dep_lite; inv[1].ndepends_on = 1;
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 4; i++) {
+		r[i].service = ids[i];
+		r[i].address = "127.0.10.1";
+		r[i].port = 4000 + (int)i;
+		r[i].probed = true;
+		r[i].state = i == 0 ? VOS_PROBE_UP : VOS_PROBE_DOWN;
+		r[i].detail = i == 0 ? NULL : vos_strdup("connection refused");
+	}
+	/* a refused (non-loopback) target says nothing about its service */
+	r[4].service = "open-webui"; r[4].address = "192.168.1.70"; r[4].port = 1;
+	r[4].state = VOS_PROBE_ERROR; r[4].probed = false;
+	vos_diags_init(&d);
+	assert_int_equal(vos_probe_findings(&m, r, 5, &d), 0);
+	assert_int_equal(d.n, 3); /* litellm, vllm (at the dependencies), postgres; nothing at webui */
+	assert_string_equal(d.items[0].rule, "probe-dependency-down");
+	assert_string_equal(d.items[0].service, "litellm");
+	assert_int_equal(d.items[0].line, 11);
+	assert_string_equal(d.items[0].message,
+	                    "'litellm' is down (127.0.10.1:4001: connection refused) while 'open-webui', "
+	                    "which depends on it, is up");
+	assert_string_equal(d.items[1].rule, "probe-dependency-down");
+	assert_string_equal(d.items[1].service, "vllm");
+	assert_string_equal(d.items[2].rule, "probe-down");
+	assert_string_equal(d.items[2].message, "'postgres' is down (127.0.10.1:4003: connection refused)");
+	assert_string_equal(d.items[2].file, "inv.yaml");
+	vos_diags_release(&d);
+	vos_probe_result_release_array(r, 5);
+	vos_map_release(&m.service_by_id);
+	vos_map_release(&m.host_by_name);
+	free(m.services);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tcp_up_and_down),
+		cmocka_unit_test(test_refuses_non_loopback),
+		cmocka_unit_test(test_http_states),
+		cmocka_unit_test(test_many_under_small_cap_no_fd_leak),
+		cmocka_unit_test(test_parse_ports),
+		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_findings_dependency),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
