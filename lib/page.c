@@ -1,0 +1,994 @@
+/* page.c - the services page: Wiki.js front matter + Markdown -> struct vos_page.
+ *
+ * The only module (with render) that includes cmark-gfm. The page is checked (size, NUL bytes,
+ * UTF-8), the front matter block is cut off and parsed with vos_yaml_parse, the rest is parsed by
+ * cmark-gfm with the GFM table extension, and one walk over the tree collects headings, tables,
+ * list items and links into page->arena. The cmark tree is freed before returning.
+ *
+ * Locations: lines are lines of the original file (front matter included; "\n", "\r\n" and a lone
+ * "\r" end a line, as in CommonMark). Columns are 1-based byte columns; a UTF-8 BOM is not part of
+ * line 1 (an editor does not show it).
+ */
+#include "model.h"
+#include "yaml.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+/* Parse state, alive during one vos_page_parse. */
+struct list_state {
+	bool ordered;
+	int next;                 /* number of the next item as written */
+};
+
+struct pctx {
+	struct vos_page *page;
+	struct vos_diags *diags;
+	unsigned line_off;        /* body line 1 is file line line_off + 1 */
+	size_t *lines;            /* start offset of every file line */
+	size_t nlines, lines_alloc;
+	struct vos_buf buf;       /* scratch */
+	struct list_state *lists; /* open lists, innermost last */
+	size_t nlists, lists_alloc;
+	bool in_rules;            /* the last heading contains "rule" */
+	struct vos_map host_by_name, plane_by_name;
+	char *empty;              /* a shared "" in the arena */
+	int errors;
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\v' || ch == '\f';
+}
+
+static char lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* ASCII case-insensitive substring test. */
+static bool contains_nocase(const char *s, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	for (; *s; s++) {
+		for (i = 0; i < n && s[i] && lower(s[i]) == lower(needle[i]); i++)
+			;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+static bool ends_with_nocase(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix), i;
+	if (lx > ls)
+		return false;
+	for (i = 0; i < lx; i++)
+		if (lower(s[ls - lx + i]) != lower(suffix[i]))
+			return false;
+	return true;
+}
+
+/* Copies s[0..n) trimmed into the arena. */
+static char *arena_trimmed(struct pctx *c, const char *s, size_t n)
+{
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_blank(s[n - 1]))
+		n--;
+	if (!n)
+		return c->empty;
+	return vos_arena_strndup(&c->page->arena, s, n);
+}
+
+/* Line number (1-based, file) of a byte offset: binary search in the line index. */
+static unsigned line_of_offset(const struct pctx *c, size_t off)
+{
+	size_t lo = 0, hi = c->nlines;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (unsigned)lo + 1;
+}
+
+static struct vos_loc loc_of_offset(const struct pctx *c, size_t off)
+{
+	struct vos_loc loc;
+	size_t start;
+	loc.file = c->page->file;
+	loc.line = line_of_offset(c, off);
+	start = c->lines[loc.line - 1];
+	if (loc.line == 1 && c->page->bom && off >= 3)
+		start += 3;
+	loc.col = (unsigned)(off - start) + 1;
+	return loc;
+}
+
+/* The text of file line `line` (1-based) without its line ending (and without a BOM). */
+static const char *line_span(const struct pctx *c, unsigned line, size_t *len)
+{
+	const char *text = c->page->text;
+	size_t s, e;
+	if (line == 0 || line > c->nlines) {
+		*len = 0;
+		return "";
+	}
+	s = c->lines[line - 1];
+	e = line < c->nlines ? c->lines[line] : c->page->len;
+	if (line == 1 && c->page->bom)
+		s += 3;
+	if (e > s && text[e - 1] == '\n')
+		e--;
+	if (e > s && text[e - 1] == '\r')
+		e--;
+	*len = e - s;
+	return text + s;
+}
+
+static void build_line_index(struct pctx *c)
+{
+	const char *t = c->page->text;
+	size_t n = c->page->len, i;
+	*(size_t *)VOS_PUSH(c->lines, c->nlines, c->lines_alloc) = 0;
+	for (i = 0; i < n; i++) {
+		if (t[i] == '\n' || (t[i] == '\r' && (i + 1 >= n || t[i + 1] != '\n'))) {
+			if (i + 1 < n)
+				*(size_t *)VOS_PUSH(c->lines, c->nlines, c->lines_alloc) = i + 1;
+		}
+	}
+}
+
+static void page_init(struct vos_page *page, const char *file)
+{
+	memset(page, 0, sizeof(*page));
+	vos_arena_init(&page->arena);
+	page->file = vos_arena_strdup(&page->arena, file ? file : "<page>");
+	page->fm.published = -1;
+}
+
+static struct vos_loc node_loc(const struct pctx *c, cmark_node *n)
+{
+	struct vos_loc loc;
+	int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+	loc.file = c->page->file;
+	loc.line = line > 0 ? (unsigned)line + c->line_off : 0;
+	loc.col = col > 0 ? (unsigned)col : 1;
+	return loc;
+}
+
+static bool type_is(cmark_node *n, const char *name)
+{
+	const char *t = cmark_node_get_type_string(n);
+	return t && strcmp(t, name) == 0;
+}
+
+/* Appends the plain text of root's inline descendants: text and code keep their content, links
+ * and emphasis their text, breaks become a space. Iterative: no recursion on deep nesting. */
+static void append_inline_text(struct vos_buf *b, cmark_node *root)
+{
+	cmark_node *n = cmark_node_first_child(root);
+	while (n) {
+		cmark_node *child;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE: {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				vos_buf_adds(b, lit);
+			break;
+		}
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			vos_buf_addc(b, ' ');
+			break;
+		default:
+			break;
+		}
+		child = cmark_node_first_child(n);
+		if (child) {
+			n = child;
+			continue;
+		}
+		while (n != root && !cmark_node_next(n))
+			n = cmark_node_parent(n);
+		if (n == root)
+			break;
+		n = cmark_node_next(n);
+	}
+}
+
+/* Trimmed plain text of an inline container, in the arena. */
+static char *inline_text(struct pctx *c, cmark_node *n)
+{
+	vos_buf_reset(&c->buf);
+	append_inline_text(&c->buf, n);
+	return arena_trimmed(c, c->buf.ptr ? c->buf.ptr : "", c->buf.len);
+}
+
+/* The first strong node among root's inline descendants, or NULL. */
+static cmark_node *first_strong(cmark_node *root)
+{
+	cmark_node *n = cmark_node_first_child(root);
+	while (n) {
+		cmark_node *child;
+		if (cmark_node_get_type(n) == CMARK_NODE_STRONG)
+			return n;
+		child = cmark_node_first_child(n);
+		if (child) {
+			n = child;
+			continue;
+		}
+		while (n != root && !cmark_node_next(n))
+			n = cmark_node_parent(n);
+		if (n == root)
+			break;
+		n = cmark_node_next(n);
+	}
+	return NULL;
+}
+
+static void error_at(struct pctx *c, const struct vos_loc *loc, const char *rule, const char *fmt, ...)
+	VOS_PRINTF(4, 5);
+static void error_at(struct pctx *c, const struct vos_loc *loc, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vos_diags_vadd(c->diags, VOS_SEV_ERROR, loc, rule, fmt, ap);
+	va_end(ap);
+	c->errors++;
+}
+
+/* ------------------------------------------------------------- front matter */
+
+static char *fm_string(struct pctx *c, const struct vos_ynode *key, const struct vos_ynode *val)
+{
+	if (!val || vos_yscalar_is_null(val))
+		return c->empty;
+	if (val->kind == VOS_YNODE_SCALAR)
+		return vos_arena_strndup(&c->page->arena, val->u.s.str, val->u.s.len);
+	{
+		struct vos_loc loc = {c->page->file, val->line + c->page->fm.first_line, val->col};
+		error_at(c, &loc, "front-matter", "front matter key '%s' must be a string, not a %s",
+		         key->u.s.str, vos_ynode_kind_name(val));
+	}
+	return NULL;
+}
+
+static void fm_fields(struct pctx *c, const struct vos_ynode *root)
+{
+	struct vos_frontmatter *fm = &c->page->fm;
+	unsigned off = fm->first_line;
+	size_t i;
+	if (!root)
+		return;
+	if (root->kind != VOS_YNODE_MAP) {
+		struct vos_loc loc = {c->page->file, root->line + off, root->col};
+		error_at(c, &loc, "front-matter", "front matter must be a mapping, not a %s",
+		         vos_ynode_kind_name(root));
+		return;
+	}
+	for (i = 0; i < root->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(root, i), *v = vos_ymap_val(root, i);
+		const char *key;
+		if (k->kind != VOS_YNODE_SCALAR)
+			continue;
+		key = k->u.s.str;
+		if (strcmp(key, "title") == 0)
+			fm->title = fm_string(c, k, v);
+		else if (strcmp(key, "description") == 0)
+			fm->description = fm_string(c, k, v);
+		else if (strcmp(key, "date") == 0)
+			fm->date = fm_string(c, k, v);
+		else if (strcmp(key, "editor") == 0)
+			fm->editor = fm_string(c, k, v);
+		else if (strcmp(key, "dateCreated") == 0)
+			fm->date_created = fm_string(c, k, v);
+		else if (strcmp(key, "published") == 0 || strcmp(key, "isPublished") == 0) {
+			bool b;
+			if (v && vos_yscalar_bool(v, &b) == 0)
+				fm->published = b;
+			else if (v && v->kind == VOS_YNODE_SCALAR && vos_strcaseeq(v->u.s.str, "true"))
+				fm->published = 1;
+			else if (v && v->kind == VOS_YNODE_SCALAR && vos_strcaseeq(v->u.s.str, "false"))
+				fm->published = 0;
+			else {
+				struct vos_loc loc = {c->page->file, (v ? v->line : k->line) + off,
+				                      v ? v->col : k->col};
+				error_at(c, &loc, "front-matter",
+				         "front matter key '%s' must be true or false", key);
+			}
+		} else if (strcmp(key, "tags") == 0) {
+			if (v && v->kind == VOS_YNODE_SEQ) {
+				size_t j;
+				vos_buf_reset(&c->buf);
+				for (j = 0; j < v->n; j++) {
+					const struct vos_ynode *it = v->u.items[j];
+					if (it->kind != VOS_YNODE_SCALAR) {
+						struct vos_loc loc = {c->page->file, it->line + off, it->col};
+						error_at(c, &loc, "front-matter", "front matter 'tags' items must be strings");
+						continue;
+					}
+					if (c->buf.len)
+						vos_buf_adds(&c->buf, ", ");
+					vos_buf_add(&c->buf, it->u.s.str, it->u.s.len);
+				}
+				fm->tags = vos_arena_strndup(&c->page->arena, c->buf.ptr ? c->buf.ptr : "",
+				                             c->buf.len);
+			} else
+				fm->tags = fm_string(c, k, v);
+		}
+		/* other keys are kept out of the struct, not errors */
+	}
+}
+
+/* Finds and parses the front matter; returns the offset where the Markdown body starts. */
+static size_t parse_front_matter(struct pctx *c)
+{
+	struct vos_page *page = c->page;
+	const char *t = page->text;
+	size_t start = page->bom ? 3 : 0, p, ys, ye;
+	unsigned line, closing = 0;
+	struct vos_ydoc yd;
+	size_t before;
+
+	if (page->len - start < 3 || memcmp(t + start, "---", 3) != 0)
+		return start;
+	for (p = start + 3; p < page->len && (t[p] == ' ' || t[p] == '\t'); p++)
+		;
+	if (p < page->len && t[p] != '\n' && t[p] != '\r')
+		return start; /* "---x": not a front matter fence */
+	for (line = 2; line <= c->nlines; line++) {
+		size_t n;
+		const char *s = line_span(c, line, &n);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == 3 && memcmp(s, "---", 3) == 0) {
+			closing = line;
+			break;
+		}
+	}
+	page->fm.present = true;
+	page->fm.first_line = 1;
+	page->fm.loc.file = page->file;
+	page->fm.loc.line = 1;
+	page->fm.loc.col = 1;
+	if (!closing) {
+		error_at(c, &page->fm.loc, "front-matter", "front matter has no closing '---' line");
+		page->fm.last_line = (unsigned)c->nlines;
+		c->line_off = (unsigned)c->nlines;
+		return page->len;
+	}
+	page->fm.last_line = closing;
+	ys = c->nlines >= 2 ? c->lines[1] : page->len;
+	ye = c->lines[closing - 1];
+
+	before = c->diags->n;
+	if (vos_yaml_parse(&yd, page->file, t + ys, ye - ys, c->diags) < 0)
+		c->errors++;
+	else
+		fm_fields(c, yd.ndocs ? yd.docs[0] : NULL);
+	/* libyaml's lines count from the first YAML line: make them lines of the page */
+	for (; before < c->diags->n; before++)
+		if (c->diags->items[before].line)
+			c->diags->items[before].line += page->fm.first_line;
+	vos_ydoc_release(&yd);
+
+	c->line_off = closing;
+	return closing < c->nlines ? c->lines[closing] : page->len;
+}
+
+/* ------------------------------------------------------------------- tables */
+
+static int column_role(const char *name)
+{
+	static const struct {
+		const char *name;
+		int role;
+	} names[] = {
+		{"service", VOS_COL_SERVICE},    {"services", VOS_COL_SERVICE},
+		{"name", VOS_COL_SERVICE},       {"service name", VOS_COL_SERVICE},
+		{"ip", VOS_COL_ADDRESS},         {"address", VOS_COL_ADDRESS},
+		{"ip address", VOS_COL_ADDRESS}, {"host ip", VOS_COL_ADDRESS},
+		{"purpose", VOS_COL_PURPOSE},    {"description", VOS_COL_PURPOSE},
+		{"role", VOS_COL_PURPOSE},       {"port", VOS_COL_PORT},
+		{"ports", VOS_COL_PORT},
+	};
+	size_t i;
+	for (i = 0; i < VOS_ARRAY_SIZE(names); i++)
+		if (vos_strcaseeq(name, names[i].name))
+			return names[i].role;
+	return VOS_COL_EXTRA;
+}
+
+static bool is_placeholder(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || strcmp(s, "-") == 0 || strcmp(s, "\xe2\x80\x94") == 0 || strcmp(s, "\xe2\x80\x93") == 0 ||
+	    vos_strcaseeq(s, "tbd") || vos_strcaseeq(s, "n/a") || vos_strcaseeq(s, "?"))
+		return true;
+	return n >= 2 && s[0] == '<' && s[n - 1] == '>';
+}
+
+/* Source columns of one cell on its line: trimmed [*col, *end), see struct vos_page_row. */
+static void cell_columns(const char *ls, size_t ll, int sc, int ec, unsigned shift, unsigned *col,
+                         unsigned *end)
+{
+	size_t s, e, e0;
+	if (sc <= 0) {
+		*col = *end = 0;
+		return;
+	}
+	s = (size_t)sc + shift;          /* first byte after the pipe */
+	e0 = e = ec >= sc ? (size_t)ec + shift : s - 1; /* last byte before the next pipe */
+	if (e > ll)
+		e0 = e = ll;
+	if (s > ll + 1)
+		s = ll + 1;
+	while (s <= e && is_blank(ls[s - 1]))
+		s++;
+	while (e >= s && is_blank(ls[e - 1]))
+		e--;
+	if (s > e) { /* empty cell: just after "| " */
+		size_t p = (size_t)sc + shift;
+		if (p <= ll && is_blank(ls[p - 1]) && p <= e0)
+			p++;
+		if (p > ll + 1)
+			p = ll + 1;
+		*col = *end = (unsigned)p;
+		return;
+	}
+	*col = (unsigned)s;
+	*end = (unsigned)e + 1;
+}
+
+static void do_row(struct pctx *c, size_t ti, cmark_node *row)
+{
+	struct vos_page *page = c->page;
+	struct vos_page_table *t = &page->tables[ti];
+	struct vos_page_row *r = VOS_PUSH(page->rows, page->nrows, page->rows_alloc);
+	cmark_node *cell = cmark_node_first_child(row);
+	const char *ls;
+	size_t ll, i;
+	unsigned shift = 0;
+	int rc = cmark_node_get_start_column(row);
+
+	r->loc.file = page->file;
+	r->loc.line = (unsigned)cmark_node_get_start_line(row) + c->line_off;
+	r->loc.col = 1;
+	r->table = (int)ti;
+	r->host = r->plane = -1;
+	/* cmark-gfm reports a body row's cells relative to the row text without its indentation:
+	 * count that indentation on the source line */
+	ls = line_span(c, r->loc.line, &ll);
+	if (rc > 0)
+		while ((size_t)rc - 1 + shift < ll && (ls[rc - 1 + shift] == ' ' || ls[rc - 1 + shift] == '\t'))
+			shift++;
+
+	r->ncells = t->ncols;
+	r->cells = vos_arena_alloc(&page->arena, t->ncols * sizeof(*r->cells));
+	r->cell_cols = vos_arena_alloc(&page->arena, t->ncols * sizeof(*r->cell_cols));
+	r->cell_ends = vos_arena_alloc(&page->arena, t->ncols * sizeof(*r->cell_ends));
+	r->service = r->address = r->purpose = c->empty;
+	r->addr_loc = r->loc;
+	for (i = 0; i < t->ncols; i++) {
+		if (cell) {
+			r->cells[i] = inline_text(c, cell);
+			cell_columns(ls, ll, cmark_node_get_start_column(cell), cmark_node_get_end_column(cell),
+			             shift, &r->cell_cols[i], &r->cell_ends[i]);
+			cell = cmark_node_next(cell);
+		} else
+			r->cells[i] = c->empty;
+		switch (t->cols[i].role) {
+		case VOS_COL_SERVICE:
+			r->service = r->cells[i];
+			break;
+		case VOS_COL_ADDRESS:
+			r->address = r->cells[i];
+			if (r->cell_cols[i])
+				r->addr_loc.col = r->cell_cols[i];
+			break;
+		case VOS_COL_PURPOSE:
+			r->purpose = r->cells[i];
+			break;
+		default:
+			break;
+		}
+	}
+	r->address_placeholder = is_placeholder(r->address);
+	t->last_line = r->loc.line;
+}
+
+static void do_table(struct pctx *c, cmark_node *table)
+{
+	struct vos_page *page = c->page;
+	cmark_node *hdr = cmark_node_first_child(table), *cell, *row;
+	struct vos_page_table *t;
+	size_t ncols = 0, i, ti;
+	bool seen[5] = {false};
+	int service = -1;
+
+	if (!hdr || !type_is(hdr, "table_header"))
+		return;
+	for (cell = cmark_node_first_child(hdr); cell; cell = cmark_node_next(cell))
+		ncols++;
+	/* the header decides: a services table has a service column */
+	for (cell = cmark_node_first_child(hdr), i = 0; cell; cell = cmark_node_next(cell), i++) {
+		char *name = inline_text(c, cell);
+		if (column_role(name) == VOS_COL_SERVICE) {
+			service = (int)i;
+			break;
+		}
+	}
+	if (service < 0)
+		return;
+
+	ti = page->ntables;
+	t = VOS_PUSH(page->tables, page->ntables, page->tables_alloc);
+	t->ncols = ncols;
+	t->cols = vos_arena_alloc(&page->arena, ncols * sizeof(*t->cols));
+	for (cell = cmark_node_first_child(hdr), i = 0; cell; cell = cmark_node_next(cell), i++) {
+		int role;
+		t->cols[i].name = inline_text(c, cell);
+		role = column_role(t->cols[i].name);
+		if (role != VOS_COL_EXTRA && seen[role])
+			role = VOS_COL_EXTRA; /* the first column of a role wins */
+		seen[role] = true;
+		t->cols[i].role = role;
+	}
+	t->first_line = t->last_line = (unsigned)cmark_node_get_start_line(hdr) + c->line_off;
+	t->first_row = page->nrows;
+	t->section = page->nsections ? (int)page->nsections - 1 : -1;
+	for (row = cmark_node_next(hdr); row; row = cmark_node_next(row))
+		if (type_is(row, "table_row"))
+			do_row(c, ti, row);
+	page->tables[ti].nrows = page->nrows - page->tables[ti].first_row;
+}
+
+/* ------------------------------------------------------- headings and lists */
+
+static void do_heading(struct pctx *c, cmark_node *n)
+{
+	struct vos_page *page = c->page;
+	int level = cmark_node_get_heading_level(n);
+	char *text = inline_text(c, n);
+	struct vos_page_section *s;
+	char *open, *close;
+
+	c->in_rules = contains_nocase(text, "rule");
+	if (level == 1) {
+		if (!page->title)
+			page->title = text;
+		return;
+	}
+	if (level != 2 && level != 3)
+		return;
+	s = VOS_PUSH(page->sections, page->nsections, page->sections_alloc);
+	s->level = level;
+	s->title = text;
+	s->name = text;
+	s->host = s->plane = -1;
+	s->loc = node_loc(c, n);
+	open = strchr(text, '(');
+	close = strrchr(text, ')');
+	if (open && open > text && close && close > open) {
+		s->name = arena_trimmed(c, text, (size_t)(open - text));
+		s->paren = arena_trimmed(c, open + 1, (size_t)(close - open - 1));
+		if (!*s->paren)
+			s->paren = NULL;
+	}
+}
+
+/* Plain text of a list item: its paragraphs, not its nested lists. Sets *strong to the first
+ * bold text. */
+static char *item_text(struct pctx *c, cmark_node *item, cmark_node **strong)
+{
+	cmark_node *b;
+	*strong = NULL;
+	vos_buf_reset(&c->buf);
+	for (b = cmark_node_first_child(item); b; b = cmark_node_next(b)) {
+		cmark_node_type ty = cmark_node_get_type(b);
+		if (ty != CMARK_NODE_PARAGRAPH && ty != CMARK_NODE_HEADING)
+			continue;
+		if (c->buf.len)
+			vos_buf_addc(&c->buf, ' ');
+		append_inline_text(&c->buf, b);
+		if (!*strong)
+			*strong = first_strong(b);
+	}
+	return arena_trimmed(c, c->buf.ptr ? c->buf.ptr : "", c->buf.len);
+}
+
+static void do_item(struct pctx *c, cmark_node *item)
+{
+	struct vos_page *page = c->page;
+	struct vos_page_statement *st;
+	struct list_state *ls = c->nlists ? &c->lists[c->nlists - 1] : NULL;
+	cmark_node *strong;
+	char *text = item_text(c, item, &strong);
+	int number = ls ? ls->next++ : 0;
+
+	st = VOS_PUSH(page->statements, page->nstatements, page->statements_alloc);
+	st->text = text;
+	st->loc = node_loc(c, item);
+	if (ls && ls->ordered && c->nlists == 1 && c->in_rules) {
+		struct vos_page_rule *r = VOS_PUSH(page->rules, page->nrules, page->rules_alloc);
+		r->number = number;
+		r->text = text;
+		r->subject = strong ? inline_text(c, strong) : NULL;
+		if (r->subject && !*r->subject)
+			r->subject = NULL;
+		r->loc = st->loc;
+	}
+}
+
+/* -------------------------------------------------------------------- links */
+
+static void add_link(struct pctx *c, int kind, const char *target, size_t n, struct vos_loc loc)
+{
+	struct vos_page_link *l = VOS_PUSH(c->page->links, c->page->nlinks, c->page->links_alloc);
+	l->kind = kind;
+	l->target = arena_trimmed(c, target, n);
+	l->loc = loc;
+}
+
+struct seg {
+	size_t off;               /* offset of this text node in the run */
+	unsigned line, col;
+};
+
+/* Finds [[target]] in a run of adjacent text nodes (code spans are not text nodes). */
+static void scan_wikilinks(struct pctx *c, cmark_node *first, cmark_node *fallback)
+{
+	struct seg segs_small[8], *segs = segs_small;
+	size_t nsegs = 0, segs_alloc = 0, i;
+	const char *s, *p;
+	cmark_node *n;
+
+	vos_buf_reset(&c->buf);
+	for (n = first; n && cmark_node_get_type(n) == CMARK_NODE_TEXT; n = cmark_node_next(n)) {
+		const char *lit = cmark_node_get_literal(n);
+		struct seg sg;
+		sg.off = c->buf.len;
+		sg.line = cmark_node_get_start_line(n) > 0 ? (unsigned)cmark_node_get_start_line(n) : 0;
+		sg.col = cmark_node_get_start_column(n) > 0 ? (unsigned)cmark_node_get_start_column(n) : 0;
+		if (nsegs < VOS_ARRAY_SIZE(segs_small) && segs == segs_small)
+			segs[nsegs++] = sg;
+		else {
+			if (segs == segs_small) {
+				segs = NULL;
+				VOS_GROW(segs, segs_alloc, nsegs + 1);
+				memcpy(segs, segs_small, sizeof(segs_small));
+			}
+			*VOS_PUSH(segs, nsegs, segs_alloc) = sg;
+		}
+		vos_buf_adds(&c->buf, lit ? lit : "");
+	}
+	s = c->buf.ptr ? c->buf.ptr : "";
+	p = s;
+	while ((p = strstr(p, "[[")) != NULL) {
+		const char *q = strstr(p + 2, "]]");
+		size_t off = (size_t)(p - s);
+		struct vos_loc loc;
+		if (!q)
+			break;
+		if (memchr(p + 2, '\n', (size_t)(q - p - 2)) || q == p + 2) {
+			p += 2;
+			continue;
+		}
+		for (i = nsegs; i > 1 && segs[i - 1].off > off; i--)
+			;
+		loc.file = c->page->file;
+		if (nsegs && segs[i - 1].line) {
+			loc.line = segs[i - 1].line + c->line_off;
+			loc.col = segs[i - 1].col ? segs[i - 1].col + (unsigned)(off - segs[i - 1].off) : 1;
+		} else
+			loc = node_loc(c, fallback);
+		add_link(c, VOS_LINK_WIKI, p + 2, (size_t)(q - p - 2), loc);
+		p = q + 2;
+	}
+	if (segs != segs_small)
+		free(segs);
+}
+
+/* ------------------------------------------------------------ planes, hosts */
+
+static int add_plane(struct pctx *c, const char *name, struct vos_loc loc)
+{
+	struct vos_page *page = c->page;
+	struct vos_page_plane *p;
+	void *v = vos_map_get(&c->plane_by_name, name);
+	if (v)
+		return (int)((uintptr_t)v - 1);
+	p = VOS_PUSH(page->planes, page->nplanes, page->planes_alloc);
+	p->name = (char *)name;
+	p->loc = loc;
+	vos_map_put(&c->plane_by_name, p->name, (void *)(uintptr_t)page->nplanes);
+	return (int)page->nplanes - 1;
+}
+
+static int add_host(struct pctx *c, const char *name, const char *role, int plane, struct vos_loc loc)
+{
+	struct vos_page *page = c->page;
+	struct vos_page_host *h;
+	void *v = vos_map_get(&c->host_by_name, name);
+	if (v)
+		return (int)((uintptr_t)v - 1);
+	h = VOS_PUSH(page->hosts, page->nhosts, page->hosts_alloc);
+	h->name = (char *)name;
+	h->role = (char *)role;
+	h->plane = plane;
+	h->loc = loc;
+	vos_map_put(&c->host_by_name, h->name, (void *)(uintptr_t)page->nhosts);
+	return (int)page->nhosts - 1;
+}
+
+static bool hostname_like(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static bool never_plane(const char *name)
+{
+	return contains_nocase(name, "rule") || vos_strcaseeq(name, "related") ||
+	       vos_starts_with(name, "Related");
+}
+
+enum { HAS_TABLE = 1, HAS_PAREN_H3 = 2 };
+
+/* Decides planes and hosts once every heading and table is known, then places the rows. */
+static void resolve(struct pctx *c)
+{
+	struct vos_page *page = c->page;
+	size_t ns = page->nsections, i, j;
+	int *h2_of, *host_at, cur = -1, run_host = -1;
+	unsigned char *flags;
+
+	if (!ns)
+		return;
+	h2_of = vos_calloc(ns, sizeof(*h2_of));
+	host_at = vos_calloc(ns, sizeof(*host_at));
+	flags = vos_calloc(ns, 1);
+	for (i = 0; i < ns; i++) {
+		if (page->sections[i].level == 2)
+			cur = (int)i;
+		h2_of[i] = cur;
+		if (page->sections[i].level == 3 && page->sections[i].paren && cur >= 0)
+			flags[cur] |= HAS_PAREN_H3;
+	}
+	for (i = 0; i < page->ntables; i++) {
+		int s = page->tables[i].section;
+		if (s >= 0 && h2_of[s] >= 0)
+			flags[h2_of[s]] |= HAS_TABLE;
+	}
+	for (i = 0; i < ns; i++) {
+		struct vos_page_section *s = &page->sections[i];
+		if (s->level == 2) {
+			bool plane = !never_plane(s->name) &&
+			             (ends_with_nocase(s->name, " plane") || vos_strcaseeq(s->name, "plane") ||
+			              s->paren || flags[i]);
+			if (plane) {
+				s->plane = add_plane(c, s->name, s->loc);
+				if (s->paren)
+					s->host = add_host(c, s->paren, NULL, s->plane, s->loc);
+			}
+			run_host = s->host;
+		} else {
+			s->plane = h2_of[i] >= 0 ? page->sections[h2_of[i]].plane : -1;
+			if (s->plane >= 0 && *s->name && (s->paren || hostname_like(s->name)))
+				s->host = add_host(c, s->name, s->paren, s->plane, s->loc);
+			if (s->host >= 0)
+				run_host = s->host;
+		}
+		host_at[i] = run_host;
+	}
+	for (i = 0; i < page->ntables; i++) {
+		const struct vos_page_table *t = &page->tables[i];
+		int host = t->section >= 0 ? host_at[t->section] : -1;
+		int plane = t->section >= 0 ? page->sections[t->section].plane : -1;
+		for (j = t->first_row; j < t->first_row + t->nrows; j++) {
+			page->rows[j].host = host;
+			page->rows[j].plane = plane;
+		}
+	}
+	free(h2_of);
+	free(host_at);
+	free(flags);
+}
+
+/* --------------------------------------------------------------- the walk */
+
+static void walk(struct pctx *c, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type ty = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (ty == CMARK_NODE_LIST && c->nlists)
+				c->nlists--;
+			continue;
+		}
+		switch (ty) {
+		case CMARK_NODE_HEADING:
+			do_heading(c, n);
+			break;
+		case CMARK_NODE_LIST: {
+			struct list_state *ls = VOS_PUSH(c->lists, c->nlists, c->lists_alloc);
+			ls->ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+			ls->next = ls->ordered ? cmark_node_get_list_start(n) : 0;
+			break;
+		}
+		case CMARK_NODE_ITEM:
+			do_item(c, n);
+			break;
+		case CMARK_NODE_TEXT: {
+			cmark_node *prev = cmark_node_previous(n);
+			if (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT)
+				break; /* scanned with the run it belongs to */
+			if (cmark_node_next(n) && cmark_node_get_type(cmark_node_next(n)) == CMARK_NODE_TEXT)
+				scan_wikilinks(c, n, cmark_node_parent(n));
+			else {
+				const char *lit = cmark_node_get_literal(n);
+				if (lit && strstr(lit, "[["))
+					scan_wikilinks(c, n, cmark_node_parent(n));
+			}
+			break;
+		}
+		case CMARK_NODE_LINK: {
+			const char *url = cmark_node_get_url(n);
+			if (url && url[0] == '/' && url[1] != '/')
+				add_link(c, VOS_LINK_MARKDOWN, url, strlen(url), node_loc(c, n));
+			break;
+		}
+		default:
+			if (type_is(n, "table"))
+				do_table(c, n);
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static void parse_body(struct pctx *c, const char *body, size_t len)
+{
+	cmark_syntax_extension *table;
+	cmark_parser *parser;
+	cmark_node *doc;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	if (!parser)
+		vos_die_oom();
+	table = cmark_find_syntax_extension("table");
+	if (table)
+		cmark_parser_attach_syntax_extension(parser, table);
+	cmark_parser_feed(parser, body, len);
+	doc = cmark_parser_finish(parser);
+	if (!doc)
+		vos_die_oom();
+	walk(c, doc);
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+}
+
+/* --------------------------------------------------------------- public */
+
+int vos_page_parse(struct vos_page *out, const char *file, const char *text, size_t len,
+                   struct vos_diags *diags)
+{
+	struct pctx c;
+	struct vos_diags local;
+	const char *nul, *nl;
+	size_t bad, body;
+	bool stop = false;
+
+	page_init(out, file);
+	vos_diags_init(&local);
+	memset(&c, 0, sizeof(c));
+	c.page = out;
+	c.diags = diags ? diags : &local;
+	vos_map_init(&c.host_by_name, false);
+	vos_map_init(&c.plane_by_name, false);
+	c.empty = vos_arena_strdup(&out->arena, "");
+
+	if (len > VOS_MAX_PAGE_BYTES) {
+		struct vos_loc loc = {out->file, 0, 0};
+		error_at(&c, &loc, "page-size", "page is larger than the limit of %u bytes (%zu bytes)",
+		         VOS_MAX_PAGE_BYTES, len);
+		goto out;
+	}
+	out->text = vos_arena_alloc(&out->arena, len + 1);
+	if (len)
+		memcpy(out->text, text, len);
+	out->text[len] = '\0';
+	out->len = len;
+	out->bom = len >= 3 && memcmp(out->text, "\xef\xbb\xbf", 3) == 0;
+	nl = memchr(out->text, '\n', len);
+	out->crlf = nl && nl > out->text && nl[-1] == '\r';
+	build_line_index(&c);
+
+	if ((nul = memchr(out->text, '\0', len)) != NULL) {
+		struct vos_loc loc = loc_of_offset(&c, (size_t)(nul - out->text));
+		error_at(&c, &loc, "utf8", "NUL byte in page");
+		stop = true;
+	}
+	if (!vos_utf8_valid(out->text, len, &bad)) {
+		struct vos_loc loc = loc_of_offset(&c, bad);
+		error_at(&c, &loc, "utf8", "invalid UTF-8 byte 0x%02x", (unsigned)(unsigned char)out->text[bad]);
+		stop = true;
+	}
+	if (stop)
+		goto out;
+
+	body = parse_front_matter(&c);
+	parse_body(&c, out->text + body, len - body);
+	resolve(&c);
+
+out:
+	free(c.lines);
+	free(c.lists);
+	vos_buf_release(&c.buf);
+	vos_map_release(&c.host_by_name);
+	vos_map_release(&c.plane_by_name);
+	vos_diags_release(&local);
+	return c.errors ? VOS_EINPUT : 0;
+}
+
+int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags)
+{
+	char *buf = NULL, *err = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = vos_file_read(&buf, &len, path, VOS_MAX_PAGE_BYTES, &err);
+	if (rc < 0) {
+		struct vos_loc loc = {path, 0, 0};
+		page_init(out, path);
+		if (diags)
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "page-read", "%s",
+			              err ? err : "unable to read page");
+		free(err);
+		return rc == VOS_EIO ? VOS_EIO : VOS_EINPUT;
+	}
+	rc = vos_page_parse(out, path, buf, len, diags);
+	free(buf);
+	return rc;
+}
+
+void vos_page_release(struct vos_page *page)
+{
+	if (!page)
+		return;
+	free(page->sections);
+	free(page->planes);
+	free(page->hosts);
+	free(page->tables);
+	free(page->rows);
+	free(page->rules);
+	free(page->statements);
+	free(page->links);
+	vos_arena_release(&page->arena);
+	memset(page, 0, sizeof(*page));
+	page->fm.published = -1;
+}
