@@ -1,16 +1,56 @@
 /* validate.c - vosctl validate: the page and the inventory, checked against the rules. */
 #include "cmd.h"
+#include "probe.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* --probe: live results become findings (a service down; a dependency down under up services) */
+static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
+{
+	struct vos_probe_target *targets = NULL;
+	struct vos_probe_result *res;
+	struct vos_probe_options po;
+	struct vos_probe_filter filter;
+	size_t n = 0;
+	char *err = NULL;
+	int rc;
+	memset(&filter, 0, sizeof(filter));
+	if (vos_probe_targets_from_model(&targets, &n, &ctx->model, &filter, &ctx->diags) < 0)
+		return EXIT_USAGE;
+	vos_probe_options_init(&po);
+	if (timeout_ms > 0)
+		po.timeout_ms = timeout_ms;
+	else if (ctx->config.probe_timeout_ms > 0)
+		po.timeout_ms = ctx->config.probe_timeout_ms;
+	if (ctx->config.probe_concurrency > 0)
+		po.concurrency = ctx->config.probe_concurrency;
+	res = vos_calloc(n ? n : 1, sizeof(*res));
+	rc = vos_probe_run(res, targets, n, &po, &err);
+	if (rc < 0) {
+		vos_error("probe failed: %s", err ? err : "unknown error");
+		free(err);
+		free(res);
+		free(targets);
+		return EXIT_OPFAIL;
+	}
+	vos_probe_findings(&ctx->model, res, n, &ctx->diags);
+	vos_probe_result_release_array(res, n);
+	free(res);
+	free(targets);
+	return 0;
+}
 
 int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "text";
-	int strict = 0, quiet = 0, fmt, rc, n;
+	int strict = 0, quiet = 0, probe = 0, timeout_ms = 0, fmt, rc, n;
 	struct vos_opt opts[] = {
 		OPT_STRING(0, "format", &format, "FMT", "text (default), json, github, junit or sarif"),
 		OPT_FLAG(0, "strict", &strict, "treat warnings as errors"),
 		OPT_FLAG('q', "quiet", &quiet, "print findings only, no summary line"),
+		OPT_FLAG(0, "probe", &probe, "also probe every declared port and report what is down"),
+		OPT_INT(0, "timeout", &timeout_ms, "MS", "with --probe: per-target timeout (default 2000)"),
 		OPT_END(),
 	};
 	n = vos_parse_options(ctx, argc, argv, opts);
@@ -34,6 +74,8 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 	vos_check_integrity(&ctx->model, &ctx->diags);
 	vos_rules_check(&ctx->model, &ctx->diags);
+	if (probe && (rc = validate_probe(ctx, timeout_ms)) != 0)
+		return rc;
 	if (strict)
 		vos_diags_promote_warnings(&ctx->diags);
 	vos_diags_sort(&ctx->diags);
