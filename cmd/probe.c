@@ -1,12 +1,425 @@
-/* probe.c - vosctl probe (not built yet). */
+/* probe.c - vosctl probe: check every declared port (loopback only), optionally scan for
+ * undeclared open ports, print table / json / prom, save the results for render --with-status. */
 #include "cmd.h"
+#include "probe.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct probe_cmd {
+	struct vos_ctx *ctx;
+	struct vos_probe_target *targets;   /* declared targets, then scan targets */
+	size_t ntargets, ndeclared;
+	struct vos_probe_result *results;
+	struct vos_probe_open *undeclared;
+	size_t nundeclared, undeclared_alloc;
+	bool scanned;
+	bool progress_shown;
+};
+
+static void progress_cb(size_t done, size_t total, void *payload)
+{
+	struct probe_cmd *pc = payload;
+	if (done < total) {
+		fprintf(stderr, "\rprobing: %zu/%zu done", done, total);
+		pc->progress_shown = true;
+	} else if (pc->progress_shown) {
+		fputs("\r\033[K", stderr);
+		pc->progress_shown = false;
+	}
+	fflush(stderr);
+}
+
+/* ------------------------------------------------------------------ output */
+
+static const char *state_color(int state)
+{
+	switch (state) {
+	case VOS_PROBE_UP: return "\033[32m";
+	case VOS_PROBE_DOWN: return "\033[31m";
+	case VOS_PROBE_TIMEOUT: return "\033[33m";
+	default: return "\033[35m";
+	}
+}
+
+static void fmt_latency(char *buf, size_t len, const struct vos_probe_result *r)
+{
+	if (!r->probed)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f ms", r->latency_ms);
+}
+
+static size_t host_rank(const struct vos_model *m, const char *host)
+{
+	struct vos_mhost *h = host ? vos_model_host(m, host) : NULL;
+	return h ? (size_t)(h - m->hosts) : m->nhosts;
+}
+
+static void print_table(struct probe_cmd *pc)
+{
+	struct vos_ctx *ctx = pc->ctx;
+	const struct vos_model *m = &ctx->model;
+	size_t n = pc->ndeclared, i, h, w_svc = 7, w_port = 4, w_check = 5, w_state = 5, w_lat = 7;
+	size_t counts[VOS_PROBE__NSTATES] = {0};
+	bool color = ctx->color;
+	char lat[32];
+
+	for (i = 0; i < n; i++) {
+		const struct vos_probe_result *r = &pc->results[i];
+		size_t l = r->service ? strlen(r->service) : 1;
+		char portbuf[16];
+		if (l > w_svc) w_svc = l;
+		snprintf(portbuf, sizeof(portbuf), "%d", r->port);
+		if (strlen(portbuf) > w_port) w_port = strlen(portbuf);
+		if (strlen(vos_probe_state_name(r->state)) > w_state) w_state = strlen(vos_probe_state_name(r->state));
+		fmt_latency(lat, sizeof(lat), r);
+		if (strlen(lat) > w_lat) w_lat = strlen(lat);
+		counts[r->state]++;
+	}
+	/* grouped by host, in the model's host order; unplaced last */
+	for (h = 0; h <= m->nhosts; h++) {
+		bool header = false;
+		for (i = 0; i < n; i++) {
+			const struct vos_probe_result *r = &pc->results[i];
+			if (host_rank(m, r->host) != h)
+				continue;
+			if (!header) {
+				const char *addr = h < m->nhosts && m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
+				if (h < m->nhosts)
+					printf("%s%s%s%s%s%s\n", color ? "\033[1m" : "", m->hosts[h].name,
+					       addr ? " (" : "", addr ? addr : "", addr ? ")" : "", color ? "\033[0m" : "");
+				else
+					printf("%s(unplaced)%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
+				printf("  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)w_svc, "SERVICE", (int)w_port, "PORT",
+				       (int)w_check, "CHECK", (int)w_state, "STATE", (int)w_lat, "LATENCY", "DETAIL");
+				header = true;
+			}
+			fmt_latency(lat, sizeof(lat), r);
+			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? r->service : "-",
+			       (int)w_port, r->port, (int)w_check, vos_probe_check_name(r->check),
+			       color ? state_color(r->state) : "", (int)w_state, vos_probe_state_name(r->state),
+			       color ? "\033[0m" : "", (int)w_lat, lat);
+			if (r->status > 0 && r->detail)
+				printf("%d, %s\n", r->status, r->detail);
+			else if (r->status > 0)
+				printf("%d\n", r->status);
+			else
+				printf("%s\n", r->detail ? r->detail : "");
+		}
+		if (header)
+			putchar('\n');
+	}
+	if (pc->scanned) {
+		if (pc->nundeclared) {
+			printf("%sundeclared open ports%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
+			for (i = 0; i < pc->nundeclared; i++)
+				printf("  %s %s:%d\n", pc->undeclared[i].host ? pc->undeclared[i].host : "-",
+				       pc->undeclared[i].address, pc->undeclared[i].port);
+			putchar('\n');
+		} else {
+			printf("no undeclared open ports\n\n");
+		}
+	}
+	printf("%zu target%s: %zu up, %zu down, %zu timeout, %zu error", n, n == 1 ? "" : "s",
+	       counts[VOS_PROBE_UP], counts[VOS_PROBE_DOWN], counts[VOS_PROBE_TIMEOUT], counts[VOS_PROBE_ERROR]);
+	if (pc->scanned)
+		printf(", %zu undeclared open", pc->nundeclared);
+	putchar('\n');
+}
+
+static void prom_label(const char *name, const char *v, bool first)
+{
+	printf("%s%s=\"", first ? "" : ",", name);
+	for (; v && *v; v++) {
+		if (*v == '\\' || *v == '"')
+			printf("\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*v);
+	}
+	putchar('"');
+}
+
+static void prom_labels(const struct vos_probe_result *r)
+{
+	char port[16];
+	snprintf(port, sizeof(port), "%d", r->port);
+	putchar('{');
+	prom_label("service", r->service, true);
+	prom_label("host", r->host, false);
+	prom_label("address", r->address, false);
+	prom_label("port", port, false);
+	putchar('}');
+}
+
+static void print_prom(struct probe_cmd *pc)
+{
+	size_t i, n = pc->ndeclared;
+	printf("# HELP vosctl_probe_success Whether the probe succeeded (1 up, 0 otherwise).\n"
+	       "# TYPE vosctl_probe_success gauge\n");
+	for (i = 0; i < n; i++) {
+		fputs("vosctl_probe_success", stdout);
+		prom_labels(&pc->results[i]);
+		printf(" %d\n", pc->results[i].state == VOS_PROBE_UP);
+	}
+	printf("# HELP vosctl_probe_duration_seconds How long the probe took.\n"
+	       "# TYPE vosctl_probe_duration_seconds gauge\n");
+	for (i = 0; i < n; i++) {
+		fputs("vosctl_probe_duration_seconds", stdout);
+		prom_labels(&pc->results[i]);
+		printf(" %.6f\n", pc->results[i].latency_ms / 1000.0);
+	}
+	printf("# HELP vosctl_probe_http_status_code HTTP status code of the response (0 when none).\n"
+	       "# TYPE vosctl_probe_http_status_code gauge\n");
+	for (i = 0; i < n; i++) {
+		if (pc->results[i].check != VOS_CHECK_HTTP && pc->results[i].check != VOS_CHECK_HTTPS)
+			continue;
+		fputs("vosctl_probe_http_status_code", stdout);
+		prom_labels(&pc->results[i]);
+		printf(" %d\n", pc->results[i].status);
+	}
+	if (pc->scanned) {
+		printf("# HELP vosctl_probe_undeclared_open An open port no service declares.\n"
+		       "# TYPE vosctl_probe_undeclared_open gauge\n");
+		for (i = 0; i < pc->nundeclared; i++) {
+			char port[16];
+			snprintf(port, sizeof(port), "%d", pc->undeclared[i].port);
+			fputs("vosctl_probe_undeclared_open{", stdout);
+			prom_label("host", pc->undeclared[i].host, true);
+			prom_label("address", pc->undeclared[i].address, false);
+			prom_label("port", port, false);
+			fputs("} 1\n", stdout);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ scan */
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* Adds scan targets (tcp, service NULL) for each selected host's ports no service declares there. */
+static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nports,
+                             const struct vos_probe_filter *f, const struct vos_probe_target *all,
+                             size_t nall, size_t *alloc)
+{
+	const struct vos_model *m = &pc->ctx->model;
+	size_t h, i, k;
+	for (h = 0; h < m->nhosts; h++) {
+		const struct vos_mhost *mh = &m->hosts[h];
+		const char *addr = mh->inv ? mh->inv->address : NULL;
+		int *declared = NULL;
+		size_t nd = 0, nda = 0;
+		bool sel = !f->nhosts && !f->nservices && !f->nclasses;
+		uint32_t a;
+		if (!addr)
+			continue;
+		for (i = 0; i < f->nhosts && !sel; i++)
+			sel = vos_streq(f->hosts[i], mh->name);
+		/* --service/--class select the hosts of the services they select */
+		for (i = 0; i < pc->ndeclared && !sel && !f->nhosts; i++)
+			sel = vos_streq(pc->targets[i].host, mh->name);
+		if (!sel)
+			continue;
+		if (vos_ipv4_parse(&a, addr) < 0 || !vos_ipv4_is_loopback(a)) {
+			vos_warning("not scanning '%s': refusing to probe non-loopback address %s", mh->name, addr);
+			continue;
+		}
+		/* every port any service declares at this address, selected or not */
+		for (i = 0; i < nall; i++)
+			if (vos_streq(all[i].address, addr))
+				*VOS_PUSH(declared, nd, nda) = all[i].port;
+		qsort(declared, nd, sizeof(*declared), cmp_int);
+		for (k = 0; k < nports; k++) {
+			struct vos_probe_target *t;
+			if (nd && bsearch(&ports[k], declared, nd, sizeof(*declared), cmp_int))
+				continue;
+			t = VOS_PUSH(pc->targets, pc->ntargets, *alloc);
+			t->host = mh->name;
+			t->address = addr;
+			t->port = ports[k];
+			t->check = VOS_CHECK_TCP;
+		}
+		free(declared);
+	}
+}
+
+/* ------------------------------------------------------------------ the command */
 
 int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 {
-	struct vos_opt opts[] = {OPT_END()};
-	int n = vos_parse_options(ctx, argc, argv, opts);
-	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
-	vos_error("'probe' is not implemented yet");
-	return EXIT_USAGE;
+	struct vos_strlist hosts = {0}, services = {0}, classes = {0};
+	const char *scan = NULL, *cacert = NULL;
+	int timeout = 0, concurrency = 0, deadline = 0, insecure = 0, no_save = 0;
+	struct vos_opt opts[] = {
+		OPT_GROUP("selection (repeatable; none means everything)"),
+		OPT_LIST(0, "host", &hosts, "HOST", "probe the services of this host"),
+		OPT_LIST(0, "service", &services, "ID", "probe this service"),
+		OPT_LIST(0, "class", &classes, "CLASS", "probe services of this class"),
+		OPT_GROUP("probing"),
+		OPT_INT(0, "timeout", &timeout, "MS", "per-target timeout (default 2000)"),
+		OPT_INT(0, "deadline", &deadline, "MS", "overall deadline of the run (default 60000)"),
+		OPT_INT(0, "concurrency", &concurrency, "N", "targets in flight at once (default 1024)"),
+		OPT_STRING(0, "cacert", &cacert, "FILE", "verify https against this CA bundle"),
+		OPT_FLAG(0, "insecure", &insecure, "https: do not verify the certificate"),
+		OPT_STRING(0, "scan", &scan, "PORTS", "also report open ports no service declares (1-1024,8080)"),
+		OPT_GROUP("output"),
+		OPT_STRING(0, "format", &ctx->common.format, "FMT", "table (default), json or prom"),
+		OPT_FLAG(0, "no-save", &no_save, "do not save the results to the status file"),
+		OPT_END(),
+	};
+	struct probe_cmd pc;
+	struct vos_probe_filter filter;
+	struct vos_probe_target *declared = NULL, *all = NULL;
+	struct vos_probe_options po;
+	int *ports = NULL;
+	size_t nports = 0, nall = 0, alloc, i;
+	char *errmsg = NULL;
+	int rc, err, fmt;
+	bool all_up = true;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.ctx = ctx;
+	rc = vos_parse_options(ctx, argc, argv, opts);
+	if (rc < 0) {
+		rc = rc == -2 ? EXIT_CLEAN : EXIT_USAGE;
+		goto out;
+	}
+	if (rc > 0) {
+		vos_error("unexpected argument '%s'", argv[0]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	fmt = !ctx->common.format || !strcmp(ctx->common.format, "table") ? 0
+	      : !strcmp(ctx->common.format, "json") ? 1 : !strcmp(ctx->common.format, "prom") ? 2 : -1;
+	if (fmt < 0) {
+		vos_error("unknown format '%s' (expected table, json or prom)", ctx->common.format);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (timeout < 0 || concurrency < 0 || deadline < 0 || (insecure && cacert)) {
+		vos_error(insecure && cacert ? "--insecure and --cacert cannot be used together"
+		                             : "--timeout, --deadline and --concurrency must be positive");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (cacert && !vos_is_file(cacert)) {
+		vos_error("unable to read CA bundle '%s'", cacert);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &errmsg) < 0) {
+		vos_error("%s", errmsg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = vos_ctx_load(ctx)) != 0)
+		goto out;
+
+	memset(&filter, 0, sizeof(filter));
+	filter.hosts = hosts.items;
+	filter.nhosts = hosts.n;
+	filter.services = services.items;
+	filter.nservices = services.n;
+	filter.classes = classes.items;
+	filter.nclasses = classes.n;
+	{
+		struct vos_diags d;
+		vos_diags_init(&d);
+		err = vos_probe_targets_from_model(&declared, &pc.ndeclared, &ctx->model, &filter, &d);
+		if (err < 0) {
+			vos_print_diags_text(stderr, &d, ctx->color_err);
+			vos_diags_release(&d);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		vos_diags_release(&d);
+		if (scan && vos_probe_targets_from_model(&all, &nall, &ctx->model, NULL, NULL) < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* one array: declared targets first, then the scan's */
+	pc.targets = declared;
+	pc.ntargets = pc.ndeclared;
+	alloc = pc.ndeclared;
+	declared = NULL;
+	if (scan) {
+		pc.scanned = true;
+		add_scan_targets(&pc, ports, nports, &filter, all, nall, &alloc);
+	}
+
+	vos_probe_options_init(&po);
+	po.timeout_ms = timeout ? timeout : ctx->config.probe_timeout_ms > 0 ? ctx->config.probe_timeout_ms : 2000;
+	po.concurrency = concurrency ? concurrency
+	                 : ctx->config.probe_concurrency > 0 ? ctx->config.probe_concurrency : 1024;
+	if (scan && !concurrency && po.concurrency < 4096)
+		po.concurrency = 4096;
+	po.deadline_ms = deadline;
+	po.cacert = cacert;
+	po.insecure = insecure;
+	if (fmt == 0 && isatty(2)) {
+		po.progress = progress_cb;
+		po.payload = &pc;
+	}
+	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
+	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &errmsg);
+	if (err < 0) {
+		vos_error("%s", errmsg ? errmsg : "probe failed");
+		rc = EXIT_OPFAIL;
+		goto out;
+	}
+	for (i = pc.ndeclared; i < pc.ntargets; i++) {
+		struct vos_probe_open *u;
+		if (pc.results[i].state != VOS_PROBE_UP)
+			continue;
+		u = VOS_PUSH(pc.undeclared, pc.nundeclared, pc.undeclared_alloc);
+		u->host = pc.results[i].host;
+		u->address = pc.results[i].address;
+		u->port = pc.results[i].port;
+	}
+	for (i = 0; i < pc.ndeclared; i++)
+		if (pc.results[i].state != VOS_PROBE_UP)
+			all_up = false;
+
+	if (fmt == 1) {
+		char *json = vos_probe_results_json(pc.results, pc.ndeclared, pc.undeclared, pc.nundeclared,
+		                                    pc.scanned);
+		fputs(json, stdout);
+		free(json);
+	} else if (fmt == 2) {
+		print_prom(&pc);
+	} else {
+		print_table(&pc);
+	}
+	rc = all_up && !pc.nundeclared ? EXIT_CLEAN : EXIT_FINDINGS;
+
+	if (!no_save && ctx->config.status_file) {
+		if (vos_probe_results_save(ctx->config.status_file, pc.results, pc.ndeclared, pc.undeclared,
+		                           pc.nundeclared, pc.scanned, &errmsg) < 0) {
+			vos_error("%s", errmsg ? errmsg : "unable to save the probe results");
+			rc = EXIT_OPFAIL;
+		}
+	}
+
+out:
+	if (pc.results)
+		vos_probe_result_release_array(pc.results, pc.ntargets);
+	free(pc.results);
+	free(pc.targets);
+	free(pc.undeclared);
+	free(declared);
+	free(all);
+	free(ports);
+	free(errmsg);
+	vos_strlist_release(&hosts);
+	vos_strlist_release(&services);
+	vos_strlist_release(&classes);
+	return rc;
 }
