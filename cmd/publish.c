@@ -1,12 +1,173 @@
-/* publish.c - vosctl publish (not built yet). */
+/* publish.c - vosctl publish: render the pages from the wiki repository's head plus the inventory,
+ * commit what changed and push it. The work is lib/publish.c's; this file parses options and prints. */
 #include "cmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "publish.h"
+
+/* Test hook: with VOSCTL_TEST_PUSH_BARRIER=PATH, before the first push create PATH.ready and wait
+ * (at most 60 s) for PATH.go, so that a test can move the remote or stop the server right then. */
+static void push_barrier(int attempt, void *payload)
+{
+	const char *base = payload;
+	char *ready, *go;
+	int fd, i;
+	if (attempt != 1 || !base || !*base)
+		return;
+	ready = vos_asprintf("%s.ready", base);
+	go = vos_asprintf("%s.go", base);
+	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 600 && access(go, F_OK) != 0; i++) {
+		struct timespec ts = {0, 100 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	free(ready);
+	free(go);
+}
+
+static char *read_optional(const char *path, size_t *len)
+{
+	char *text = NULL, *err = NULL;
+	*len = 0;
+	if (!path || !vos_is_file(path))
+		return NULL;
+	if (vos_file_read(&text, len, path, VOS_MAX_PAGE_BYTES, &err) < 0) {
+		vos_warning("%s", err);
+		free(err);
+		return NULL;
+	}
+	return text;
+}
+
+static void print_summary(const struct vos_publish_result *r, const char *branch)
+{
+	const char *nl = r->message ? strchr(r->message, '\n') : NULL;
+	int sublen = r->message ? (nl ? (int)(nl - r->message) : (int)strlen(r->message)) : 0;
+	printf("published %.12s to %s (%s): %.*s\n", r->commit, r->url, branch, sublen,
+	       r->message ? r->message : "");
+}
 
 int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 {
-	struct vos_opt opts[] = {OPT_END()};
-	int n = vos_parse_options(ctx, argc, argv, opts);
+	const char *remote = NULL, *branch = NULL, *cache = NULL;
+	int dry_run = 0;
+	struct vos_opt opts[] = {
+		OPT_STRING(0, "remote", &remote, "URL", "the wiki repository (overrides vosctl.yaml)"),
+		OPT_STRING(0, "branch", &branch, "BRANCH", "the branch to publish to (default: main)"),
+		OPT_FLAG('n', "dry-run", &dry_run, "print the diff and the commit; push nothing"),
+		OPT_STRING(0, "cache-dir", &cache, "DIR", "where cache clones live (default: $XDG_CACHE_HOME/vosctl)"),
+		OPT_END(),
+	};
+	struct vos_publish_opts po;
+	struct vos_publish_result res;
+	struct vos_inventory inv;
+	bool have_inv = false;
+	char *local = NULL, *results = NULL, *errmsg = NULL;
+	size_t local_len = 0, results_len = 0;
+	const char *tok_env, *user_env, *v;
+	int n, rc, err;
+
+	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	vos_error("'publish' is not implemented yet");
-	return EXIT_USAGE;
+	if (n > 0) {
+		vos_error("unexpected argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((rc = vos_ctx_load(ctx)) != 0)
+		return rc;
+	if (!ctx->config.inventory) {
+		vos_error("no inventory directory given: add it to %s, or use --inventory DIR",
+		          ctx->config.file ? ctx->config.file : "a vosctl.yaml (none found here or above)");
+		return EXIT_USAGE;
+	}
+	vos_inventory_init(&inv);
+	have_inv = true;
+	if (vos_inventory_load(&inv, ctx->config.inventory, &ctx->diags) < 0) {
+		vos_diags_sort(&ctx->diags);
+		vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
+		vos_inventory_release(&inv);
+		return EXIT_USAGE;
+	}
+	local = read_optional(ctx->config.page, &local_len);
+	if (ctx->config.remote_status)
+		results = read_optional(ctx->config.status_file, &results_len);
+
+	memset(&po, 0, sizeof(po));
+	po.url = remote ? remote : ctx->config.remote;
+	po.branch = branch ? branch : ctx->config.branch ? ctx->config.branch : "main";
+	po.services_path = ctx->config.remote_services;
+	po.inventory_path = ctx->config.remote_inventory;
+	po.status_path = ctx->config.remote_status;
+	po.inv = &inv;
+	po.local_page = local;
+	po.local_page_len = local_len;
+	po.local_page_file = ctx->config.page;
+	po.results_json = results;
+	po.results_len = results_len;
+	tok_env = ctx->config.token_env ? ctx->config.token_env : "VOSCTL_TOKEN";
+	user_env = ctx->config.user_env ? ctx->config.user_env : "VOSCTL_GIT_USER";
+	v = getenv(tok_env);
+	po.token = v && *v ? v : NULL;
+	v = getenv(user_env);
+	po.user = v && *v ? v : "vosctl";
+	po.author_name = ctx->config.author_name;
+	po.author_email = ctx->config.author_email;
+	po.cache_root = cache;
+	po.dry_run = dry_run != 0;
+	po.before_push = push_barrier;
+	po.payload = (void *)getenv("VOSCTL_TEST_PUSH_BARRIER");
+
+	vos_publish_result_init(&res);
+	err = vos_publish_run(&res, &po, &ctx->diags, &errmsg);
+	if (res.notice)
+		vos_warning("%s", res.notice);
+	if (ctx->diags.n) {
+		vos_diags_sort(&ctx->diags);
+		vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
+	}
+	if (err < 0) {
+		if (errmsg)
+			vos_error("%s", errmsg);
+		rc = vos_exit_code(err);
+	} else if (res.blocked) {
+		vos_error("not published: the rendered pages have %zu error%s (see above)",
+		          ctx->diags.errors, ctx->diags.errors == 1 ? "" : "s");
+		rc = EXIT_FINDINGS;
+	} else if (!res.nfiles) {
+		printf("nothing to publish: '%s' (%s) is up to date\n", res.url, po.branch);
+		rc = EXIT_CLEAN;
+	} else if (po.dry_run) {
+		fwrite(res.diff.ptr ? res.diff.ptr : "", 1, res.diff.len, stdout);
+		printf("\nwould commit %s on %s to '%s' (%s), not pushed:\n\n", res.commit,
+		       res.base ? res.base : "an empty repository", res.url, po.branch);
+		for (const char *p = res.message; p && *p;) {
+			const char *e = strchr(p, '\n');
+			int l = e ? (int)(e - p) : (int)strlen(p);
+			printf(l ? "    %.*s\n" : "%.*s\n", l, p);
+			p = e ? e + 1 : p + l;
+		}
+		rc = EXIT_CLEAN;
+	} else {
+		if (res.attempts > 1)
+			fprintf(stderr, "vosctl: note: the remote moved during the publish; landed on attempt %d\n",
+			        res.attempts);
+		print_summary(&res, po.branch);
+		rc = EXIT_CLEAN;
+	}
+	vos_publish_result_release(&res);
+	free(errmsg);
+	free(local);
+	free(results);
+	if (have_inv)
+		vos_inventory_release(&inv);
+	return rc;
 }
