@@ -1,0 +1,473 @@
+/* git_index.c - what is staged in a local wiki repository, read through libgit2 (see git_index.h). */
+#include "git_index.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "model.h"
+
+struct vos_git_index {
+	git_repository *repo;
+	git_index *index;
+	char *workdir; /* no trailing slash, or NULL when bare */
+	char *gitdir;  /* no trailing slash */
+};
+
+/* libgit2's last error as a message (caller frees). */
+static char *git_errmsg(const char *what, const char *subject)
+{
+	const git_error *e = git_error_last();
+	const char *why = e && e->message ? e->message : "unknown error";
+	if (subject)
+		return vos_asprintf("%s '%s': %s", what, subject, why);
+	return vos_asprintf("%s: %s", what, why);
+}
+
+static char *strip_slash(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	return vos_strndup(s, n);
+}
+
+int vos_git_index_open(struct vos_git_index **out, const char *start_dir, char **errmsg)
+{
+	struct vos_git_index *ix;
+	int error;
+	*out = NULL;
+	git_libgit2_init();
+	ix = vos_calloc(1, sizeof(*ix));
+	/* FROM_ENV: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY... as git sets them */
+	error = git_repository_open_ext(&ix->repo, start_dir, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (error < 0) {
+		if (error == GIT_ENOTFOUND)
+			*errmsg = vos_asprintf("not a git repository (or any parent up to the mount point): '%s'",
+			                       start_dir ? start_dir : ".");
+		else
+			*errmsg = git_errmsg("unable to open the repository at", start_dir ? start_dir : ".");
+		vos_git_index_free(ix);
+		return error == GIT_ENOTFOUND ? VOS_ENOTFOUND : VOS_EIO;
+	}
+	if (git_repository_index(&ix->index, ix->repo) < 0) {
+		*errmsg = git_errmsg("unable to read the index", NULL);
+		vos_git_index_free(ix);
+		return VOS_EIO;
+	}
+	if (git_repository_workdir(ix->repo))
+		ix->workdir = strip_slash(git_repository_workdir(ix->repo));
+	ix->gitdir = strip_slash(git_repository_path(ix->repo));
+	*out = ix;
+	return 0;
+}
+
+void vos_git_index_free(struct vos_git_index *ix)
+{
+	if (!ix)
+		return;
+	git_index_free(ix->index);
+	git_repository_free(ix->repo);
+	free(ix->workdir);
+	free(ix->gitdir);
+	free(ix);
+	git_libgit2_shutdown();
+}
+
+const char *vos_git_index_workdir(const struct vos_git_index *ix)
+{
+	return ix->workdir;
+}
+
+const char *vos_git_index_gitdir(const struct vos_git_index *ix)
+{
+	return ix->gitdir;
+}
+
+/* A staged regular file or symlink entry (not a submodule), or NULL. Borrowed. */
+static const git_index_entry *staged_entry(const struct vos_git_index *ix, const char *path)
+{
+	const git_index_entry *e = git_index_get_bypath(ix->index, path, 0);
+	if (!e || e->mode == GIT_FILEMODE_COMMIT)
+		return NULL;
+	return e;
+}
+
+bool vos_git_index_has(const struct vos_git_index *ix, const char *path)
+{
+	return path && *path && staged_entry(ix, path) != NULL;
+}
+
+int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, const char *path,
+                       size_t max, char **errmsg)
+{
+	const git_index_entry *e;
+	git_blob *blob = NULL;
+	git_object_size_t size;
+	char *buf;
+	*out = NULL;
+	if (len_out)
+		*len_out = 0;
+	if (!(e = staged_entry(ix, path))) {
+		*errmsg = vos_asprintf("'%s' is not in the index", path);
+		return VOS_ENOTFOUND;
+	}
+	if (git_blob_lookup(&blob, ix->repo, &e->id) < 0) {
+		*errmsg = git_errmsg("unable to read the staged content of", path);
+		return VOS_EIO;
+	}
+	size = git_blob_rawsize(blob);
+	if (size > (git_object_size_t)max) {
+		*errmsg = vos_asprintf("staged '%s' is too large (%llu bytes, the limit is %zu)", path,
+		                       (unsigned long long)size, max);
+		git_blob_free(blob);
+		return VOS_EINPUT;
+	}
+	buf = vos_malloc((size_t)size + 1);
+	if (size)
+		memcpy(buf, git_blob_rawcontent(blob), (size_t)size);
+	buf[size] = '\0';
+	git_blob_free(blob);
+	*out = buf;
+	if (len_out)
+		*len_out = (size_t)size;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *path, const char *const *suffixes)
+{
+	if (!suffixes)
+		return true;
+	for (; *suffixes; suffixes++)
+		if (vos_ends_with(path, *suffixes))
+			return true;
+	return false;
+}
+
+/* Appends a copy of s to a NULL-terminated list being built. */
+static void list_add(char ***list, size_t *n, size_t *alloc, const char *s)
+{
+	VOS_GROW(*list, *alloc, *n + 2);
+	(*list)[(*n)++] = vos_strdup(s);
+	(*list)[*n] = NULL;
+}
+
+static void list_finish(char ***list, size_t n, size_t *alloc)
+{
+	if (!*list) {
+		VOS_GROW(*list, *alloc, 1);
+		(*list)[0] = NULL;
+	}
+	qsort(*list, n, sizeof(**list), cmp_str);
+}
+
+int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *ix, const char *dir,
+                       const char *const *suffixes)
+{
+	char **list = NULL;
+	size_t n = 0, alloc = 0, i, count, dlen;
+	char *prefix;
+	while (dir && dir[0] == '.' && dir[1] == '/')
+		dir += 2;
+	if (!dir || !strcmp(dir, "."))
+		dir = "";
+	prefix = *dir ? vos_asprintf("%s%s", dir, vos_ends_with(dir, "/") ? "" : "/") : vos_strdup("");
+	dlen = strlen(prefix);
+	count = git_index_entrycount(ix->index);
+	for (i = 0; i < count; i++) {
+		const git_index_entry *e = git_index_get_byindex(ix->index, i);
+		if (!e || git_index_entry_stage(e) != 0 || e->mode == GIT_FILEMODE_COMMIT)
+			continue;
+		if (strncmp(e->path, prefix, dlen) != 0 || strchr(e->path + dlen, '/'))
+			continue;
+		if (has_suffix(e->path + dlen, suffixes))
+			list_add(&list, &n, &alloc, e->path);
+	}
+	free(prefix);
+	list_finish(&list, n, &alloc);
+	*out = list;
+	if (n_out)
+		*n_out = n;
+	return 0;
+}
+
+void vos_git_index_list_free(char **list)
+{
+	char **p;
+	if (!list)
+		return;
+	for (p = list; *p; p++)
+		free(*p);
+	free(list);
+}
+
+int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
+                          char **errmsg)
+{
+	char **list = NULL;
+	size_t n = 0, alloc = 0, i;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	int error;
+	*out = NULL;
+	error = git_revparse_single(&head, ix->repo, "HEAD^{tree}");
+	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
+		/* no commit yet: everything staged is new */
+		size_t count = git_index_entrycount(ix->index);
+		for (i = 0; i < count; i++) {
+			const git_index_entry *e = git_index_get_byindex(ix->index, i);
+			if (e && git_index_entry_stage(e) == 0 && e->mode != GIT_FILEMODE_COMMIT &&
+			    (!suffix || vos_ends_with(e->path, suffix)))
+				list_add(&list, &n, &alloc, e->path);
+		}
+		goto done;
+	}
+	if (error < 0 || (error = git_tree_lookup(&tree, ix->repo, git_object_id(head))) < 0) {
+		*errmsg = git_errmsg("unable to read HEAD", NULL);
+		git_object_free(head);
+		return VOS_EIO;
+	}
+	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_index(&diff, ix->repo, tree, ix->index, &opts) < 0) {
+		*errmsg = git_errmsg("unable to compare the index with HEAD", NULL);
+		git_tree_free(tree);
+		git_object_free(head);
+		return VOS_EIO;
+	}
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (!d || d->status == GIT_DELTA_DELETED || !d->new_file.path)
+			continue;
+		if (d->new_file.mode == GIT_FILEMODE_COMMIT)
+			continue;
+		if (!suffix || vos_ends_with(d->new_file.path, suffix))
+			list_add(&list, &n, &alloc, d->new_file.path);
+	}
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_object_free(head);
+done:
+	list_finish(&list, n, &alloc);
+	*out = list;
+	if (n_out)
+		*n_out = n;
+	return 0;
+}
+
+int vos_git_hooks_dir(char **out, struct vos_git_index *ix, char **errmsg)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int error;
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, ix->repo) < 0) {
+		*errmsg = git_errmsg("unable to read the repository's configuration", NULL);
+		return VOS_EIO;
+	}
+	error = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (error == 0 && buf.ptr && *buf.ptr) {
+		if (buf.ptr[0] == '/')
+			*out = strip_slash(buf.ptr);
+		else {
+			char *j = vos_path_join(ix->workdir ? ix->workdir : ix->gitdir, buf.ptr);
+			*out = strip_slash(j);
+			free(j);
+		}
+	} else if (error < 0 && error != GIT_ENOTFOUND) {
+		*errmsg = git_errmsg("unable to read", "core.hooksPath");
+		git_buf_dispose(&buf);
+		git_config_free(cfg);
+		return VOS_EIO;
+	} else {
+		*out = vos_asprintf("%s/hooks", ix->gitdir);
+	}
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return 0;
+}
+
+/* Resolves "." and ".." and repeated slashes of an absolute path in place. */
+static void normalize_abs(char *p)
+{
+	char *w = p, *r = p;
+	while (*r) {
+		char *seg;
+		size_t len;
+		while (*r == '/')
+			r++;
+		if (!*r)
+			break;
+		seg = r;
+		while (*r && *r != '/')
+			r++;
+		len = (size_t)(r - seg);
+		if (len == 1 && seg[0] == '.')
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (w > p && *--w != '/')
+				;
+			continue;
+		}
+		*w++ = '/';
+		memmove(w, seg, len);
+		w += len;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+}
+
+char *vos_path_relative_to(const char *top, const char *cwd, const char *path)
+{
+	char *abs, *ntop, *res = NULL;
+	size_t tl;
+	if (!path || !top)
+		return NULL;
+	abs = path[0] == '/' ? vos_strdup(path) : vos_asprintf("%s/%s", cwd ? cwd : top, path);
+	ntop = vos_strdup(top);
+	normalize_abs(abs);
+	normalize_abs(ntop);
+	tl = strlen(ntop);
+	if (!strcmp(ntop, "/"))
+		res = vos_strdup(abs + 1);
+	else if (!strcmp(abs, ntop))
+		res = vos_strdup("");
+	else if (!strncmp(abs, ntop, tl) && abs[tl] == '/')
+		res = vos_strdup(abs + tl + 1);
+	free(abs);
+	free(ntop);
+	return res;
+}
+
+char *vos_git_index_relpath(const struct vos_git_index *ix, const char *cwd, const char *path)
+{
+	if (!ix->workdir)
+		return NULL;
+	return vos_path_relative_to(ix->workdir, cwd, path);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *vos_wiki_link_path(const char *target)
+{
+	const char *s = target, *e;
+	struct vos_buf b = VOS_BUF_INIT;
+	char *res;
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	/* external: a scheme ("https:", "mailto:") or a network path ("//host") */
+	for (e = s; isalnum((unsigned char)*e) || *e == '+' || *e == '-' || *e == '.'; e++)
+		;
+	if ((*e == ':' && e > s && isalpha((unsigned char)*s)) || (s[0] == '/' && s[1] == '/'))
+		return NULL;
+	e = s + strcspn(s, "#?|");
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	while (s < e && *s == '/')
+		s++;
+	while (e > s && e[-1] == '/')
+		e--;
+	for (; s < e; s++) {
+		int hi, lo;
+		if (*s == '%' && e - s >= 3 && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+			vos_buf_addc(&b, (char)(hi * 16 + lo));
+			s += 2;
+		} else {
+			vos_buf_addc(&b, *s);
+		}
+	}
+	if (!b.len) {
+		vos_buf_release(&b);
+		return NULL;
+	}
+	res = vos_buf_detach(&b, NULL);
+	return res;
+}
+
+/* A leading locale segment: "en/", "pt-br/", "zh-Hans/"? (two letters, optional "-xx..."). */
+static const char *skip_locale(const char *p)
+{
+	const char *s = p;
+	if (!isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
+		return NULL;
+	s += 2;
+	if (*s == '-') {
+		s++;
+		while (isalpha((unsigned char)*s))
+			s++;
+	}
+	return *s == '/' && s[1] ? s + 1 : NULL;
+}
+
+static bool page_exists(const struct vos_git_index *ix, const char *path)
+{
+	char *md = vos_asprintf("%s.md", path);
+	bool ok = vos_git_index_has(ix, md) || vos_git_index_has(ix, path);
+	free(md);
+	return ok;
+}
+
+int vos_git_index_check_links(struct vos_git_index *ix, enum vos_severity sev,
+                              struct vos_diags *diags, char **errmsg)
+{
+	char **pages = NULL;
+	size_t npages = 0, i, j;
+	int err = vos_git_index_changed(&pages, &npages, ix, ".md", errmsg);
+	if (err < 0)
+		return err;
+	for (i = 0; i < npages; i++) {
+		struct vos_page page;
+		struct vos_diags ignored;
+		char *text = NULL, *msg = NULL;
+		size_t len = 0;
+		if (vos_git_index_read(&text, &len, ix, pages[i], VOS_MAX_PAGE_BYTES, &msg) < 0) {
+			free(msg);
+			continue;
+		}
+		vos_diags_init(&ignored);
+		/* a page that does not parse is not ours to judge here: skip its links */
+		if (vos_page_parse(&page, pages[i], text, len, &ignored) == 0) {
+			for (j = 0; j < page.nlinks; j++) {
+				const struct vos_page_link *l = &page.links[j];
+				char *path = vos_wiki_link_path(l->target);
+				const char *rest;
+				struct vos_loc loc = l->loc;
+				if (!path)
+					continue;
+				if (page_exists(ix, path) || ((rest = skip_locale(path)) && page_exists(ix, rest))) {
+					free(path);
+					continue;
+				}
+				if (!loc.file)
+					loc.file = pages[i];
+				vos_diags_add(diags, sev, &loc, "wiki-link-broken", "link to missing page '%s'",
+				              l->target);
+				free(path);
+			}
+			vos_page_release(&page);
+		}
+		vos_diags_release(&ignored);
+		free(text);
+	}
+	vos_git_index_list_free(pages);
+	return 0;
+}
