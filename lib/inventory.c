@@ -1,0 +1,918 @@
+/* inventory.c - the YAML inventory directory -> struct vos_inventory (docs/inventory.md, docs/rules.md). */
+#include "model.h"
+#include "yaml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* One file being converted: where diagnostics go and which arena strings live in. */
+struct conv {
+	struct vos_inventory *inv;
+	struct vos_diags *diags;
+	const char *file; /* owned by inv->arena */
+	char *tcp, *slash; /* default strings, shared by every port of the file */
+};
+
+static const char *const assert_names[VOS_ASSERT__COUNT] = {
+	"only-on-host",
+	"host-holds-only-class",
+	"never-trait-on-host",
+	"not-exposed-on-vlans",
+	"exposed-only-on-vlans",
+	"admin-only-via-vlans",
+	"only-on-vlans",
+	"stateful-only-where-storage",
+	"require",
+	"forbid",
+};
+
+const char *vos_assert_kind_name(int kind)
+{
+	if (kind < 0 || kind >= VOS_ASSERT__COUNT)
+		return "unknown";
+	return assert_names[kind];
+}
+
+int vos_assert_kind_parse(const char *name)
+{
+	int i;
+	if (!name)
+		return -1;
+	for (i = 0; i < VOS_ASSERT__COUNT; i++)
+		if (strcmp(assert_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static struct vos_loc nloc(const struct conv *c, const struct vos_ynode *n)
+{
+	return vos_ynode_loc(n, c->file);
+}
+
+static struct vos_diag *report(struct conv *c, const struct vos_ynode *n, const char *rule,
+                               const char *fmt, ...) VOS_PRINTF(4, 5);
+static struct vos_diag *report(struct conv *c, const struct vos_ynode *n, const char *rule,
+                               const char *fmt, ...)
+{
+	struct vos_loc loc = nloc(c, n);
+	struct vos_diag *d;
+	va_list ap;
+	va_start(ap, fmt);
+	d = vos_diags_vadd(c->diags, VOS_SEV_ERROR, &loc, rule, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+/* "a list", "a mapping", "a string", "a number", "a boolean", "null" */
+static const char *a_kind(const struct vos_ynode *n)
+{
+	const char *k = vos_ynode_kind_name(n);
+	if (strcmp(k, "null") == 0)
+		return "null";
+	if (strcmp(k, "list") == 0)
+		return "a list";
+	if (strcmp(k, "mapping") == 0)
+		return "a mapping";
+	if (strcmp(k, "number") == 0)
+		return "a number";
+	if (strcmp(k, "boolean") == 0)
+		return "a boolean";
+	return "a string";
+}
+
+/* Reports keys of m that are not in allowed (NULL-terminated). Returns false if m is not a map. */
+static bool check_map(struct conv *c, const struct vos_ynode *m, const char *what,
+                      const char *const *allowed)
+{
+	size_t i, j;
+	if (!m || m->kind != VOS_YNODE_MAP) {
+		if (m)
+			report(c, m, "inventory-type", "%s must be a mapping, not %s", what, a_kind(m));
+		return false;
+	}
+	for (i = 0; i < m->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(m, i);
+		bool ok = false;
+		if (k->kind != VOS_YNODE_SCALAR) {
+			report(c, k, "inventory-type", "keys of %s must be strings, not %s", what, a_kind(k));
+			continue;
+		}
+		for (j = 0; allowed[j]; j++)
+			if (strcmp(allowed[j], k->u.s.str) == 0) {
+				ok = true;
+				break;
+			}
+		if (!ok) {
+			struct vos_buf b = VOS_BUF_INIT;
+			for (j = 0; allowed[j]; j++)
+				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
+			report(c, k, "inventory-unknown-key", "unknown key '%s' in %s (allowed: %s)", k->u.s.str,
+			       what, b.ptr);
+			vos_buf_release(&b);
+		}
+	}
+	return true;
+}
+
+/* A string value (any non-null scalar), copied into the arena; NULL when absent, null or wrong. */
+static char *get_str(struct conv *c, const struct vos_ynode *m, const char *key, struct vos_loc *loc)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	if (!v || vos_yscalar_is_null(v))
+		return NULL;
+	if (v->kind != VOS_YNODE_SCALAR) {
+		report(c, v, "inventory-type", "'%s' must be a string, not %s", key, a_kind(v));
+		return NULL;
+	}
+	if (loc)
+		*loc = nloc(c, v);
+	return vos_arena_strndup(&c->inv->arena, v->u.s.str, v->u.s.len);
+}
+
+/* A required string: reports a missing key at the mapping. */
+static char *need_str(struct conv *c, const struct vos_ynode *m, const char *key, const char *what,
+                      struct vos_loc *loc)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	if (!v || vos_yscalar_is_null(v)) {
+		report(c, v ? v : m, "inventory-missing-key", "%s has no '%s'", what, key);
+		return NULL;
+	}
+	return get_str(c, m, key, loc);
+}
+
+/* A list of strings (one string is a one-element list). Returns the count; *out in the arena. */
+static size_t get_strlist(struct conv *c, const struct vos_ynode *m, const char *key, char ***out,
+                          struct vos_strloc **locs)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	size_t i, n = 0;
+	if (out)
+		*out = NULL;
+	if (locs)
+		*locs = NULL;
+	if (!v || vos_yscalar_is_null(v))
+		return 0;
+	if (v->kind == VOS_YNODE_MAP) {
+		report(c, v, "inventory-type", "'%s' must be a list of strings, not a mapping", key);
+		return 0;
+	}
+	if (v->kind == VOS_YNODE_SCALAR) {
+		if (out) {
+			*out = vos_arena_alloc(&c->inv->arena, sizeof(char *));
+			(*out)[0] = vos_arena_strndup(&c->inv->arena, v->u.s.str, v->u.s.len);
+		}
+		if (locs) {
+			*locs = vos_arena_alloc(&c->inv->arena, sizeof(**locs));
+			(*locs)[0].s = vos_arena_strndup(&c->inv->arena, v->u.s.str, v->u.s.len);
+			(*locs)[0].loc = nloc(c, v);
+		}
+		return 1;
+	}
+	if (out)
+		*out = vos_arena_alloc(&c->inv->arena, (v->n ? v->n : 1) * sizeof(char *));
+	if (locs)
+		*locs = vos_arena_alloc(&c->inv->arena, (v->n ? v->n : 1) * sizeof(**locs));
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *it = v->u.items[i];
+		char *s;
+		if (it->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(it)) {
+			report(c, it, "inventory-type", "items of '%s' must be strings, not %s", key, a_kind(it));
+			continue;
+		}
+		s = vos_arena_strndup(&c->inv->arena, it->u.s.str, it->u.s.len);
+		if (out)
+			(*out)[n] = s;
+		if (locs) {
+			(*locs)[n].s = s;
+			(*locs)[n].loc = nloc(c, it);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* An integer value: 1 when present and valid, 0 when absent, -1 on error (reported). */
+static int get_int(struct conv *c, const struct vos_ynode *m, const char *key, long long *out)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	if (!v || vos_yscalar_is_null(v))
+		return 0;
+	if (vos_yscalar_int(v, out) < 0) {
+		report(c, v, "inventory-type", "'%s' must be an integer, not %s", key, a_kind(v));
+		return -1;
+	}
+	return 1;
+}
+
+/* id syntax: [a-z0-9][a-z0-9._-]* */
+static bool valid_id(const char *s)
+{
+	const char *p;
+	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return false;
+	for (p = s + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+/* a name: non-empty, no whitespace or control characters */
+static bool valid_name(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* "N" or "N-M" with decimal digits; returns 0 and stores, or -1. */
+static int parse_range(const char *s, long *lo, long *hi)
+{
+	char *end;
+	long a, b;
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	errno = 0;
+	a = strtol(s, &end, 10);
+	if (errno || end - s > 9)
+		return -1;
+	if (*end == '\0') {
+		*lo = *hi = a;
+		return 0;
+	}
+	if (*end != '-' || !(end[1] >= '0' && end[1] <= '9'))
+		return -1;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (errno || *end || end - s > 9)
+		return -1;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+/* An integer or range field: 1 ok, 0 absent, -1 error (reported). */
+static int get_range(struct conv *c, const struct vos_ynode *m, const char *key, long min, long max,
+                     long *lo, long *hi)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	long long i;
+	if (!v || vos_yscalar_is_null(v))
+		return 0;
+	if (v->kind != VOS_YNODE_SCALAR) {
+		report(c, v, "inventory-type", "'%s' must be an integer or a range like \"%s\", not %s", key,
+		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", a_kind(v));
+		return -1;
+	}
+	if (vos_yscalar_int(v, &i) == 0) {
+		if (i < min || i > max) {
+			report(c, v, "inventory-value", "%s %lld is out of range %ld-%ld", key, i, min, max);
+			return -1;
+		}
+		*lo = *hi = (long)i;
+		return 1;
+	}
+	if (parse_range(v->u.s.str, lo, hi) < 0) {
+		report(c, v, "inventory-type", "'%s' must be an integer or a range like \"%s\", not '%s'", key,
+		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", v->u.s.str);
+		return -1;
+	}
+	if (*lo < min || *lo > max || *hi < min || *hi > max) {
+		report(c, v, "inventory-value", "%s range '%s' is out of range %ld-%ld", key, v->u.s.str, min, max);
+		return -1;
+	}
+	if (*hi < *lo) {
+		report(c, v, "inventory-value", "%s range '%s' is reversed", key, v->u.s.str);
+		return -1;
+	}
+	return 1;
+}
+
+/* Checks an IPv4 string value; reports at the value. */
+static void check_ipv4(struct conv *c, const struct vos_ynode *m, const char *key, const char *s,
+                       uint32_t *addr, bool *has)
+{
+	uint32_t a;
+	if (!s)
+		return;
+	if (vos_ipv4_parse(&a, s) < 0) {
+		report(c, vos_ymap_get(m, key), "inventory-value", "invalid IPv4 address '%s'", s);
+		return;
+	}
+	if (addr)
+		*addr = a;
+	if (has)
+		*has = true;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static const char *const vlan_keys[] = {"name", "cidr", "id", "description", NULL};
+
+static void conv_vlan(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_vlan *v;
+	long long id;
+	if (!check_map(c, m, "VLAN", vlan_keys))
+		return;
+	v = VOS_PUSH(inv->vlans, inv->nvlans, inv->vlans_alloc);
+	v->loc = nloc(c, m);
+	v->vlan_id = -1;
+	v->name = need_str(c, m, "name", "VLAN", NULL);
+	if (v->name && !valid_name(v->name))
+		report(c, vos_ymap_get(m, "name"), "inventory-value", "invalid VLAN name '%s'", v->name);
+	v->cidr = need_str(c, m, "cidr", "VLAN", &v->cidr_loc);
+	if (v->cidr && vos_cidr_parse(&v->net, &v->mask, v->cidr) < 0)
+		report(c, vos_ymap_get(m, "cidr"), "inventory-value", "invalid CIDR '%s' (expected a.b.c.d/n)", v->cidr);
+	if (get_int(c, m, "id", &id) > 0) {
+		if (id < 1 || id > 4094)
+			report(c, vos_ymap_get(m, "id"), "inventory-value", "VLAN id %lld is out of range 1-4094", id);
+		else
+			v->vlan_id = (int)id;
+	}
+	v->description = get_str(c, m, "description", NULL);
+}
+
+static const char *const host_keys[] = {"name", "plane", "address", "vlan", "traits", "role",
+                                        "description", NULL};
+
+static void conv_host(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_host *h;
+	if (!check_map(c, m, "host", host_keys))
+		return;
+	h = VOS_PUSH(inv->hosts, inv->nhosts, inv->hosts_alloc);
+	h->loc = nloc(c, m);
+	h->name = need_str(c, m, "name", "host", NULL);
+	if (h->name && !valid_name(h->name))
+		report(c, vos_ymap_get(m, "name"), "inventory-value", "invalid host name '%s'", h->name);
+	h->plane = get_str(c, m, "plane", NULL);
+	h->address = get_str(c, m, "address", &h->addr_loc);
+	check_ipv4(c, m, "address", h->address, &h->addr, &h->has_addr);
+	h->vlan = get_str(c, m, "vlan", &h->vlan_loc);
+	h->ntraits = get_strlist(c, m, "traits", &h->traits, NULL);
+	h->role = get_str(c, m, "role", NULL);
+	h->description = get_str(c, m, "description", NULL);
+}
+
+static const char *const port_keys[] = {"port", "proto", "check", "path", "status", "body", "name",
+                                        "address", NULL};
+
+static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port *p)
+{
+	long lo, hi;
+	char *check;
+	const struct vos_ynode *pv;
+	p->loc = nloc(c, m);
+	p->proto = c->tcp;
+	p->check = VOS_CHECK_TCP;
+	p->path = c->slash;
+	p->status_min = 200;
+	p->status_max = 399;
+	if (m->kind == VOS_YNODE_SCALAR) { /* shorthand: "- 4000" or "- 8100-8109" */
+		struct vos_ynode wrap_k, wrap;
+		struct vos_ynode *items[2];
+		memset(&wrap_k, 0, sizeof(wrap_k));
+		memset(&wrap, 0, sizeof(wrap));
+		wrap_k.kind = VOS_YNODE_SCALAR;
+		wrap_k.u.s.str = (char *)(uintptr_t)"port";
+		wrap_k.u.s.len = 4;
+		wrap_k.line = m->line;
+		wrap_k.col = m->col;
+		items[0] = &wrap_k;
+		items[1] = (struct vos_ynode *)(uintptr_t)m;
+		wrap.kind = VOS_YNODE_MAP;
+		wrap.n = 1;
+		wrap.u.items = items;
+		wrap.line = m->line;
+		wrap.col = m->col;
+		if (get_range(c, &wrap, "port", 1, 65535, &lo, &hi) > 0) {
+			p->port = (int)lo;
+			p->port_end = (int)hi;
+		}
+		return;
+	}
+	if (!check_map(c, m, "port", port_keys))
+		return;
+	pv = vos_ymap_get(m, "port");
+	if (!pv || vos_yscalar_is_null(pv))
+		report(c, pv ? pv : m, "inventory-missing-key", "port has no 'port'");
+	else if (get_range(c, m, "port", 1, 65535, &lo, &hi) > 0) {
+		p->port = (int)lo;
+		p->port_end = (int)hi;
+	}
+	{
+		char *proto = get_str(c, m, "proto", NULL);
+		if (proto) {
+			if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+				report(c, vos_ymap_get(m, "proto"), "inventory-value",
+				       "unknown proto '%s' (allowed: tcp, udp)", proto);
+			else
+				p->proto = proto;
+		}
+	}
+	check = get_str(c, m, "check", NULL);
+	if (check) {
+		if (!strcmp(check, "tcp"))
+			p->check = VOS_CHECK_TCP;
+		else if (!strcmp(check, "http"))
+			p->check = VOS_CHECK_HTTP;
+		else if (!strcmp(check, "https"))
+			p->check = VOS_CHECK_HTTPS;
+		else if (!strcmp(check, "none"))
+			p->check = VOS_CHECK_NONE;
+		else
+			report(c, vos_ymap_get(m, "check"), "inventory-value",
+			       "unknown check '%s' (allowed: tcp, http, https, none)", check);
+	} else if (strcmp(p->proto, "udp") == 0) {
+		p->check = VOS_CHECK_NONE; /* udp ports are declared, not probed */
+	}
+	{
+		char *path = get_str(c, m, "path", NULL);
+		if (path)
+			p->path = path;
+	}
+	if (get_range(c, m, "status", 100, 599, &lo, &hi) > 0) {
+		p->status_min = (int)lo;
+		p->status_max = (int)hi;
+	}
+	p->body = get_str(c, m, "body", NULL);
+	p->name = get_str(c, m, "name", NULL);
+	p->address = get_str(c, m, "address", NULL);
+	check_ipv4(c, m, "address", p->address, NULL, NULL);
+}
+
+static const char *const launch_keys[] = {"kind", "unit", "scope", "restart", "restart_sec", "exec", NULL};
+
+static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_launch *l)
+{
+	const struct vos_ynode *rs;
+	l->restart_sec = -1;
+	l->loc = nloc(c, m);
+	if (!check_map(c, m, "launch", launch_keys))
+		return;
+	l->kind = get_str(c, m, "kind", NULL);
+	l->unit = get_str(c, m, "unit", NULL);
+	l->scope = get_str(c, m, "scope", NULL);
+	l->restart = get_str(c, m, "restart", NULL);
+	l->exec = get_str(c, m, "exec", NULL);
+	rs = vos_ymap_get(m, "restart_sec");
+	if (rs && !vos_yscalar_is_null(rs)) {
+		double d;
+		if (vos_yscalar_double(rs, &d) < 0)
+			report(c, rs, "inventory-type", "'restart_sec' must be a number, not %s", a_kind(rs));
+		else if (!(d >= 0))
+			report(c, rs, "inventory-value", "restart_sec must not be negative");
+		else
+			l->restart_sec = d;
+	}
+}
+
+static const char *const service_keys[] = {
+	"id", "name", "host", "class", "traits", "purpose", "address", "ports", "launch", "logs", "data",
+	"secrets", "config", "depends_on", "exposure", "admin_via", "immutable", "owner_repo", "notes", NULL};
+
+static void conv_service(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_service *s;
+	const struct vos_ynode *v;
+	const char *what;
+	if (!check_map(c, m, "service", service_keys))
+		return;
+	s = VOS_PUSH(inv->services, inv->nservices, inv->services_alloc);
+	s->loc = nloc(c, m);
+	s->id = need_str(c, m, "id", "service", NULL);
+	if (s->id && !valid_id(s->id))
+		report(c, vos_ymap_get(m, "id"), "inventory-value",
+		       "invalid service id '%s' (expected [a-z0-9][a-z0-9._-]*)", s->id);
+	what = s->id ? vos_arena_sprintf(&inv->arena, "service '%s'", s->id) : "service";
+	s->name = need_str(c, m, "name", what, &s->name_loc);
+	s->class_ = need_str(c, m, "class", what, &s->class_loc);
+	s->host = get_str(c, m, "host", &s->host_loc);
+	s->ntraits = get_strlist(c, m, "traits", &s->traits, NULL);
+	s->purpose = get_str(c, m, "purpose", NULL);
+	s->address = get_str(c, m, "address", &s->addr_loc);
+	check_ipv4(c, m, "address", s->address, NULL, NULL);
+	v = vos_ymap_get(m, "ports");
+	if (v && !vos_yscalar_is_null(v)) {
+		if (v->kind == VOS_YNODE_SEQ) {
+			size_t i;
+			s->ports = vos_arena_alloc(&inv->arena, (v->n ? v->n : 1) * sizeof(*s->ports));
+			for (i = 0; i < v->n; i++) {
+				if (v->u.items[i]->kind == VOS_YNODE_SEQ) {
+					report(c, v->u.items[i], "inventory-type",
+					       "'port' must be an integer or a range like \"8100-8109\", not a list");
+					continue;
+				}
+				conv_port(c, v->u.items[i], &s->ports[s->nports++]);
+			}
+		} else {
+			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", a_kind(v));
+		}
+	}
+	v = vos_ymap_get(m, "launch");
+	if (v && !vos_yscalar_is_null(v)) {
+		conv_launch(c, v, &s->launch);
+		s->has_launch = v->kind == VOS_YNODE_MAP;
+	}
+	s->nlogs = get_strlist(c, m, "logs", NULL, &s->logs);
+	s->ndata = get_strlist(c, m, "data", NULL, &s->data);
+	s->nsecrets = get_strlist(c, m, "secrets", NULL, &s->secrets);
+	s->nconfig = get_strlist(c, m, "config", NULL, &s->config);
+	s->ndepends_on = get_strlist(c, m, "depends_on", NULL, &s->depends_on);
+	s->nexposure = get_strlist(c, m, "exposure", NULL, &s->exposure);
+	s->nadmin_via = get_strlist(c, m, "admin_via", NULL, &s->admin_via);
+	v = vos_ymap_get(m, "immutable");
+	if (v && !vos_yscalar_is_null(v) && vos_yscalar_bool(v, &s->immutable) < 0)
+		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", a_kind(v));
+	s->owner_repo = get_str(c, m, "owner_repo", NULL);
+	s->notes = get_str(c, m, "notes", NULL);
+}
+
+static const char *const selector_keys[] = {"hosts", "planes", "classes", "traits", "host_traits",
+                                            "vlans", "services", NULL};
+
+static void conv_selector(struct conv *c, const struct vos_ynode *m, const char *what,
+                          struct vos_selector *sel)
+{
+	sel->empty = true;
+	if (!m || vos_yscalar_is_null(m))
+		return;
+	if (!check_map(c, m, what, selector_keys))
+		return;
+	sel->nhosts = get_strlist(c, m, "hosts", &sel->hosts, NULL);
+	sel->nplanes = get_strlist(c, m, "planes", &sel->planes, NULL);
+	sel->nclasses = get_strlist(c, m, "classes", &sel->classes, NULL);
+	sel->ntraits = get_strlist(c, m, "traits", &sel->traits, NULL);
+	sel->nhost_traits = get_strlist(c, m, "host_traits", &sel->host_traits, NULL);
+	sel->nvlans = get_strlist(c, m, "vlans", &sel->vlans, NULL);
+	sel->nservices = get_strlist(c, m, "services", &sel->services, NULL);
+	sel->empty = !(sel->nhosts || sel->nplanes || sel->nclasses || sel->ntraits || sel->nhost_traits ||
+	               sel->nvlans || sel->nservices);
+}
+
+static const char *const rule_keys[] = {"id", "text", "page_rule", "page_text", "assert", "select",
+                                        "hosts", "classes", "traits", "vlans", "require", "forbid",
+                                        "severity", NULL};
+
+/* Reports a missing assertion argument. */
+static void need_arg(struct conv *c, const struct vos_ynode *m, const char *assert_name, size_t n,
+                     const char *arg)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, "assert");
+	if (!n)
+		report(c, v ? v : m, "inventory-missing-key", "assert '%s' needs '%s'", assert_name, arg);
+}
+
+static void conv_rule(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_rule *r;
+	char *kind, *sev;
+	long long pr;
+	const struct vos_ynode *req, *forbid;
+	if (!check_map(c, m, "rule", rule_keys))
+		return;
+	r = VOS_PUSH(inv->rules, inv->nrules, inv->rules_alloc);
+	r->loc = nloc(c, m);
+	r->assert_kind = -1;
+	r->severity = VOS_SEV_ERROR;
+	r->id = need_str(c, m, "id", "rule", NULL);
+	if (r->id && !valid_id(r->id))
+		report(c, vos_ymap_get(m, "id"), "inventory-value",
+		       "invalid rule id '%s' (expected [a-z0-9][a-z0-9._-]*)", r->id);
+	r->text = need_str(c, m, "text", r->id ? vos_arena_sprintf(&inv->arena, "rule '%s'", r->id) : "rule", NULL);
+	if (get_int(c, m, "page_rule", &pr) > 0) {
+		if (pr < 1 || pr > 100000)
+			report(c, vos_ymap_get(m, "page_rule"), "inventory-value", "page_rule %lld is out of range", pr);
+		else
+			r->page_rule = (int)pr;
+	}
+	r->page_text = get_str(c, m, "page_text", NULL);
+	sev = get_str(c, m, "severity", NULL);
+	if (sev) {
+		if (!strcmp(sev, "error"))
+			r->severity = VOS_SEV_ERROR;
+		else if (!strcmp(sev, "warning"))
+			r->severity = VOS_SEV_WARNING;
+		else
+			report(c, vos_ymap_get(m, "severity"), "inventory-value",
+			       "unknown severity '%s' (allowed: error, warning)", sev);
+	}
+	conv_selector(c, vos_ymap_get(m, "select"), "select", &r->select);
+	r->nhosts = get_strlist(c, m, "hosts", &r->hosts, NULL);
+	r->nclasses = get_strlist(c, m, "classes", &r->classes, NULL);
+	r->ntraits = get_strlist(c, m, "traits", &r->traits, NULL);
+	r->nvlans = get_strlist(c, m, "vlans", &r->vlans, NULL);
+	req = vos_ymap_get(m, "require");
+	forbid = vos_ymap_get(m, "forbid");
+	r->require.empty = true;
+	kind = need_str(c, m, "assert", r->id ? vos_arena_sprintf(&inv->arena, "rule '%s'", r->id) : "rule", NULL);
+	if (!kind)
+		return;
+	r->assert_kind = vos_assert_kind_parse(kind);
+	switch (r->assert_kind) {
+	case VOS_ASSERT_ONLY_ON_HOST:
+		need_arg(c, m, kind, r->nhosts, "hosts");
+		break;
+	case VOS_ASSERT_HOST_HOLDS_ONLY_CLASS:
+		need_arg(c, m, kind, r->nhosts, "hosts");
+		need_arg(c, m, kind, r->nclasses, "classes");
+		break;
+	case VOS_ASSERT_NEVER_TRAIT_ON_HOST:
+		need_arg(c, m, kind, r->nhosts, "hosts");
+		need_arg(c, m, kind, r->ntraits, "traits");
+		break;
+	case VOS_ASSERT_NOT_EXPOSED_ON_VLANS:
+	case VOS_ASSERT_EXPOSED_ONLY_ON_VLANS:
+	case VOS_ASSERT_ADMIN_ONLY_VIA_VLANS:
+	case VOS_ASSERT_ONLY_ON_VLANS:
+		need_arg(c, m, kind, r->nvlans, "vlans");
+		break;
+	case VOS_ASSERT_STATEFUL_ONLY_WHERE_STORAGE:
+		break;
+	case VOS_ASSERT_REQUIRE:
+	case VOS_ASSERT_FORBID: {
+		bool is_req = r->assert_kind == VOS_ASSERT_REQUIRE;
+		const struct vos_ynode *arg = is_req ? req : forbid, *other = is_req ? forbid : req;
+		if (other)
+			report(c, other, "inventory-value",
+			       "'%s' is not used by assert '%s' (use '%s')", is_req ? "forbid" : "require", kind, kind);
+		if (!arg || vos_yscalar_is_null(arg)) {
+			need_arg(c, m, kind, 0, kind);
+			break;
+		}
+		conv_selector(c, arg, kind, &r->require);
+		if (r->require.empty && arg->kind == VOS_YNODE_MAP)
+			report(c, arg, "inventory-value", "'%s' selector must not be empty", kind);
+		break;
+	}
+	default:
+		r->assert_kind = -1;
+		{
+			struct vos_buf b = VOS_BUF_INIT;
+			int i;
+			for (i = 0; i < VOS_ASSERT__COUNT; i++)
+				vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
+			report(c, vos_ymap_get(m, "assert"), "inventory-value", "unknown assert kind '%s' (allowed: %s)",
+			       kind, b.ptr);
+			vos_buf_release(&b);
+		}
+		break;
+	}
+	if (r->assert_kind != VOS_ASSERT_REQUIRE && r->assert_kind != VOS_ASSERT_FORBID && r->assert_kind >= 0) {
+		if (req)
+			report(c, req, "inventory-value", "'require' is only used by assert 'require'");
+		if (forbid)
+			report(c, forbid, "inventory-value", "'forbid' is only used by assert 'forbid'");
+	}
+}
+
+static void conv_list(struct conv *c, const struct vos_ynode *root, const char *key, const char *what,
+                      void (*fn)(struct conv *, const struct vos_ynode *))
+{
+	const struct vos_ynode *v = vos_ymap_get(root, key);
+	size_t i;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_SEQ) {
+		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", key, what, a_kind(v));
+		return;
+	}
+	for (i = 0; i < v->n; i++)
+		fn(c, v->u.items[i]);
+}
+
+static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", NULL};
+
+static void conv_doc(struct conv *c, const struct vos_ynode *root)
+{
+	char *lab;
+	if (!root)
+		return;
+	if (root->kind != VOS_YNODE_MAP) {
+		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules), not %s",
+		       a_kind(root));
+		return;
+	}
+	check_map(c, root, "the inventory", top_keys);
+	lab = get_str(c, root, "lab", NULL);
+	if (lab)
+		c->inv->lab_name = lab;
+	conv_list(c, root, "vlans", "VLANs", conv_vlan);
+	conv_list(c, root, "hosts", "hosts", conv_host);
+	conv_list(c, root, "services", "services", conv_service);
+	conv_list(c, root, "rules", "rules", conv_rule);
+}
+
+/* ------------------------------------------------------------ public */
+
+void vos_inventory_init(struct vos_inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+	vos_arena_init(&inv->arena);
+	vos_map_init(&inv->vlan_by_name, false);
+	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->service_by_id, false);
+	vos_map_init(&inv->rule_by_id, false);
+}
+
+void vos_inventory_release(struct vos_inventory *inv)
+{
+	if (!inv)
+		return;
+	free(inv->files);
+	free(inv->vlans);
+	free(inv->hosts);
+	free(inv->services);
+	free(inv->rules);
+	vos_map_release(&inv->vlan_by_name);
+	vos_map_release(&inv->host_by_name);
+	vos_map_release(&inv->service_by_id);
+	vos_map_release(&inv->rule_by_id);
+	vos_arena_release(&inv->arena);
+	memset(inv, 0, sizeof(*inv));
+}
+
+int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
+                              size_t len, struct vos_diags *diags)
+{
+	struct vos_ydoc doc;
+	struct conv c;
+	size_t errors0 = diags->errors, i;
+	int err;
+	c.inv = inv;
+	c.diags = diags;
+	c.file = vos_arena_strdup(&inv->arena, file ? file : "<input>");
+	c.tcp = vos_arena_strdup(&inv->arena, "tcp");
+	c.slash = vos_arena_strdup(&inv->arena, "/");
+	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = (char *)(uintptr_t)c.file;
+	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
+	if (err == 0) {
+		for (i = 0; i < doc.ndocs; i++)
+			conv_doc(&c, doc.docs[i]);
+	}
+	vos_ydoc_release(&doc); /* keep memory lean: the tree is not needed any more */
+	if (err < 0)
+		return err;
+	return diags->errors > errors0 ? VOS_EINPUT : 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_diags *diags)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int err = 0, e;
+	vos_inventory_init(out);
+	out->dir = vos_arena_strdup(&out->arena, dir);
+	if (!vos_is_dir(dir)) {
+		struct vos_loc loc = {out->dir, 0, 0};
+		struct stat st;
+		int saved = stat(dir, &st) < 0 ? errno : ENOTDIR;
+		if (saved == ENOTDIR)
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
+			              "'%s' is a file, not an inventory directory", dir);
+		else
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
+			              "unable to open inventory directory '%s': %s", dir,
+			              strerror(saved ? saved : ENOENT));
+		return VOS_EINPUT;
+	}
+	if (!(d = opendir(dir))) {
+		struct vos_loc loc = {out->dir, 0, 0};
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
+		              "unable to open inventory directory '%s': %s", dir, strerror(errno));
+		return VOS_EINPUT;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!vos_ends_with(de->d_name, ".yaml") && !vos_ends_with(de->d_name, ".yml"))
+			continue;
+		VOS_GROW(names, alloc, n + 1);
+		names[n++] = vos_strdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		char *path = vos_path_join(dir, names[i]);
+		char *buf = NULL, *errmsg = NULL;
+		size_t len = 0;
+		if (vos_is_dir(path)) { /* a directory named x.yaml: not a file of the inventory */
+			free(path);
+			continue;
+		}
+		e = vos_file_read(&buf, &len, path, VOS_MAX_YAML_BYTES, &errmsg);
+		if (e < 0) {
+			struct vos_loc loc = {vos_arena_strdup(&out->arena, path), 0, 0};
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-read", "%s",
+			              errmsg ? errmsg : "unable to read file");
+			err = VOS_EINPUT;
+		} else {
+			e = vos_inventory_load_buffer(out, path, buf, len, diags);
+			if (e < 0 && !err)
+				err = e;
+		}
+		free(errmsg);
+		free(buf);
+		free(path);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	e = vos_inventory_finish(out, diags);
+	if (e < 0 && !err)
+		err = e;
+	return err;
+}
+
+#define IDX(i) ((void *)(uintptr_t)((i) + 1))
+
+/* Puts name -> index into map; reports a duplicate citing the first one. */
+static bool index_name(struct vos_map *map, const char *name, size_t i, const struct vos_loc *loc,
+                       const struct vos_loc *(*loc_of)(const struct vos_inventory *, size_t),
+                       const struct vos_inventory *inv, const char *what, struct vos_diags *diags)
+{
+	void *prev;
+	if (!name)
+		return true;
+	prev = vos_map_get(map, name);
+	if (prev) {
+		size_t first = (size_t)(uintptr_t)prev - 1;
+		struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, loc, "inventory-duplicate-id",
+		                                   "duplicate %s '%s'", what, name);
+		const struct vos_loc *rel = loc_of(inv, first);
+		vos_diag_set_related(d, rel);
+		return false;
+	}
+	vos_map_put(map, name, IDX(i));
+	return true;
+}
+
+static const struct vos_loc *vlan_loc(const struct vos_inventory *inv, size_t i) { return &inv->vlans[i].loc; }
+static const struct vos_loc *host_loc(const struct vos_inventory *inv, size_t i) { return &inv->hosts[i].loc; }
+static const struct vos_loc *service_loc(const struct vos_inventory *inv, size_t i) { return &inv->services[i].loc; }
+static const struct vos_loc *rule_loc(const struct vos_inventory *inv, size_t i) { return &inv->rules[i].loc; }
+
+int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
+{
+	size_t i, errors0 = diags->errors;
+	vos_map_release(&inv->vlan_by_name);
+	vos_map_release(&inv->host_by_name);
+	vos_map_release(&inv->service_by_id);
+	vos_map_release(&inv->rule_by_id);
+	vos_map_init(&inv->vlan_by_name, false);
+	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->service_by_id, false);
+	vos_map_init(&inv->rule_by_id, false);
+	for (i = 0; i < inv->nvlans; i++)
+		index_name(&inv->vlan_by_name, inv->vlans[i].name, i, &inv->vlans[i].loc, vlan_loc, inv,
+		           "VLAN name", diags);
+	for (i = 0; i < inv->nhosts; i++)
+		index_name(&inv->host_by_name, inv->hosts[i].name, i, &inv->hosts[i].loc, host_loc, inv,
+		           "host name", diags);
+	for (i = 0; i < inv->nservices; i++)
+		index_name(&inv->service_by_id, inv->services[i].id, i, &inv->services[i].loc, service_loc, inv,
+		           "service id", diags);
+	for (i = 0; i < inv->nrules; i++)
+		index_name(&inv->rule_by_id, inv->rules[i].id, i, &inv->rules[i].loc, rule_loc, inv,
+		           "rule id", diags);
+	return diags->errors > errors0 ? VOS_EINPUT : 0;
+}
+
+const struct vos_service *vos_inventory_service(const struct vos_inventory *inv, const char *id)
+{
+	void *v = inv ? vos_map_get(&inv->service_by_id, id) : NULL;
+	return v ? &inv->services[(size_t)(uintptr_t)v - 1] : NULL;
+}
+
+const struct vos_host *vos_inventory_host(const struct vos_inventory *inv, const char *name)
+{
+	void *v = inv ? vos_map_get(&inv->host_by_name, name) : NULL;
+	return v ? &inv->hosts[(size_t)(uintptr_t)v - 1] : NULL;
+}
+
+const struct vos_vlan *vos_inventory_vlan(const struct vos_inventory *inv, const char *name)
+{
+	void *v = inv ? vos_map_get(&inv->vlan_by_name, name) : NULL;
+	return v ? &inv->vlans[(size_t)(uintptr_t)v - 1] : NULL;
+}
