@@ -344,6 +344,7 @@ static size_t parse_front_matter(struct pctx *c)
 	unsigned line, closing = 0;
 	struct vos_ydoc yd;
 	size_t before;
+	int rc;
 
 	if (page->len - start < 3 || memcmp(t + start, "---", 3) != 0)
 		return start;
@@ -377,14 +378,15 @@ static size_t parse_front_matter(struct pctx *c)
 	ye = c->lines[closing - 1];
 
 	before = c->diags->n;
-	if (vos_yaml_parse(&yd, page->file, t + ys, ye - ys, c->diags) < 0)
-		c->errors++;
-	else
-		fm_fields(c, yd.ndocs ? yd.docs[0] : NULL);
+	rc = vos_yaml_parse(&yd, page->file, t + ys, ye - ys, c->diags);
 	/* libyaml's lines count from the first YAML line: make them lines of the page */
 	for (; before < c->diags->n; before++)
 		if (c->diags->items[before].line)
 			c->diags->items[before].line += page->fm.first_line;
+	if (rc < 0)
+		c->errors++;
+	else
+		fm_fields(c, yd.ndocs ? yd.docs[0] : NULL);
 	vos_ydoc_release(&yd);
 
 	c->line_off = closing;

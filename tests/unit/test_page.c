@@ -1,0 +1,753 @@
+/* test_page.c - the services page parser: seeds, table shapes, locations, bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static char *fixture_path(const char *rel)
+{
+	const char *src = getenv("SRC");
+	return vos_asprintf("%s/tests/fixtures/%s", src && *src ? src : ".", rel);
+}
+
+static char *read_fixture(const char *rel, size_t *len)
+{
+	char *path = fixture_path(rel), *buf = NULL, *err = NULL;
+	int rc = vos_file_read(&buf, len, path, VOS_MAX_PAGE_BYTES, &err);
+	if (rc < 0)
+		fail_msg("%s", err);
+	free(path);
+	return buf;
+}
+
+/* Parses a fixture; asserts it parses cleanly. */
+static void load_ok(struct vos_page *page, const char *rel)
+{
+	struct vos_diags d;
+	char *path = fixture_path(rel);
+	int rc;
+	vos_diags_init(&d);
+	rc = vos_page_load(page, path, &d);
+	if (rc != 0 || d.n)
+		fail_msg("%s: rc %d, %zu diagnostics, first: %u:%u %s", rel, rc, d.n,
+		         d.n ? d.items[0].line : 0, d.n ? d.items[0].col : 0, d.n ? d.items[0].message : "");
+	vos_diags_release(&d);
+	free(path);
+}
+
+static int parse_str(struct vos_page *page, const char *text, size_t len, struct vos_diags *d)
+{
+	return vos_page_parse(page, "test.md", text, len, d);
+}
+
+/* 1-based byte column of needle on line `line` of text. */
+static unsigned col_of(const char *text, unsigned line, const char *needle)
+{
+	const char *p = text, *nl, *hit;
+	unsigned l;
+	for (l = 1; l < line; l++) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	nl = strchr(p, '\n');
+	hit = strstr(p, needle);
+	assert_non_null(hit);
+	if (nl)
+		assert_true(hit < nl);
+	return (unsigned)(hit - p) + 1;
+}
+
+static const char *host_name(const struct vos_page *p, int i)
+{
+	return i >= 0 ? p->hosts[i].name : "(none)";
+}
+
+static const char *plane_name(const struct vos_page *p, int i)
+{
+	return i >= 0 ? p->planes[i].name : "(none)";
+}
+
+/* ------------------------------------------------------------- seed 000 */
+
+static void check_seed000(const struct vos_page *p, const char *text)
+{
+	static const unsigned lines[24] = {21, 22, 23, 24, 32, 33, 34, 35, 41, 42, 50, 56,
+	                                   57, 58, 64, 65, 66, 67, 68, 69, 70, 76, 77, 78};
+	static const char *row_host[24] = {
+		"skynet", "skynet", "skynet", "skynet", "deep-thought", "deep-thought", "deep-thought",
+		"deep-thought", "alexandria", "alexandria", "watson", "mothership", "mothership",
+		"mothership", "napster", "napster", "napster", "napster", "napster", "napster", "napster",
+		"hal", "hal", "hal"};
+	static const char *hosts[] = {"skynet", "deep-thought", "alexandria", "watson",
+	                              "mothership", "napster", "hal"};
+	static const char *subjects[] = {"skynet", "watson", "mothership", "deep-thought", "napster",
+	                                 "alexandria"};
+	size_t i;
+
+	assert_true(p->fm.present);
+	assert_string_equal(p->fm.title, "VOS Services");
+	assert_string_equal(p->fm.description, "Authoritative service assignments - what runs where");
+	assert_int_equal(p->fm.published, 1);
+	assert_string_equal(p->fm.date, "2025-12-29T12:30:00.000Z");
+	assert_string_equal(p->fm.tags, "vos, services, authoritative");
+	assert_string_equal(p->fm.editor, "markdown");
+	assert_string_equal(p->fm.date_created, "2025-12-29T12:30:00.000Z");
+	assert_int_equal(p->fm.first_line, 1);
+	assert_int_equal(p->fm.last_line, 9);
+	assert_string_equal(p->title, "VOS Services");
+
+	assert_int_equal(p->nplanes, 4);
+	assert_string_equal(p->planes[0].name, "Control Plane");
+	assert_int_equal(p->planes[0].loc.line, 15);
+	assert_string_equal(p->planes[1].name, "Data Plane");
+	assert_string_equal(p->planes[2].name, "Compute Plane");
+	assert_string_equal(p->planes[3].name, "Infrastructure");
+
+	assert_int_equal(p->nhosts, VOS_ARRAY_SIZE(hosts));
+	for (i = 0; i < VOS_ARRAY_SIZE(hosts); i++)
+		assert_string_equal(p->hosts[i].name, hosts[i]);
+	assert_null(p->hosts[0].role);
+	assert_string_equal(plane_name(p, p->hosts[0].plane), "Control Plane");
+	assert_string_equal(p->hosts[1].role, "Databases");
+	assert_string_equal(plane_name(p, p->hosts[1].plane), "Data Plane");
+	assert_string_equal(p->hosts[3].role, "GPU Inference");
+	assert_int_equal(p->hosts[3].loc.line, 46);
+	assert_string_equal(plane_name(p, p->hosts[3].plane), "Compute Plane");
+	assert_null(p->hosts[6].role);
+	assert_string_equal(plane_name(p, p->hosts[6].plane), "Infrastructure");
+
+	assert_int_equal(p->nsections, 11);
+	assert_string_equal(p->sections[0].title, "Control Plane (skynet)");
+	assert_string_equal(p->sections[0].name, "Control Plane");
+	assert_string_equal(p->sections[0].paren, "skynet");
+	assert_int_equal(p->sections[9].level, 2);
+	assert_string_equal(p->sections[9].title, "Placement Rules");
+	assert_int_equal(p->sections[9].plane, -1);
+	assert_string_equal(p->sections[10].title, "Related");
+	assert_int_equal(p->sections[10].plane, -1);
+
+	assert_int_equal(p->ntables, 7);
+	assert_int_equal(p->tables[0].first_line, 19);
+	assert_int_equal(p->tables[0].last_line, 24);
+	assert_int_equal(p->tables[0].ncols, 3);
+	assert_int_equal(p->tables[0].cols[0].role, VOS_COL_SERVICE);
+	assert_int_equal(p->tables[0].cols[1].role, VOS_COL_ADDRESS);
+	assert_int_equal(p->tables[0].cols[2].role, VOS_COL_PURPOSE);
+	assert_int_equal(p->tables[6].first_row, 21);
+	assert_int_equal(p->tables[6].nrows, 3);
+
+	assert_int_equal(p->nrows, 24);
+	for (i = 0; i < 24; i++) {
+		const struct vos_page_row *r = &p->rows[i];
+		assert_int_equal(r->loc.line, lines[i]);
+		assert_int_equal(r->loc.col, 1);
+		assert_string_equal(r->address, "<LAN_IP>");
+		assert_true(r->address_placeholder);
+		assert_int_equal(r->addr_loc.line, lines[i]);
+		assert_int_equal(r->addr_loc.col, col_of(text, lines[i], "<LAN_IP>"));
+		assert_int_equal(r->ncells, 3);
+		assert_string_equal(host_name(p, r->host), row_host[i]);
+		assert_string_equal(r->loc.file, p->file);
+	}
+	assert_string_equal(p->rows[0].service, "Open WebUI");
+	assert_string_equal(p->rows[0].purpose, "Chat interface");
+	assert_int_equal(p->rows[0].addr_loc.col, 16);
+	assert_int_equal(p->rows[0].cell_cols[0], 3);
+	assert_int_equal(p->rows[0].cell_ends[0], 13);
+	assert_int_equal(p->rows[0].cell_cols[1], 16);
+	assert_int_equal(p->rows[0].cell_ends[1], 24);
+	assert_string_equal(plane_name(p, p->rows[0].plane), "Control Plane");
+	assert_string_equal(p->rows[23].service, "DNS (Unbound)");
+	assert_string_equal(p->rows[23].purpose, "Local resolution");
+	assert_string_equal(plane_name(p, p->rows[23].plane), "Infrastructure");
+	assert_string_equal(plane_name(p, p->rows[10].plane), "Compute Plane");
+	assert_string_equal(p->rows[10].service, "vLLM");
+
+	assert_int_equal(p->nrules, 6);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(p->rules[i].number, (int)i + 1);
+		assert_string_equal(p->rules[i].subject, subjects[i]);
+		assert_int_equal(p->rules[i].loc.line, 82 + i);
+	}
+	assert_string_equal(p->rules[0].text, "skynet routes, never computes heavy loads");
+	assert_string_equal(p->rules[5].text, "alexandria is storage-only");
+
+	assert_int_equal(p->nlinks, 3);
+	assert_int_equal(p->links[0].kind, VOS_LINK_WIKI);
+	assert_string_equal(p->links[0].target, "vos/README");
+	assert_int_equal(p->links[0].loc.line, 91);
+	assert_int_equal(p->links[0].loc.col, 3);
+	assert_string_equal(p->links[1].target, "vos/authority");
+	assert_string_equal(p->links[2].target, "homelab/network/ip-plan");
+	assert_int_equal(p->links[2].loc.line, 93);
+
+	assert_int_equal(p->nstatements, 9);
+	assert_string_equal(p->statements[6].text, "[[vos/README]]");
+}
+
+static void test_seed000(void **state)
+{
+	struct vos_page p;
+	size_t len;
+	char *text = read_fixture("seeds/000-services.md", &len);
+	(void)state;
+	load_ok(&p, "seeds/000-services.md");
+	assert_int_equal(p.len, len);
+	assert_memory_equal(p.text, text, len);
+	assert_false(p.bom);
+	assert_false(p.crlf);
+	check_seed000(&p, text);
+	vos_page_release(&p);
+	free(text);
+}
+
+/* CRLF line endings: the same page, the same lines and text. */
+static void test_crlf(void **state)
+{
+	struct vos_page p;
+	struct vos_diags d;
+	struct vos_buf b = VOS_BUF_INIT;
+	size_t len, i;
+	char *text = read_fixture("seeds/000-services.md", &len);
+	(void)state;
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			vos_buf_addc(&b, '\r');
+		vos_buf_addc(&b, text[i]);
+	}
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, b.ptr, b.len, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_true(p.crlf);
+	assert_int_equal(p.len, b.len);
+	assert_memory_equal(p.text, b.ptr, b.len);
+	check_seed000(&p, text);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+	vos_buf_release(&b);
+	free(text);
+}
+
+/* A UTF-8 BOM is stripped for parsing; page->text keeps it. */
+static void test_bom(void **state)
+{
+	struct vos_page p;
+	struct vos_diags d;
+	struct vos_buf b = VOS_BUF_INIT;
+	size_t len;
+	char *text = read_fixture("seeds/000-services.md", &len);
+	static const char nofm[] = "\xef\xbb\xbf# Title\n\n## Data Plane\n\n| Service | IP |\n|--|--|\n| a | 127.0.0.1 |\n";
+	(void)state;
+	vos_buf_adds(&b, "\xef\xbb\xbf");
+	vos_buf_add(&b, text, len);
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, b.ptr, b.len, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_true(p.bom);
+	assert_int_equal(p.len, len + 3);
+	assert_memory_equal(p.text, b.ptr, b.len);
+	check_seed000(&p, text);
+	vos_page_release(&p);
+
+	/* a BOM without front matter: the H1 on line 1 is still the title */
+	assert_int_equal(parse_str(&p, nofm, strlen(nofm), &d), 0);
+	assert_true(p.bom);
+	assert_false(p.fm.present);
+	assert_string_equal(p.title, "Title");
+	assert_int_equal(p.nrows, 1);
+	assert_int_equal(p.rows[0].loc.line, 7);
+	assert_int_equal(p.rows[0].addr_loc.col, 7);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+	vos_buf_release(&b);
+	free(text);
+}
+
+/* ------------------------------------------------------------- seed 002 */
+
+static void test_seed002(void **state)
+{
+	struct vos_page p;
+	size_t i;
+	bool found = false;
+	(void)state;
+	load_ok(&p, "seeds/002-ai-services.md");
+	assert_false(p.fm.present);
+	assert_int_equal(p.fm.published, -1);
+	assert_null(p.fm.title);
+	assert_string_equal(p.title, "AI Services \xe2\x80\x94 Compute & Inference");
+	assert_int_equal(p.ntables, 0);
+	assert_int_equal(p.nrows, 0);
+	assert_int_equal(p.nplanes, 0);
+	assert_int_equal(p.nhosts, 0);
+	assert_int_equal(p.nrules, 0);
+	assert_int_equal(p.nlinks, 3);
+	assert_string_equal(p.links[0].target, "services/comfyui");
+	assert_string_equal(p.links[1].target, "services/ollama");
+	assert_string_equal(p.links[2].target, "services/openwebui");
+	assert_int_equal(p.links[0].kind, VOS_LINK_WIKI);
+	assert_int_equal(p.links[2].loc.col, 3);
+	assert_int_equal(p.links[2].loc.line, p.links[0].loc.line + 2);
+	assert_int_equal(p.nstatements, 41);
+	for (i = 0; i < p.nstatements; i++)
+		if (vos_streq(p.statements[i].text, "No AI service is exposed directly to USER or GUEST VLANs"))
+			found = true;
+	assert_true(found);
+	assert_string_equal(p.statements[4].text, "Prometheus \xe2\x80\x94 AI compute and execution");
+	vos_page_release(&p);
+}
+
+/* Seed 001 is an inventory page, not a services page: it parses, without tables. */
+static void test_seed001(void **state)
+{
+	struct vos_page p;
+	(void)state;
+	load_ok(&p, "seeds/001-inventory.md");
+	assert_string_equal(p.title, "03-SERVICE_INVENTORY");
+	assert_int_equal(p.nrows, 0);
+	assert_true(p.nstatements > 30);
+	vos_page_release(&p);
+}
+
+/* ------------------------------------------------------- table variants */
+
+static void test_columns(void **state)
+{
+	struct vos_page p;
+	size_t len;
+	char *text = read_fixture("page/columns.md", &len);
+	const struct vos_page_row *r;
+	const struct vos_page_table *t;
+	(void)state;
+	load_ok(&p, "page/columns.md");
+
+	/* front matter: tags as a YAML list, unknown keys ignored */
+	assert_string_equal(p.fm.title, "Columns");
+	assert_string_equal(p.fm.tags, "vos, services");
+	assert_int_equal(p.fm.published, 0);
+	assert_null(p.fm.description);
+	assert_int_equal(p.fm.last_line, 8);
+
+	assert_int_equal(p.nsections, 4);
+	assert_int_equal(p.nplanes, 2);
+	assert_string_equal(p.planes[0].name, "Compute Plane");
+	assert_string_equal(p.planes[1].name, "Inline Markup");
+	assert_int_equal(p.nhosts, 2);
+	assert_string_equal(p.hosts[0].name, "watson");
+	assert_string_equal(p.hosts[1].name, "mothership");
+	assert_int_equal(p.sections[2].host, -1); /* "notes and things" is not a host */
+	assert_int_equal(p.sections[2].plane, 0);
+
+	/* the header-less "Host | Address" table and the fenced one are not services tables */
+	assert_int_equal(p.ntables, 4);
+
+	/* columns in another order, extra columns kept */
+	t = &p.tables[0];
+	assert_int_equal(t->ncols, 5);
+	assert_int_equal(t->cols[0].role, VOS_COL_PURPOSE);
+	assert_int_equal(t->cols[1].role, VOS_COL_PORT);
+	assert_int_equal(t->cols[2].role, VOS_COL_EXTRA);
+	assert_string_equal(t->cols[2].name, "Notes");
+	assert_int_equal(t->cols[3].role, VOS_COL_ADDRESS);
+	assert_int_equal(t->cols[4].role, VOS_COL_SERVICE);
+	assert_string_equal(t->cols[4].name, "Service name");
+	assert_int_equal(t->first_line, 16);
+	assert_int_equal(t->last_line, 19);
+	assert_int_equal(t->nrows, 2);
+	r = &p.rows[0];
+	assert_string_equal(r->service, "vLLM");
+	assert_string_equal(r->address, "127.0.0.5");
+	assert_false(r->address_placeholder);
+	assert_string_equal(r->purpose, "LLM inference");
+	assert_int_equal(r->ncells, 5);
+	assert_string_equal(r->cells[1], "8000");
+	assert_string_equal(r->cells[2], "fast");
+	assert_int_equal(r->loc.line, 18);
+	assert_int_equal(r->addr_loc.line, 18);
+	assert_int_equal(r->addr_loc.col, 33);
+	assert_int_equal(r->cell_ends[3], 42);
+	assert_string_equal(host_name(&p, r->host), "watson");
+	assert_string_equal(plane_name(&p, r->plane), "Compute Plane");
+	r = &p.rows[1];
+	assert_string_equal(r->service, "Embed server");
+	assert_string_equal(r->address, "TBD");
+	assert_true(r->address_placeholder);
+	assert_string_equal(r->cells[1], "8001, 8002");
+	assert_string_equal(r->cells[2], "");
+	assert_int_equal(r->cell_cols[2], 29); /* empty cell: just after "| " */
+	assert_int_equal(r->cell_ends[2], 29);
+
+	/* short rows are padded, long rows cut to the header */
+	t = &p.tables[1];
+	assert_int_equal(t->nrows, 2);
+	r = &p.rows[t->first_row];
+	assert_string_equal(r->service, "Short row");
+	assert_string_equal(r->purpose, "");
+	assert_string_equal(r->address, "");
+	assert_true(r->address_placeholder);
+	assert_int_equal(r->cell_cols[1], 0);
+	r = &p.rows[t->first_row + 1];
+	assert_int_equal(r->ncells, 2);
+	assert_string_equal(r->purpose, "with extra");
+	assert_string_equal(host_name(&p, r->host), "watson");
+
+	/* under a heading that names no host: the nearest preceding host heading of the section */
+	t = &p.tables[2];
+	r = &p.rows[t->first_row];
+	assert_string_equal(r->service, "Orphan");
+	assert_true(r->address_placeholder);
+	assert_int_equal(t->section, 2);
+	assert_string_equal(host_name(&p, r->host), "watson");
+
+	/* inline markup stripped: code, links, emphasis, escaped pipes */
+	t = &p.tables[3];
+	assert_int_equal(t->nrows, 3);
+	assert_int_equal(t->cols[1].role, VOS_COL_ADDRESS);
+	assert_string_equal(t->cols[1].name, "IP");
+	r = &p.rows[t->first_row];
+	assert_string_equal(r->service, "Traefik");
+	assert_string_equal(r->address, "127.0.0.9");
+	assert_int_equal(r->addr_loc.col, col_of(text, 38, "[127.0.0.9]"));
+	assert_string_equal(r->purpose, "a | b");
+	assert_string_equal(r->cells[3], "see docs and [[vos/traefik]]");
+	assert_string_equal(host_name(&p, r->host), "mothership");
+	assert_string_equal(plane_name(&p, r->plane), "Inline Markup");
+	r = &p.rows[t->first_row + 1];
+	assert_string_equal(r->service, "Authentik");
+	assert_string_equal(r->address, "<LAN_IP>");
+	assert_true(r->address_placeholder);
+	assert_string_equal(r->purpose, "Identity / ~~SSO~~");
+	assert_string_equal(r->cells[3], "[[not/a/link]]");
+	r = &p.rows[t->first_row + 2];
+	assert_string_equal(r->service, "Spaced");
+	assert_string_equal(r->address, "n/a");
+	assert_true(r->address_placeholder);
+	assert_int_equal(r->cell_cols[0], col_of(text, 40, "Spaced"));
+	assert_int_equal(r->cell_ends[0], col_of(text, 40, "Spaced") + 6);
+
+	/* links: markdown internal + wikilink in a cell; none from code spans or fences */
+	assert_int_equal(p.nlinks, 2);
+	assert_int_equal(p.links[0].kind, VOS_LINK_MARKDOWN);
+	assert_string_equal(p.links[0].target, "/homelab/traefik");
+	assert_int_equal(p.links[0].loc.line, 38);
+	assert_int_equal(p.links[0].loc.col, col_of(text, 38, "[docs]"));
+	assert_int_equal(p.links[1].kind, VOS_LINK_WIKI);
+	assert_string_equal(p.links[1].target, "vos/traefik");
+	assert_int_equal(p.links[1].loc.line, 38);
+	assert_int_equal(p.links[1].loc.col, col_of(text, 38, "[[vos/traefik"));
+	vos_page_release(&p);
+	free(text);
+}
+
+static void test_rules(void **state)
+{
+	struct vos_page p;
+	(void)state;
+	load_ok(&p, "page/rules.md");
+	assert_false(p.fm.present);
+	assert_int_equal(p.nplanes, 1);
+	assert_string_equal(p.planes[0].name, "Data Plane");
+	assert_int_equal(p.nhosts, 1);
+	assert_string_equal(p.hosts[0].name, "deep-thought");
+	assert_null(p.hosts[0].role);
+	assert_int_equal(p.nrows, 1);
+	assert_string_equal(host_name(&p, p.rows[0].host), "deep-thought");
+	assert_int_equal(p.rows[0].loc.line, 9);
+
+	assert_int_equal(p.nrules, 3);
+	assert_int_equal(p.rules[0].number, 3);
+	assert_string_equal(p.rules[0].subject, "first");
+	assert_string_equal(p.rules[0].text, "first rule starts at three");
+	assert_int_equal(p.rules[0].loc.line, 13);
+	assert_int_equal(p.rules[1].number, 4);
+	assert_null(p.rules[1].subject);
+	assert_string_equal(p.rules[1].text, "second has no bold subject");
+	assert_int_equal(p.rules[2].number, 5);
+	assert_string_equal(p.rules[2].subject, "third");
+	assert_string_equal(p.rules[2].text, "third spans two lines");
+	assert_int_equal(p.rules[2].loc.line, 16);
+
+	assert_int_equal(p.nstatements, 6);
+	assert_string_equal(p.statements[2].text, "nested ordered item is not a rule");
+	assert_int_equal(p.statements[2].loc.line, 15);
+	assert_string_equal(p.statements[4].text, "a bullet [[bullet/link]] in the rules section is a statement");
+	assert_int_equal(p.nlinks, 1);
+	assert_string_equal(p.links[0].target, "bullet/link");
+	assert_int_equal(p.links[0].loc.line, 19);
+	assert_int_equal(p.links[0].loc.col, 12);
+	vos_page_release(&p);
+}
+
+/* Body rows indented 1-3 spaces: cmark-gfm reports their cells without the indentation. */
+static void test_indented_rows(void **state)
+{
+	static const char text[] = "## Data Plane (db)\n\n| Service | IP |\n|---|---|\n  | a | 127.0.0.1 |\n"
+	                           "\n> | Service | IP |\n> |---|---|\n> | b | 127.0.0.2 |\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, text, strlen(text), &d), 0);
+	assert_int_equal(p.nrows, 2);
+	assert_int_equal(p.rows[0].addr_loc.line, 5);
+	assert_int_equal(p.rows[0].addr_loc.col, col_of(text, 5, "127"));
+	assert_int_equal(p.rows[0].cell_cols[0], col_of(text, 5, "a |"));
+	assert_int_equal(p.rows[1].addr_loc.line, 9);
+	assert_int_equal(p.rows[1].addr_loc.col, col_of(text, 9, "127"));
+	assert_string_equal(host_name(&p, p.rows[1].host), "db");
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+static void test_no_front_matter(void **state)
+{
+	static const char text[] = "# Plain\n\n## Storage (nas)\n\n| Service | Address |\n|---|---|\n| NFS | 127.0.0.3 |\n\n- see [net](/homelab/network) and [ext](https://example.invalid/x) and [[a/b]]\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, text, strlen(text), &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_false(p.fm.present);
+	assert_null(p.fm.title);
+	assert_int_equal(p.fm.published, -1);
+	assert_string_equal(p.title, "Plain");
+	assert_int_equal(p.nplanes, 1);
+	assert_string_equal(p.planes[0].name, "Storage");
+	assert_string_equal(p.hosts[0].name, "nas");
+	assert_int_equal(p.nrows, 1);
+	assert_int_equal(p.rows[0].loc.line, 7);
+	assert_string_equal(p.rows[0].address, "127.0.0.3");
+	assert_int_equal(p.nlinks, 2);
+	assert_int_equal(p.links[0].kind, VOS_LINK_MARKDOWN);
+	assert_string_equal(p.links[0].target, "/homelab/network");
+	assert_int_equal(p.links[0].loc.line, 9);
+	assert_int_equal(p.links[0].loc.col, 7);
+	assert_int_equal(p.links[1].kind, VOS_LINK_WIKI);
+	assert_string_equal(p.links[1].target, "a/b");
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+/* A page whose table has no service column: no services table. A "---" line later on is a
+ * thematic break, not front matter. */
+static void test_no_service_column(void **state)
+{
+	static const char text[] = "# T\n\n---\n\n## Data Plane\n\n| Host | IP | Purpose |\n|---|---|---|\n| x | 127.0.0.1 | y |\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, text, strlen(text), &d), 0);
+	assert_false(p.fm.present);
+	assert_int_equal(p.ntables, 0);
+	assert_int_equal(p.nrows, 0);
+	assert_int_equal(p.nplanes, 1); /* "... Plane" still names a plane */
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+/* ------------------------------------------------------------ bad input */
+
+static void expect_one_error(struct vos_page *p, const char *text, size_t len, const char *rule,
+                             unsigned line, unsigned col)
+{
+	struct vos_diags d;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(p, text, len, &d), VOS_EINPUT);
+	if (d.n < 1)
+		fail_msg("no diagnostic");
+	assert_int_equal(d.items[0].severity, VOS_SEV_ERROR);
+	assert_string_equal(d.items[0].rule, rule);
+	assert_string_equal(d.items[0].file, "test.md");
+	if (d.items[0].line != line || d.items[0].col != col)
+		fail_msg("%s at %u:%u, wanted %u:%u: %s", rule, d.items[0].line, d.items[0].col, line, col,
+		         d.items[0].message);
+	vos_diags_release(&d);
+	vos_page_release(p);
+}
+
+static void test_invalid_utf8(void **state)
+{
+	static const char t1[] = "---\ntitle: x\n---\n# T\n\nabc \xff def\n";
+	static const char t2[] = "# T\n\n| Service | IP |\n|--|--|\n| caf\xc3 | x |\n";
+	static const char t3[] = "\xef\xbb\xbf# T \xc0\xaf\n";
+	struct vos_page p;
+	(void)state;
+	expect_one_error(&p, t1, strlen(t1), "utf8", 6, 5);
+	expect_one_error(&p, t2, strlen(t2), "utf8", 5, 6);
+	expect_one_error(&p, t3, strlen(t3), "utf8", 1, 5); /* the BOM is not a column */
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char t[] = "# T\nab\0c\n";
+	struct vos_page p;
+	(void)state;
+	expect_one_error(&p, t, sizeof(t) - 1, "utf8", 2, 3);
+}
+
+static void test_bad_front_matter(void **state)
+{
+	static const char t1[] = "---\ntitle: ok\n  bad: indent\n---\n# T\n";
+	static const char t2[] = "---\ntitle: a\ndescription: b\ntitle: c\n---\n";
+	static const char t3[] = "---\ntitle: [a, b]\n---\n";
+	static const char t4[] = "---\ntitle: never closed\n\n# T\n";
+	static const char t5[] = "---\r\ntitle: a\r\npublished: maybe\r\n---\r\n# T\r\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	expect_one_error(&p, t1, strlen(t1), "yaml-syntax", 3, 6);
+	expect_one_error(&p, t2, strlen(t2), "yaml-duplicate-key", 4, 1);
+	expect_one_error(&p, t3, strlen(t3), "front-matter", 2, 8);
+	expect_one_error(&p, t4, strlen(t4), "front-matter", 1, 1);
+	expect_one_error(&p, t5, strlen(t5), "front-matter", 3, 12);
+
+	/* the body is still parsed after a front matter error */
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t1, strlen(t1), &d), VOS_EINPUT);
+	assert_string_equal(p.title, "T");
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+static void test_front_matter_variants(void **state)
+{
+	static const char t1[] = "---\n---\n# Empty\n";
+	static const char t2[] = "---   \ntitle: 'quoted: yes'\nisPublished: true\ntags: single\ndescription:\n---\n";
+	static const char t3[] = "---\r\ntitle: crlf\r\n---\r\n\r\n| Service | IP |\r\n|--|--|\r\n| a | b |\r\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t1, strlen(t1), &d), 0);
+	assert_true(p.fm.present);
+	assert_int_equal(p.fm.last_line, 2);
+	assert_null(p.fm.title);
+	assert_string_equal(p.title, "Empty");
+	vos_page_release(&p);
+	assert_int_equal(parse_str(&p, t2, strlen(t2), &d), 0);
+	assert_string_equal(p.fm.title, "quoted: yes");
+	assert_int_equal(p.fm.published, 1);
+	assert_string_equal(p.fm.tags, "single");
+	assert_string_equal(p.fm.description, "");
+	assert_null(p.title);
+	vos_page_release(&p);
+	assert_int_equal(parse_str(&p, t3, strlen(t3), &d), 0);
+	assert_string_equal(p.fm.title, "crlf");
+	assert_true(p.crlf);
+	assert_int_equal(p.nrows, 1);
+	assert_int_equal(p.rows[0].loc.line, 7);
+	assert_int_equal(p.rows[0].host, -1);
+	assert_int_equal(p.tables[0].section, -1);
+	assert_int_equal(d.n, 0);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+static void test_too_large(void **state)
+{
+	static const char t[] = "# T\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	/* the size is checked before a byte is read */
+	assert_int_equal(parse_str(&p, t, (size_t)VOS_MAX_PAGE_BYTES + 1, &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "test.md");
+	assert_non_null(strstr(d.items[0].message, "larger than"));
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+static void test_missing_file(void **state)
+{
+	struct vos_page p;
+	struct vos_diags d;
+	char *path = fixture_path("page/no-such-page.md");
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(vos_page_load(&p, path, &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, path);
+	assert_int_equal(d.items[0].line, 0);
+	assert_non_null(strstr(d.items[0].message, "unable to open"));
+	assert_non_null(strstr(d.items[0].message, "no-such-page.md"));
+	assert_int_equal(p.nrows, 0);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+	free(path);
+}
+
+static void test_directory(void **state)
+{
+	struct vos_page p;
+	struct vos_diags d;
+	char *path = fixture_path("page");
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(vos_page_load(&p, path, &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, path);
+	assert_int_equal(d.items[0].line, 0);
+	assert_non_null(strstr(d.items[0].message, "directory"));
+	vos_page_release(&p);
+	vos_diags_release(&d);
+	free(path);
+}
+
+/* Many rows: every one found, lines exact at the end (the parse is linear). */
+static void test_many_rows(void **state)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_page p;
+	struct vos_diags d;
+	size_t i, n = 20000;
+	(void)state;
+	vos_buf_adds(&b, "---\ntitle: big\n---\n# Big\n\n## Data Plane (big)\n\n| Service | IP | Purpose |\n|---|---|---|\n");
+	for (i = 0; i < n; i++)
+		vos_buf_addf(&b, "| svc-%zu | 127.0.%zu.%zu | row %zu |\n", i, (i / 250) % 256, i % 250 + 1, i);
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, b.ptr, b.len, &d), 0);
+	assert_int_equal(p.nrows, n);
+	assert_int_equal(p.rows[n - 1].loc.line, 10 + n - 1);
+	assert_string_equal(p.rows[n - 1].service, "svc-19999");
+	assert_string_equal(p.rows[n - 1].address, "127.0.79.250");
+	assert_int_equal(p.rows[n - 1].host, 0);
+	assert_int_equal(p.tables[0].last_line, 10 + n - 1);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+	vos_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed000),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_seed002),
+		cmocka_unit_test(test_seed001),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_indented_rows),
+		cmocka_unit_test(test_no_front_matter),
+		cmocka_unit_test(test_no_service_column),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_bad_front_matter),
+		cmocka_unit_test(test_front_matter_variants),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_many_rows),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
