@@ -1,0 +1,106 @@
+#!/bin/sh
+# tests/bench/run.sh - the validate benchmark (`make bench`).
+# For 1k, 10k and 100k services: generate a lab (genlab.py), time `vosctl validate` against the floor
+# (a bare libyaml event parse + cmark-gfm table parse of the same files), median of 3 runs, peak RSS
+# from /usr/bin/time. Prints one line per figure and the targets, then runs tests/bench/probe.sh and
+# tests/bench/publish.sh when they exist.
+# Environment: VOSCTL, FLOOR (binaries), BUILD, BENCH_SIZES (default "1000 10000 100000"),
+#              BENCH_RUNS (default 3), BENCH_DIR (scratch, default $BUILD/bench).
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+VOSCTL=${VOSCTL:-$SRC/$BUILD/vosctl}
+FLOOR=${FLOOR:-$SRC/$BUILD/floor}
+SIZES=${BENCH_SIZES:-1000 10000 100000}
+RUNS=${BENCH_RUNS:-3}
+DIR=${BENCH_DIR:-$SRC/$BUILD/bench}
+TIME=/usr/bin/time
+fail=0
+
+for b in "$VOSCTL" "$FLOOR"; do
+	[ -x "$b" ] || { echo "bench: missing $b (run make bench)" >&2; exit 2; }
+done
+[ -x "$TIME" ] || { echo "bench: $TIME not found (apt-get install time)" >&2; exit 2; }
+mkdir -p "$DIR" || exit 2
+
+label() { # 1000 -> 1k
+	case $1 in *000) echo "$(( $1 / 1000 ))k" ;; *) echo "$1" ;; esac
+}
+
+# measure NAME CMD... : runs CMD $RUNS times; sets med_s (median seconds), max_kb (peak RSS), rc
+measure() {
+	name=$1; shift
+	: >"$DIR/$name.times"
+	max_kb=0; rc=0
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		$TIME -f "%e %M" -o "$DIR/$name.t" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"
+		r=$?
+		[ $r -ne 0 ] && rc=$r
+		# /usr/bin/time prefixes "Command exited with non-zero status N" on failure
+		last=$(tail -n 1 "$DIR/$name.t"); secs=${last% *}; kb=${last#* }
+		echo "$secs" >>"$DIR/$name.times"
+		[ "$kb" -gt "$max_kb" ] && max_kb=$kb
+		i=$((i + 1))
+	done
+	med_s=$(sort -n "$DIR/$name.times" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.005; printf "%.2f", a / b }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+
+echo "# validate benchmark: $(nproc) cores, runs=$RUNS (median), vosctl=$VOSCTL"
+prev_s=""; prev_n=""
+for n in $SIZES; do
+	l=$(label "$n")
+	lab=$DIR/lab-$l
+	if [ ! -f "$lab/.done" ]; then
+		rm -rf "$lab"
+		python3 "$SRC/tests/bench/genlab.py" "$n" "$lab" || { echo "bench: genlab failed" >&2; exit 2; }
+		touch "$lab/.done"
+	fi
+	bytes=$(cat "$lab/services.md" "$lab"/inventory/*.yaml | wc -c)
+
+	measure "floor-$l" "$FLOOR" "$lab/services.md" "$lab/inventory"
+	floor_s=$med_s; floor_kb=$max_kb
+	if [ $rc -ne 0 ]; then echo "bench: floor failed on $l:"; head -n 5 "$DIR/floor-$l.err"; fail=1; fi
+
+	measure "vosctl-$l" "$VOSCTL" -C "$lab" validate -q
+	vos_s=$med_s; vos_kb=$max_kb
+	if [ $rc -ne 0 ]; then
+		echo "bench: vosctl validate exited $rc on $l (the synthetic lab must validate clean):"
+		head -n 5 "$DIR/vosctl-$l.out" "$DIR/vosctl-$l.err"
+		fail=1
+	fi
+
+	r=$(ratio "$vos_s" "$floor_s")
+	line="validate $l: vosctl $vos_s s, floor $floor_s s, ratio $r"
+	if [ "$n" = 10000 ]; then
+		line="$line (target ≤ 1.5)"
+		le "$r" 1.5 || { line="$line MISSED"; fail=1; }
+	fi
+	echo "$line"
+
+	rss_mb=$(awk -v k="$vos_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+	in_mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+	rr=$(awk -v k="$vos_kb" -v b="$bytes" 'BEGIN { printf "%.2f", k * 1024 / b }')
+	line="peak RSS $l: vosctl $rss_mb MiB, floor $(awk -v k="$floor_kb" 'BEGIN { printf "%.1f", k / 1024 }') MiB, input $in_mb MiB, ratio $rr (target ≤ 5)"
+	le "$rr" 5 || { line="$line MISSED"; fail=1; }
+	echo "$line"
+
+	if [ "$prev_n" = 10000 ] && [ "$n" = 100000 ]; then
+		g=$(ratio "$vos_s" "$prev_s")
+		line="scaling 10k -> 100k: vosctl $prev_s s -> $vos_s s, ratio $g (target ≤ 12)"
+		le "$g" 12 || { line="$line MISSED"; fail=1; }
+		echo "$line"
+	fi
+	prev_s=$vos_s; prev_n=$n
+done
+
+for extra in probe publish; do
+	if [ -f "$SRC/tests/bench/$extra.sh" ]; then
+		echo "# tests/bench/$extra.sh"
+		BUILD=$BUILD VOSCTL=$VOSCTL sh "$SRC/tests/bench/$extra.sh" || fail=1
+	fi
+done
+[ "$fail" = 0 ] && echo "bench: all targets met" || echo "bench: some targets missed"
+exit $fail
