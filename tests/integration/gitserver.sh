@@ -22,14 +22,22 @@ gitserver_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Stops nginx by the pid in its pid file (works whichever shell or subshell started it).
+gitserver_nginx_kill() {
+	gs_pid=$(cat "$GITSERVER_DIR/nginx.pid" 2>/dev/null)
+	[ -n "$gs_pid" ] || gs_pid=$gitserver_nginx_pid
+	gitserver_nginx_pid=
+	[ -n "$gs_pid" ] || return 0
+	kill "$gs_pid" 2>/dev/null
+	i=0
+	while kill -0 "$gs_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 "$gs_pid" 2>/dev/null
+	rm -f "$GITSERVER_DIR/nginx.pid"
+	return 0
+}
+
 gitserver_stop() {
-	if [ -n "$gitserver_nginx_pid" ]; then
-		kill "$gitserver_nginx_pid" 2>/dev/null
-		i=0
-		while kill -0 "$gitserver_nginx_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$gitserver_nginx_pid" 2>/dev/null
-		gitserver_nginx_pid=
-	fi
+	gitserver_nginx_kill
 	if [ -n "$gitserver_fcgi_pid" ]; then
 		# fcgiwrap -c N forks N workers: stop them by pid, then the parent
 		gs_kids=$(ps -o pid= --ppid "$gitserver_fcgi_pid" 2>/dev/null)
@@ -41,7 +49,9 @@ gitserver_stop() {
 		gitserver_fcgi_pid=
 	fi
 	if [ -n "$gitserver_watchdog_pid" ]; then
+		gs_kids=$(ps -o pid= --ppid "$gitserver_watchdog_pid" 2>/dev/null)
 		kill "$gitserver_watchdog_pid" 2>/dev/null
+		[ -n "$gs_kids" ] && kill $gs_kids 2>/dev/null
 		gitserver_watchdog_pid=
 	fi
 	rm -f "$GITSERVER_DIR/fcgiwrap.sock"
@@ -121,19 +131,16 @@ EOF
 	done
 	GITSERVER_URL=http://127.0.0.1:$GITSERVER_PORT
 	# a watchdog: the servers never outlive the test by long, whatever happens to the shell
-	( sleep "$GITSERVER_MAX_SECONDS"; kill "$gitserver_nginx_pid" "$gitserver_fcgi_pid" ) \
+	( sleep "$GITSERVER_MAX_SECONDS"; kill "$(cat "$GITSERVER_DIR/nginx.pid")" "$gitserver_fcgi_pid" ) \
 		>/dev/null 2>&1 </dev/null &
 	gitserver_watchdog_pid=$!
 	export GITSERVER_URL GITSERVER_ROOT GITSERVER_PORT
 	return 0
 }
 
-# Restart nginx on the same port after gitserver_pause (for "server stopped" tests).
+# Stop nginx (the server is "down"); gitserver_resume starts it again on the same port.
 gitserver_pause() {
-	if [ -n "$gitserver_nginx_pid" ]; then
-		kill "$gitserver_nginx_pid" 2>/dev/null; wait "$gitserver_nginx_pid" 2>/dev/null
-		gitserver_nginx_pid=
-	fi
+	gitserver_nginx_kill
 }
 
 gitserver_resume() {
@@ -165,4 +172,30 @@ gitcli() {
 	GIT_CONFIG_VALUE_0="Authorization: Basic $(printf '%s:%s' "$GITSERVER_USER" "$GITSERVER_TOKEN" | base64 -w0)" \
 	GIT_TERMINAL_PROMPT=0 GIT_AUTHOR_NAME=Someone GIT_AUTHOR_EMAIL=someone@example.org \
 	GIT_COMMITTER_NAME=Someone GIT_COMMITTER_EMAIL=someone@example.org git "$@"
+}
+
+# publish_lab DIR : a copy of the example lab (vosctl.yaml + inventory/) in DIR for publish tests.
+publish_lab() {
+	mkdir -p "$1" && cp -R "$SRC/inventory" "$1/inventory" && cp "$SRC/vosctl.yaml" "$1/vosctl.yaml"
+}
+
+# vosctl_publish DIR [args...] : vosctl publish in lab DIR against repository wiki, with the token
+# from the environment only and the cache under $TRASH/cache (unless XDG_CACHE_HOME is set).
+vosctl_publish() {
+	gs_lab=$1; shift
+	VOSCTL_TOKEN=${PUBLISH_TOKEN-$GITSERVER_TOKEN} VOSCTL_GIT_USER=$GITSERVER_USER \
+	XDG_CACHE_HOME=${XDG_CACHE_HOME:-$TRASH/cache} VOSCTL_NOW=${VOSCTL_NOW:-2026-11-23T18:30:00.000Z} \
+		"$VOSCTL" -C "$gs_lab" publish --remote "${PUBLISH_URL:-$(gitserver_url wiki)}" "$@"
+}
+
+# no_token_anywhere FILE... : the token appears in none of the files nor in the cache directories
+no_token_anywhere() {
+	for f in "$@"; do
+		if grep -F -q -e "$GITSERVER_TOKEN" "$f"; then echo "token found in $f" >&2; return 1; fi
+	done
+	if [ -d "$TRASH/cache" ] && grep -r -F -q -e "$GITSERVER_TOKEN" "$TRASH/cache"; then
+		echo "token found in the cache:" >&2; grep -r -F -l -e "$GITSERVER_TOKEN" "$TRASH/cache" >&2
+		return 1
+	fi
+	return 0
 }

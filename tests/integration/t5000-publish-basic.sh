@@ -1,0 +1,146 @@
+#!/bin/sh
+# vosctl publish against a real smart-HTTP git server on 127.0.0.1 (nginx + fcgiwrap +
+# git-http-backend, basic auth): first publish, no-op, update, edits kept, dry run, wrong token,
+# validation errors. Results are read back with the git CLI.
+. "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/integration/gitserver.sh"
+
+GITSERVER_USER=publisher
+GITSERVER_TOKEN=tok-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+export GITSERVER_USER GITSERVER_TOKEN
+
+gitserver_start "$GITSERVER_USER" "$GITSERVER_TOKEN" >/dev/null 2>&1 || { echo "Bail out! no git server"; exit 1; }
+gitserver_new_repo wiki
+
+test_expect_success 'the git server listens on loopback and wants credentials' '
+	case "$GITSERVER_URL" in http://127.0.0.1:*) ;; *) false ;; esac &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" "$(gitserver_url wiki)/info/refs?service=git-upload-pack")" = 401 &&
+	gitcli ls-remote "$(gitserver_url wiki)" >refs &&
+	test_line_count 0 refs
+'
+publish_lab "$TRASH/lab"
+
+test_expect_success 'first publish into an empty repository puts the rendered local page' '
+	vosctl_publish lab >out 2>err &&
+	test_grep "^published [0-9a-f]* to http://127.0.0.1:$GITSERVER_PORT/wiki.git (main): vosctl: add vos/services.md" out &&
+	gitcli clone -q "$(gitserver_url wiki)" c1 &&
+	test -f c1/vos/services.md &&
+	test -f c1/vos/service-inventory.md &&
+	git -C c1 log --format="%an <%ae>|%s" >log &&
+	test_line_count 1 log &&
+	test_grep "^vosctl <vosctl@localhost>|vosctl: add vos/services.md" log &&
+	test_grep "^# VOS Services" c1/vos/services.md &&
+	no_token_anywhere out err
+'
+
+test_expect_success 'publishing again changes nothing: no commit, exit 0' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after" &&
+	no_token_anywhere out err
+'
+
+test_expect_success 'an inventory change is published as an update of the row' '
+	sed -i "s/address: 127.0.10.3\$/address: 127.0.10.33/" lab/inventory/network.yaml &&
+	grep -q "127.0.10.33" lab/inventory/network.yaml &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "vosctl: update vos/services.md (4 addresses)" out &&
+	gitcli -C c1 pull -q &&
+	git -C c1 log --format=%s >log &&
+	test_line_count 2 log &&
+	test_grep "127.0.10.33" c1/vos/services.md &&
+	git -C c1 show --format= HEAD -- vos/services.md >diff &&
+	test_grep "^+| vLLM .*127.0.10.33" diff &&
+	test_grep "^-| vLLM " diff &&
+	no_token_anywhere out err
+'
+
+test_expect_success 'what people wrote in the wiki is kept; only derived rows change' '
+	sed -i "s/^Authoritative service placement.*/Edited in Wiki.js by someone: keep me./" c1/vos/services.md &&
+	git -C c1 add vos/services.md &&
+	gitcli -C c1 commit -q -m "wiki: edit intro" &&
+	gitcli -C c1 push -q origin HEAD:main &&
+	sed -i "s/address: 127.0.10.33\$/address: 127.0.10.34/" lab/inventory/network.yaml &&
+	vosctl_publish lab >out 2>err &&
+	gitcli -C c1 pull -q &&
+	test_grep "^Edited in Wiki.js by someone: keep me.\$" c1/vos/services.md &&
+	test_grep "127.0.10.34" c1/vos/services.md &&
+	git -C c1 log --format=%s >log &&
+	test_line_count 4 log &&
+	git -C c1 show --stat --format= HEAD >stat &&
+	test_grep "vos/services.md" stat
+'
+
+test_expect_success '--dry-run prints the diff and the commit and pushes nothing' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	sed -i "s/address: 127.0.10.34\$/address: 127.0.10.35/" lab/inventory/network.yaml &&
+	vosctl_publish lab --dry-run >out 2>err &&
+	test_grep "^--- a/vos/services.md" out &&
+	test_grep "^+++ b/vos/services.md" out &&
+	test_grep "^+.*127.0.10.35" out &&
+	test_grep "^would commit [0-9a-f]\{40\} on $before" out &&
+	test_grep "vosctl: update vos/services.md" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
+test_expect_success 'a wrong token: exit 3, a clear message, the token nowhere' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	PUBLISH_TOKEN=wrong-$GITSERVER_TOKEN-x &&
+	export PUBLISH_TOKEN &&
+	test_expect_code 3 vosctl_publish lab >out 2>err &&
+	unset PUBLISH_TOKEN &&
+	test_grep "^vosctl: error: authentication failed for .http://127.0.0.1:$GITSERVER_PORT/wiki.git.\$" err &&
+	test_no_grep "wrong-" err &&
+	test_no_grep "wrong-" out &&
+	no_token_anywhere out err &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
+test_expect_success 'no token at all: exit 3, authentication failed' '
+	PUBLISH_TOKEN= &&
+	export PUBLISH_TOKEN &&
+	test_expect_code 3 vosctl_publish lab >out 2>err &&
+	unset PUBLISH_TOKEN &&
+	test_grep "authentication failed for" err
+'
+
+test_expect_success 'credentials in the URL are used but never echoed' '
+	PUBLISH_URL=http://$GITSERVER_USER:$GITSERVER_TOKEN@127.0.0.1:$GITSERVER_PORT/wiki.git &&
+	PUBLISH_TOKEN= &&
+	export PUBLISH_URL PUBLISH_TOKEN &&
+	vosctl_publish lab >out 2>err &&
+	unset PUBLISH_URL PUBLISH_TOKEN &&
+	test_grep "to http://127.0.0.1:$GITSERVER_PORT/wiki.git (main)" out &&
+	no_token_anywhere out err
+'
+
+test_expect_success 'a model with validation errors is not published (exit 1, findings printed)' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	cp -R lab bad &&
+	sed -i "0,/host: deep-thought/s//host: watson/" bad/inventory/services-data.yaml &&
+	test_expect_code 1 vosctl_publish bad >out 2>err &&
+	test_grep "error: \[" err &&
+	test_grep "not published" err &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
+test_expect_success 'the cache is a bare clone under XDG_CACHE_HOME with no credentials in it' '
+	ls -d cache/vosctl/127.0.0.1_*-* | grep -v "\.lock\$" >dirs &&
+	test_line_count 1 dirs &&
+	d=$(cat dirs) &&
+	test "$(git --git-dir="$d" rev-parse --is-bare-repository)" = true &&
+	test_no_grep "url *=" "$d/config" &&
+	no_token_anywhere out err
+'
+
+test_expect_success 'the remote repository is sound (git fsck)' '
+	git --git-dir="$GITSERVER_ROOT/wiki.git" fsck --strict >fsck 2>&1
+'
+
+gitserver_stop
+test_done
