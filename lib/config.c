@@ -1,0 +1,384 @@
+/* config.c - vosctl.yaml (docs/configuration.md). */
+#include "config.h"
+#include "yaml.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct cparse {
+	struct vos_config *cfg;
+	struct vos_diags *diags;
+	const char *file;
+};
+
+static struct vos_diag *cerr(struct cparse *p, const struct vos_ynode *n, const char *fmt, ...)
+	VOS_PRINTF(3, 4);
+static struct vos_diag *cerr(struct cparse *p, const struct vos_ynode *n, const char *fmt, ...)
+{
+	struct vos_loc loc = vos_ynode_loc(n, p->file);
+	struct vos_diag *d;
+	va_list ap;
+	va_start(ap, fmt);
+	d = vos_diags_vadd(p->diags, VOS_SEV_ERROR, &loc, "config", fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+static const char *a_kind(const struct vos_ynode *n)
+{
+	const char *k = vos_ynode_kind_name(n);
+	if (!strcmp(k, "null"))
+		return "null";
+	if (!strcmp(k, "list"))
+		return "a list";
+	if (!strcmp(k, "mapping"))
+		return "a mapping";
+	if (!strcmp(k, "number"))
+		return "a number";
+	if (!strcmp(k, "boolean"))
+		return "a boolean";
+	return "a string";
+}
+
+/* Checks that m is a mapping with only allowed keys. */
+static bool check_map(struct cparse *p, const struct vos_ynode *m, const char *what,
+                      const char *const *allowed)
+{
+	size_t i, j;
+	if (!m || m->kind != VOS_YNODE_MAP) {
+		if (m)
+			cerr(p, m, "'%s' must be a mapping, not %s", what, a_kind(m));
+		return false;
+	}
+	for (i = 0; i < m->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(m, i);
+		bool ok = false;
+		if (k->kind != VOS_YNODE_SCALAR) {
+			cerr(p, k, "keys of '%s' must be strings, not %s", what, a_kind(k));
+			continue;
+		}
+		for (j = 0; allowed[j]; j++)
+			if (!strcmp(allowed[j], k->u.s.str))
+				ok = true;
+		if (!ok) {
+			struct vos_buf b = VOS_BUF_INIT;
+			for (j = 0; allowed[j]; j++)
+				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
+			cerr(p, k, "unknown key '%s' in %s (allowed: %s)", k->u.s.str, what, b.ptr);
+			vos_buf_release(&b);
+		}
+	}
+	return true;
+}
+
+/* A string (non-null scalar) or NULL; reports wrong types. */
+static const struct vos_ynode *str_node(struct cparse *p, const struct vos_ynode *m, const char *key)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	if (!v || vos_yscalar_is_null(v))
+		return NULL;
+	if (v->kind != VOS_YNODE_SCALAR) {
+		cerr(p, v, "'%s' must be a string, not %s", key, a_kind(v));
+		return NULL;
+	}
+	if (!v->u.s.len) {
+		cerr(p, v, "'%s' must not be empty", key);
+		return NULL;
+	}
+	return v;
+}
+
+static char *get_str(struct cparse *p, const struct vos_ynode *m, const char *key, const char *def)
+{
+	const struct vos_ynode *v = str_node(p, m, key);
+	if (v)
+		return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
+	return def ? vos_arena_strdup(&p->cfg->arena, def) : NULL;
+}
+
+/* True when path has a ".." component. */
+static bool has_dotdot(const char *s)
+{
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return true;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return false;
+}
+
+/* A path relative to the config file's directory, joined with base_dir. With confined set, the
+ * path must be relative and contain no ".." (render outputs). */
+static char *get_path(struct cparse *p, const struct vos_ynode *m, const char *key, bool confined)
+{
+	const struct vos_ynode *v = str_node(p, m, key);
+	char *joined, *r;
+	if (!v)
+		return NULL;
+	if (confined && (v->u.s.str[0] == '/' || has_dotdot(v->u.s.str))) {
+		cerr(p, v, "'%s' must be a relative path without '..', not '%s'", key, v->u.s.str);
+		return NULL;
+	}
+	joined = vos_path_join(p->cfg->base_dir, v->u.s.str);
+	r = vos_arena_strdup(&p->cfg->arena, joined);
+	free(joined);
+	return r;
+}
+
+/* A path inside the wiki repository: relative, no "..", not joined. */
+static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const char *key)
+{
+	const struct vos_ynode *v = str_node(p, m, key);
+	if (!v)
+		return NULL;
+	if (v->u.s.str[0] == '/' || has_dotdot(v->u.s.str)) {
+		cerr(p, v, "'%s' must be a relative path without '..', not '%s'", key, v->u.s.str);
+		return NULL;
+	}
+	return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
+}
+
+static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *key, long long max,
+                       int *out)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	long long i;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (vos_yscalar_int(v, &i) < 0) {
+		cerr(p, v, "'%s' must be an integer, not %s", key, a_kind(v));
+		return;
+	}
+	if (i < 1 || i > max) {
+		cerr(p, v, "'%s' must be between 1 and %lld, not %lld", key, max, i);
+		return;
+	}
+	*out = (int)i;
+}
+
+/* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
+static char *get_env_name(struct cparse *p, const struct vos_ynode *m, const char *key, const char *def)
+{
+	const struct vos_ynode *v = str_node(p, m, key);
+	const char *s;
+	if (!v)
+		return vos_arena_strdup(&p->cfg->arena, def);
+	for (s = v->u.s.str; *s; s++) {
+		bool ok = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
+		          (s != v->u.s.str && *s >= '0' && *s <= '9');
+		if (!ok) {
+			cerr(p, v, "'%s' must name an environment variable, not '%s'", key, v->u.s.str);
+			return vos_arena_strdup(&p->cfg->arena, def);
+		}
+	}
+	return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
+}
+
+static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", NULL};
+static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", NULL};
+static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
+static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
+static const char *const author_keys[] = {"name", "email", NULL};
+static const char *const probe_keys[] = {"timeout_ms", "concurrency", NULL};
+
+static void set_defaults(struct vos_config *cfg, const char *base_dir)
+{
+	char *sf;
+	cfg->base_dir = vos_arena_strdup(&cfg->arena, base_dir ? base_dir : ".");
+	sf = vos_path_join(cfg->base_dir, ".vosctl/last-probe.json");
+	cfg->status_file = vos_arena_strdup(&cfg->arena, sf);
+	free(sf);
+	cfg->branch = vos_arena_strdup(&cfg->arena, "main");
+	cfg->token_env = vos_arena_strdup(&cfg->arena, "VOSCTL_TOKEN");
+	cfg->user_env = vos_arena_strdup(&cfg->arena, "VOSCTL_GIT_USER");
+	cfg->probe_timeout_ms = 2000;
+	cfg->probe_concurrency = 1024;
+}
+
+static void init_config(struct vos_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	vos_arena_init(&cfg->arena);
+}
+
+static void parse_root(struct cparse *p, const struct vos_ynode *root)
+{
+	struct vos_config *cfg = p->cfg;
+	const struct vos_ynode *sec;
+	if (!check_map(p, root, "the configuration", top_keys))
+		return;
+	cfg->page = get_path(p, root, "page", false);
+	cfg->inventory = get_path(p, root, "inventory", false);
+	sec = vos_ymap_get(root, "render");
+	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "render", render_keys)) {
+		char *sf;
+		cfg->render_services = get_path(p, sec, "services", true);
+		cfg->render_inventory = get_path(p, sec, "inventory_page", true);
+		cfg->render_status = get_path(p, sec, "status", true);
+		if ((sf = get_path(p, sec, "status_file", false)))
+			cfg->status_file = sf;
+	}
+	if (!cfg->render_services)
+		cfg->render_services = cfg->page;
+	sec = vos_ymap_get(root, "publish");
+	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "publish", publish_keys)) {
+		const struct vos_ynode *sub;
+		cfg->remote = get_str(p, sec, "remote", NULL);
+		cfg->branch = get_str(p, sec, "branch", "main");
+		cfg->token_env = get_env_name(p, sec, "token_env", "VOSCTL_TOKEN");
+		cfg->user_env = get_env_name(p, sec, "user_env", "VOSCTL_GIT_USER");
+		sub = vos_ymap_get(sec, "pages");
+		if (sub && !vos_yscalar_is_null(sub) && check_map(p, sub, "pages", pages_keys)) {
+			cfg->remote_services = get_repo_path(p, sub, "services");
+			cfg->remote_inventory = get_repo_path(p, sub, "inventory");
+			cfg->remote_status = get_repo_path(p, sub, "status");
+		}
+		sub = vos_ymap_get(sec, "author");
+		if (sub && !vos_yscalar_is_null(sub) && check_map(p, sub, "author", author_keys)) {
+			cfg->author_name = get_str(p, sub, "name", NULL);
+			cfg->author_email = get_str(p, sub, "email", NULL);
+		}
+	}
+	sec = vos_ymap_get(root, "probe");
+	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "probe", probe_keys)) {
+		get_posint(p, sec, "timeout_ms", 600000, &cfg->probe_timeout_ms);
+		get_posint(p, sec, "concurrency", 65536, &cfg->probe_concurrency);
+	}
+}
+
+int vos_config_parse(struct vos_config *out, const char *file, const char *base_dir,
+                     const char *buf, size_t len, struct vos_diags *diags)
+{
+	struct vos_ydoc doc;
+	struct cparse p;
+	size_t errors0 = diags->errors;
+	int err;
+	init_config(out);
+	out->file = vos_arena_strdup(&out->arena, file ? file : VOS_CONFIG_NAME);
+	out->loc.file = out->file;
+	set_defaults(out, base_dir);
+	p.cfg = out;
+	p.diags = diags;
+	p.file = out->file;
+	err = vos_yaml_parse(&doc, out->file, buf, len, diags);
+	if (err == 0) {
+		if (doc.ndocs > 1 && doc.docs[1]) {
+			struct vos_loc loc = vos_ynode_loc(doc.docs[1], out->file);
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "config", "the configuration must be one YAML document");
+		}
+		if (doc.ndocs && doc.docs[0])
+			parse_root(&p, doc.docs[0]);
+	}
+	vos_ydoc_release(&doc);
+	if (err < 0)
+		return err;
+	return diags->errors > errors0 ? VOS_EINPUT : 0;
+}
+
+/* Reads and parses one config file; base_dir is its directory. */
+static int load_file(struct vos_config *out, const char *path, const char *base_dir,
+                     struct vos_diags *diags)
+{
+	char *buf = NULL, *errmsg = NULL;
+	size_t len = 0;
+	int err = vos_file_read(&buf, &len, path, VOS_MAX_YAML_BYTES, &errmsg);
+	if (err < 0) {
+		struct vos_loc loc;
+		init_config(out);
+		out->file = vos_arena_strdup(&out->arena, path);
+		set_defaults(out, base_dir);
+		loc.file = out->file;
+		loc.line = loc.col = 0;
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "config", "%s", errmsg ? errmsg : "unable to read file");
+		free(errmsg);
+		return VOS_EINPUT;
+	}
+	err = vos_config_parse(out, path, base_dir, buf, len, diags);
+	free(buf);
+	return err;
+}
+
+int vos_config_load(struct vos_config *out, const char *explicit_path, const char *start_dir,
+                    struct vos_diags *diags)
+{
+	char abs_start[PATH_MAX], cwd[PATH_MAX], dir[PATH_MAX];
+	unsigned up = 0;
+	bool relative;
+	if (explicit_path) {
+		char *base = vos_path_dirname(explicit_path);
+		int err = load_file(out, explicit_path, base, diags);
+		free(base);
+		return err;
+	}
+	if (!start_dir)
+		start_dir = ".";
+	if (!realpath(start_dir, abs_start)) {
+		struct vos_loc loc = {start_dir, 0, 0};
+		init_config(out);
+		set_defaults(out, start_dir);
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "config", "unable to open '%s': %s", start_dir,
+		              strerror(errno));
+		return VOS_EINPUT;
+	}
+	/* name what we find relative to the working directory when we started in it */
+	relative = getcwd(cwd, sizeof(cwd)) && realpath(cwd, dir) && strcmp(dir, abs_start) == 0;
+	snprintf(dir, sizeof(dir), "%s", abs_start);
+	for (;;) {
+		char *cand = vos_path_join(dir, VOS_CONFIG_NAME);
+		if (vos_is_file(cand)) {
+			int err;
+			if (relative) {
+				struct vos_buf base = VOS_BUF_INIT, path = VOS_BUF_INIT;
+				unsigned i;
+				for (i = 0; i < up; i++)
+					vos_buf_adds(&base, i ? "/.." : "..");
+				if (!up)
+					vos_buf_adds(&base, ".");
+				if (up)
+					vos_buf_addf(&path, "%s/%s", base.ptr, VOS_CONFIG_NAME);
+				else
+					vos_buf_adds(&path, VOS_CONFIG_NAME);
+				err = load_file(out, path.ptr, base.ptr, diags);
+				vos_buf_release(&base);
+				vos_buf_release(&path);
+			} else {
+				err = load_file(out, cand, dir, diags);
+			}
+			free(cand);
+			return err;
+		}
+		free(cand);
+		if (strcmp(dir, "/") == 0)
+			break;
+		{
+			char *slash = strrchr(dir, '/');
+			if (!slash)
+				break;
+			if (slash == dir)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+		up++;
+	}
+	/* none found: defaults relative to start_dir */
+	init_config(out);
+	set_defaults(out, relative ? "." : start_dir);
+	return 0;
+}
+
+void vos_config_release(struct vos_config *cfg)
+{
+	if (!cfg)
+		return;
+	vos_arena_release(&cfg->arena);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,269 @@
+/* test_config.c - vosctl.yaml: defaults, every key, located errors, upward lookup, ".." rejected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static const char full[] =
+	"page: inventory/services.md\n"
+	"inventory: inventory\n"
+	"render:\n"
+	"  services: out/services.md\n"
+	"  inventory_page: inventory/service-inventory.md\n"
+	"  status: inventory/status.md\n"
+	"  status_file: state/last.json\n"
+	"publish:\n"
+	"  remote: https://git.example.lan/homelab/wiki.git\n"
+	"  branch: wiki\n"
+	"  pages:\n"
+	"    services: vos/services.md\n"
+	"    inventory: vos/service-inventory.md\n"
+	"    status: vos/status.md\n"
+	"  token_env: WIKI_TOKEN\n"
+	"  user_env: WIKI_USER\n"
+	"  author: {name: vosctl, email: vosctl@localhost}\n"
+	"probe:\n"
+	"  timeout_ms: 500\n"
+	"  concurrency: 8\n";
+
+static void test_full(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "/lab/vosctl.yaml", "/lab", full, strlen(full), &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(c.file, "/lab/vosctl.yaml");
+	assert_string_equal(c.base_dir, "/lab");
+	assert_string_equal(c.page, "/lab/inventory/services.md");
+	assert_string_equal(c.inventory, "/lab/inventory");
+	assert_string_equal(c.render_services, "/lab/out/services.md");
+	assert_string_equal(c.render_inventory, "/lab/inventory/service-inventory.md");
+	assert_string_equal(c.render_status, "/lab/inventory/status.md");
+	assert_string_equal(c.status_file, "/lab/state/last.json");
+	assert_string_equal(c.remote, "https://git.example.lan/homelab/wiki.git");
+	assert_string_equal(c.branch, "wiki");
+	assert_string_equal(c.remote_services, "vos/services.md");
+	assert_string_equal(c.remote_inventory, "vos/service-inventory.md");
+	assert_string_equal(c.remote_status, "vos/status.md");
+	assert_string_equal(c.token_env, "WIKI_TOKEN");
+	assert_string_equal(c.user_env, "WIKI_USER");
+	assert_string_equal(c.author_name, "vosctl");
+	assert_string_equal(c.author_email, "vosctl@localhost");
+	assert_int_equal(c.probe_timeout_ms, 500);
+	assert_int_equal(c.probe_concurrency, 8);
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
+static void test_defaults(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *text = "page: services.md\n";
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), 0);
+	assert_string_equal(c.page, "services.md");
+	assert_null(c.inventory);
+	assert_string_equal(c.render_services, "services.md"); /* default: page */
+	assert_null(c.render_inventory);
+	assert_null(c.render_status);
+	assert_string_equal(c.status_file, ".vosctl/last-probe.json");
+	assert_null(c.remote);
+	assert_string_equal(c.branch, "main");
+	assert_string_equal(c.token_env, "VOSCTL_TOKEN");
+	assert_string_equal(c.user_env, "VOSCTL_GIT_USER");
+	assert_null(c.author_name);
+	assert_int_equal(c.probe_timeout_ms, 2000);
+	assert_int_equal(c.probe_concurrency, 1024);
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
+static void expect(struct vos_diags *d, size_t i, unsigned line, unsigned col, const char *needle)
+{
+	assert_true(i < d->n);
+	assert_string_equal(d->items[i].rule, "config");
+	assert_string_equal(d->items[i].file, "vosctl.yaml");
+	if (d->items[i].line != line || d->items[i].col != col || !strstr(d->items[i].message, needle))
+		fail_msg("diag %zu is %u:%u %s, expected %u:%u ...%s", i, d->items[i].line, d->items[i].col,
+		         d->items[i].message, line, col, needle);
+}
+
+static void test_errors(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *text =
+		"page: [a, b]\n"                        /* 1 */
+		"pages: x\n"                            /* 2 */
+		"render:\n"
+		"  services: ../outside.md\n"           /* 4 */
+		"  status: /etc/status.md\n"            /* 5 */
+		"  inventory_page: a/../../b.md\n"      /* 6 */
+		"publish:\n"
+		"  pages: {services: ../x.md, status: ok/status.md, wiki: y}\n" /* 8 */
+		"  token_env: 'my token'\n"             /* 9 */
+		"  author: vosctl\n"                    /* 10 */
+		"probe:\n"
+		"  timeout_ms: fast\n"                  /* 12 */
+		"  concurrency: 0\n";                   /* 13 */
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), VOS_EINPUT);
+	vos_diags_sort(&d);
+	expect(&d, 0, 1, 7, "'page' must be a string, not a list");
+	expect(&d, 1, 2, 1, "unknown key 'pages' in the configuration (allowed: page, inventory, render, publish, probe)");
+	expect(&d, 2, 4, 13, "'services' must be a relative path without '..', not '../outside.md'");
+	expect(&d, 3, 5, 11, "'status' must be a relative path without '..'");
+	expect(&d, 4, 6, 19, "'inventory_page' must be a relative path without '..'");
+	expect(&d, 5, 8, 21, "'services' must be a relative path without '..'");
+	expect(&d, 6, 8, 52, "unknown key 'wiki' in pages");
+	expect(&d, 7, 9, 14, "'token_env' must name an environment variable");
+	expect(&d, 8, 10, 11, "'author' must be a mapping, not a string");
+	expect(&d, 9, 12, 15, "'timeout_ms' must be an integer, not a string");
+	expect(&d, 10, 13, 16, "'concurrency' must be between 1 and 65536, not 0");
+	assert_int_equal(d.n, 11);
+	assert_string_equal(c.remote_status, "ok/status.md");
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
+static void test_yaml_error(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *text = "page: a\npage: b\n";
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].rule, "yaml-duplicate-key");
+	assert_int_equal(d.items[0].line, 2);
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char tmpdir[PATH_MAX];
+
+static int setup_tmp(void **state)
+{
+	char *sub;
+	VOS_UNUSED(state);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vos-test-config-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	sub = vos_asprintf("%s/a", tmpdir);
+	mkdir(sub, 0700);
+	free(sub);
+	sub = vos_asprintf("%s/a/b", tmpdir);
+	mkdir(sub, 0700);
+	free(sub);
+	return 0;
+}
+
+static int teardown_tmp(void **state)
+{
+	char *p;
+	VOS_UNUSED(state);
+	p = vos_asprintf("%s/vosctl.yaml", tmpdir); unlink(p); free(p);
+	p = vos_asprintf("%s/a/b", tmpdir); rmdir(p); free(p);
+	p = vos_asprintf("%s/a", tmpdir); rmdir(p); free(p);
+	rmdir(tmpdir);
+	return 0;
+}
+
+static void test_lookup_upward(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	char *cfg = vos_asprintf("%s/vosctl.yaml", tmpdir);
+	char *sub = vos_asprintf("%s/a/b", tmpdir);
+	char *want;
+	char old[PATH_MAX];
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	/* nothing found: defaults, no error */
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_null(c.file);
+	assert_null(c.page);
+	assert_int_equal(c.probe_concurrency, 1024);
+	vos_config_release(&c);
+
+	write_file(cfg, "page: inventory/services.md\ninventory: inventory\n");
+	/* from an absolute start directory elsewhere: absolute paths */
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_non_null(c.file);
+	assert_true(vos_ends_with(c.file, "/vosctl.yaml"));
+	want = vos_asprintf("/inventory/services.md");
+	assert_true(vos_ends_with(c.page, want));
+	assert_true(c.page[0] == '/');
+	assert_true(vos_is_file(c.file));
+	free(want);
+	vos_config_release(&c);
+
+	/* started in the working directory: paths relative to it */
+	assert_non_null(getcwd(old, sizeof(old)));
+	assert_int_equal(chdir(sub), 0);
+	assert_int_equal(vos_config_load(&c, NULL, ".", &d), 0);
+	assert_string_equal(c.file, "../../vosctl.yaml");
+	assert_string_equal(c.base_dir, "../..");
+	assert_string_equal(c.page, "../../inventory/services.md");
+	assert_string_equal(c.inventory, "../../inventory");
+	assert_string_equal(c.status_file, "../../.vosctl/last-probe.json");
+	vos_config_release(&c);
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(vos_config_load(&c, NULL, ".", &d), 0);
+	assert_string_equal(c.file, "vosctl.yaml");
+	assert_string_equal(c.page, "inventory/services.md");
+	vos_config_release(&c);
+	assert_int_equal(chdir(old), 0);
+
+	/* explicit -c FILE: relative to its directory */
+	assert_int_equal(vos_config_load(&c, cfg, "/", &d), 0);
+	assert_string_equal(c.file, cfg);
+	assert_string_equal(c.base_dir, tmpdir);
+	vos_config_release(&c);
+	assert_int_equal(d.n, 0);
+
+	/* explicit file missing: located error */
+	assert_int_equal(vos_config_load(&c, "/nonexistent/vosctl.yaml", ".", &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "/nonexistent/vosctl.yaml");
+	assert_non_null(strstr(d.items[0].message, "No such file or directory"));
+	vos_config_release(&c);
+	vos_diags_release(&d);
+	free(cfg);
+	free(sub);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_yaml_error),
+		cmocka_unit_test_setup_teardown(test_lookup_upward, setup_tmp, teardown_tmp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
