@@ -101,6 +101,10 @@ const struct vos_command *vos_command_find(const char *name);
  * EXIT_USAGE when input was unusable (diagnostics already printed in the chosen format is the
  * caller's job: see vos_print_input_errors). */
 int vos_ctx_load(struct vos_ctx *ctx);
+/* The same from what is staged in the git repository around the cwd (validate --staged): the
+ * config (staged, else the work tree's), the page and the inventory's YAML from the index, named by
+ * repository-relative paths; adds "wiki-link-broken" warnings for links of staged pages. */
+int vos_ctx_load_staged(struct vos_ctx *ctx);
 void vos_ctx_release(struct vos_ctx *ctx);
 
 /* Prints diagnostics as text to f: "file:line:col: error: [rule] message". */

@@ -44,11 +44,12 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "text";
-	int strict = 0, quiet = 0, probe = 0, timeout_ms = 0, fmt, rc, n;
+	int strict = 0, quiet = 0, probe = 0, timeout_ms = 0, staged = 0, fmt, rc, n;
 	struct vos_opt opts[] = {
 		OPT_STRING(0, "format", &format, "FMT", "text (default), json, github, junit or sarif"),
 		OPT_FLAG(0, "strict", &strict, "treat warnings as errors"),
 		OPT_FLAG('q', "quiet", &quiet, "print findings only, no summary line"),
+		OPT_FLAG(0, "staged", &staged, "validate what is staged in the git index, not the work tree"),
 		OPT_FLAG(0, "probe", &probe, "also probe every declared port and report what is down"),
 		OPT_INT(0, "timeout", &timeout_ms, "MS", "with --probe: per-target timeout (default 2000)"),
 		OPT_END(),
@@ -65,7 +66,7 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 		vos_error("unknown format '%s' (text, json, github, junit or sarif)", format);
 		return EXIT_USAGE;
 	}
-	rc = vos_ctx_load(ctx);
+	rc = staged ? vos_ctx_load_staged(ctx) : vos_ctx_load(ctx);
 	if (rc) {
 		/* input errors were printed as text on stderr; machine formats get them on stdout too */
 		if (fmt != VOS_FMT_TEXT && ctx->diags.n)

@@ -1,5 +1,6 @@
 /* vosctl.c - main(): the command table, option parsing and the shared setup. */
 #include "cmd.h"
+#include "git_index.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -362,6 +363,197 @@ int vos_ctx_load(struct vos_ctx *ctx)
 	}
 	ctx->have_model = true;
 	return 0;
+}
+
+/* --staged: the nearest vosctl.yaml from the cwd up to the work tree top, staged or not.
+ * Returns its repository-relative path (caller frees) and sets *staged, or NULL when none. */
+static char *find_staged_config(struct vos_git_index *ix, const char *cwd, bool *staged)
+{
+	char *dir = vos_git_index_relpath(ix, cwd, ".");
+	const char *top = vos_git_index_workdir(ix);
+	while (dir) {
+		char *rel = *dir ? vos_asprintf("%s/%s", dir, VOS_CONFIG_NAME) : vos_strdup(VOS_CONFIG_NAME);
+		char *abs = vos_path_join(top, rel);
+		bool in_index = vos_git_index_has(ix, rel), in_tree = vos_is_file(abs);
+		free(abs);
+		if (in_index || in_tree) {
+			*staged = in_index;
+			free(dir);
+			return rel;
+		}
+		free(rel);
+		if (!*dir)
+			break;
+		{
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				*slash = '\0';
+			else
+				dir[0] = '\0';
+		}
+	}
+	free(dir);
+	return NULL;
+}
+
+/* Reads one staged file for the loader; a file that is not staged is a located input error. */
+static int read_staged(char **out, size_t *len, struct vos_git_index *ix, const char *rel,
+                       size_t max, const char *rule, struct vos_diags *diags)
+{
+	char *msg = NULL;
+	int err = vos_git_index_read(out, len, ix, rel, max, &msg);
+	if (err < 0) {
+		struct vos_loc loc = {rel, 0, 0};
+		if (err == VOS_ENOTFOUND)
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "'%s' is not staged (git add it)", rel);
+		else
+			vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "%s", msg ? msg : "unable to read");
+		free(msg);
+		return err == VOS_EIO ? VOS_EIO : VOS_EINPUT;
+	}
+	return 0;
+}
+
+int vos_ctx_load_staged(struct vos_ctx *ctx)
+{
+	static const char *const yaml_suffixes[] = {".yaml", ".yml", NULL};
+	char cwd[PATH_MAX];
+	struct vos_git_index *ix = NULL;
+	char *msg = NULL, *cfg_rel = NULL, *page_rel = NULL, *inv_rel = NULL, *text = NULL;
+	char **files = NULL;
+	size_t len = 0, nfiles = 0, i;
+	bool cfg_staged = false;
+	int err, rc = 0;
+
+	if (ctx->common.chdir && chdir(ctx->common.chdir) < 0) {
+		vos_error("cannot change to '%s': %s", ctx->common.chdir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!getcwd(cwd, sizeof(cwd))) {
+		vos_error("cannot get the current directory: %s", strerror(errno));
+		return EXIT_OPFAIL;
+	}
+	err = vos_git_index_open(&ix, cwd, &msg);
+	if (err < 0) {
+		vos_error("--staged: %s", msg ? msg : "unable to open the repository");
+		free(msg);
+		return err == VOS_ENOTFOUND ? EXIT_USAGE : EXIT_OPFAIL;
+	}
+	if (!vos_git_index_workdir(ix)) {
+		vos_error("--staged: '%s' is a bare repository: there is no index to validate",
+		          vos_git_index_gitdir(ix));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* the configuration: staged if it is, else the work tree's (or -c FILE as given) */
+	if (ctx->common.config) {
+		cfg_rel = vos_git_index_relpath(ix, cwd, ctx->common.config);
+		cfg_staged = cfg_rel && vos_git_index_has(ix, cfg_rel);
+	} else {
+		cfg_rel = find_staged_config(ix, cwd, &cfg_staged);
+	}
+	if (cfg_staged) {
+		char *dir = vos_path_dirname(cfg_rel);
+		char *base = strcmp(dir, ".") ? vos_path_join(vos_git_index_workdir(ix), dir)
+		                              : vos_strdup(vos_git_index_workdir(ix));
+		err = read_staged(&text, &len, ix, cfg_rel, VOS_MAX_YAML_BYTES, "config-read", &ctx->diags);
+		if (!err)
+			err = vos_config_parse(&ctx->config, cfg_rel, base, text, len, &ctx->diags);
+		free(dir);
+		free(base);
+		free(text);
+		text = NULL;
+	} else {
+		err = vos_config_load(&ctx->config, ctx->common.config, cwd, &ctx->diags);
+	}
+	if (err < 0) {
+		print_input_errors(ctx);
+		rc = vos_exit_code(err);
+		goto out;
+	}
+	if (ctx->common.page)
+		ctx->config.page = vos_arena_strdup(&ctx->config.arena, ctx->common.page);
+	if (ctx->common.inventory)
+		ctx->config.inventory = vos_arena_strdup(&ctx->config.arena, ctx->common.inventory);
+	if (!ctx->config.page || !ctx->config.inventory) {
+		vos_error("no %s given: add it to %s, or use %s",
+		          !ctx->config.page ? "services page" : "inventory directory",
+		          ctx->config.file ? ctx->config.file : "a vosctl.yaml (none found here or above)",
+		          !ctx->config.page ? "--page FILE" : "--inventory DIR");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	page_rel = vos_git_index_relpath(ix, cwd, ctx->config.page);
+	inv_rel = vos_git_index_relpath(ix, cwd, ctx->config.inventory);
+	if (!page_rel || !inv_rel) {
+		vos_error("--staged: '%s' is outside the repository '%s'",
+		          !page_rel ? ctx->config.page : ctx->config.inventory, vos_git_index_workdir(ix));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* every path below lives as long as the config arena, which outlives page and inventory;
+	 * diagnostics name repository-relative paths, as git does */
+	{
+		const char *page_file = vos_arena_strdup(&ctx->config.arena, page_rel);
+		err = read_staged(&text, &len, ix, page_file, VOS_MAX_PAGE_BYTES, "page-read", &ctx->diags);
+		if (!err) {
+			err = vos_page_parse(&ctx->page, page_file, text, len, &ctx->diags);
+			ctx->have_page = true; /* parse initialises the page even when it fails */
+		}
+		free(text);
+		text = NULL;
+	}
+	vos_inventory_init(&ctx->inv);
+	ctx->have_inv = true;
+	ctx->inv.dir = vos_arena_strdup(&ctx->inv.arena, *inv_rel ? inv_rel : ".");
+	vos_git_index_list(&files, &nfiles, ix, inv_rel, yaml_suffixes);
+	if (!nfiles) {
+		struct vos_loc loc = {ctx->inv.dir, 0, 0};
+		vos_diags_add(&ctx->diags, VOS_SEV_ERROR, &loc, "inventory-dir",
+		              "no inventory file is staged in '%s'", ctx->inv.dir);
+		if (!err)
+			err = VOS_EINPUT;
+	}
+	for (i = 0; i < nfiles; i++) {
+		const char *file = vos_arena_strdup(&ctx->config.arena, files[i]);
+		int ierr = read_staged(&text, &len, ix, file, VOS_MAX_YAML_BYTES, "inventory-read", &ctx->diags);
+		if (!ierr)
+			ierr = vos_inventory_load_buffer(&ctx->inv, file, text, len, &ctx->diags);
+		free(text);
+		text = NULL;
+		if (ierr < 0 && !err)
+			err = ierr;
+	}
+	{
+		int ierr = vos_inventory_finish(&ctx->inv, &ctx->diags);
+		if (ierr < 0 && !err)
+			err = ierr;
+	}
+	/* links from every staged page to pages the repository does not have: warnings */
+	if (vos_git_index_check_links(ix, VOS_SEV_WARNING, &ctx->diags, &msg) < 0) {
+		vos_warning("--staged: links not checked: %s", msg ? msg : "unable to read the index");
+		free(msg);
+		msg = NULL;
+	}
+	if (err < 0) {
+		print_input_errors(ctx);
+		rc = vos_exit_code(err);
+		goto out;
+	}
+	err = vos_model_build(&ctx->model, &ctx->page, &ctx->inv, &ctx->diags);
+	if (err < 0) {
+		print_input_errors(ctx);
+		rc = vos_exit_code(err);
+		goto out;
+	}
+	ctx->have_model = true;
+out:
+	vos_git_index_list_free(files);
+	free(cfg_rel);
+	free(page_rel);
+	free(inv_rel);
+	vos_git_index_free(ix);
+	return rc;
 }
 
 void vos_ctx_release(struct vos_ctx *ctx)
