@@ -732,10 +732,13 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 		add_text(b, v && v->purpose && *v->purpose ? v->purpose : s->purpose && *s->purpose ? s->purpose : "not declared");
 		vos_buf_adds(b, "\n- Host: ");
 		if (hostname) {
+			const char *addr = inventory_address(m, s);
+			if (!addr)
+				addr = s->address;
 			add_text(b, hostname);
-			if (s->address && *s->address) {
+			if (addr && *addr) {
 				vos_buf_adds(b, " (");
-				add_code(b, s->address);
+				add_code(b, addr);
 				vos_buf_adds(b, ")");
 			}
 			if (v && v->host && !vos_strcaseeq(v->host, hostname)) {
@@ -1016,13 +1019,15 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 	for (i = 0; i < json_array_size(results); i++) {
 		json_t *r = json_array_get(results, i), *v;
 		struct target *x;
-		if (!json_is_object(r) || !json_is_string(json_object_get(r, "service"))) {
+		if (!json_is_object(r)) {
 			vos_diags_add(diags, VOS_SEV_ERROR, NULL, "probe-results",
-			              "unable to read probe results: result %zu has no 'service'", i + 1);
+			              "unable to read probe results: result %zu is not an object", i + 1);
 			free(t);
 			json_decref(root);
 			return VOS_EINPUT;
 		}
+		if (!json_is_string(json_object_get(r, "service")))
+			continue; /* a target no service declares */
 		x = VOS_PUSH(t, nt, nt_alloc);
 		x->service = json_string_value(json_object_get(r, "service"));
 		x->host = json_string_value(json_object_get(r, "host"));
