@@ -216,6 +216,15 @@ static void reach_deps(const struct vos_model *m, size_t s, unsigned char *reach
 	}
 }
 
+static const char *state_phrase(const struct vos_probe_result *r)
+{
+	switch (r ? r->state : VOS_PROBE_DOWN) {
+	case VOS_PROBE_TIMEOUT: return "does not answer";
+	case VOS_PROBE_ERROR: return "fails its check";
+	default: return "is down";
+	}
+}
+
 static void service_loc(struct vos_loc *loc, const struct vos_mservice *s)
 {
 	memset(loc, 0, sizeof(*loc));
@@ -263,13 +272,13 @@ int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result 
 		service_loc(&loc, s);
 		if (ndeps[i])
 			d = vos_diags_add(findings, VOS_SEV_ERROR, &loc, "probe-dependency-down",
-			                  "'%s' is %s (%s%s%s) while %s, which depend%s on it, %s up", s->id,
-			                  r ? vos_probe_state_name(r->state) : "down", where,
+			                  "'%s' %s (%s%s%s) while %s, which depend%s on it, %s up", s->id,
+			                  state_phrase(r), where,
 			                  r && r->detail ? ": " : "", r && r->detail ? r->detail : "",
 			                  names[i].ptr, ndeps[i] == 1 ? "s" : "", ndeps[i] == 1 ? "is" : "are");
 		else
-			d = vos_diags_add(findings, VOS_SEV_ERROR, &loc, "probe-down", "'%s' is %s (%s%s%s)", s->id,
-			                  r ? vos_probe_state_name(r->state) : "down", where,
+			d = vos_diags_add(findings, VOS_SEV_ERROR, &loc, "probe-down", "'%s' %s (%s%s%s)", s->id,
+			                  state_phrase(r), where,
 			                  r && r->detail ? ": " : "", r && r->detail ? r->detail : "");
 		vos_diag_set_subject(d, s->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
 	}

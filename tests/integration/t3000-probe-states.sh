@@ -1,0 +1,108 @@
+#!/bin/sh
+# vosctl probe against listeners on 127.0.31.0/24: states, formats, selection, exit codes, saving.
+. "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/probe-lab.sh"
+
+test_expect_success 'setup: lab and loopback listeners' '
+	write_probe_lab && start_probe_lab
+'
+
+test_expect_success 'json: every state with its detail, exit 1' '
+	test_expect_code 1 vosctl -C lab probe --format json --timeout 500 >out.json &&
+	test "$(jget out.json "r[\"webui:23000\"][\"state\"], r[\"webui:23000\"][\"status\"]")" = "('"'"'up'"'"', 200)" &&
+	test "$(jget out.json "r[\"gateway:24000\"][\"state\"]")" = down &&
+	test "$(jget out.json "r[\"gateway:24000\"][\"detail\"]")" = "connection refused" &&
+	test "$(jget out.json "r[\"search:28888\"][\"state\"]")" = up &&
+	test "$(jget out.json "r[\"api:25000\"][\"state\"], r[\"api:25000\"][\"status\"]")" = "('"'"'error'"'"', 500)" &&
+	test "$(jget out.json "r[\"api:25000\"][\"detail\"]")" = "HTTP status 500, expected 200-399" &&
+	test "$(jget out.json "r[\"slow:26000\"][\"state\"]")" = timeout &&
+	test "$(jget out.json "r[\"cache:26379\"][\"state\"]")" = down &&
+	test "$(jget out.json "r[\"vault:28443\"][\"state\"]")" = error &&
+	test "$(jget out.json "[r[\"mlx:%d\" % p][\"state\"] for p in (28100, 28101, 28102)]")" = "['"'"'up'"'"', '"'"'up'"'"', '"'"'up'"'"']" &&
+	test "$(jget out.json "len(d[\"results\"])")" = 11 &&
+	test "$(jget out.json "d[\"summary\"]")" = "{'"'"'up'"'"': 5, '"'"'down'"'"': 2, '"'"'timeout'"'"': 1, '"'"'error'"'"': 3}"
+'
+
+test_expect_success 'a non-loopback address is refused, never connected to' '
+	test "$(jget out.json "r[\"remote:22\"][\"state\"]")" = error &&
+	test "$(jget out.json "r[\"remote:22\"][\"detail\"]")" = "refusing to probe non-loopback address 192.168.1.70" &&
+	test "$(jget out.json "r[\"remote:22\"][\"latency_ms\"]")" = 0.0
+'
+
+test_expect_success 'latency is measured; the timeout bounds the hanging target' '
+	lat=$(jget out.json "r[\"slow:26000\"][\"latency_ms\"]") &&
+	python3 -c "import sys; v=float(sys.argv[1]); sys.exit(0 if 450 <= v <= 1500 else 1)" "$lat" &&
+	python3 -c "import sys; v=float(sys.argv[1]); sys.exit(0 if v > 0 else 1)" "$(jget out.json "r[\"webui:23000\"][\"latency_ms\"]")"
+'
+
+test_expect_success 'https: a self-signed certificate is an error unless --insecure or --cacert' '
+	test "$(jget out.json "\"certificate\" in r[\"vault:28443\"][\"detail\"] or \"SSL\" in r[\"vault:28443\"][\"detail\"]")" = True &&
+	test_expect_code 0 vosctl -C lab probe --service vault --insecure --format json --no-save >ins.json &&
+	test "$(jget ins.json "r[\"vault:28443\"][\"state\"], r[\"vault:28443\"][\"status\"]")" = "('"'"'up'"'"', 200)" &&
+	test_expect_code 0 vosctl -C lab probe --service vault --cacert "$TRASH/cert.pem" --format json --no-save >ca.json &&
+	test "$(jget ca.json "r[\"vault:28443\"][\"state\"]")" = up
+'
+
+test_expect_success 'selection: --host, --service, --class (repeatable), exit 0 when all up' '
+	test_expect_code 0 vosctl -C lab probe --host alpha --service webui --format json --no-save >sel.json &&
+	test "$(jget sel.json "sorted(r)")" = "['"'"'webui:23000'"'"']" &&
+	test_expect_code 0 vosctl -C lab probe --class inference --class search --format json --no-save >cls.json &&
+	test "$(jget cls.json "sorted(r)")" = "['"'"'mlx:28100'"'"', '"'"'mlx:28101'"'"', '"'"'mlx:28102'"'"', '"'"'search:28888'"'"']" &&
+	test_expect_code 1 vosctl -C lab probe --host beta --format json --no-save --timeout 300 >beta.json &&
+	test "$(jget beta.json "sorted(set(x[\"host\"] for x in d[\"results\"]))")" = "['"'"'beta'"'"']"
+'
+
+test_expect_success 'table: grouped by host, aligned, summary line, no colour when piped' '
+	test_expect_code 1 vosctl -C lab probe --timeout 300 --no-save >table.txt 2>err.txt &&
+	test_grep "^alpha (127.0.31.1)$" table.txt &&
+	test_grep "^beta (127.0.31.2)$" table.txt &&
+	test_grep "^  SERVICE  *PORT  *CHECK  *STATE  *LATENCY  *DETAIL$" table.txt &&
+	test_grep "^  gateway  *24000  http   down .*connection refused$" table.txt &&
+	test_grep "^  api  *25000  http   error .*500, HTTP status 500" table.txt &&
+	test_grep "^11 targets: 5 up, 2 down, 1 timeout, 3 error$" table.txt &&
+	test_no_grep "$(printf "\033")" table.txt &&
+	test_no_grep "probing:" err.txt &&
+	awk "/^  [a-z]/ { print index(\$0, \"PORT\") ? \"\" : substr(\$0, 1, 2) }" table.txt >/dev/null
+'
+
+test_expect_success 'prom: blackbox_exporter names, labels service/host/address/port' '
+	test_expect_code 1 vosctl -C lab probe --format prom --timeout 300 --no-save >out.prom &&
+	test_grep "^vosctl_probe_success{service=\"webui\",host=\"alpha\",address=\"127.0.31.1\",port=\"23000\"} 1$" out.prom &&
+	test_grep "^vosctl_probe_success{service=\"gateway\",host=\"alpha\",address=\"127.0.31.1\",port=\"24000\"} 0$" out.prom &&
+	test_grep "^vosctl_probe_http_status_code{service=\"api\",host=\"beta\",address=\"127.0.31.2\",port=\"25000\"} 500$" out.prom &&
+	test_grep "^vosctl_probe_duration_seconds{service=\"search\".*} 0\.[0-9]*$" out.prom &&
+	test_grep "^# TYPE vosctl_probe_success gauge$" out.prom &&
+	test_no_grep "http_status_code{service=\"search\"" out.prom
+'
+
+test_expect_success 'results are saved to .vosctl/last-probe.json; --no-save leaves it alone' '
+	rm -rf lab/.vosctl &&
+	test_expect_code 1 vosctl -C lab probe --timeout 300 >/dev/null &&
+	test -f lab/.vosctl/last-probe.json &&
+	test "$(jget lab/.vosctl/last-probe.json "r[\"api:25000\"][\"status\"]")" = 500 &&
+	rm -rf lab/.vosctl &&
+	test_expect_code 1 vosctl -C lab probe --timeout 300 --no-save >/dev/null &&
+	test ! -e lab/.vosctl
+'
+
+test_expect_success 'usage and input errors exit 2' '
+	test_expect_code 2 vosctl -C lab probe --format xml 2>err &&
+	test_grep "unknown format" err &&
+	test_expect_code 2 vosctl -C lab probe --host nosuch 2>err &&
+	test_grep "unknown host .nosuch." err &&
+	test_expect_code 2 vosctl -C lab probe --service nosuch 2>err &&
+	test_expect_code 2 vosctl -C lab probe --scan 0-99999 2>err &&
+	test_grep "invalid port list" err &&
+	test_expect_code 2 vosctl -C lab probe --cacert /nonexistent.pem 2>err &&
+	test_expect_code 2 vosctl -C lab probe stray 2>err
+'
+
+test_expect_success 'validate --probe: one finding at the dependency, none at the dependent' '
+	test_must_fail vosctl -C lab validate --probe --timeout 300 >val.txt 2>&1 &&
+	test_grep "probe-dependency-down.*.gateway. is down.*while .webui., which depends on it, is up" val.txt &&
+	test_no_grep "probe-.*.webui. is" val.txt &&
+	test_grep "probe-down.*.cache. is down" val.txt &&
+	test_no_grep "probe-down.*.remote." val.txt
+'
+
+test_done
