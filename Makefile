@@ -12,7 +12,7 @@ TESTPKGS = cmocka
 DEB_BUILD = build-essential pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
             libgit2-dev libcurl4-openssl-dev libjansson-dev
 DEB_TEST  = libcmocka-dev nginx fcgiwrap nmap pre-commit python3-jsonschema git openssl \
-            apache2-utils valgrind man-db groff-base
+            apache2-utils valgrind man-db groff-base python3-yaml graphviz zsh
 
 ifeq ($(SAN),1)
 BUILD   ?= build-san
