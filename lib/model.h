@@ -314,7 +314,8 @@ struct vos_model {
 };
 
 /* lib/page.c: parse the services page (text need not be NUL-terminated; it is copied).
- * Returns 0, or VOS_EINPUT with located diagnostics (invalid UTF-8, bad front matter...). */
+ * Returns 0, or VOS_EINPUT with located diagnostics (invalid UTF-8, bad front matter...).
+ * On error the page is left empty (already released; releasing it again is harmless). */
 int vos_page_parse(struct vos_page *out, const char *file, const char *text, size_t len,
                    struct vos_diags *diags);
 /* Reads the file (size-limited) then parses it; a missing file is VOS_EINPUT with a diagnostic. */

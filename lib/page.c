@@ -954,7 +954,12 @@ out:
 	vos_map_release(&c.host_by_name);
 	vos_map_release(&c.plane_by_name);
 	vos_diags_release(&local);
-	return c.errors ? VOS_EINPUT : 0;
+	if (c.errors) {
+		/* nothing half-built leaks to a caller that only releases on success */
+		vos_page_release(out);
+		return VOS_EINPUT;
+	}
+	return 0;
 }
 
 int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags)
@@ -966,7 +971,8 @@ int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diag
 	rc = vos_file_read(&buf, &len, path, VOS_MAX_PAGE_BYTES, &err);
 	if (rc < 0) {
 		struct vos_loc loc = {path, 0, 0};
-		page_init(out, path);
+		memset(out, 0, sizeof(*out)); /* empty, nothing to release */
+		out->fm.published = -1;
 		if (diags)
 			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "page-read", "%s",
 			              err ? err : "unable to read page");
