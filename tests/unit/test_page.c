@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -731,6 +732,65 @@ static void test_many_rows(void **state)
 	vos_buf_release(&b);
 }
 
+/* Mutated seed pages (Markdown punctuation, line breaks, invalid bytes): never a crash, and every
+ * location stays on the page: row lines inside the file, cell columns inside their line. */
+static void test_mutations(void **state)
+{
+	static const char alphabet[] = "|||\\`*_[]-> #\n\n\r\t<>:0aZ\xff\xe2";
+	struct vos_page p;
+	struct vos_diags d;
+	size_t len, i, k, ok = 0;
+	char *text = read_fixture("seeds/000-services.md", &len);
+	char *m = vos_malloc(len);
+	uint32_t seed = 12345;
+	(void)state;
+	for (i = 0; i < 1500; i++) {
+		memcpy(m, text, len);
+		for (k = 0; k < 1 + i % 6; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			m[pos] = alphabet[(seed >> 8) % (sizeof(alphabet) - 1)];
+		}
+		vos_diags_init(&d);
+		if (parse_str(&p, m, len, &d) == 0) {
+			unsigned nlines = 1;
+			size_t j, c;
+			ok++;
+			for (j = 0; j < len; j++)
+				if (m[j] == '\n' || (m[j] == '\r' && (j + 1 >= len || m[j + 1] != '\n')))
+					nlines++;
+			for (j = 0; j < p.nrows; j++) {
+				const struct vos_page_row *r = &p.rows[j];
+				size_t at = 0, ll = 0;
+				unsigned l = 1;
+				assert_true(r->loc.line >= 1 && r->loc.line <= nlines);
+				/* the row's line length (lines end at \n, \r\n or a lone \r) */
+				for (at = 0; at < len && l < r->loc.line; at++)
+					if (m[at] == '\n' || (m[at] == '\r' && (at + 1 >= len || m[at + 1] != '\n')))
+						l++;
+				while (at + ll < len && m[at + ll] != '\n' && m[at + ll] != '\r')
+					ll++;
+				for (c = 0; c < r->ncells; c++) {
+					assert_true(r->cell_cols[c] <= r->cell_ends[c]);
+					assert_true(r->cell_ends[c] <= ll + 1);
+					assert_non_null(r->cells[c]);
+				}
+				assert_true(r->host >= -1 && r->host < (int)p.nhosts);
+				assert_true(r->plane >= -1 && r->plane < (int)p.nplanes);
+			}
+			for (j = 0; j < p.nlinks; j++)
+				assert_true(p.links[j].loc.line >= 1 && p.links[j].loc.line <= nlines);
+		} else
+			assert_true(d.errors > 0);
+		vos_page_release(&p);
+		vos_diags_release(&d);
+	}
+	assert_true(ok > 100);
+	free(m);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
