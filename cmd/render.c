@@ -113,6 +113,11 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	struct out_page pages[3];
 	struct vos_render_opts ropts;
 	size_t np = 0, i, ndiff = 0;
+	struct vos_page page2;
+	struct vos_model model2;
+	struct vos_diags d2;
+	const struct vos_model *gm = &ctx->model;
+	bool have2 = false;
 	char *now = NULL;
 	int n, rc = 0, err;
 
@@ -148,6 +153,20 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	                       &ctx->page, &ctx->model, now, &ropts);
 	pages[np].has_stats = true;
 	np++;
+	/* the generated pages follow the reconciled page (rows added or pruned): rebuild the model
+	 * from what render wrote, as the next run will see it */
+	if (pages[0].len != ctx->page.len || memcmp(pages[0].text, ctx->page.text, ctx->page.len)) {
+		vos_diags_init(&d2);
+		if (vos_page_parse(&page2, ctx->config.page, pages[0].text, pages[0].len, &d2) == 0) {
+			if (vos_model_build(&model2, &page2, &ctx->inv, &d2) == 0) {
+				gm = &model2;
+				have2 = true;
+			} else {
+				vos_page_release(&page2);
+			}
+		}
+		vos_diags_release(&d2);
+	}
 
 	/* b. the generated inventory page */
 	if (ctx->config.render_inventory && !to_stdout) {
@@ -156,7 +175,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		pages[np].path = ctx->config.render_inventory;
 		if ((rc = read_current(&pages[np])) != 0)
 			goto out_np;
-		vos_render_inventory_page(&pages[np].text, &pages[np].len, &ch, &ctx->model,
+		vos_render_inventory_page(&pages[np].text, &pages[np].len, &ch, gm,
 		                          pages[np].exists ? pages[np].old : NULL, pages[np].oldlen, now);
 		np++;
 	}
@@ -186,7 +205,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			free(json);
 			goto out_np;
 		}
-		err = vos_render_status_page(&pages[np].text, &pages[np].len, &ch, &ctx->model, json, jlen,
+		err = vos_render_status_page(&pages[np].text, &pages[np].len, &ch, gm, json, jlen,
 		                             pages[np].exists ? pages[np].old : NULL, pages[np].oldlen, now,
 		                             &ctx->diags);
 		free(json);
@@ -271,6 +290,10 @@ out:
 		if (pages[i].old_owned)
 			free(pages[i].old);
 		free(pages[i].text);
+	}
+	if (have2) {
+		vos_model_release(&model2);
+		vos_page_release(&page2);
 	}
 	free(now);
 	return rc;

@@ -196,6 +196,24 @@ static const char *table_host(const struct vos_page *page, const struct vos_page
 	return NULL;
 }
 
+/* The page table an inventory service the page lacks is added to: the last table of its
+ * inventory host. (size_t)-1 when none. */
+static size_t table_for(const struct vos_page *page, const struct vos_mservice *s)
+{
+	size_t best = (size_t)-1, ti;
+	if (!s->inv || s->row || !s->inv->host)
+		return best;
+	for (ti = 0; ti < page->ntables; ti++) {
+		const char *h = table_host(page, &page->tables[ti]);
+		if (h && vos_strcaseeq(h, s->inv->host))
+			best = ti;
+	}
+	return best;
+}
+
+static void add_code(struct vos_buf *b, const char *s);
+static void add_text(struct vos_buf *b, const char *s);
+
 static void add_ports(struct vos_buf *b, const struct vos_service *s, bool markdown_cell)
 {
 	size_t i;
@@ -210,15 +228,27 @@ static void add_ports(struct vos_buf *b, const struct vos_service *s, bool markd
 		if (p->proto && strcmp(p->proto, "tcp"))
 			vos_buf_addf(b, "/%s", p->proto);
 		if (!markdown_cell) {
-			if (p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS)
-				vos_buf_addf(b, " (%s `%s`)", p->check == VOS_CHECK_HTTP ? "http" : "https",
-				             p->path ? p->path : "/");
-			else if (p->check == VOS_CHECK_NONE)
-				vos_buf_adds(b, " (not probed)");
-			if (p->name)
-				vos_buf_addf(b, " %s", p->name);
-			if (p->address)
-				vos_buf_addf(b, " on %s", p->address);
+			bool paren = p->name || p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS ||
+			             p->check == VOS_CHECK_NONE;
+			if (p->address) {
+				vos_buf_adds(b, " on ");
+				add_code(b, p->address);
+			}
+			if (paren)
+				vos_buf_adds(b, " (");
+			if (p->name) {
+				add_text(b, p->name);
+				if (p->check != VOS_CHECK_TCP)
+					vos_buf_adds(b, ", ");
+			}
+			if (p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS) {
+				vos_buf_adds(b, p->check == VOS_CHECK_HTTP ? "http " : "https ");
+				add_code(b, p->path ? p->path : "/");
+			} else if (p->check == VOS_CHECK_NONE) {
+				vos_buf_adds(b, "not probed");
+			}
+			if (paren)
+				vos_buf_addc(b, ')');
 		}
 	}
 }
@@ -391,14 +421,10 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 	/* inventory services the page does not list go to the (last) table of their host */
 	for (i = 0; i < m->nservices; i++) {
 		const struct vos_mservice *s = &m->services[i];
-		size_t best = (size_t)-1;
+		size_t best;
 		if (!s->inv || s->row)
 			continue;
-		for (ti = 0; s->inv->host && ti < page->ntables; ti++) {
-			const char *h = table_host(page, &page->tables[ti]);
-			if (h && vos_strcaseeq(h, s->inv->host))
-				best = ti;
-		}
+		best = table_for(page, s);
 		if (best == (size_t)-1) {
 			st.unplaced++;
 			continue;
@@ -685,13 +711,29 @@ static size_t *service_order(const struct vos_model *m, size_t *n_out)
 	bool *seen = vos_calloc(m->nservices + 1, sizeof(*seen));
 	size_t n = 0, i;
 	if (m->page) {
-		const struct vos_mservice **by_row = services_by_row(m, m->page);
-		for (i = 0; i < m->page->nrows; i++) {
-			if (by_row[i] && !seen[by_row[i] - m->services]) {
-				seen[by_row[i] - m->services] = true;
-				order[n++] = (size_t)(by_row[i] - m->services);
+		/* the order of the reconciled page: each table's rows, then the rows render adds to it */
+		const struct vos_page *pg = m->page;
+		const struct vos_mservice **by_row = services_by_row(m, pg);
+		size_t *tbl = vos_calloc(m->nservices + 1, sizeof(*tbl)), ti, r;
+		for (i = 0; i < m->nservices; i++)
+			tbl[i] = table_for(pg, &m->services[i]);
+		for (ti = 0; ti <= pg->ntables; ti++) {
+			const struct vos_page_table *t = ti < pg->ntables ? &pg->tables[ti] : NULL;
+			size_t r0 = t ? t->first_row : 0, r1 = t ? t->first_row + t->nrows : pg->nrows;
+			for (r = r0; r < r1 && r < pg->nrows; r++) {
+				if (by_row[r] && !seen[by_row[r] - m->services]) {
+					seen[by_row[r] - m->services] = true;
+					order[n++] = (size_t)(by_row[r] - m->services);
+				}
+			}
+			for (i = 0; t && i < m->nservices; i++) {
+				if (tbl[i] == ti && !seen[i]) {
+					seen[i] = true;
+					order[n++] = i;
+				}
 			}
 		}
+		free(tbl);
 		free(by_row);
 	}
 	if (m->inv) {

@@ -1,0 +1,109 @@
+#!/bin/sh
+# t4100: render's pages: --stdout, rows added/pruned, the generated inventory page, the status page.
+. "$(dirname "$0")/../lib.sh"
+export VOSCTL_NOW=2026-11-23T18:30:00.000Z
+
+setup_lab() {
+	rm -rf lab && mkdir lab && cp "$SRC/vosctl.yaml" lab/ && cp -r "$SRC/inventory" lab/ &&
+	rm -f lab/inventory/service-inventory.md lab/inventory/status.md && rm -rf lab/.vosctl
+}
+
+test_expect_success 'render --stdout prints the reconciled services page, writes nothing' '
+	setup_lab && cp lab/inventory/services.md orig.md &&
+	test_expect_code 0 vosctl -C lab render --stdout >out.md 2>err &&
+	head -n 1 out.md >first && printf -- "---\n" >expect && test_cmp expect first &&
+	test_grep "^| Service  *| IP  *| Purpose  *|$" out.md &&
+	test_grep "^|-*|-*|-*|$" out.md &&
+	cmp orig.md lab/inventory/services.md
+'
+
+test_expect_success 'every table row of the output has the same width as its header' '
+	awk "/^\\|/ { if (!w) w = length(\$0); else if (length(\$0) != w) { print; bad = 1 } } !/^\\|/ { w = 0 }
+	     END { exit bad }" out.md
+'
+
+test_expect_success 'an inventory service the page lacks is added to its host table' '
+	setup_lab &&
+	printf "services:\n  - id: newsvc\n    name: New Service\n    host: skynet\n    class: search\n    purpose: Something new\n" >lab/inventory/zz-new.yaml &&
+	vosctl -C lab render --write >out 2>err &&
+	sed -n "/^## Control Plane (skynet)/,/^## /p" lab/inventory/services.md >skynet &&
+	grep "^|" skynet | tail -n 1 >last &&
+	test_grep "^| New Service  *| 127\.0\.10\.1  *| Something new  *|$" last &&
+	test_expect_code 0 vosctl -C lab render --check >out
+'
+
+test_expect_success 'a row the inventory does not describe stays, and goes with --prune' '
+	sed -i "s/^| Haystack .*/&\n| Ghost | <LAN_IP> | Nothing |/" lab/inventory/services.md &&
+	test_grep "^| Ghost" lab/inventory/services.md &&
+	vosctl -C lab render --write >out 2>err &&
+	test_grep "^| Ghost  *| <LAN_IP> *| Nothing  *|$" lab/inventory/services.md &&
+	vosctl -C lab render --prune >out 2>err &&
+	test_grep "1 row removed" out &&
+	vosctl -C lab render --write --prune >out 2>err &&
+	test_no_grep "Ghost" lab/inventory/services.md &&
+	test_grep "^| Haystack" lab/inventory/services.md
+'
+
+test_expect_success 'the generated inventory page: Wiki.js front matter, one section per service' '
+	setup_lab &&
+	vosctl -C lab render --write >out 2>err &&
+	f=lab/inventory/service-inventory.md &&
+	sed -n "2,8p" $f | cut -d: -f1 >keys &&
+	printf "title\ndescription\npublished\ndate\ntags\neditor\ndateCreated\n" >expect &&
+	test_cmp expect keys &&
+	test_grep "^# Service Inventory$" $f &&
+	test_grep "^## LiteLLM (litellm)$" $f &&
+	sed -n "/^## LiteLLM (litellm)$/,/^## /p" $f >litellm &&
+	for b in Purpose Host Ports Launch "Restart policy" Logs Dependencies "Data/secret locations"; do
+		test_grep "^- $b: " litellm || return 1
+	done &&
+	test_grep "^- Restart policy: .Restart=always., .RestartSec=2.$" litellm &&
+	n=$(grep -c "^## " $f) && test "$n" -ge 10
+'
+
+test_expect_success 'the inventory page keeps dateCreated; its date moves only when content changes' '
+	f=lab/inventory/service-inventory.md && cp $f inv1.md &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	cmp inv1.md $f &&
+	sed -i "s/purpose: LLM router\/proxy/purpose: LLM gateway/" lab/inventory/services-control.yaml &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	test_grep "^date: 2027-01-01T00:00:00.000Z$" $f &&
+	test_grep "^dateCreated: 2026-11-23T18:30:00.000Z$" $f &&
+	test_grep "^- Purpose: LLM gateway$" $f
+'
+
+test_expect_success '--with-status without probe results: clear error, exit 2' '
+	setup_lab &&
+	test_expect_code 2 vosctl -C lab render --with-status >out 2>err &&
+	test_grep "last-probe.json" err &&
+	test_grep "vosctl probe" err &&
+	test ! -e lab/inventory/status.md
+'
+
+test_expect_success '--with-status renders the status page from the last probe' '
+	mkdir -p lab/.vosctl &&
+	cat >lab/.vosctl/last-probe.json <<-\JSON &&
+	{"results": [
+	 {"service": "litellm", "host": "skynet", "address": "127.0.10.1", "port": 4000, "check": "http",
+	  "state": "up", "latency_ms": 3.25, "status": 200, "detail": ""},
+	 {"service": "postgresql", "host": "deep-thought", "address": "127.0.10.2", "port": 5432, "check": "tcp",
+	  "state": "down", "latency_ms": 0.1, "status": null, "detail": "connection refused"}],
+	 "summary": {"up": 1, "down": 1, "timeout": 0, "error": 0}}
+	JSON
+	test_expect_code 0 vosctl -C lab render --with-status --write >out 2>err &&
+	test_grep "status.md" out &&
+	f=lab/inventory/status.md &&
+	test_grep "^title: Service Status$" $f &&
+	test_grep "^Targets: 1 up, 1 down, 0 timeout, 0 error$" $f &&
+	test_grep "^| LiteLLM  *| skynet  *| up  *| 3.2 ms  *|" $f &&
+	test_grep "connection refused" $f &&
+	test_expect_code 0 vosctl -C lab render --with-status --check >out 2>err
+'
+
+test_expect_success '--with-status with broken results is an input error' '
+	printf "{\"results\": [" >lab/.vosctl/last-probe.json &&
+	test_expect_code 2 vosctl -C lab render --with-status >out 2>err &&
+	test_grep "probe results" err
+'
+
+test_done
