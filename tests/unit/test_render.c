@@ -267,6 +267,20 @@ static void test_reconcile(void **state)
 	assert_non_null(strstr(out, "date: " NOW "\n"));
 	assert_non_null(strstr(out, "dateCreated: 2025-01-01T00:00:00.000Z\n"));
 	check_idempotent(&l, out, len, INV, NULL);
+	/* the inventory page from this model equals the one from the reconciled page's model */
+	{
+		struct lab l2;
+		char *i1, *i2;
+		size_t n1, n2;
+		bool c1, c2;
+		lab_build(&l2, out, len, INV);
+		assert_int_equal(vos_render_inventory_page(&i1, &n1, &c1, &l.model, NULL, 0, NOW), 0);
+		assert_int_equal(vos_render_inventory_page(&i2, &n2, &c2, &l2.model, NULL, 0, NOW), 0);
+		assert_string_equal(i1, i2);
+		free(i1);
+		free(i2);
+		lab_release(&l2);
+	}
 	free(out);
 
 	/* --prune removes the row no inventory entry describes */
