@@ -492,6 +492,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 		return;
 	s = VOS_PUSH(inv->services, inv->nservices, inv->services_alloc);
 	s->loc = nloc(c, m);
+	s->launch.restart_sec = -1;
 	s->id = need_str(c, m, "id", "service", NULL);
 	if (s->id && !valid_id(s->id))
 		report(c, vos_ymap_get(m, "id"), "inventory-value",

@@ -157,7 +157,7 @@ static void test_good_dir(void **state)
 	assert_int_equal(s->nports, 1);
 	assert_int_equal(s->ports[0].port, 5432);
 	assert_false(s->has_launch);
-	assert_true(s->launch.restart_sec == 0.0 || s->launch.restart_sec == -1.0);
+	assert_true(s->launch.restart_sec == -1.0);
 	assert_null(vos_inventory_service(&inv, "nope"));
 
 	assert_int_equal(inv.rules[0].assert_kind, VOS_ASSERT_NEVER_TRAIT_ON_HOST);
