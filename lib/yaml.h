@@ -48,7 +48,8 @@ struct vos_ydoc {
 };
 
 /* Parses buf (len bytes, need not be NUL-terminated). On error returns VOS_EINPUT and appends
- * located diagnostics (rule "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "utf8") to diags. */
+ * located diagnostics (rule "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-depth",
+ * "utf8") to diags. */
 int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size_t len,
                    struct vos_diags *diags);
 void vos_ydoc_release(struct vos_ydoc *doc);
