@@ -1,0 +1,352 @@
+/* test_model.c - merging page + inventory, integrity checks and the rules engine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+struct lab {
+	struct vos_page page;
+	struct vos_inventory inv;
+	struct vos_model model;
+	struct vos_diags d;
+};
+
+static const char PAGE_HEAD[] =
+	"---\n"
+	"title: Lab\n"
+	"---\n"
+	"\n"
+	"# Lab\n"
+	"\n"
+	"## Control Plane (skynet)\n"
+	"\n"
+	"| Service | IP | Purpose |\n"
+	"|---------|----|---------|\n"
+	"| LiteLLM | 127.0.10.1 | LLM router |\n"
+	"| Open WebUI | <LAN_IP> | Chat |\n"
+	"\n"
+	"## Compute Plane\n"
+	"\n"
+	"### watson (GPU Inference)\n"
+	"\n"
+	"| Service | IP | Purpose |\n"
+	"|---------|----|---------|\n"
+	"| vLLM | 127.0.10.3 | inference |\n"
+	"\n"
+	"## Placement Rules\n"
+	"\n"
+	"1. **skynet** routes, never computes heavy loads\n"
+	"2. **watson** handles all GPU inference\n";
+
+static const char INV_BASE[] =
+	"vlans:\n"
+	"  - {name: servers, cidr: 127.0.10.0/24}\n"
+	"hosts:\n"
+	"  - {name: skynet, plane: control, address: 127.0.10.1, vlan: servers}\n"
+	"  - {name: watson, plane: compute, address: 127.0.10.3, vlan: servers, traits: [gpu]}\n"
+	"services:\n"
+	"  - id: litellm\n"
+	"    name: LiteLLM\n"
+	"    class: router\n"
+	"    ports: [{port: 4000, check: http}]\n"
+	"    depends_on: [vllm]\n"
+	"  - id: open-webui\n"
+	"    name: Open WebUI\n"
+	"    class: ui\n"
+	"    ports: [{port: 3000}]\n"
+	"    depends_on: [litellm]\n"
+	"  - id: vllm\n"
+	"    name: vLLM\n"
+	"    class: inference\n"
+	"    traits: [heavy-compute, gpu-inference]\n"
+	"    ports: [{port: 8000}]\n"
+	"rules:\n"
+	"  - id: skynet-routes\n"
+	"    page_rule: 1\n"
+	"    text: skynet routes, never computes heavy loads\n"
+	"    assert: never-trait-on-host\n"
+	"    hosts: [skynet]\n"
+	"    traits: [heavy-compute]\n"
+	"  - id: watson-gpu\n"
+	"    page_rule: 2\n"
+	"    text: watson handles all GPU inference\n"
+	"    assert: only-on-host\n"
+	"    select: {traits: [gpu-inference]}\n"
+	"    hosts: [watson]\n";
+
+static void dump(const struct vos_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "# %s:%u:%u: %s [%s] %s\n", d->items[i].file ? d->items[i].file : "-",
+		        d->items[i].line, d->items[i].col, vos_severity_name(d->items[i].severity),
+		        d->items[i].rule, d->items[i].message);
+}
+
+/* Builds page + inventory (+ extra YAML appended as a second file) and runs every check. */
+static void lab_build(struct lab *l, const char *page, const char *inv, const char *extra)
+{
+	memset(l, 0, sizeof(*l));
+	vos_diags_init(&l->d);
+	assert_int_equal(vos_page_parse(&l->page, "services.md", page, strlen(page), &l->d), 0);
+	vos_inventory_init(&l->inv);
+	assert_int_equal(vos_inventory_load_buffer(&l->inv, "inventory/lab.yaml", inv, strlen(inv), &l->d), 0);
+	if (extra)
+		assert_int_equal(vos_inventory_load_buffer(&l->inv, "inventory/extra.yaml", extra, strlen(extra), &l->d), 0);
+	if (vos_inventory_finish(&l->inv, &l->d) != 0) {
+		dump(&l->d);
+		fail_msg("inventory did not load");
+	}
+	assert_int_equal(vos_model_build(&l->model, &l->page, &l->inv, &l->d), 0);
+	vos_check_integrity(&l->model, &l->d);
+	vos_rules_check(&l->model, &l->d);
+}
+
+static void lab_release(struct lab *l)
+{
+	vos_model_release(&l->model);
+	vos_page_release(&l->page);
+	vos_inventory_release(&l->inv);
+	vos_diags_release(&l->d);
+}
+
+static size_t count_rule(const struct lab *l, const char *rule)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->d.n; i++)
+		if (!strcmp(l->d.items[i].rule, rule))
+			n++;
+	return n;
+}
+
+static const struct vos_diag *find_rule(const struct lab *l, const char *rule)
+{
+	for (size_t i = 0; i < l->d.n; i++)
+		if (!strcmp(l->d.items[i].rule, rule))
+			return &l->d.items[i];
+	dump(&l->d);
+	fail_msg("no finding '%s'", rule);
+	return NULL;
+}
+
+static char *cat(const char *a, const char *b)
+{
+	char *s = malloc(strlen(a) + strlen(b) + 1);
+	strcpy(s, a);
+	strcat(s, b);
+	return s;
+}
+
+static void test_clean(void **state)
+{
+	struct lab l;
+	(void)state;
+	lab_build(&l, PAGE_HEAD, INV_BASE, NULL);
+	if (l.d.n)
+		dump(&l.d);
+	assert_int_equal(l.d.n, 0);
+	assert_int_equal(l.model.nservices, 3);
+	assert_int_equal(l.model.nhosts, 2);
+	{
+		struct vos_mservice *s = vos_model_service(&l.model, "open-webui");
+		assert_non_null(s);
+		assert_non_null(s->row);
+		assert_string_equal(vos_model_service_host(&l.model, s)->name, "skynet");
+		/* placeholder on the page: the address comes from the inventory host */
+		assert_string_equal(s->address, "127.0.10.1");
+		assert_string_equal(s->purpose, "Chat");
+	}
+	lab_release(&l);
+}
+
+static void test_page_inventory_disagreements(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | 127.0.10.9 | router |\n"   /* line 5: address differs */
+		"| Ghost | <LAN_IP> | nobody knows |\n" /* line 6: no inventory entry */
+		"| Open WebUI | <LAN_IP> | chat |\n"
+		"\n## Data Plane\n\n### deep-thought (Databases)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | misplaced |\n";
+	const char *inv =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"  - {name: watson, address: 127.0.10.3}\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, class: router}\n"
+		"  - {id: open-webui, name: Open WebUI, class: ui}\n"
+		"  - {id: vllm, name: vLLM, class: inference, host: watson}\n"
+		"  - {id: unlisted, name: Unlisted, class: ui}\n";
+	const struct vos_diag *d;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	d = find_rule(&l, "address-mismatch");
+	assert_int_equal(d->line, 5);
+	assert_non_null(strstr(d->message, "127.0.10.9"));
+	assert_non_null(strstr(d->message, "127.0.10.1"));
+	assert_non_null(d->rel_file); /* cites the inventory too */
+	d = find_rule(&l, "inventory-missing");
+	assert_int_equal(d->line, 6);
+	assert_non_null(strstr(d->message, "Ghost"));
+	d = find_rule(&l, "page-unlisted");
+	assert_string_equal(d->file, "inventory/lab.yaml");
+	assert_string_equal(d->service, "unlisted");
+	d = find_rule(&l, "placement-mismatch");
+	assert_non_null(strstr(d->message, "deep-thought"));
+	assert_non_null(strstr(d->message, "watson"));
+	assert_string_equal(d->rel_file, "inventory/lab.yaml");
+	assert_int_equal(count_rule(&l, "host-page-only"), 1);      /* deep-thought */
+	assert_int_equal(count_rule(&l, "host-inventory-only"), 1); /* watson */
+	/* the page decides: vLLM is on deep-thought */
+	assert_string_equal(vos_model_service_host(&l.model, vos_model_service(&l.model, "vllm"))->name,
+	                    "deep-thought");
+	lab_release(&l);
+}
+
+static void test_integrity(void **state)
+{
+	struct lab l;
+	const char *extra =
+		"vlans:\n"
+		"  - {name: storage, cidr: 127.0.20.0/24}\n"
+		"services:\n"
+		"  - id: clash\n"
+		"    name: Clash\n"
+		"    class: ui\n"
+		"    host: skynet\n"
+		"    ports: [{port: 3990-4010}]\n"
+		"    depends_on: [nothing-here, loop-b]\n"
+		"  - {id: loop-b, name: Loop B, class: ui, host: skynet, depends_on: [loop-c]}\n"
+		"  - {id: loop-c, name: Loop C, class: ui, host: skynet, depends_on: [loop-b]}\n";
+	char *page = cat(PAGE_HEAD, "");
+	char *inv = malloc(strlen(INV_BASE) + 200);
+	(void)state;
+	/* watson moves outside its VLAN and onto skynet's address */
+	strcpy(inv, INV_BASE);
+	{
+		char *p = strstr(inv, "address: 127.0.10.3, vlan: servers");
+		memcpy(p, "address: 127.0.10.1, vlan: servers", 34);
+	}
+	lab_build(&l, page, inv, extra);
+	assert_int_equal(count_rule(&l, "port-clash"), 1);
+	assert_non_null(strstr(find_rule(&l, "port-clash")->message, "4000"));
+	assert_int_equal(count_rule(&l, "depends-unknown"), 1);
+	assert_non_null(strstr(find_rule(&l, "depends-unknown")->message, "nothing-here"));
+	assert_int_equal(count_rule(&l, "depends-cycle"), 1);
+	assert_non_null(strstr(find_rule(&l, "depends-cycle")->message, "loop-b -> loop-c -> loop-b"));
+	assert_int_equal(count_rule(&l, "address-shared"), 1);
+	lab_release(&l);
+	free(inv);
+
+	inv = cat(INV_BASE, "");
+	memcpy(strstr(inv, "127.0.10.3, vlan"), "127.0.99.3", 10);
+	lab_build(&l, page, inv, NULL);
+	assert_int_equal(count_rule(&l, "address-outside-vlan"), 1);
+	assert_non_null(find_rule(&l, "address-outside-vlan")->rel_file);
+	lab_release(&l);
+	free(inv);
+	free(page);
+}
+
+static void test_rules(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | <LAN_IP> | router |\n"
+		"| Ollama | <LAN_IP> | inference on the router |\n" /* line 6 */
+		"\n## Compute Plane\n\n### watson (GPU)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | inference |\n"
+		"\n## Placement Rules\n\n"
+		"1. **skynet** routes, never computes heavy loads\n"
+		"2. **watson** handles all GPU inference\n"
+		"3. **watson** runs only inference\n"
+		"\n- No AI service is exposed directly to USER or GUEST VLANs\n";
+	const char *inv =
+		"vlans: [{name: servers, cidr: 127.0.10.0/24}, {name: user, cidr: 127.0.62.0/24}]\n"
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1, vlan: servers}\n"
+		"  - {name: watson, address: 127.0.10.3, vlan: servers, traits: [gpu]}\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, class: router, exposure: [servers]}\n"
+		"  - {id: ollama, name: Ollama, class: inference, traits: [heavy-compute, gpu-inference, ai],\n"
+		"     exposure: [servers, user], admin_via: [user]}\n"
+		"  - {id: vllm, name: vLLM, class: inference, traits: [heavy-compute, gpu-inference, stateful]}\n"
+		"rules:\n"
+		"  - {id: skynet-routes, page_rule: 1, text: skynet routes, assert: never-trait-on-host,\n"
+		"     hosts: [skynet], traits: [heavy-compute]}\n"
+		"  - {id: watson-gpu, page_rule: 2, text: watson handles all GPU inference, assert: only-on-host,\n"
+		"     select: {traits: [gpu-inference]}, hosts: [watson]}\n"
+		"  - {id: no-user, page_text: 'exposed directly to USER or GUEST', text: not on user,\n"
+		"     assert: not-exposed-on-vlans, select: {traits: [ai]}, vlans: [user, guest]}\n"
+		"  - {id: admin-mgmt, page_text: 'exposed directly', text: admin via mgmt,\n"
+		"     assert: admin-only-via-vlans, vlans: [mgmt]}\n"
+		"  - {id: storage-only, page_text: nowhere on the page, text: stateful on storage,\n"
+		"     assert: stateful-only-where-storage}\n"
+		"  - {id: skynet-class, page_rule: 9, text: skynet holds routers, assert: host-holds-only-class,\n"
+		"     hosts: [skynet], classes: [router, ui]}\n"
+		"  - {id: watson-require, text: watson runs only inference, page_rule: 3, assert: require,\n"
+		"     select: {hosts: [watson]}, require: {classes: [inference]}}\n"
+		"  - {id: no-gpu-on-skynet, text: forbid, assert: forbid, select: {hosts: [skynet]},\n"
+		"     forbid: {traits: [gpu-inference]}}\n";
+	const struct vos_diag *d;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	d = find_rule(&l, "skynet-routes");
+	assert_int_equal(d->line, 6);
+	assert_string_equal(d->service, "ollama");
+	assert_string_equal(d->host, "skynet");
+	assert_non_null(strstr(d->message, "heavy-compute"));
+	assert_int_equal(count_rule(&l, "skynet-routes"), 1);
+	assert_int_equal(count_rule(&l, "watson-gpu"), 1);        /* ollama, not vllm */
+	assert_int_equal(count_rule(&l, "no-user"), 1);
+	assert_int_equal(count_rule(&l, "admin-mgmt"), 1);
+	assert_int_equal(count_rule(&l, "storage-only"), 1);      /* vllm is stateful, watson no storage */
+	assert_int_equal(count_rule(&l, "skynet-class"), 1);      /* ollama is inference */
+	assert_int_equal(count_rule(&l, "watson-require"), 0);
+	assert_int_equal(count_rule(&l, "no-gpu-on-skynet"), 1);
+	/* drift: storage-only cites absent text, skynet-class a missing page rule 9,
+	 * no-gpu-on-skynet states nothing; every page rule is enforced */
+	assert_int_equal(count_rule(&l, "rule-unstated"), 3);
+	assert_int_equal(count_rule(&l, "rule-unenforced"), 0);
+	assert_int_equal(find_rule(&l, "rule-unstated")->severity, VOS_SEV_WARNING);
+	lab_release(&l);
+}
+
+static void test_rule_unenforced(void **state)
+{
+	struct lab l;
+	char *inv = cat(INV_BASE, "");
+	const struct vos_diag *d;
+	(void)state;
+	*strstr(inv, "  - id: watson-gpu") = '\0'; /* drop the machine rule for page rule 2 */
+	lab_build(&l, PAGE_HEAD, inv, NULL);
+	assert_int_equal(count_rule(&l, "rule-unenforced"), 1);
+	d = find_rule(&l, "rule-unenforced");
+	assert_string_equal(d->file, "services.md");
+	assert_int_equal(d->line, 25); /* "2. **watson** ..." */
+	assert_int_equal(d->severity, VOS_SEV_WARNING);
+	lab_release(&l);
+	free(inv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_page_inventory_disagreements),
+		cmocka_unit_test(test_integrity),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rule_unenforced),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
