@@ -272,6 +272,14 @@ static void render_dot(struct graph *g)
 		}
 		for (j = 0; j < h->nservices; j++)
 			dot_service(g, h->services[j], "    ");
+		if (!h->nservices) {
+			/* graphviz draws no empty cluster: give it a placeholder */
+			vos_buf_reset(&t);
+			vos_buf_addf(&t, "%s (no services)", h->name);
+			vos_buf_adds(b, "    ");
+			dot_str(b, t.ptr);
+			vos_buf_adds(b, " [label=\"(no services)\", shape=plaintext, style=\"\"];\n");
+		}
 		vos_buf_adds(b, "  }\n");
 	}
 	for (i = 0; i < m->nservices; i++)
@@ -356,9 +364,8 @@ static void mermaid_service(struct graph *g, size_t i, const char *indent)
 	vos_buf_addf(b, "%s%s[\"", indent, g->sid[i]);
 	mermaid_text(b, s->name);
 	if (s->inv && s->inv->class_) {
-		vos_buf_adds(b, "<br/><small>");
+		vos_buf_adds(b, "<br/>");
 		mermaid_text(b, s->inv->class_);
-		vos_buf_adds(b, "</small>");
 	}
 	vos_buf_adds(b, "\"]\n");
 }
@@ -384,6 +391,8 @@ static void render_mermaid(struct graph *g)
 		vos_buf_adds(b, "\"]\n");
 		for (j = 0; j < h->nservices; j++)
 			mermaid_service(g, h->services[j], "    ");
+		if (!h->nservices)
+			vos_buf_addf(b, "    %s_none[\"(no services)\"]\n", g->hid[i]);
 		vos_buf_adds(b, "  end\n");
 		if (g->host[i].hit)
 			vos_buf_addf(&viol, "  class %s violation\n", g->hid[i]);
