@@ -138,8 +138,7 @@ static void release_slot(struct engine *e, size_t s)
 {
 	struct slot *sl = &e->slots[s];
 	if (sl->fd >= 0) {
-		epoll_ctl(e->epfd, EPOLL_CTL_DEL, sl->fd, NULL);
-		close(sl->fd);
+		close(sl->fd); /* also leaves the epoll set: the descriptor is never duplicated */
 		sl->fd = -1;
 		e->units -= 1;
 	}
@@ -160,6 +159,11 @@ static void release_slot(struct engine *e, size_t s)
 static void complete(struct engine *e, size_t s, int state, int status, double now, char *detail)
 {
 	size_t idx = e->slots[s].idx;
+	if (state == VOS_PROBE_UP && e->slots[s].fd >= 0) {
+		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked */
+		struct linger lg = {1, 0};
+		setsockopt(e->slots[s].fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
 	finish(e, idx, state, status, now, detail);
 	release_slot(e, s);
 }
@@ -315,8 +319,9 @@ static int start_one(struct engine *e, size_t idx, double now)
 
 	{
 		struct sockaddr_in sin;
-		struct linger lg = {1, 0};
 		struct epoll_event ev;
+		int soerr = 0;
+		socklen_t solen = sizeof(soerr);
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
 			int err = errno;
@@ -330,8 +335,6 @@ static int start_one(struct engine *e, size_t idx, double now)
 			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to create a socket: %s", strerror(err)));
 			return 0;
 		}
-		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked */
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons((uint16_t)t->port);
@@ -347,6 +350,18 @@ static int start_one(struct engine *e, size_t idx, double now)
 			int err = errno;
 			complete(e, s, errno_state(err), 0, now_s(), errno_detail(err));
 			return 0;
+		}
+		/* on loopback the handshake usually completes inside connect(): look before polling */
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &solen) == 0 && soerr) {
+			complete(e, s, errno_state(soerr), 0, now_s(), errno_detail(soerr));
+			return 0;
+		} else {
+			struct sockaddr_in peer;
+			socklen_t plen = sizeof(peer);
+			if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0) {
+				complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
+				return 0;
+			}
 		}
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLOUT;
