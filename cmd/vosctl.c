@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,41 @@ static void print_input_errors(struct vos_ctx *ctx)
 	vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
 }
 
+struct page_job {
+	struct vos_page *page;
+	const char *path;
+	struct vos_diags diags;
+	int err;
+};
+
+static void *page_job_run(void *arg)
+{
+	struct page_job *j = arg;
+	j->err = vos_page_load(j->page, j->path, &j->diags);
+	return NULL;
+}
+
+static int load_page_and_inventory(struct vos_ctx *ctx)
+{
+	struct page_job job = {&ctx->page, ctx->config.page, {0}, 0};
+	pthread_t th;
+	bool threaded;
+	int err;
+	vos_diags_init(&job.diags);
+	vos_page_prepare(); /* global cmark-gfm registration happens before any thread starts */
+	threaded = pthread_create(&th, NULL, page_job_run, &job) == 0;
+	if (!threaded)
+		page_job_run(&job);
+	vos_inventory_init(&ctx->inv);
+	err = vos_inventory_load(&ctx->inv, ctx->config.inventory, &ctx->diags);
+	ctx->have_inv = true;
+	if (threaded)
+		pthread_join(th, NULL);
+	ctx->have_page = job.err == 0;
+	vos_diags_move(&ctx->diags, &job.diags);
+	return job.err ? job.err : err;
+}
+
 int vos_ctx_load(struct vos_ctx *ctx)
 {
 	char cwd[PATH_MAX];
@@ -342,16 +378,9 @@ int vos_ctx_load(struct vos_ctx *ctx)
 		          !ctx->config.page ? "--page FILE" : "--inventory DIR");
 		return EXIT_USAGE;
 	}
-	/* parse both sides, reporting every input error, not only the first */
-	err = vos_page_load(&ctx->page, ctx->config.page, &ctx->diags);
-	ctx->have_page = err == 0;
-	vos_inventory_init(&ctx->inv);
-	{
-		int ierr = vos_inventory_load(&ctx->inv, ctx->config.inventory, &ctx->diags);
-		ctx->have_inv = true;
-		if (!err)
-			err = ierr;
-	}
+	/* parse both sides, reporting every input error, not only the first; the page and the
+	 * inventory are independent until the merge, so the page parses on a second thread */
+	err = load_page_and_inventory(ctx);
 	if (err < 0) {
 		print_input_errors(ctx);
 		return vos_exit_code(err);

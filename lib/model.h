@@ -321,6 +321,8 @@ int vos_page_parse(struct vos_page *out, const char *file, const char *text, siz
 /* Reads the file (size-limited) then parses it; a missing file is VOS_EINPUT with a diagnostic. */
 int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags);
 void vos_page_release(struct vos_page *page);
+/* Sets up the Markdown library's global state; call once before parsing pages on several threads. */
+void vos_page_prepare(void);
 
 /* lib/inventory.c: load every *.yaml / *.yml file of dir (sorted by name, not recursive).
  * Returns 0, or VOS_EINPUT with located diagnostics (all of them, not only the first). */

@@ -896,6 +896,11 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 
 /* --------------------------------------------------------------- public */
 
+void vos_page_prepare(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
 int vos_page_parse(struct vos_page *out, const char *file, const char *text, size_t len,
                    struct vos_diags *diags)
 {
