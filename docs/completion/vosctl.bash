@@ -1,0 +1,124 @@
+# bash completion for vosctl                                    -*- shell-script -*-
+# Install as /usr/share/bash-completion/completions/vosctl (make install does), or source it.
+# Commands, options and --format values here must match `vosctl COMMAND --help`:
+# tests/cli/t6200-help-man-completion.sh checks that they never drift.
+
+_vosctl_commands="validate show probe render publish hook graph help version"
+_vosctl_common="-c --config -C --directory --page --inventory -h --help"
+
+# _vosctl_options COMMAND: the options of COMMAND
+_vosctl_options()
+{
+	case $1 in
+	validate) echo "--format --strict -q --quiet --staged --probe --timeout $_vosctl_common" ;;
+	show) echo "--format $_vosctl_common" ;;
+	probe) echo "--host --service --class --timeout --deadline --concurrency --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
+	render) echo "--check --write --stdout --with-status --prune -q --quiet $_vosctl_common" ;;
+	publish) echo "--remote --branch -n --dry-run --cache-dir $_vosctl_common" ;;
+	hook) echo "--chain --force --strict -h --help" ;;
+	graph) echo "--format -o --output $_vosctl_common" ;;
+	help | version) echo "-h --help" ;;
+	esac
+}
+
+# _vosctl_formats COMMAND: the values of COMMAND's --format
+_vosctl_formats()
+{
+	case $1 in
+	validate) echo "text json github junit sarif" ;;
+	show) echo "text json" ;;
+	probe) echo "table json prom" ;;
+	graph) echo "dot mermaid" ;;
+	esac
+}
+
+_vosctl_files()
+{
+	compopt -o filenames 2>/dev/null
+	local IFS=$'\n'
+	COMPREPLY=($(compgen -f -- "$1"))
+}
+
+_vosctl_dirs()
+{
+	compopt -o filenames 2>/dev/null
+	local IFS=$'\n'
+	COMPREPLY=($(compgen -d -- "$1"))
+}
+
+_vosctl()
+{
+	local cur prev cmd i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=
+	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# --opt=value: bash splits at "=" (COMP_WORDBREAKS)
+	if [ "$cur" = "=" ]; then
+		cur=
+	elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -gt 1 ]; then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
+	case $cur in
+	--*=*)
+		prev=${cur%%=*}
+		cur=${cur#*=}
+		;;
+	esac
+
+	# the command: the first word that is not an option (global -C DIR and -c FILE take a value)
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-C | -c) ((i++)) ;;
+		-*) ;;
+		=) ;;
+		*)
+			cmd=${COMP_WORDS[i]}
+			break
+			;;
+		esac
+	done
+
+	# option values
+	case $prev in
+	-c | --config | --page | --cacert | -o | --output)
+		_vosctl_files "$cur"
+		return 0
+		;;
+	-C | --directory | --inventory | --cache-dir)
+		_vosctl_dirs "$cur"
+		return 0
+		;;
+	--format)
+		COMPREPLY=($(compgen -W "$(_vosctl_formats "$cmd")" -- "$cur"))
+		return 0
+		;;
+	--host | --service | --class | --timeout | --deadline | --concurrency | --scan | --remote | --branch)
+		# a value nobody can guess: offer nothing
+		return 0
+		;;
+	esac
+
+	if [ -z "$cmd" ]; then
+		case $cur in
+		-*) COMPREPLY=($(compgen -W "-C -c -V --version -h --help" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "$_vosctl_commands" -- "$cur")) ;;
+		esac
+		return 0
+	fi
+
+	case $cur in
+	-*)
+		COMPREPLY=($(compgen -W "$(_vosctl_options "$cmd")" -- "$cur"))
+		return 0
+		;;
+	esac
+	case $cmd in
+	help) COMPREPLY=($(compgen -W "$_vosctl_commands" -- "$cur")) ;;
+	hook) COMPREPLY=($(compgen -W "install uninstall" -- "$cur")) ;;
+	esac
+	return 0
+}
+
+complete -F _vosctl vosctl
