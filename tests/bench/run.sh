@@ -26,23 +26,27 @@ label() { # 1000 -> 1k
 	case $1 in *000) echo "$(( $1 / 1000 ))k" ;; *) echo "$1" ;; esac
 }
 
-# measure NAME CMD... : runs CMD $RUNS times; sets med_s (median seconds), max_kb (peak RSS), rc
+# measure NAME CMD... : runs CMD $RUNS times; sets med_s (median wall seconds), med_cpu (median
+# user+sys seconds: steadier on a busy machine), max_kb (peak RSS), rc
 measure() {
 	name=$1; shift
-	: >"$DIR/$name.times"
+	: >"$DIR/$name.times"; : >"$DIR/$name.cpu"
 	max_kb=0; rc=0
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		$TIME -f "%e %M" -o "$DIR/$name.t" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"
+		$TIME -f "%e %M %U %S" -o "$DIR/$name.t" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"
 		r=$?
 		[ $r -ne 0 ] && rc=$r
 		# /usr/bin/time prefixes "Command exited with non-zero status N" on failure
-		last=$(tail -n 1 "$DIR/$name.t"); secs=${last% *}; kb=${last#* }
+		last=$(tail -n 1 "$DIR/$name.t")
+		secs=$(echo "$last" | awk '{print $1}'); kb=$(echo "$last" | awk '{print $2}')
+		echo "$last" | awk '{printf "%.2f\n", $3 + $4}' >>"$DIR/$name.cpu"
 		echo "$secs" >>"$DIR/$name.times"
 		[ "$kb" -gt "$max_kb" ] && max_kb=$kb
 		i=$((i + 1))
 	done
 	med_s=$(sort -n "$DIR/$name.times" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	med_cpu=$(sort -n "$DIR/$name.cpu" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.005; printf "%.2f", a / b }'; }
@@ -61,11 +65,11 @@ for n in $SIZES; do
 	bytes=$(cat "$lab/services.md" "$lab"/inventory/*.yaml | wc -c)
 
 	measure "floor-$l" "$FLOOR" "$lab/services.md" "$lab/inventory"
-	floor_s=$med_s; floor_kb=$max_kb
+	floor_s=$med_s; floor_kb=$max_kb; floor_cpu=$med_cpu
 	if [ $rc -ne 0 ]; then echo "bench: floor failed on $l:"; head -n 5 "$DIR/floor-$l.err"; fail=1; fi
 
 	measure "vosctl-$l" "$VOSCTL" -C "$lab" validate -q
-	vos_s=$med_s; vos_kb=$max_kb
+	vos_s=$med_s; vos_kb=$max_kb; vos_cpu=$med_cpu
 	if [ $rc -ne 0 ]; then
 		echo "bench: vosctl validate exited $rc on $l (the synthetic lab must validate clean):"
 		head -n 5 "$DIR/vosctl-$l.out" "$DIR/vosctl-$l.err"
@@ -79,6 +83,7 @@ for n in $SIZES; do
 		le "$r" 1.5 || { line="$line MISSED"; fail=1; }
 	fi
 	echo "$line"
+	echo "cpu time $l: vosctl $vos_cpu s, floor $floor_cpu s, ratio $(ratio "$vos_cpu" "$floor_cpu") (user+sys; load $(cut -d" " -f1 /proc/loadavg))"
 
 	rss_mb=$(awk -v k="$vos_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 	in_mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
