@@ -196,19 +196,27 @@ static const char *table_host(const struct vos_page *page, const struct vos_page
 	return NULL;
 }
 
-/* The page table an inventory service the page lacks is added to: the last table of its
- * inventory host. (size_t)-1 when none. */
-static size_t table_for(const struct vos_page *page, const struct vos_mservice *s)
+/* Host name (ASCII case-insensitive) -> index + 1 of the last services table under that host. */
+static void host_tables(struct vos_map *out, const struct vos_page *page)
 {
-	size_t best = (size_t)-1, ti;
-	if (!s->inv || s->row || !s->inv->host)
-		return best;
+	size_t ti;
+	vos_map_init(out, true);
 	for (ti = 0; ti < page->ntables; ti++) {
 		const char *h = table_host(page, &page->tables[ti]);
-		if (h && vos_strcaseeq(h, s->inv->host))
-			best = ti;
+		if (h)
+			vos_map_put(out, h, (void *)(uintptr_t)(ti + 1));
 	}
-	return best;
+}
+
+/* The page table an inventory service the page lacks is added to: the last table of its
+ * inventory host. (size_t)-1 when none. */
+static size_t table_for(const struct vos_map *tables, const struct vos_mservice *s)
+{
+	void *v;
+	if (!s->inv || s->row || !s->inv->host)
+		return (size_t)-1;
+	v = vos_map_get(tables, s->inv->host);
+	return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
 }
 
 static void add_code(struct vos_buf *b, const char *s);
@@ -394,6 +402,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 	struct cells tmp = {NULL, 0, 0};
 	struct vos_buf body = VOS_BUF_INIT, res = VOS_BUF_INIT;
 	struct vos_render_stats st;
+	struct vos_map tables;
 	const struct vos_mservice **by_row;
 	struct vos_buf **table_text;   /* per page table: its rebuilt block, or NULL to keep it */
 	size_t **adds;                 /* per page table: model service indexes to append */
@@ -419,12 +428,13 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 	adds_alloc = vos_calloc(page->ntables + 1, sizeof(*adds_alloc));
 
 	/* inventory services the page does not list go to the (last) table of their host */
+	host_tables(&tables, page);
 	for (i = 0; i < m->nservices; i++) {
 		const struct vos_mservice *s = &m->services[i];
 		size_t best;
 		if (!s->inv || s->row)
 			continue;
-		best = table_for(page, s);
+		best = table_for(&tables, s);
 		if (best == (size_t)-1) {
 			st.unplaced++;
 			continue;
@@ -599,6 +609,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		}
 		free(adds[ti]);
 	}
+	vos_map_release(&tables);
 	free(table_text);
 	free(adds);
 	free(nadds);
@@ -714,39 +725,64 @@ static size_t *service_order(const struct vos_model *m, size_t *n_out)
 		/* the order of the reconciled page: each table's rows, then the rows render adds to it */
 		const struct vos_page *pg = m->page;
 		const struct vos_mservice **by_row = services_by_row(m, pg);
+		struct vos_map tables;
+		/* services added to each table, bucketed in model order: start[t]..start[t+1) of list */
 		size_t *tbl = vos_calloc(m->nservices + 1, sizeof(*tbl)), ti, r;
-		for (i = 0; i < m->nservices; i++)
-			tbl[i] = table_for(pg, &m->services[i]);
+		size_t *start = vos_calloc(pg->ntables + 2, sizeof(*start));
+		size_t *list = vos_calloc(m->nservices + 1, sizeof(*list));
+		host_tables(&tables, pg);
+		for (i = 0; i < m->nservices; i++) {
+			tbl[i] = table_for(&tables, &m->services[i]);
+			if (tbl[i] != (size_t)-1)
+				start[tbl[i] + 1]++;
+		}
+		for (ti = 0; ti < pg->ntables; ti++)
+			start[ti + 1] += start[ti];
+		{
+			size_t *fill = vos_calloc(pg->ntables + 1, sizeof(*fill));
+			for (i = 0; i < m->nservices; i++)
+				if (tbl[i] != (size_t)-1)
+					list[start[tbl[i]] + fill[tbl[i]]++] = i;
+			free(fill);
+		}
 		for (ti = 0; ti <= pg->ntables; ti++) {
 			const struct vos_page_table *t = ti < pg->ntables ? &pg->tables[ti] : NULL;
-			size_t r0 = t ? t->first_row : 0, r1 = t ? t->first_row + t->nrows : pg->nrows;
+			size_t r0 = t ? t->first_row : 0, r1 = t ? t->first_row + t->nrows : pg->nrows, q;
 			for (r = r0; r < r1 && r < pg->nrows; r++) {
 				if (by_row[r] && !seen[by_row[r] - m->services]) {
 					seen[by_row[r] - m->services] = true;
 					order[n++] = (size_t)(by_row[r] - m->services);
 				}
 			}
-			for (i = 0; t && i < m->nservices; i++) {
-				if (tbl[i] == ti && !seen[i]) {
-					seen[i] = true;
-					order[n++] = i;
+			for (q = t ? start[ti] : 0; t && q < start[ti + 1]; q++) {
+				if (!seen[list[q]]) {
+					seen[list[q]] = true;
+					order[n++] = list[q];
 				}
 			}
 		}
+		vos_map_release(&tables);
+		free(list);
+		free(start);
 		free(tbl);
 		free(by_row);
 	}
-	if (m->inv) {
+	if (m->inv && m->inv->nservices) {
+		/* inventory order: model index of each inventory service (+1, 0 when none) */
+		size_t *pos = vos_calloc(m->inv->nservices, sizeof(*pos));
+		for (i = 0; i < m->nservices; i++) {
+			const struct vos_service *v = m->services[i].inv;
+			if (v && v >= m->inv->services && v < m->inv->services + m->inv->nservices &&
+			    !pos[v - m->inv->services])
+				pos[v - m->inv->services] = i + 1;
+		}
 		for (i = 0; i < m->inv->nservices; i++) {
-			size_t j;
-			for (j = 0; j < m->nservices; j++)
-				if (m->services[j].inv == &m->inv->services[i])
-					break;
-			if (j < m->nservices && !seen[j]) {
-				seen[j] = true;
-				order[n++] = j;
+			if (pos[i] && !seen[pos[i] - 1]) {
+				seen[pos[i] - 1] = true;
+				order[n++] = pos[i] - 1;
 			}
 		}
+		free(pos);
 	}
 	for (i = 0; i < m->nservices; i++)
 		if (!seen[i])
@@ -1106,31 +1142,52 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 	vos_buf_addf(&body, "Targets: %lld up, %lld down, %lld timeout, %lld error\n\n", counts[0],
 	             counts[1], counts[2], counts[3]);
 
-	/* one row per service, in the model's page/inventory order, then unknown services */
+	/* one row per service, in the model's page/inventory order, then unknown services; the
+	 * targets of one service are chained in result order (next[]) from a map by service id */
 	order = service_order(m, &n);
 	idx = vos_calloc(nt + 1, sizeof(*idx));
-	vos_buf_adds(&table, "| Service | Host | State | Latency | Ports | Detail |\n|---|---|---|---|---|---|\n");
-	for (k = 0; k <= n; k++) {
-		const struct vos_mservice *s = k < n ? &m->services[order[k]] : NULL;
-		size_t j;
-		if (s) {
-			size_t ni = 0;
-			for (j = 0; j < nt; j++)
-				if (!t[j].used && !strcmp(t[j].service, s->id))
-					idx[ni++] = j, t[j].used = true;
-			if (ni)
+	{
+		struct vos_map first;
+		size_t *next = vos_calloc(nt + 1, sizeof(*next)), *last = vos_calloc(nt + 1, sizeof(*last));
+		vos_map_init(&first, false);
+		for (i = 0; i < nt; i++) {
+			void *h = vos_map_get(&first, t[i].service);
+			if (!h) {
+				vos_map_put(&first, t[i].service, (void *)(uintptr_t)(i + 1));
+				last[i] = i + 1;
+			} else {
+				size_t head = (size_t)(uintptr_t)h - 1;
+				next[last[head] - 1] = i + 1;
+				last[head] = i + 1;
+			}
+		}
+		vos_buf_adds(&table, "| Service | Host | State | Latency | Ports | Detail |\n|---|---|---|---|---|---|\n");
+		for (k = 0; k <= n; k++) {
+			const struct vos_mservice *s = k < n ? &m->services[order[k]] : NULL;
+			size_t j, ni = 0;
+			void *h;
+			if (s) {
+				h = vos_map_get(&first, s->id);
+				if (!h || t[(size_t)(uintptr_t)h - 1].used)
+					continue;
+				for (j = (size_t)(uintptr_t)h; j; j = next[j - 1])
+					idx[ni++] = j - 1, t[j - 1].used = true;
 				status_row(&table, s->name ? s->name : s->id, t, idx, ni);
-			continue;
-		}
-		for (j = 0; j < nt; j++) {
-			size_t ni = 0, q;
-			if (t[j].used)
 				continue;
-			for (q = j; q < nt; q++)
-				if (!t[q].used && !strcmp(t[q].service, t[j].service))
-					idx[ni++] = q, t[q].used = true;
-			status_row(&table, t[j].service, t, idx, ni);
+			}
+			for (j = 0; j < nt; j++) {
+				size_t q;
+				if (t[j].used)
+					continue;
+				ni = 0;
+				for (q = j + 1; q; q = next[q - 1])
+					idx[ni++] = q - 1, t[q - 1].used = true;
+				status_row(&table, t[j].service, t, idx, ni);
+			}
 		}
+		vos_map_release(&first);
+		free(next);
+		free(last);
 	}
 	free(idx);
 	free(order);
