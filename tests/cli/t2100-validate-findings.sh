@@ -33,7 +33,7 @@ for dir in "$FIXTURES"/findings/*/; do
 		'
 	fi
 
-	test_expect_success "$kind: --format json parses and has the rule" '
+	test_expect_success "$kind: --format json parses, has the rule and no other" '
 		vosctl -C "$dir" validate --format json >out.json 2>err
 		rc=$? && test "$rc" = "$want" &&
 		python3 -m json.tool out.json >/dev/null &&
@@ -44,6 +44,8 @@ for dir in "$FIXTURES"/findings/*/; do
 		hits = [f for f in d["findings"] if f["rule"] == rule]
 		assert hits, "no finding with rule %s in %s" % (rule, [f["rule"] for f in d["findings"]])
 		assert all(f["file"] and f["line"] > 0 and f["column"] > 0 for f in hits), hits
+		others = sorted(set(f["rule"] for f in d["findings"]) - {rule})
+		assert not others, "other findings than %s: %s" % (rule, others)
 		PY
 	'
 done
