@@ -18,6 +18,7 @@
 
 #define BODY_MAX (1u << 20)      /* bytes of a body kept for the substring check */
 #define FD_RESERVE 24            /* descriptors left for everything else (stdio, curl's own, files) */
+#define HTTP_GRACE_S 0.5         /* curl times its transfers out itself; ours is a backstop */
 #define HTTP_FD_COST 2           /* a curl transfer may hold more than its socket */
 
 void vos_probe_options_init(struct vos_probe_options *o)
@@ -113,7 +114,9 @@ struct engine {
 	size_t nslots;
 	size_t *free_slots, nfree;
 	size_t *slot_of;             /* target -> slot + 1 while in flight */
-	size_t *order, head, nstarted; /* targets in start order (their deadlines are in that order too) */
+	/* targets in start order, tcp and http apart (deadlines are in that order too) */
+	size_t *order, head, nstarted;
+	size_t *horder, hhead, nhstarted;
 	size_t next;                 /* next target to start */
 	size_t done;
 	size_t units, cap;           /* descriptor units in flight, and the cap */
@@ -313,7 +316,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 		sl->easy = h;
 		e->units += HTTP_FD_COST;
 		e->nhttp++;
-		e->order[e->nstarted++] = idx;
+		e->horder[e->nhstarted++] = idx;
 		return 0;
 	}
 
@@ -472,22 +475,42 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	}
 }
 
-/* Targets started before the front of the queue have finished or expire first. */
-static void expire(struct engine *e, double now)
+/* Expires the front of one start-ordered queue: whatever started before it is done or older. */
+static void expire_queue(struct engine *e, const size_t *order, size_t *head, size_t nstarted,
+                         double limit, double now)
 {
-	while (e->head < e->nstarted) {
-		size_t idx = e->order[e->head];
+	while (*head < nstarted) {
+		size_t idx = order[*head];
 		size_t s1 = e->slot_of[idx];
 		if (!s1) {
-			e->head++;
+			(*head)++;
 			continue;
 		}
-		if (now < e->slots[s1 - 1].start + e->timeout_s)
+		if (now < e->slots[s1 - 1].start + limit)
 			break;
 		complete(e, s1 - 1, VOS_PROBE_TIMEOUT, 0, now,
 		         vos_asprintf("no answer within %d ms", e->opts->timeout_ms));
-		e->head++;
+		(*head)++;
 	}
+}
+
+static void expire(struct engine *e, double now)
+{
+	expire_queue(e, e->order, &e->head, e->nstarted, e->timeout_s, now);
+	/* curl times its transfers out itself; this is a backstop */
+	expire_queue(e, e->horder, &e->hhead, e->nhstarted, e->timeout_s + HTTP_GRACE_S, now);
+}
+
+static double next_expiry(const struct engine *e, double wake)
+{
+	size_t s1;
+	if (e->head < e->nstarted && (s1 = e->slot_of[e->order[e->head]]) &&
+	    e->slots[s1 - 1].start + e->timeout_s < wake)
+		wake = e->slots[s1 - 1].start + e->timeout_s;
+	if (e->hhead < e->nhstarted && (s1 = e->slot_of[e->horder[e->hhead]]) &&
+	    e->slots[s1 - 1].start + e->timeout_s + HTTP_GRACE_S < wake)
+		wake = e->slots[s1 - 1].start + e->timeout_s + HTTP_GRACE_S;
+	return wake;
 }
 
 static void drain_curl(struct engine *e, double now)
@@ -540,6 +563,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 	}
 	e.slot_of = vos_calloc(n, sizeof(*e.slot_of));
 	e.order = vos_calloc(n, sizeof(*e.order));
+	e.horder = vos_calloc(n, sizeof(*e.horder));
 
 	e.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (e.epfd < 0) {
@@ -594,12 +618,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 			break;
 
 		/* sleep until an event, the next expiry, the run deadline or the next progress tick */
-		wake = run_deadline;
-		if (e.head < e.nstarted) {
-			size_t s1 = e.slot_of[e.order[e.head]];
-			if (s1 && e.slots[s1 - 1].start + e.timeout_s < wake)
-				wake = e.slots[s1 - 1].start + e.timeout_s;
-		}
+		wake = next_expiry(&e, run_deadline);
 		if (opts->progress && now + 0.1 < wake)
 			wake = now + 0.1;
 		wait_ms = (int)((wake - now) * 1000.0 + 0.999);
@@ -667,5 +686,6 @@ out:
 	free(e.free_slots);
 	free(e.slot_of);
 	free(e.order);
+	free(e.horder);
 	return err;
 }

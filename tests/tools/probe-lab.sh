@@ -18,7 +18,7 @@ probe_lab_cleanup() {
 	: >"$PIDS_FILE"
 }
 trap probe_lab_cleanup EXIT
-trap 'probe_lab_cleanup; exit 1' INT TERM
+trap 'probe_lab_cleanup; exit 1' HUP INT PIPE TERM
 
 # start_listeners NAME SPEC... : starts listen.py (at most 60 s) and waits until it is bound
 start_listeners() {
