@@ -57,6 +57,14 @@ gitserver_stop() {
 	rm -f "$GITSERVER_DIR/fcgiwrap.sock"
 }
 
+gitserver_trap() {
+	sh -c 'echo $PPID' >"$GITSERVER_DIR/self.$$" 2>/dev/null || return 0
+	read -r gs_self <"$GITSERVER_DIR/self.$$"
+	rm -f "$GITSERVER_DIR/self.$$"
+	[ "$gs_self" = "$gitserver_owner" ] || return 1
+	gitserver_stop
+}
+
 gitserver_start() {
 	gs_user=$1 gs_token=$2
 	mkdir -p "$GITSERVER_DIR/tmp" "$GITSERVER_ROOT" || return 1
@@ -64,8 +72,12 @@ gitserver_start() {
 	printf '%s' "$gs_token" | openssl passwd -apr1 -stdin >"$GITSERVER_DIR/hash" || return 1
 	printf '%s:%s\n' "$gs_user" "$(cat "$GITSERVER_DIR/hash")" >"$GITSERVER_DIR/htpasswd"
 	rm -f "$GITSERVER_DIR/hash" "$GITSERVER_DIR/fcgiwrap.sock"
-	trap 'gitserver_stop' EXIT
-	trap 'gitserver_stop; exit 130' INT TERM
+	# dash runs an inherited EXIT trap in subshells too ("( ... ) &"): only the shell that started
+	# the server may stop it from a trap
+	sh -c 'echo $PPID' >"$GITSERVER_DIR/owner"
+	read -r gitserver_owner <"$GITSERVER_DIR/owner"
+	trap 'gitserver_trap' EXIT
+	trap 'gitserver_trap && exit 130' INT TERM
 	fcgiwrap -c 16 -s "unix:$GITSERVER_DIR/fcgiwrap.sock" >"$GITSERVER_DIR/fcgiwrap.log" 2>&1 &
 	gitserver_fcgi_pid=$!
 	attempt=0

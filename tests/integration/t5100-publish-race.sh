@@ -28,15 +28,16 @@ test_expect_success 'setup: a first publish and a clone' '
 
 test_expect_success 'a commit pushed by someone else between fetch and push: the retry lands both' '
 	sed -i "s/address: 127.0.10.3\$/address: 127.0.10.44/" lab/inventory/network.yaml &&
-	rm -f barrier.ready barrier.go &&
+	rm -f barrier.ready barrier.go || exit 1
 	( VOSCTL_TEST_PUSH_BARRIER=$TRASH/barrier vosctl_publish lab >race.out 2>race.err; echo $? >race.rc ) &
+	bg=$!
 	wait_for barrier.ready &&
 	mkdir -p c1/homelab && echo "# Network" >c1/homelab/network.md &&
 	git -C c1 add homelab/network.md &&
 	gitcli -C c1 commit -q -m "someone: add the network page" &&
 	gitcli -C c1 push -q origin HEAD:main &&
 	touch barrier.go &&
-	wait &&
+	wait $bg &&
 	test "$(cat race.rc)" = 0 &&
 	test_grep "landed on attempt 2" race.err &&
 	gitcli -C c1 pull -q &&
@@ -54,12 +55,13 @@ test_expect_success 'a commit pushed by someone else between fetch and push: the
 test_expect_success 'the server stopped mid-push: exit 3 with a clear error' '
 	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
 	sed -i "s/address: 127.0.10.44\$/address: 127.0.10.45/" lab/inventory/network.yaml &&
-	rm -f barrier.ready barrier.go &&
+	rm -f barrier.ready barrier.go || exit 1
 	( VOSCTL_TEST_PUSH_BARRIER=$TRASH/barrier vosctl_publish lab >stop.out 2>stop.err; echo $? >stop.rc ) &
+	bg=$!
 	wait_for barrier.ready &&
 	gitserver_pause &&
 	touch barrier.go &&
-	wait &&
+	wait $bg &&
 	test "$(cat stop.rc)" = 3 &&
 	test_grep "^vosctl: error: unable to push to .http://127.0.0.1:$GITSERVER_PORT/wiki.git.: " stop.err &&
 	no_token_anywhere stop.out stop.err &&

@@ -29,9 +29,10 @@ test_expect_success 'ten publishers at once: each lands or fails cleanly' '
 	i=1 &&
 	while [ $i -le $N ]; do
 		( XDG_CACHE_HOME=$TRASH/cache$i vosctl_publish lab$i >out$i 2>err$i; echo $? >rc$i ) &
+		pids="${pids-} $!"
 		i=$((i + 1))
 	done &&
-	wait &&
+	wait $pids &&
 	landed=0 && i=1 &&
 	while [ $i -le $N ]; do
 		rc=$(cat rc$i) &&
