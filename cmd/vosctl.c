@@ -3,6 +3,7 @@
 #include "git_index.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -652,7 +653,16 @@ int main(int argc, const char **argv)
 {
 	struct vos_ctx ctx;
 	const char *cfg = NULL, *dir = NULL;
-	int i = 1, rc;
+	int i = 1, rc, fd;
+
+	/* a closed stdin, stdout or stderr must not be taken by a file or socket opened later (output
+	 * would land in it): hold each with /dev/null opened read-only, so that writes still fail */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int nfd = open("/dev/null", O_RDONLY);
+			if (nfd > 2)
+				close(nfd);
+		}
 
 	/* global options before the command: -C DIR, -c FILE, --version, --help */
 	while (i < argc && argv[i][0] == '-') {
