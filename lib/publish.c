@@ -223,8 +223,8 @@ static char *make_message(const struct vos_publish_result *r)
 
 static void backoff(int attempt)
 {
-	/* 50..150 ms times the attempt, jittered so that racing publishers spread out */
-	long ms = 50L * attempt + (long)(((unsigned)rand() ^ (unsigned)getpid()) % 100u) * attempt;
+	/* 100..300 ms times the attempt, jittered so that racing publishers spread out */
+	long ms = 100L * attempt + (long)(((unsigned)rand() ^ (unsigned)getpid()) % 200u) * attempt;
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 }
