@@ -643,8 +643,9 @@ int cmd_help(struct vos_ctx *ctx, int argc, const char **argv)
 int cmd_version(struct vos_ctx *ctx, int argc, const char **argv)
 {
 	struct vos_opt opts[] = {OPT_END()};
-	if (vos_parse_options(ctx, argc, argv, opts) == -1)
-		return EXIT_USAGE;
+	int n = vos_parse_options(ctx, argc, argv, opts);
+	if (n < 0)
+		return n == -2 ? 0 : EXIT_USAGE;
 	printf("vosctl %s\n", VOS_VERSION);
 	return 0;
 }
