@@ -104,7 +104,7 @@ fail=0
 # 1. 1,000 open loopback ports
 "$VOSCTL" probe --host b1 --format json --no-save >open.json
 up=$(python3 -c 'import json; d=json.load(open("open.json")); print(d["summary"]["up"])')
-side_by_side 5 -- probe --host b1 --format json --no-save -- -sT -Pn -n -p 30000-30999 127.0.32.1
+side_by_side 7 -- probe --host b1 --format json --no-save -- -sT -Pn -n -p 30000-30999 127.0.32.1
 r=$(ratio "$v" "$n")
 echo "open-1000: vosctl $v s, nmap $n s, ratio $r (target <= 1.0: $(verdict "$r" 1.0); up $up/1000)"
 [ "$up" = 1000 ] || fail=1

@@ -65,6 +65,14 @@ test_expect_success 'table: grouped by host, aligned, summary line, no colour wh
 	awk "/^  [a-z]/ { print index(\$0, \"PORT\") ? \"\" : substr(\$0, 1, 2) }" table.txt >/dev/null
 '
 
+test_expect_success 'on a TTY: colour, and a live progress line while targets are outstanding' '
+	command -v script >/dev/null || { echo "script(1) missing (bsdutils)"; exit 1; } &&
+	script -qec "env -u NO_COLOR \"$VOSCTL\" -C lab probe --no-save --timeout 1500" /dev/null >tty.txt;
+	test_grep "probing: [0-9]*/11 done" tty.txt &&
+	test_grep "$(printf "\033")\[32mup" tty.txt &&
+	test_grep "^11 targets: 5 up" tty.txt
+'
+
 test_expect_success 'prom: blackbox_exporter names, labels service/host/address/port' '
 	test_expect_code 1 vosctl -C lab probe --format prom --timeout 1500 --no-save >out.prom &&
 	test_grep "^vosctl_probe_success{service=\"webui\",host=\"alpha\",address=\"127.0.31.1\",port=\"23000\"} 1$" out.prom &&
