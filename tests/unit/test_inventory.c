@@ -10,6 +10,9 @@
 
 #include "model.h"
 
+/* timing asserts mean nothing under valgrind (make check VALGRIND=1): skipped there */
+#define TIMING_ASSERTS (!getenv("VALGRIND") || strcmp(getenv("VALGRIND"), "1") != 0)
+
 static char *fixture(const char *name)
 {
 	const char *src = getenv("SRC");
@@ -417,7 +420,7 @@ static void test_many_services(void **state)
 	assert_int_equal(f->inv.nservices, 100000);
 	assert_string_equal(vos_inventory_service(&f->inv, "s99999")->name, "S99999");
 	print_message("# 100000 services loaded in %.2fs\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
-	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 10.0);
+	assert_true(!TIMING_ASSERTS || (double)(clock() - t0) / CLOCKS_PER_SEC < 10.0);
 	done(f);
 	vos_buf_release(&b);
 }

@@ -18,6 +18,9 @@
 
 #include "probe.h"
 
+/* timing asserts mean nothing under valgrind (make check VALGRIND=1): skipped there */
+#define TIMING_ASSERTS (!getenv("VALGRIND") || strcmp(getenv("VALGRIND"), "1") != 0)
+
 /* ------------------------------------------------------------------ helpers */
 
 static int listen_on(int *port_out, int backlog)
@@ -146,7 +149,7 @@ static void test_tcp_up_and_down(void **state)
 	assert_string_equal(r[1].detail, "connection refused");
 	assert_string_equal(r[1].service, "svc");
 	assert_int_equal(r[1].port, t[1].port);
-	assert_true(r[0].latency_ms >= 0 && r[0].latency_ms < 1000);
+	assert_true(r[0].latency_ms >= 0 && (!TIMING_ASSERTS || r[0].latency_ms < 1000));
 	vos_probe_result_release_array(r, 2);
 	close(lfd);
 }
@@ -168,7 +171,7 @@ static void test_refuses_non_loopback(void **state)
 	assert_int_equal(r[1].state, VOS_PROBE_ERROR);
 	assert_string_equal(r[1].detail, "refusing to probe non-loopback address localhost");
 	assert_int_equal(r[2].state, VOS_PROBE_ERROR);
-	assert_true(now_s() - t0 < 0.5); /* nothing was waited for */
+	assert_true(!TIMING_ASSERTS || now_s() - t0 < 0.5); /* nothing was waited for */
 	vos_probe_result_release_array(r, 3);
 }
 
@@ -199,7 +202,7 @@ static void test_http_states(void **state)
 	o.timeout_ms = 400;
 	t0 = now_s();
 	assert_int_equal(vos_probe_run(r, t, 5, &o, NULL), 0);
-	assert_true(now_s() - t0 < 1.0); /* all at once, not 5 x timeout */
+	assert_true(!TIMING_ASSERTS || now_s() - t0 < 1.0); /* all at once, not 5 x timeout */
 	assert_int_equal(r[0].state, VOS_PROBE_UP);
 	assert_int_equal(r[0].status, 200);
 	assert_int_equal(r[1].state, VOS_PROBE_ERROR);
