@@ -321,6 +321,11 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 		if (r->state >= 0 && r->state < VOS_PROBE__NSTATES)
 			counts[r->state]++;
 	}
+	{
+		char *now = vos_now_iso();
+		json_object_set_new(root, "time", json_string(now));
+		free(now);
+	}
 	json_object_set_new(root, "results", arr);
 	for (i = 0; i < VOS_PROBE__NSTATES; i++)
 		json_object_set_new(sum, vos_probe_state_name((int)i), json_integer((json_int_t)counts[i]));

@@ -1225,17 +1225,7 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 
 char *vos_render_now(void)
 {
-	const char *env = getenv("VOSCTL_NOW");
-	struct timespec ts;
-	struct tm tmv;
-	char buf[64];
-	if (env && *env)
-		return vos_strdup(env);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tmv);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tmv.tm_year + 1900,
-	         tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ts.tv_nsec / 1000000);
-	return vos_strdup(buf);
+	return vos_now_iso();
 }
 
 /* ------------------------------------------------------------------ unified diff */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void vos_die_oom(void)
@@ -634,4 +635,19 @@ int vos_cidr_parse(uint32_t *net_out, uint32_t *mask_out, const char *s)
 bool vos_ipv4_is_loopback(uint32_t addr)
 {
 	return (addr >> 24) == 127;
+}
+
+char *vos_now_iso(void)
+{
+	const char *env = getenv("VOSCTL_NOW");
+	struct timespec ts;
+	struct tm tmv;
+	char buf[64];
+	if (env && *env)
+		return vos_strdup(env);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tmv);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tmv.tm_year + 1900,
+	         tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ts.tv_nsec / 1000000);
+	return vos_strdup(buf);
 }

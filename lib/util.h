@@ -122,4 +122,7 @@ int vos_ipv4_parse(uint32_t *out, const char *s);
 int vos_cidr_parse(uint32_t *net_out, uint32_t *mask_out, const char *s);
 bool vos_ipv4_is_loopback(uint32_t addr);
 
+/* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
+char *vos_now_iso(void);
+
 #endif
