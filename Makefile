@@ -40,7 +40,7 @@ UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VOSCTL   = $(BUILD)/vosctl
 
-.PHONY: all deps test-deps run check bench fuzz install uninstall clean unit
+.PHONY: all deps test-deps run check bench fuzz install uninstall clean unit fuzz-deps
 .DELETE_ON_ERROR:
 
 all: deps $(VOSCTL)
@@ -79,6 +79,34 @@ check: test-deps $(VOSCTL) $(UNIT_BIN)
 bench: test-deps $(VOSCTL) $(BUILD)/floor
 	@BUILD=$(BUILD) VOSCTL=$(CURDIR)/$(VOSCTL) FLOOR=$(CURDIR)/$(BUILD)/floor sh tests/bench/run.sh
 
+# libFuzzer targets (tests/fuzz/): clang, lib/*.c and the target under ASan+UBSan, in build-fuzz/.
+# `make fuzz FUZZ_SECONDS=N` runs each target N seconds from the committed seed corpus and fails on
+# a crash, hang, leak or out-of-memory (tests/fuzz/run.sh; reproducers land in build-fuzz/artifacts/).
+DEB_FUZZ     = clang libclang-rt-14-dev
+FUZZ_CC     ?= clang
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = page inventory config rules
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Wno-error -O2 -g \
+               $(FUZZ_SAN) -DVOS_VERSION='"$(VERSION)"' -iquote lib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BIN     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+fuzz: fuzz-deps $(FUZZ_BIN)
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+fuzz-deps:
+	@sh tests/deps.sh fuzz $(DEB_BUILD) $(DEB_FUZZ)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_entry.h $(FUZZ_LIB_OBJ) $(wildcard lib/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
 # the validate benchmark's floor: a bare libyaml event parse + cmark-gfm table parse (tests/bench/floor.c)
 $(BUILD)/floor: tests/bench/floor.c Makefile
 	@mkdir -p $(dir $@)
@@ -97,4 +125,4 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vosctl $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_vosctl
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
