@@ -872,7 +872,7 @@ static void walk(struct pctx *c, cmark_node *doc)
 	cmark_iter_free(it);
 }
 
-static void parse_body(struct pctx *c, const char *body, size_t len)
+static void parse_chunk(struct pctx *c, const char *body, size_t len)
 {
 	cmark_syntax_extension *table;
 	cmark_parser *parser;
@@ -892,6 +892,99 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 	walk(c, doc);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
+}
+
+/* The body is fed to cmark-gfm in pieces that end where an ATX heading (levels 1-3) starts, once a
+ * piece has reached PAGE_CHUNK bytes: cmark's tree costs ~40 bytes per byte of table, and a heading
+ * closes every open block (paragraph, list, table, block quote), so each piece parses as it would in
+ * the whole document. Splitting is skipped when it could change the meaning: link reference or
+ * footnote definitions (document-wide), raw HTML blocks, and lone CR line endings. Fenced code is
+ * tracked so a "#" line inside a fence is never a split point. */
+#define PAGE_CHUNK (256u * 1024u)
+
+static bool strstr_bounded(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; p + n <= end; p++)
+		if (!memcmp(p, needle, n))
+			return true;
+	return false;
+}
+
+static size_t indent_of(const char *p, const char *end)
+{
+	size_t n = 0;
+	while (p + n < end && p[n] == ' ' && n < 4)
+		n++;
+	return n;
+}
+
+static bool splitting_is_safe(const char *body, size_t len)
+{
+	const char *p = body, *end = body + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *cr = memchr(p, '\r', (size_t)(eol - p));
+		size_t ind = indent_of(p, eol);
+		if (cr && cr + 1 != eol)
+			return false; /* a CR that is not part of CRLF */
+		if (ind < 4 && p + ind < eol && (p[ind] == '<' || (p[ind] == '[' && memchr(p, ']', (size_t)(eol - p)) &&
+		                                                    strstr_bounded(p + ind, eol, "]:"))))
+			return false;
+		p = nl ? nl + 1 : end;
+	}
+	return true;
+}
+
+static void parse_body(struct pctx *c, const char *body, size_t len)
+{
+	const char *p = body, *end = body + len, *chunk = body;
+	unsigned base = c->line_off, line = 1, chunk_line = 1;
+	char fence = 0;
+	size_t fence_len = 0;
+
+	if (len <= PAGE_CHUNK || !splitting_is_safe(body, len)) {
+		parse_chunk(c, body, len);
+		return;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		size_t ind = indent_of(p, eol), n = 0;
+		const char *q = p + ind;
+		if (ind < 4 && q < eol && (*q == '`' || *q == '~')) {
+			while (q + n < eol && q[n] == *q)
+				n++;
+			if (n >= 3) {
+				if (!fence) {
+					fence = *q;
+					fence_len = n;
+				} else if (*q == fence && n >= fence_len) {
+					const char *r = q + n;
+					while (r < eol && (*r == ' ' || *r == '\t' || *r == '\r'))
+						r++;
+					if (r == eol)
+						fence = 0;
+				}
+			}
+		} else if (!fence && ind < 4 && q < eol && *q == '#' && p > chunk &&
+		           (size_t)(p - chunk) >= PAGE_CHUNK) {
+			while (q + n < eol && q[n] == '#')
+				n++;
+			if (n <= 3 && (q + n == eol || q[n] == ' ' || q[n] == '\t' || q[n] == '\r')) {
+				c->line_off = base + chunk_line - 1;
+				parse_chunk(c, chunk, (size_t)(p - chunk));
+				chunk = p;
+				chunk_line = line;
+			}
+		}
+		p = nl ? nl + 1 : end;
+		line++;
+	}
+	c->line_off = base + chunk_line - 1;
+	parse_chunk(c, chunk, (size_t)(end - chunk));
+	c->line_off = base;
 }
 
 /* --------------------------------------------------------------- public */

@@ -791,6 +791,66 @@ static void test_mutations(void **state)
 	free(text);
 }
 
+/* A page over the chunk size is parsed section by section: the result must be the same as one
+ * whole-document parse (forced here by a link reference definition, which disables splitting). */
+static void build_sections(struct vos_buf *b, int nsec)
+{
+	vos_buf_adds(b, "---\ntitle: Big\n---\n\n# Big\n\n## Compute Plane\n\n");
+	for (int i = 0; i < nsec; i++) {
+		vos_buf_addf(b, "### host-%04d (Role)\n\n| Service | IP | Purpose |\n|---|---|---|\n", i);
+		for (int r = 0; r < 5; r++)
+			vos_buf_addf(b, "| Svc %04d-%d | 127.0.%d.%d | purpose with `code` and [link](/x) |\n", i, r,
+			             i % 250, r + 1);
+		if (i == 1500) /* a fence holding heading-like lines, across where a split would fall */
+			vos_buf_adds(b, "\n```\n## not a heading\n### nor this\n```\n");
+		vos_buf_adds(b, "\n");
+	}
+	vos_buf_adds(b, "## Placement Rules\n\n1. **host-0001** does things\n2. second\n");
+}
+
+static void test_chunked_equals_whole(void **state)
+{
+	struct vos_buf a = VOS_BUF_INIT, b = VOS_BUF_INIT;
+	struct vos_page pa, pb;
+	struct vos_diags d;
+	(void)state;
+	build_sections(&a, 3000);
+	assert_true(a.len > 4 * 256 * 1024);
+	vos_buf_add(&b, a.ptr, a.len);
+	vos_buf_adds(&b, "\n[ref]: /somewhere\n");
+	vos_diags_init(&d);
+	assert_int_equal(vos_page_parse(&pa, "a.md", a.ptr, a.len, &d), 0);
+	assert_int_equal(vos_page_parse(&pb, "b.md", b.ptr, b.len, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(pa.nrows, 15000);
+	assert_int_equal(pa.nrows, pb.nrows);
+	assert_int_equal(pa.nhosts, 3000);
+	assert_int_equal(pa.nhosts, pb.nhosts);
+	assert_int_equal(pa.nsections, pb.nsections);
+	assert_int_equal(pa.ntables, pb.ntables);
+	assert_int_equal(pa.nrules, 2);
+	assert_int_equal(pa.nrules, pb.nrules);
+	assert_string_equal(pa.rules[0].subject, "host-0001");
+	assert_int_equal(pa.rules[1].loc.line, pb.rules[1].loc.line);
+	for (size_t i = 0; i < pa.nrows; i++) {
+		assert_string_equal(pa.rows[i].service, pb.rows[i].service);
+		assert_string_equal(pa.rows[i].address, pb.rows[i].address);
+		assert_string_equal(pa.rows[i].purpose, pb.rows[i].purpose);
+		assert_int_equal(pa.rows[i].loc.line, pb.rows[i].loc.line);
+		assert_int_equal(pa.rows[i].addr_loc.col, pb.rows[i].addr_loc.col);
+		assert_int_equal(pa.rows[i].host, pb.rows[i].host);
+	}
+	/* the row line is the line it was written on: header 5 lines + 2 blank/plane lines */
+	assert_int_equal(pa.rows[0].loc.line, 13);
+	for (size_t i = 0; i < pa.nsections; i++)
+		assert_null(strstr(pa.sections[i].title, "not a heading"));
+	vos_page_release(&pa);
+	vos_page_release(&pb);
+	vos_diags_release(&d);
+	vos_buf_release(&a);
+	vos_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -813,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_chunked_equals_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
