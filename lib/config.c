@@ -223,7 +223,7 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 		cfg->render_services = get_path(p, sec, "services", true);
 		cfg->render_inventory = get_path(p, sec, "inventory_page", true);
 		cfg->render_status = get_path(p, sec, "status", true);
-		if ((sf = get_path(p, sec, "status_file", false)))
+		if ((sf = get_path(p, sec, "status_file", true))) /* probe writes there: confined too */
 			cfg->status_file = sf;
 	}
 	if (!cfg->render_services)
