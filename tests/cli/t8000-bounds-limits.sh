@@ -168,4 +168,19 @@ sys.stdout.write(\"y\" * (1024 * 1024 + 7))
 	run 0 "$RSS_SMALL" -C line-eof validate
 '
 
+test_expect_success '30k hosts and 30k services in one dependency cycle on one port complete' '
+	if [ -n "${VALGRIND_RUN:-}" ]; then echo "skipped under valgrind"; exit 0; fi
+	lab wide-inv &&
+	python3 -c "
+N = 30000
+s = \"hosts:\\n\" + \"\".join(\"  - {name: hh%d, plane: data, address: 127.0.%d.%d}\\n\" % (i, (i >> 8) & 255, i & 255) for i in range(N))
+s += \"services:\\n\" + \"\".join(\"  - {id: ss%d, name: SS%d, host: hh0, class: router, ports: [{port: 80}], depends_on: [ss%d]}\\n\" % (i, i, (i + 1) % N) for i in range(N))
+open(\"wide-inv/inventory/zz.yaml\", \"w\").write(s)
+" &&
+	run 1 "$RSS_BIG" -C wide-inv validate &&
+	test_grep "error: \[depends-cycle\]" out &&
+	test_grep "error: \[port-clash\]" out &&
+	test $(grep -c "error: \[host-inventory-only\]" out) = 30000
+'
+
 test_done
