@@ -67,6 +67,9 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libvos.a $(wildcard lib/*.h)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka 2>/dev/null) $(ALL_LDFLAGS) -o $@ $< \
 	    $(BUILD)/libvos.a $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# the fuzz regression replay shares the fuzz targets' entry points
+$(BUILD)/tests/test_fuzz_regress: tests/fuzz/fuzz_entry.h
+
 unit: $(UNIT_BIN)
 
 run: all
