@@ -6,7 +6,9 @@ export VOSCTL_NOW=2026-11-23T18:30:00.000Z
 
 setup_lab() {
 	rm -rf lab && mkdir lab && cp "$SRC/vosctl.yaml" lab/ && cp -r "$SRC/inventory" lab/ &&
-	rm -f lab/inventory/service-inventory.md lab/inventory/status.md
+	rm -f lab/inventory/service-inventory.md lab/inventory/status.md &&
+	# the shipped page is already canonical: undo the column padding, as a hand-edited page has it
+	sed -E -i "/^\|/ s/ {2,}\|/ |/g" lab/inventory/services.md
 }
 
 # everything but table rows and the date line

@@ -31,7 +31,7 @@ setup_wiki() {
 }
 
 bad_page() {
-	sed -E 's/^\| vLLM \| [^|]* \|/| vLLM | 127.0.0.254 |/' "$1"
+	sed -E 's/^\| vLLM( +)\| [^|]* \|/| vLLM\1| 127.0.0.254 |/' "$1"
 }
 
 test_expect_success 'setup: a hooks repository holding only .pre-commit-hooks.yaml, and a wiki' '
@@ -45,11 +45,12 @@ test_expect_success 'setup: a hooks repository holding only .pre-commit-hooks.ya
 
 test_expect_success 'pre-commit try-repo blocks a bad staged page with the located message' '
 	cd wiki &&
-	line=$(grep -n "^| vLLM |" vos/services.md | cut -d: -f1) &&
+	line=$(grep -n -E "^\| vLLM +\|" vos/services.md | cut -d: -f1) &&
 	bad_page vos/services.md >tmp && mv tmp vos/services.md && git add vos/services.md &&
 	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
 	test_grep "Failed" out &&
-	test_grep "vos/services.md:$line:10: error: \[address-mismatch\]" out &&
+	col=$(grep -E "^\| vLLM +\|" vos/services.md | awk "{print index(\$0, \"127.0.0.254\")}") &&
+	test_grep "vos/services.md:$line:$col: error: \[address-mismatch\]" out &&
 	git reset -q -- vos/services.md && git checkout -q -- vos/services.md
 '
 
@@ -65,7 +66,7 @@ test_expect_success 'pre-commit try-repo passes a good staged page with a bad un
 	bad_page vos/services.md >tmp && mv tmp vos/services.md &&
 	pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
 	test_grep "Passed" out &&
-	test_grep "^| vLLM | 127.0.0.254 |" vos/services.md &&
+	test_grep "^| vLLM *| 127.0.0.254 |" vos/services.md &&
 	git checkout -q -- vos/services.md
 '
 
