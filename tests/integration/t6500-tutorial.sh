@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/integration/gitserver.sh"
 
-TUTORIAL=$SRC/docs/tutorial.md
+TUTORIAL=${TUTORIAL:-$SRC/docs/tutorial.md}
 MDSH=$SRC/tests/tools/mdsh.py
 GITEA_URL=https://gitea.example.lan/homelab/wiki.git
 STEPS=$TRASH/steps
