@@ -6,6 +6,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 cp -R "$SRC/inventory" inventory && cp "$SRC/vosctl.yaml" vosctl.yaml
+# an inventory change, so that render --check prints a diff and render --write has pages to write
+sed -i "s/address: 127.0.10.3\$/address: 127.0.10.33/" inventory/network.yaml
+grep -q "address: 127.0.10.33\$" inventory/network.yaml || { echo "Bail out! lab not changed"; exit 1; }
 FINDINGS=$FIXTURES/findings/port-clash
 
 # out_fails CMD... : with stdout on /dev/full: exit 3 and the message on stderr
