@@ -75,7 +75,8 @@ struct vos_ctx {
 };
 
 /* Parses argv against opts plus (for model commands) the common options. Returns the number of
- * non-option arguments left in argv (moved to the front), or -1 after printing a usage error,
+ * non-option arguments left in argv (moved to the front; more than the command's max_args is a
+ * usage error), or -1 after printing a usage error,
  * or -2 when --help was given (usage printed to stdout). */
 int vos_parse_options(struct vos_ctx *ctx, int argc, const char **argv, const struct vos_opt *opts);
 void vos_usage(const struct vos_ctx *ctx, const struct vos_opt *opts, FILE *f);
@@ -91,6 +92,7 @@ struct vos_command {
 	int flags;
 	const char *usage;   /* "vosctl validate [options]" */
 	const char *summary; /* one line for --help */
+	int max_args;        /* non-option arguments it takes; more is a usage error */
 };
 
 extern const struct vos_command vos_commands[];

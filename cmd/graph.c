@@ -472,10 +472,6 @@ int cmd_graph(struct vos_ctx *ctx, int argc, const char **argv)
 	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	if (n > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
 	if (!strcmp(format, "dot")) {
 		fmt = GRAPH_DOT;
 	} else if (!strcmp(format, "mermaid")) {

@@ -291,11 +291,6 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 		rc = rc == -2 ? EXIT_CLEAN : EXIT_USAGE;
 		goto out;
 	}
-	if (rc > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	fmt = !ctx->common.format || !strcmp(ctx->common.format, "table") ? 0
 	      : !strcmp(ctx->common.format, "json") ? 1 : !strcmp(ctx->common.format, "prom") ? 2 : -1;
 	if (fmt < 0) {

@@ -126,10 +126,6 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	if (n > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
 	if (check + write + to_stdout > 1) {
 		vos_error("--check, --write and --stdout cannot be combined");
 		return EXIT_USAGE;

@@ -159,10 +159,6 @@ int cmd_show(struct vos_ctx *ctx, int argc, const char **argv)
 	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	if (n > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
 	if (strcmp(format, "text") && strcmp(format, "json")) {
 		vos_error("unknown format '%s' (text or json)", format);
 		return EXIT_USAGE;

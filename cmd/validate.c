@@ -57,10 +57,6 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	if (n > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
 	fmt = vos_findings_format_parse(format);
 	if (fmt < 0) {
 		vos_error("unknown format '%s' (text, json, github, junit or sarif)", format);

@@ -27,12 +27,12 @@ const struct vos_command vos_commands[] = {
 	{"publish", cmd_publish, CMD_NEEDS_CONFIG, "vosctl publish [options]",
 	 "commit the rendered pages to the wiki repository and push them"},
 	{"hook", cmd_hook, 0, "vosctl hook (install | uninstall) [options]",
-	 "install the wiki repository's pre-commit hook"},
+	 "install the wiki repository's pre-commit hook", 1},
 	{"graph", cmd_graph, CMD_NEEDS_MODEL, "vosctl graph [--format dot|mermaid] [options]",
 	 "draw hosts, services and dependencies"},
-	{"help", cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command"},
+	{"help", cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command", 1},
 	{"version", cmd_version, 0, "vosctl version", "print the version"},
-	{NULL, NULL, 0, NULL, NULL},
+	{NULL, NULL, 0, NULL, NULL, 0},
 };
 
 const struct vos_command *vos_command_find(const char *name)
@@ -300,6 +300,11 @@ int vos_parse_options(struct vos_ctx *ctx, int argc, const char **argv, const st
 		}
 	}
 	argv[nargs] = NULL;
+	if (nargs > ctx->cmd->max_args) {
+		vos_error("unexpected argument '%s'", argv[ctx->cmd->max_args]);
+		fprintf(stderr, "usage: %s (see 'vosctl %s --help')\n", ctx->cmd->usage, ctx->cmd->name);
+		return -1;
+	}
 	return nargs;
 }
 

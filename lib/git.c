@@ -294,23 +294,6 @@ static int lock_cache(int *out_fd, const char *lockpath, char **errmsg)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = vos_strdup(path), *s;
-	int rc = 0;
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
 
 /* Lock files a crashed vosctl may have left (we hold the cache lock: nobody else is inside). */
 static void remove_stale_locks(const struct vos_git *g)
@@ -366,7 +349,7 @@ static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
 			free(aside);
 		}
 	}
-	if (mkdir_p(g->path) < 0) {
+	if (vos_mkdir_p(g->path, 0700) < 0) {
 		set_err(errmsg, vos_asprintf("unable to create '%s': %s", g->path, strerror(errno)));
 		return VOS_EIO;
 	}
@@ -412,7 +395,7 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 	g->path = vos_path_join(root, name);
 	lockpath = vos_asprintf("%s.lock", g->path);
 	free(name);
-	if (mkdir_p(root) < 0) {
+	if (vos_mkdir_p(root, 0700) < 0) {
 		set_err(errmsg, vos_asprintf("unable to create '%s': %s", root, strerror(errno)));
 		err = VOS_EIO;
 	} else {
@@ -580,7 +563,7 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 		if (!aside)
 			return rc;
 		free(aside);
-		if (mkdir_p(g->path) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
+		if (vos_mkdir_p(g->path, 0700) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
 			set_err(errmsg, vos_asprintf("unable to recreate the cache '%s'", g->path));
 			return VOS_EIO;
 		}

@@ -350,23 +350,6 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 	return out;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char *tmp = vos_strdup(dir), *p;
-	int rc = 0;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-		rc = -1;
-	free(tmp);
-	return rc;
-}
 
 int vos_probe_results_save(const char *path, const struct vos_probe_result *res, size_t n,
                            const struct vos_probe_open *und, size_t nund, bool scanned, char **errmsg)
@@ -374,7 +357,7 @@ int vos_probe_results_save(const char *path, const struct vos_probe_result *res,
 	char *json = vos_probe_results_json(res, n, und, nund, scanned);
 	char *dir = vos_path_dirname(path);
 	int err;
-	if (!vos_is_dir(dir) && mkdir_p(dir) < 0) {
+	if (!vos_is_dir(dir) && vos_mkdir_p(dir, 0777) < 0) {
 		if (errmsg)
 			*errmsg = vos_asprintf("unable to create '%s': %s", dir, strerror(errno));
 		free(dir);

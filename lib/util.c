@@ -488,6 +488,24 @@ bool vos_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int vos_mkdir_p(const char *path, unsigned mode)
+{
+	char *p = vos_strdup(path), *s;
+	int rc = 0;
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 char *vos_path_join(const char *dir, const char *name)
 {
 	size_t n;

@@ -103,6 +103,8 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 /* Writes data to path atomically: temp file in the same directory, fsync, rename. */
 int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg);
 bool vos_is_dir(const char *path);
+/* mkdir -p: creates path and its missing parents with mode; 0, or -1 with errno set. */
+int vos_mkdir_p(const char *path, unsigned mode);
 bool vos_is_file(const char *path);
 /* Joins dir and name ("a" + "b" -> "a/b"; an absolute name is returned as is). Caller frees. */
 char *vos_path_join(const char *dir, const char *name);
