@@ -10,6 +10,9 @@ test_name=$(basename "$0" .sh)
 TRASH=${TRASH_ROOT:-$SRC/${BUILD:-build}/trash}/$test_name
 rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 export SRC VOSCTL FIXTURES TRASH NO_COLOR=1
+# repository discovery (git and libgit2) must never climb out of the trash into the project's own repo
+GIT_CEILING_DIRECTORIES=$(dirname "$TRASH")
+export GIT_CEILING_DIRECTORIES
 unset VOSCTL_TOKEN VOSCTL_GIT_USER GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
 test_count=0
 test_failed=0
