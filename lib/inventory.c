@@ -103,7 +103,7 @@ static bool check_map(struct conv *c, const struct vos_ynode *m, const char *wha
 			continue;
 		}
 		for (j = 0; allowed[j]; j++)
-			if (strcmp(allowed[j], k->u.s.str) == 0) {
+			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
 				ok = true;
 				break;
 			}

@@ -207,7 +207,8 @@ void vos_arena_release(struct vos_arena *a)
 	vos_arena_init(a);
 }
 
-void *vos_arena_alloc(struct vos_arena *a, size_t n)
+/* not zeroed */
+static void *arena_alloc_raw(struct vos_arena *a, size_t n)
 {
 	struct vos_arena_block *b = a->head;
 	void *p;
@@ -228,7 +229,6 @@ void *vos_arena_alloc(struct vos_arena *a, size_t n)
 				a->head = big;
 			}
 			a->used_total += n;
-			memset(big->data, 0, n);
 			return big->data;
 		}
 		b = vos_malloc(sizeof(*b) + size);
@@ -240,13 +240,19 @@ void *vos_arena_alloc(struct vos_arena *a, size_t n)
 	p = (char *)b->data + b->used;
 	b->used += n;
 	a->used_total += n;
+	return p;
+}
+
+void *vos_arena_alloc(struct vos_arena *a, size_t n)
+{
+	void *p = arena_alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
 char *vos_arena_strndup(struct vos_arena *a, const char *s, size_t n)
 {
-	char *p = vos_arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -559,9 +565,20 @@ bool vos_utf8_valid(const char *str, size_t len, size_t *bad_offset)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t n, k;
 		uint32_t cp;
+		/* ASCII runs, a word at a time */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;

@@ -699,8 +699,11 @@ bool vos_yscalar_is_null(const struct vos_ynode *n)
 	if (!plain_scalar(n))
 		return false;
 	s = n->u.s.str;
-	return !n->u.s.len || vos_streq(s, "~") || vos_streq(s, "null") || vos_streq(s, "Null") ||
-	       vos_streq(s, "NULL");
+	if (!n->u.s.len)
+		return true;
+	if (n->u.s.len > 4 || (s[0] != '~' && s[0] != 'n' && s[0] != 'N'))
+		return false;
+	return vos_streq(s, "~") || vos_streq(s, "null") || vos_streq(s, "Null") || vos_streq(s, "NULL");
 }
 
 const char *vos_ynode_kind_name(const struct vos_ynode *n)
