@@ -900,7 +900,10 @@ static void parse_chunk(struct pctx *c, const char *body, size_t len)
  * the whole document. Splitting is skipped when it could change the meaning: link reference or
  * footnote definitions (document-wide), raw HTML blocks, and lone CR line endings. Fenced code is
  * tracked so a "#" line inside a fence is never a split point. */
-#define PAGE_CHUNK (256u * 1024u)
+#ifndef VOS_PAGE_CHUNK
+#define VOS_PAGE_CHUNK (256u * 1024u) /* the fuzz build sets it tiny, so fuzzing exercises splitting */
+#endif
+#define PAGE_CHUNK ((size_t)VOS_PAGE_CHUNK)
 
 static bool strstr_bounded(const char *p, const char *end, const char *needle)
 {

@@ -376,10 +376,19 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 			*errmsg = vos_asprintf("unable to open '%s': %s", path, strerror(e));
 		return e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		if (errmsg)
 			*errmsg = vos_asprintf("unable to read '%s': is a directory", path);
+		return VOS_EINPUT;
+	}
+	/* a regular file over the limit is refused before reading it (pipes are checked as they come) */
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max) {
+		close(fd);
+		if (errmsg)
+			*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
 		return VOS_EINPUT;
 	}
 	for (;;) {

@@ -19,7 +19,7 @@ enum vos_error {
 	VOS_ENET = -6,    /* operational: network */
 };
 
-/* Size limits for untrusted input (documented in docs/reference.md). */
+/* Size limits for untrusted input (documented in docs/limits.md). */
 #define VOS_MAX_PAGE_BYTES (64u * 1024u * 1024u)
 #define VOS_MAX_YAML_BYTES (64u * 1024u * 1024u)
 #define VOS_MAX_LINE_BYTES (1024u * 1024u)
