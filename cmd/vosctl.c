@@ -352,18 +352,26 @@ static int load_page_and_inventory(struct vos_ctx *ctx)
 	return job.err ? job.err : err;
 }
 
-int vos_ctx_load(struct vos_ctx *ctx)
+/* -C DIR, then the working directory into cwd; 0 or an exit code (the error already said) */
+static int enter_dir(struct vos_ctx *ctx, char *cwd, size_t n)
 {
-	char cwd[PATH_MAX];
-	int err;
 	if (ctx->common.chdir && chdir(ctx->common.chdir) < 0) {
 		vos_error("cannot change to '%s': %s", ctx->common.chdir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (!getcwd(cwd, sizeof(cwd))) {
+	if (!getcwd(cwd, n)) {
 		vos_error("cannot get the current directory: %s", strerror(errno));
 		return EXIT_OPFAIL;
 	}
+	return 0;
+}
+
+int vos_ctx_load(struct vos_ctx *ctx)
+{
+	char cwd[PATH_MAX];
+	int err, rc_dir;
+	if ((rc_dir = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
+		return rc_dir;
 	if (!(ctx->cmd->flags & (CMD_NEEDS_CONFIG | CMD_NEEDS_MODEL)))
 		return 0;
 	err = vos_config_load(&ctx->config, ctx->common.config, cwd, &ctx->diags);
@@ -458,16 +466,10 @@ int vos_ctx_load_staged(struct vos_ctx *ctx)
 	char **files = NULL;
 	size_t len = 0, nfiles = 0, i;
 	bool cfg_staged = false;
-	int err, rc = 0;
+	int err, rc = 0, rc_dir;
 
-	if (ctx->common.chdir && chdir(ctx->common.chdir) < 0) {
-		vos_error("cannot change to '%s': %s", ctx->common.chdir, strerror(errno));
-		return EXIT_USAGE;
-	}
-	if (!getcwd(cwd, sizeof(cwd))) {
-		vos_error("cannot get the current directory: %s", strerror(errno));
-		return EXIT_OPFAIL;
-	}
+	if ((rc_dir = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
+		return rc_dir;
 	err = vos_git_index_open(&ix, cwd, &msg);
 	if (err < 0) {
 		vos_error("--staged: %s", msg ? msg : "unable to open the repository");
