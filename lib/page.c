@@ -175,13 +175,24 @@ static bool type_is(cmark_node *n, const char *name)
 	return t && strcmp(t, name) == 0;
 }
 
+/* The node after n in a pre-order walk of root's descendants, or NULL at the end. Iterative: no
+ * recursion on deep nesting. */
+static cmark_node *preorder_next(cmark_node *n, cmark_node *root)
+{
+	cmark_node *child = cmark_node_first_child(n);
+	if (child)
+		return child;
+	while (n != root && !cmark_node_next(n))
+		n = cmark_node_parent(n);
+	return n == root ? NULL : cmark_node_next(n);
+}
+
 /* Appends the plain text of root's inline descendants: text and code keep their content, links
  * and emphasis their text, breaks become a space. Iterative: no recursion on deep nesting. */
 static void append_inline_text(struct vos_buf *b, cmark_node *root)
 {
 	cmark_node *n = cmark_node_first_child(root);
 	while (n) {
-		cmark_node *child;
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -198,16 +209,7 @@ static void append_inline_text(struct vos_buf *b, cmark_node *root)
 		default:
 			break;
 		}
-		child = cmark_node_first_child(n);
-		if (child) {
-			n = child;
-			continue;
-		}
-		while (n != root && !cmark_node_next(n))
-			n = cmark_node_parent(n);
-		if (n == root)
-			break;
-		n = cmark_node_next(n);
+		n = preorder_next(n, root);
 	}
 }
 
@@ -224,19 +226,9 @@ static cmark_node *first_strong(cmark_node *root)
 {
 	cmark_node *n = cmark_node_first_child(root);
 	while (n) {
-		cmark_node *child;
 		if (cmark_node_get_type(n) == CMARK_NODE_STRONG)
 			return n;
-		child = cmark_node_first_child(n);
-		if (child) {
-			n = child;
-			continue;
-		}
-		while (n != root && !cmark_node_next(n))
-			n = cmark_node_parent(n);
-		if (n == root)
-			break;
-		n = cmark_node_next(n);
+		n = preorder_next(n, root);
 	}
 	return NULL;
 }
