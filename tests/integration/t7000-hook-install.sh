@@ -6,26 +6,7 @@
 export HOME="$TRASH/home" GIT_CONFIG_NOSYSTEM=1
 mkdir -p "$HOME"
 
-# A wiki repository holding the example lab: vosctl.yaml, vos/services.md, inventory/*.yaml, and a
-# stub page for every page the services page links to.
-setup_wiki() {
-	mkdir -p "$1/vos" "$1/inventory" &&
-	cp "$SRC"/inventory/*.yaml "$1/inventory/" &&
-	cp "$SRC/inventory/services.md" "$1/vos/services.md" &&
-	printf 'page: vos/services.md\ninventory: inventory\n' >"$1/vosctl.yaml" &&
-	{ grep -o '\[\[[^]]*\]\]' "$1/vos/services.md" | sed 's/^\[\[//; s/\]\]$//; s/|.*//'
-	  grep -o '](/[^)#? ]*' "$1/vos/services.md" | sed 's/^](\///'; } | sort -u |
-	while read -r p; do
-		mkdir -p "$1/$(dirname "$p")" && printf '# %s\n' "$p" >"$1/$p.md" || exit 1
-	done &&
-	(cd "$1" && git init -q -b main && git config user.name Test &&
-	 git config user.email test@example.invalid && git add -A && git commit -q -m initial)
-}
-
-# The services page with vLLM's address changed to one the inventory does not give it.
-bad_page() {
-	sed -E 's/^\| vLLM( +)\| [^|]* \|/| vLLM\1| 127.0.0.254 |/' "$1"
-}
+. "$SRC/tests/integration/wiki.sh"
 
 head_of() { git -C "$1" rev-parse HEAD; }
 
@@ -63,7 +44,7 @@ test_expect_success 'a bad staged page blocks git commit with the located messag
 	bad_page vos/services.md >tmp && mv tmp vos/services.md &&
 	git add vos/services.md &&
 	test_must_fail git commit -q -m "bad page" >out 2>&1 &&
-	col=$(grep -E "^\| vLLM +\|" vos/services.md | awk "{print index(\$0, \"127.0.0.254\")}") &&
+	col=$(bad_page_col vos/services.md) &&
 	test_grep "^vos/services.md:$line:$col: error: \[address-mismatch\]" out &&
 	test "$(head_of .)" = "$before" &&
 	git checkout -q HEAD -- vos/services.md

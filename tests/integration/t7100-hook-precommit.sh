@@ -16,23 +16,7 @@ if ! command -v pre-commit >/dev/null 2>&1; then
 	exit 0
 fi
 
-setup_wiki() {
-	mkdir -p "$1/vos" "$1/inventory" &&
-	cp "$SRC"/inventory/*.yaml "$1/inventory/" &&
-	cp "$SRC/inventory/services.md" "$1/vos/services.md" &&
-	printf 'page: vos/services.md\ninventory: inventory\n' >"$1/vosctl.yaml" &&
-	{ grep -o '\[\[[^]]*\]\]' "$1/vos/services.md" | sed 's/^\[\[//; s/\]\]$//; s/|.*//'
-	  grep -o '](/[^)#? ]*' "$1/vos/services.md" | sed 's/^](\///'; } | sort -u |
-	while read -r p; do
-		mkdir -p "$1/$(dirname "$p")" && printf '# %s\n' "$p" >"$1/$p.md" || exit 1
-	done &&
-	(cd "$1" && git init -q -b main && git config user.name Test &&
-	 git config user.email test@example.invalid && git add -A && git commit -q -m initial)
-}
-
-bad_page() {
-	sed -E 's/^\| vLLM( +)\| [^|]* \|/| vLLM\1| 127.0.0.254 |/' "$1"
-}
+. "$SRC/tests/integration/wiki.sh"
 
 test_expect_success 'setup: a hooks repository holding only .pre-commit-hooks.yaml, and a wiki' '
 	mkdir hooks && cp "$SRC/.pre-commit-hooks.yaml" hooks/ &&
@@ -49,7 +33,7 @@ test_expect_success 'pre-commit try-repo blocks a bad staged page with the locat
 	bad_page vos/services.md >tmp && mv tmp vos/services.md && git add vos/services.md &&
 	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
 	test_grep "Failed" out &&
-	col=$(grep -E "^\| vLLM +\|" vos/services.md | awk "{print index(\$0, \"127.0.0.254\")}") &&
+	col=$(bad_page_col vos/services.md) &&
 	test_grep "vos/services.md:$line:$col: error: \[address-mismatch\]" out &&
 	git reset -q -- vos/services.md && git checkout -q -- vos/services.md
 '
