@@ -67,8 +67,6 @@ static void check_ports(const struct vos_model *m, struct vos_diags *f)
 				if (b->lo <= a->hi) {
 					struct vos_diag *d;
 					int port = b->lo;
-					if (b->svc == a->svc && b->port == a->port)
-						continue;
 					d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
 					        "port %d/%s on host '%s' is declared by both '%s' and '%s'",
 					        port, b->proto, host->name, a->svc->id, b->svc->id);
@@ -89,7 +87,7 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 {
 	size_t i, j, n = m->nservices;
 	unsigned char *color;
-	size_t *stack_svc, *stack_edge, *parent;
+	size_t *stack_svc, *stack_edge;
 
 	for (i = 0; i < n; i++) {
 		const struct vos_service *sv = m->services[i].inv;
@@ -114,7 +112,6 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 	color = vos_calloc(n ? n : 1, 1);
 	stack_svc = vos_malloc((n ? n : 1) * sizeof(size_t));
 	stack_edge = vos_malloc((n ? n : 1) * sizeof(size_t));
-	parent = vos_malloc((n ? n : 1) * sizeof(size_t));
 	for (i = 0; i < n; i++) {
 		size_t sp = 0;
 		if (color[i] || !m->services[i].inv)
@@ -151,7 +148,6 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 					vos_buf_release(&b);
 				} else if (color[v] == 0) {
 					color[v] = 1;
-					parent[v] = u;
 					stack_svc[sp] = v;
 					stack_edge[sp] = 0;
 					sp++;
@@ -165,7 +161,6 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 	free(color);
 	free(stack_svc);
 	free(stack_edge);
-	free(parent);
 }
 
 /* ---------------------------------------------------------------- addresses and VLANs */

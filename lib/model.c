@@ -13,11 +13,6 @@
 #define IDX(p) ((size_t)(uintptr_t)(p)) /* maps store index + 1 */
 #define PIDX(i) ((void *)(uintptr_t)((i) + 1))
 
-static struct vos_loc inv_or_page_loc(const struct vos_loc *a, const struct vos_loc *b)
-{
-	return (a && a->file) ? *a : *b;
-}
-
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name)
 {
 	size_t i = IDX(vos_map_get(&m->host_by_name, name));
@@ -240,7 +235,6 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			*VOS_PUSH(h->services, h->nservices, h->services_alloc) = i;
 		}
 	}
-	VOS_UNUSED(inv_or_page_loc);
 }
 
 int vos_model_build(struct vos_model *out, const struct vos_page *page,
