@@ -406,16 +406,17 @@ static bool contains(const char *hay, size_t len, const char *needle)
 	return false;
 }
 
-static bool status_ok(const struct vos_probe_target *t, long code)
+/* The expected status range of a target: 0,0 means 200-399; a lone minimum is one status. */
+static void status_range(const struct vos_probe_target *t, int *lo, int *hi)
 {
-	int lo = t->status_min, hi = t->status_max;
-	if (!lo && !hi) {
-		lo = 200;
-		hi = 399;
+	*lo = t->status_min;
+	*hi = t->status_max;
+	if (!*lo && !*hi) {
+		*lo = 200;
+		*hi = 399;
 	}
-	if (!hi)
-		hi = lo;
-	return code >= lo && code <= hi;
+	if (!*hi)
+		*hi = *lo;
 }
 
 static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
@@ -432,14 +433,9 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
 	if (rc == CURLE_OK) {
-		if (!status_ok(t, code)) {
-			int lo = t->status_min, hi = t->status_max;
-			if (!lo && !hi) {
-				lo = 200;
-				hi = 399;
-			}
-			if (!hi)
-				hi = lo;
+		int lo, hi;
+		status_range(t, &lo, &hi);
+		if (code < lo || code > hi) {
 			complete(e, s, VOS_PROBE_ERROR, (int)code, now,
 			         lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
 			                  : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi));
