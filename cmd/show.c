@@ -98,13 +98,8 @@ static void print_ports(struct vos_buf *b, const struct vos_service *v)
 		const struct vos_port *p = &v->ports[j];
 		if (j)
 			vos_buf_addc(b, ',');
-		if (p->port_end > p->port)
-			vos_buf_addf(b, "%d-%d", p->port, p->port_end);
-		else
-			vos_buf_addf(b, "%d", p->port);
-		if (p->proto && strcmp(p->proto, "tcp"))
-			vos_buf_addf(b, "/%s", p->proto);
-		else if (p->check != VOS_CHECK_TCP)
+		vos_port_describe(b, p);
+		if ((!p->proto || !strcmp(p->proto, "tcp")) && p->check != VOS_CHECK_TCP)
 			vos_buf_addf(b, "/%s", check_name(p->check));
 	}
 	if (!b->len)

@@ -273,3 +273,13 @@ void vos_model_release(struct vos_model *m)
 	vos_map_release(&m->vlan_by_name);
 	memset(m, 0, sizeof(*m));
 }
+
+void vos_port_describe(struct vos_buf *b, const struct vos_port *p)
+{
+	if (p->port_end > p->port)
+		vos_buf_addf(b, "%d-%d", p->port, p->port_end);
+	else
+		vos_buf_addf(b, "%d", p->port);
+	if (p->proto && strcmp(p->proto, "tcp"))
+		vos_buf_addf(b, "/%s", p->proto);
+}

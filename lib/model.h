@@ -347,6 +347,8 @@ int vos_model_build(struct vos_model *out, const struct vos_page *page,
 void vos_model_release(struct vos_model *m);
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name);
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id);
+/* Appends "4000", "8100-8109" or "53/udp" (the protocol only when it is not tcp). */
+void vos_port_describe(struct vos_buf *b, const struct vos_port *p);
 /* The service's host (or NULL). */
 struct vos_mhost *vos_model_service_host(const struct vos_model *m, const struct vos_mservice *s);
 

@@ -229,12 +229,7 @@ static void add_ports(struct vos_buf *b, const struct vos_service *s, bool markd
 		const struct vos_port *p = &s->ports[i];
 		if (i)
 			vos_buf_adds(b, ", ");
-		if (p->port_end > p->port)
-			vos_buf_addf(b, "%d-%d", p->port, p->port_end);
-		else
-			vos_buf_addf(b, "%d", p->port);
-		if (p->proto && strcmp(p->proto, "tcp"))
-			vos_buf_addf(b, "/%s", p->proto);
+		vos_port_describe(b, p);
 		if (!markdown_cell) {
 			bool paren = p->name || p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS ||
 			             p->check == VOS_CHECK_NONE;
