@@ -4,10 +4,6 @@
 #include <jansson.h>
 #include <string.h>
 
-#ifndef VOS_VERSION
-#define VOS_VERSION "0.0.0"
-#endif
-
 static const char *const formats[] = {"text", "json", "github", "junit", "sarif", NULL};
 
 int vos_findings_format_parse(const char *name)
@@ -193,7 +189,7 @@ static void print_sarif(FILE *f, const struct vos_diags *d)
 	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("vosctl"));
-	json_object_set_new(driver, "version", json_string(VOS_VERSION));
+	json_object_set_new(driver, "version", json_string(vos_version()));
 	json_object_set_new(driver, "informationUri", json_string("https://git.example.lan/homelab/vosctl"));
 	for (i = 0; i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];

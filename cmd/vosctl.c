@@ -11,10 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef VOS_VERSION
-#define VOS_VERSION "0.0.0"
-#endif
-
 const struct vos_command vos_commands[] = {
 	{"validate", cmd_validate, CMD_NEEDS_MODEL, "vosctl validate [options]",
 	 "check the services page and the inventory against the rules"},
@@ -653,7 +649,7 @@ int cmd_version(struct vos_ctx *ctx, int argc, const char **argv)
 	int n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
-	printf("vosctl %s\n", VOS_VERSION);
+	printf("vosctl %s\n", vos_version());
 	return 0;
 }
 
@@ -676,7 +672,7 @@ int main(int argc, const char **argv)
 	while (i < argc && argv[i][0] == '-') {
 		const char *a = argv[i];
 		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
-			printf("vosctl %s\n", VOS_VERSION);
+			printf("vosctl %s\n", vos_version());
 			return vos_finish_output(0);
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -9,10 +9,6 @@
 #include "git.h"
 #include "render.h"
 
-#ifndef VOS_VERSION
-#define VOS_VERSION "0.0.0"
-#endif
-
 void vos_publish_result_init(struct vos_publish_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -214,7 +210,7 @@ static char *make_message(const struct vos_publish_result *r)
 		if (f->summary && *f->summary)
 			vos_buf_addf(&b, " (%s)", f->summary);
 	}
-	vos_buf_addf(&b, "\n\nRendered from the inventory by vosctl %s", VOS_VERSION);
+	vos_buf_addf(&b, "\n\nRendered from the inventory by vosctl %s", vos_version());
 	if (r->base)
 		vos_buf_addf(&b, " on %.12s", r->base);
 	vos_buf_adds(&b, ".\n");

@@ -127,4 +127,7 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
 
+/* The version of vosctl (from VERSION, see lib/version.c). */
+const char *vos_version(void);
+
 #endif

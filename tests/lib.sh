@@ -2,6 +2,16 @@
 # Use:  . "$(dirname "$0")/../lib.sh"; test_expect_success 'title' 'commands'; ...; test_done
 # Environment: VOSCTL (the binary), SRC (the source tree), TRASH (a fresh scratch dir, the cwd).
 set -u
+# Every test runs in a private network namespace of its own (as root: unshare -n, then loopback up):
+# only loopback exists there, so no test can reach another machine whatever a bug sends, and two
+# suites running at once on one machine never collide on a port. Not root (or no namespaces): the
+# test runs as it is, and still only ever contacts loopback.
+if [ -z "${VOSCTL_TEST_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null &&
+	command -v ip >/dev/null 2>&1; then
+	VOSCTL_TEST_NETNS=1
+	export VOSCTL_TEST_NETNS
+	exec unshare -n sh -c 'ip link set lo up && exec sh "$0"' "$0"
+fi
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 VOSCTL=${VOSCTL:-$SRC/build/vosctl}
 FIXTURES=$SRC/tests/fixtures

@@ -22,6 +22,18 @@ if [ "${VALGRIND:-}" = 1 ]; then
 	VOSCTL=$SRC/$BUILD/vg/vosctl
 fi
 export VOSCTL
+# Every process a test starts inherits this marker: the last check finds leftovers by it (no ps).
+run_marker="vosctl-tests-$$-$(date +%s%N)"
+VOSCTL_TEST_RUN=$run_marker
+export VOSCTL_TEST_RUN
+# unit tests get a private network namespace too (the shell tests make their own in tests/lib.sh)
+in_netns() {
+	if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null && command -v ip >/dev/null 2>&1; then
+		unshare -n sh -c 'ip link set lo up && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
 filter=${TESTS:-*}
 passed=0; failed=0; failed_files=""
 
@@ -34,7 +46,7 @@ for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	case "$name" in $filter) ;; *) continue ;; esac
-	$VG "$t" >"$LOG/$name.log" 2>&1; rc=$?
+	in_netns $VG "$t" >"$LOG/$name.log" 2>&1; rc=$?
 	count "$LOG/$name.log"
 	if [ $rc != 0 ] && ! grep -q '^not ok ' "$LOG/$name.log"; then
 		failed=$((failed + 1)); echo "not ok - $name exited $rc" >>"$LOG/$name.log"
@@ -67,6 +79,29 @@ if [ "${VALGRIND:-}" = 1 ]; then
 		head -n 40 "$f" >>"$LOG/valgrind.log"
 	done
 fi
+
+# Nothing a test started may outlive the suite: wait up to 10 s for stragglers, then name and stop them.
+unset VOSCTL_TEST_RUN
+leftovers() {
+	for p in /proc/[0-9]*; do
+		grep -qzx "VOSCTL_TEST_RUN=$run_marker" "$p/environ" 2>/dev/null && echo "${p#/proc/}"
+	done
+}
+i=0
+while [ -n "$(leftovers)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+left=$(leftovers)
+if [ -n "$left" ]; then
+	: >"$LOG/leftovers.log"
+	for p in $left; do
+		failed=$((failed + 1))
+		echo "not ok - process $p outlived the suite: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" >>"$LOG/leftovers.log"
+	done
+	for p in $left; do kill -KILL "$p" 2>/dev/null; done
+	failed_files="$failed_files leftovers"
+else
+	passed=$((passed + 1))
+fi
+printf '%-40s %s\n' "leftover processes" "$(echo $left | wc -w)"
 
 for f in $failed_files; do
 	echo "---- $f"

@@ -28,32 +28,28 @@ gitserver_nginx_kill() {
 	[ -n "$gs_pid" ] || gs_pid=$gitserver_nginx_pid
 	gitserver_nginx_pid=
 	[ -n "$gs_pid" ] || return 0
-	kill "$gs_pid" 2>/dev/null
-	i=0
-	while kill -0 "$gs_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -9 "$gs_pid" 2>/dev/null
+	gs_kill_group "$gs_pid"
 	rm -f "$GITSERVER_DIR/nginx.pid"
+	return 0
+}
+
+# gs_kill_group PID : stops the process group PID leads (started through setsid), waiting up to 5 s,
+# then SIGKILL. No ps needed: fcgiwrap's workers and the watchdog's sleep are in the group.
+gs_kill_group() {
+	[ -n "$1" ] || return 0
+	kill -TERM -"$1" 2>/dev/null
+	i=0
+	while kill -0 -"$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL -"$1" 2>/dev/null
 	return 0
 }
 
 gitserver_stop() {
 	gitserver_nginx_kill
-	if [ -n "$gitserver_fcgi_pid" ]; then
-		# fcgiwrap -c N forks N workers: stop them by pid, then the parent
-		gs_kids=$(ps -o pid= --ppid "$gitserver_fcgi_pid" 2>/dev/null)
-		[ -n "$gs_kids" ] && kill $gs_kids 2>/dev/null
-		kill "$gitserver_fcgi_pid" 2>/dev/null
-		i=0
-		while kill -0 "$gitserver_fcgi_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$gitserver_fcgi_pid" 2>/dev/null
-		gitserver_fcgi_pid=
-	fi
-	if [ -n "$gitserver_watchdog_pid" ]; then
-		gs_kids=$(ps -o pid= --ppid "$gitserver_watchdog_pid" 2>/dev/null)
-		kill "$gitserver_watchdog_pid" 2>/dev/null
-		[ -n "$gs_kids" ] && kill $gs_kids 2>/dev/null
-		gitserver_watchdog_pid=
-	fi
+	gs_kill_group "$gitserver_fcgi_pid"
+	gitserver_fcgi_pid=
+	gs_kill_group "$gitserver_watchdog_pid"
+	gitserver_watchdog_pid=
 	rm -f "$GITSERVER_DIR/fcgiwrap.sock"
 }
 
@@ -78,7 +74,8 @@ gitserver_start() {
 	read -r gitserver_owner <"$GITSERVER_DIR/owner"
 	trap 'gitserver_trap' EXIT
 	trap 'gitserver_trap && exit 130' INT TERM
-	fcgiwrap -c 16 -s "unix:$GITSERVER_DIR/fcgiwrap.sock" >"$GITSERVER_DIR/fcgiwrap.log" 2>&1 &
+	# each server leads its own process group (setsid), so that stopping it stops its workers too
+	setsid fcgiwrap -c 16 -s "unix:$GITSERVER_DIR/fcgiwrap.sock" >"$GITSERVER_DIR/fcgiwrap.log" 2>&1 &
 	gitserver_fcgi_pid=$!
 	attempt=0
 	while :; do
@@ -120,7 +117,7 @@ http {
 	}
 }
 EOF
-		nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
+		setsid nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
 			>>"$GITSERVER_DIR/nginx.log" 2>&1 &
 		gitserver_nginx_pid=$!
 		# wait until it answers (401 without credentials) or has died
@@ -132,7 +129,7 @@ EOF
 			sleep 0.1; i=$((i + 1))
 		done
 		if [ "$code" = 401 ]; then break; fi
-		kill "$gitserver_nginx_pid" 2>/dev/null; wait "$gitserver_nginx_pid" 2>/dev/null
+		gs_kill_group "$gitserver_nginx_pid"; wait "$gitserver_nginx_pid" 2>/dev/null
 		gitserver_nginx_pid=
 		if [ $attempt -ge 5 ]; then
 			echo "gitserver: nginx did not start:" >&2
@@ -143,8 +140,8 @@ EOF
 	done
 	GITSERVER_URL=http://127.0.0.1:$GITSERVER_PORT
 	# a watchdog: the servers never outlive the test by long, whatever happens to the shell
-	( sleep "$GITSERVER_MAX_SECONDS"; kill "$(cat "$GITSERVER_DIR/nginx.pid")" "$gitserver_fcgi_pid" ) \
-		>/dev/null 2>&1 </dev/null &
+	setsid sh -c 'sleep "$1"; kill -TERM -"$(cat "$2/nginx.pid")" -"$3"' watchdog "$GITSERVER_MAX_SECONDS" \
+		"$GITSERVER_DIR" "$gitserver_fcgi_pid" >/dev/null 2>&1 </dev/null &
 	gitserver_watchdog_pid=$!
 	export GITSERVER_URL GITSERVER_ROOT GITSERVER_PORT
 	return 0
@@ -156,7 +153,7 @@ gitserver_pause() {
 }
 
 gitserver_resume() {
-	nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
+	setsid nginx -e "$GITSERVER_DIR/error.log" -p "$GITSERVER_DIR" -c "$GITSERVER_DIR/nginx.conf" \
 		>>"$GITSERVER_DIR/nginx.log" 2>&1 &
 	gitserver_nginx_pid=$!
 	i=0
