@@ -59,6 +59,49 @@ static void test_redact(void **state)
 	r = vos_git_url_redact("/srv/git/wiki.git");
 	assert_string_equal(r, "/srv/git/wiki.git");
 	free(r);
+	/* a percent-encoded password holding @ : / % # goes as a whole */
+	r = vos_git_url_redact("http://user:a%40b%3Ac%2Fd%25e%23f@127.0.0.1:8080/wiki.git");
+	assert_string_equal(r, "http://127.0.0.1:8080/wiki.git");
+	free(r);
+	r = vos_git_url_redact("ssh://git@git.example.org/wiki.git");
+	assert_string_equal(r, "ssh://git.example.org/wiki.git");
+	free(r);
+	/* unencoded '/' or '#' in the password: no URL, so nothing to show or name a cache after */
+	assert_null(vos_git_url_redact("http://user:se/cret@127.0.0.1:8080/wiki.git"));
+	assert_null(vos_git_url_redact("http://user:se#cret@127.0.0.1:8080/wiki.git"));
+	assert_null(vos_git_cache_name("http://user:se/cret@127.0.0.1:8080/wiki.git"));
+}
+
+/* A URL that does not parse is refused before anything is created, and the message holds no part of
+ * the password (it used to be echoed, and a cache directory "user_se_cret_..." was made). */
+static void test_unparsable_url(void **state)
+{
+	const char *urls[] = {"http://user:alpha/bravo@127.0.0.1:9/wiki.git",
+	                      "http://user:alpha@bravo:charlie/delta%echo#foxtrot@127.0.0.1:9/wiki.git",
+	                      "http://user:alpha#bravo@127.0.0.1:9/wiki.git"};
+	const char *parts[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
+	size_t i, j;
+	VOS_UNUSED(state);
+	for (i = 0; i < VOS_ARRAY_SIZE(urls); i++) {
+		struct vos_git *g = NULL;
+		struct vos_git_opts o = {0};
+		char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/unparsable", tmpdir);
+		struct stat st;
+		o.url = urls[i];
+		o.cache_root = root;
+		assert_int_equal(vos_git_open(&g, &o, &notice, &err), VOS_EINPUT);
+		assert_null(g);
+		assert_non_null(err);
+		assert_true(vos_starts_with(err, "invalid remote URL ("));
+		for (j = 0; j < VOS_ARRAY_SIZE(parts); j++)
+			if (strstr(err, parts[j]))
+				fail_msg("'%s' in: %s", parts[j], err);
+		assert_int_not_equal(stat(root, &st), 0);
+		assert_null(vos_git_cache_path(&o));
+		free(err);
+		free(notice);
+		free(root);
+	}
 }
 
 static void test_cache_name(void **state)
@@ -275,6 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_cache_name),
+		cmocka_unit_test(test_unparsable_url),
 		cmocka_unit_test(test_bad_branch),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_corrupt_cache),
