@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -295,6 +296,23 @@ static int net_error(struct vos_git *g, int gerr, const char *doing, char **errm
 	    klass == GIT_ERROR_SSL || klass == GIT_ERROR_OS)
 		return VOS_ENET;
 	return VOS_EIO;
+}
+
+/* While vosctl talks to the remote, SIGPIPE is ignored: a server that goes away mid-push makes a
+ * write fail with EPIPE (an error, exit 3) instead of killing the process without a word. The old
+ * disposition comes back afterwards: stdout keeps its SIGPIPE (`vosctl show | head`). */
+static void sigpipe_ignore(struct sigaction *old)
+{
+	struct sigaction ign;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, old);
+}
+
+static void sigpipe_restore(const struct sigaction *old)
+{
+	sigaction(SIGPIPE, old, NULL);
 }
 
 /* ------------------------------------------------------------------ callbacks */
@@ -645,7 +663,10 @@ out:
 int vos_git_fetch(struct vos_git *g, char **errmsg)
 {
 	bool local_failure = false;
-	int rc = fetch_once(g, errmsg, &local_failure);
+	struct sigaction old;
+	int rc;
+	sigpipe_ignore(&old);
+	rc = fetch_once(g, errmsg, &local_failure);
 	if (rc && local_failure) {
 		/* the cache is unusable (corrupt objects, stale lock): move it aside, clone afresh */
 		char *aside;
@@ -653,14 +674,17 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 		g->repo = NULL;
 		aside = move_aside(g->path);
 		if (!aside)
-			return rc;
+			goto out;
 		free(aside);
 		if (vos_mkdir_p(g->path, 0700) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
 			set_err(errmsg, vos_asprintf("unable to recreate the cache '%s'", g->path));
-			return VOS_EIO;
+			rc = VOS_EIO;
+			goto out;
 		}
 		rc = fetch_once(g, errmsg, &local_failure);
 	}
+out:
+	sigpipe_restore(&old);
 	return rc;
 }
 
@@ -803,6 +827,8 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	char *spec = vos_asprintf("%s:refs/heads/%s", refname, g->branch);
 	char *specs[1];
 	git_strarray refspecs;
+	struct sigaction old;
+	bool ignoring = false;
 	int err, rc = 0;
 
 	specs[0] = spec;
@@ -823,6 +849,8 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 		rc = VOS_EINPUT;
 		goto out;
 	}
+	sigpipe_ignore(&old);
+	ignoring = true;
 	err = git_remote_push(remote, &refspecs, &po);
 	if (err == GIT_ENONFASTFORWARD) {
 		set_err(errmsg, vos_asprintf("push to '%s' rejected: the remote branch '%s' moved",
@@ -846,6 +874,8 @@ out:
 		git_remote_disconnect(remote);
 		git_remote_free(remote);
 	}
+	if (ignoring)
+		sigpipe_restore(&old);
 	git_reference_free(ref);
 	free(refname);
 	free(spec);
