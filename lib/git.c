@@ -566,6 +566,30 @@ static int remote_new(git_remote **out, struct vos_git *g)
 
 /* ------------------------------------------------------------------ fetch */
 
+#define BRANCHES_SHOWN 10
+
+/* The remote lacks g->branch: fine for an empty repository (the push creates it), else VOS_EINPUT
+ * naming the branches it has (a typo in --branch must not start a second, parentless history). */
+static int missing_branch(struct vos_git *g, const git_remote_head **heads, size_t nheads, char **errmsg)
+{
+	struct vos_buf have = VOS_BUF_INIT;
+	size_t i, n = 0;
+	for (i = 0; i < nheads; i++) {
+		if (!vos_starts_with(heads[i]->name, "refs/heads/"))
+			continue;
+		if (n++ < BRANCHES_SHOWN)
+			vos_buf_addf(&have, "%s'%s'", have.len ? ", " : "", heads[i]->name + strlen("refs/heads/"));
+	}
+	if (!n)
+		return 0;
+	if (n > BRANCHES_SHOWN)
+		vos_buf_addf(&have, " and %zu more", n - BRANCHES_SHOWN);
+	set_err(errmsg, vos_asprintf("the remote '%s' has no branch '%s' (it has %s): check --branch or "
+	                             "publish.branch", g->url, g->branch, have.ptr));
+	vos_buf_release(&have);
+	return VOS_EINPUT;
+}
+
 static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 {
 	git_remote *remote = NULL;
@@ -604,6 +628,8 @@ static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 	for (i = 0; i < nheads; i++)
 		if (!strcmp(heads[i]->name, want))
 			found = &heads[i]->oid;
+	if (!found && (rc = missing_branch(g, heads, nheads, errmsg)) < 0)
+		goto out;
 	if (!found) {
 		git_reference *ref = NULL;
 		g->have_head = false;

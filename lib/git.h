@@ -35,7 +35,9 @@ void vos_git_free(struct vos_git *g);
 const char *vos_git_url(const struct vos_git *g); /* the URL without user info, borrowed */
 
 /* Fetches the branch into a private ref. Afterwards vos_git_head() is the fetched head, or NULL
- * when the remote has no such branch (an empty repository). Errors: VOS_EAUTH, VOS_ENET, VOS_EIO. */
+ * when the remote is an empty repository (no branch at all). A remote that has branches but not
+ * this one is VOS_EINPUT, and *errmsg names the branches it has. Errors: VOS_EAUTH, VOS_ENET,
+ * VOS_EIO. */
 int vos_git_fetch(struct vos_git *g, char **errmsg);
 const char *vos_git_head(const struct vos_git *g); /* hex id, borrowed; NULL when none */
 

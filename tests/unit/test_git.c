@@ -156,19 +156,24 @@ static char *make_remote(void)
 	return path;
 }
 
-static struct vos_git *client(const char *url, const char *name)
+static struct vos_git *client_on(const char *url, const char *name, const char *branch)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
 	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/%s", tmpdir, name);
 	o.url = url;
-	o.branch = "main";
+	o.branch = branch;
 	o.cache_root = root;
 	if (vos_git_open(&g, &o, &notice, &err) != 0)
 		fail_msg("open: %s", err ? err : "?");
 	free(root);
 	free(notice);
 	return g;
+}
+
+static struct vos_git *client(const char *url, const char *name)
+{
+	return client_on(url, name, "main");
 }
 
 static void test_cycle(void **state)
@@ -235,6 +240,56 @@ static void test_cycle(void **state)
 	vos_git_free(b);
 	free(remote);
 	free(err);
+}
+
+/* A branch the remote lacks is refused, naming the branches it has, unless the repository is empty
+ * (a typo in --branch used to start a parentless second history there). */
+static void test_missing_branch(void **state)
+{
+	struct vos_git *seed, *typo, *fresh;
+	char *remote, *err = NULL, *empty, *root = vos_asprintf("%s/remotes-mb", tmpdir);
+	char id[41];
+	struct vos_git_file f = {"vos/services.md", "one\n", 4};
+	struct vos_git_opts o = {0};
+	VOS_UNUSED(state);
+
+	/* an empty repository: any branch may be created */
+	o.url = "empty-remote";
+	o.cache_root = root;
+	{
+		struct vos_git *g = NULL;
+		char *notice = NULL;
+		assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+		vos_git_free(g);
+		free(notice);
+	}
+	empty = vos_git_cache_path(&o);
+	fresh = client_on(empty, "mb-fresh", "wiki");
+	assert_int_equal(vos_git_fetch(fresh, &err), 0);
+	assert_null(vos_git_head(fresh));
+	assert_int_equal(vos_git_commit(id, fresh, &f, 1, "T", "t@example.org", "first\n", &err), 0);
+	assert_int_equal(vos_git_push(fresh, id, &err), 0);
+	vos_git_free(fresh);
+
+	/* a repository with history on main: "mian" is refused */
+	remote = make_remote();
+	seed = client(remote, "mb-seed");
+	assert_int_equal(vos_git_fetch(seed, &err), 0);
+	assert_int_equal(vos_git_commit(id, seed, &f, 1, "T", "t@example.org", "first\n", &err), 0);
+	if (vos_git_push(seed, id, &err) != 0)
+		fail_msg("seed: %s", err);
+	vos_git_free(seed);
+	typo = client_on(remote, "mb-typo", "mian");
+	assert_int_equal(vos_git_fetch(typo, &err), VOS_EINPUT);
+	assert_null(vos_git_head(typo));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "has no branch 'mian' (it has 'main')"));
+	vos_git_free(typo);
+
+	free(err);
+	free(empty);
+	free(remote);
+	free(root);
 }
 
 static void test_corrupt_cache(void **state)
@@ -321,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_unparsable_url),
 		cmocka_unit_test(test_bad_branch),
 		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_missing_branch),
 		cmocka_unit_test(test_corrupt_cache),
 		cmocka_unit_test(test_token_not_in_errors),
 		cmocka_unit_test(test_default_author),
