@@ -132,7 +132,7 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	v = getenv(user_env);
-	po.user = v && *v ? v : "vosctl";
+	po.user = v && *v ? v : NULL; /* then the URL's user name, else "vosctl" */
 	po.author_name = ctx->config.author_name;
 	po.author_email = ctx->config.author_email;
 	po.cache_root = cache;

@@ -1,8 +1,10 @@
-/* git.c - the wiki repository through libgit2 (the only file that includes <git2.h>). */
+/* git.c - the wiki repository through libgit2 (the only file that includes <git2.h>); the remote URL
+ * is split with libcurl's URL API (curl_url). */
 #include "git.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -10,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <git2.h>
 
 #define FETCHED_PREFIX "refs/vosctl/fetched/"
@@ -18,8 +21,8 @@
 
 struct vos_git {
 	git_repository *repo;
-	char *url;          /* redacted: what libgit2 sees and messages show */
-	char *raw_url;      /* as given: only to scrub it out of messages */
+	char *url;          /* without user info: what messages and the cache name show */
+	char *remote;       /* what libgit2 sees (url, or for ssh:// url with the user name) */
 	char *branch;
 	char *user, *token; /* credentials (token may be NULL) */
 	char *path;         /* the cache clone */
@@ -47,45 +50,123 @@ static void lib_shutdown(void)
 		git_libgit2_shutdown();
 }
 
+static void set_err(char **errmsg, char *m)
+{
+	if (errmsg) {
+		free(*errmsg);
+		*errmsg = m;
+	} else {
+		free(m);
+	}
+}
+
 /* ------------------------------------------------------------------ URLs */
+
+/* A remote URL, parsed once with libcurl's URL API. */
+struct remote_url {
+	char *shown;  /* without any user info: messages, the cache name; what libgit2 gets for http(s) */
+	char *remote; /* what libgit2 gets: shown, or (ssh:// etc.) with the user name but no password */
+	char *user;   /* percent-decoded, NULL when absent */
+	char *pass;   /* percent-decoded, NULL when absent */
+};
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+static void remote_url_release(struct remote_url *u)
+{
+	free(u->shown);
+	free(u->remote);
+	free(u->user);
+	wipe_free(u->pass);
+	memset(u, 0, sizeof(*u));
+}
+
+/* One part of h into *out (caller frees; NULL when the URL has none). */
+static CURLUcode url_part(char **out, CURLU *h, CURLUPart what, unsigned int flags)
+{
+	char *s = NULL;
+	CURLUcode rc = curl_url_get(h, what, &s, flags);
+	*out = NULL;
+	if (rc == CURLUE_NO_USER || rc == CURLUE_NO_PASSWORD)
+		return CURLUE_OK;
+	if (rc == CURLUE_OK) {
+		*out = vos_strdup(s);
+		memset(s, 0, strlen(s));
+	}
+	curl_free(s);
+	return rc;
+}
+
+/* Splits url into out (release with remote_url_release). A path or an scp-like "host:path" is taken
+ * as it is. A URL that does not parse is VOS_EINPUT; the message shows it only when it cannot hold
+ * user info (no '@'). */
+static int remote_url_parse(struct remote_url *out, const char *url, char **errmsg)
+{
+	CURLU *h;
+	CURLUcode rc;
+	char *scheme = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!strstr(url, "://")) {
+		out->shown = vos_strdup(url);
+		out->remote = vos_strdup(url);
+		return 0;
+	}
+	if (!(h = curl_url()))
+		vos_die_oom();
+	rc = curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	if (!rc)
+		rc = url_part(&out->user, h, CURLUPART_USER, CURLU_URLDECODE);
+	if (!rc)
+		rc = url_part(&out->pass, h, CURLUPART_PASSWORD, CURLU_URLDECODE);
+	if (!rc)
+		rc = curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
+	if (!rc)
+		rc = url_part(&scheme, h, CURLUPART_SCHEME, 0);
+	/* http(s) credentials go through the credential callback; ssh needs the user name in the URL */
+	if (!rc && strcmp(scheme, "http") && strcmp(scheme, "https"))
+		rc = url_part(&out->remote, h, CURLUPART_URL, 0);
+	if (!rc)
+		rc = curl_url_set(h, CURLUPART_USER, NULL, 0);
+	if (!rc)
+		rc = url_part(&out->shown, h, CURLUPART_URL, 0);
+	if (!rc && !out->remote)
+		out->remote = vos_strdup(out->shown);
+	free(scheme);
+	curl_url_cleanup(h);
+	if (rc) {
+		char *why = vos_strdup(curl_url_strerror(rc));
+		if (*why >= 'A' && *why <= 'Z')
+			*why = (char)(*why - 'A' + 'a');
+		remote_url_release(out);
+		if (strchr(url, '@'))
+			set_err(errmsg, vos_asprintf("invalid remote URL (%s); not shown, as it may hold a password: "
+			                             "percent-encode '@', ':', '/', '%%' and '#' in a user name "
+			                             "or password", why));
+		else
+			set_err(errmsg, vos_asprintf("invalid remote URL '%s': %s", url, why));
+		free(why);
+		return VOS_EINPUT;
+	}
+	return 0;
+}
 
 char *vos_git_url_redact(const char *url)
 {
-	const char *scheme = strstr(url, "://"), *host, *at, *slash;
-	if (!scheme)
-		return vos_strdup(url);
-	host = scheme + 3;
-	slash = strchr(host, '/');
-	at = NULL;
-	for (const char *p = host; *p && (!slash || p < slash); p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return vos_strdup(url);
-	return vos_asprintf("%.*s%s", (int)(host - url), url, at + 1);
-}
-
-/* The user:pass in the URL, if any (each caller-freed, NULL when absent). */
-static void url_userinfo(const char *url, char **user, char **pass)
-{
-	const char *scheme = strstr(url, "://"), *host, *at = NULL, *slash, *colon;
-	*user = *pass = NULL;
-	if (!scheme)
-		return;
-	host = scheme + 3;
-	slash = strchr(host, '/');
-	for (const char *p = host; *p && (!slash || p < slash); p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return;
-	colon = memchr(host, ':', (size_t)(at - host));
-	if (colon) {
-		*user = vos_strndup(host, (size_t)(colon - host));
-		*pass = vos_strndup(colon + 1, (size_t)(at - colon - 1));
-	} else {
-		*user = vos_strndup(host, (size_t)(at - host));
-	}
+	struct remote_url u;
+	char *shown;
+	if (remote_url_parse(&u, url, NULL) < 0)
+		return NULL;
+	shown = u.shown;
+	u.shown = NULL;
+	remote_url_release(&u);
+	return shown;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -98,13 +179,14 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-char *vos_git_cache_name(const char *url)
+/* The cache directory name for a URL without user info. */
+static char *cache_name_of(const char *shown)
 {
-	char *red = vos_git_url_redact(url), *name;
-	const char *p = strstr(red, "://");
+	char *name;
+	const char *p = strstr(shown, "://");
 	char san[41];
 	size_t n = 0;
-	p = p ? p + 3 : red;
+	p = p ? p + 3 : shown;
 	for (; *p && n < sizeof(san) - 1; p++) {
 		unsigned char c = (unsigned char)*p;
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -116,8 +198,17 @@ char *vos_git_cache_name(const char *url)
 	while (n && (san[n - 1] == '_' || san[n - 1] == '.'))
 		n--;
 	san[n] = '\0';
-	name = vos_asprintf("%s-%016llx", n ? san : "repo", (unsigned long long)fnv1a(red));
-	free(red);
+	name = vos_asprintf("%s-%016llx", n ? san : "repo", (unsigned long long)fnv1a(shown));
+	return name;
+}
+
+char *vos_git_cache_name(const char *url)
+{
+	char *shown = vos_git_url_redact(url), *name;
+	if (!shown)
+		return NULL;
+	name = cache_name_of(shown);
+	free(shown);
 	return name;
 }
 
@@ -135,7 +226,10 @@ static char *cache_root(const struct vos_git_opts *opts)
 
 char *vos_git_cache_path(const struct vos_git_opts *opts)
 {
-	char *root = cache_root(opts), *name = vos_git_cache_name(opts->url), *p;
+	char *root, *name = vos_git_cache_name(opts->url), *p;
+	if (!name)
+		return NULL;
+	root = cache_root(opts);
 	p = vos_path_join(root, name);
 	free(root);
 	free(name);
@@ -177,21 +271,11 @@ static char *git_msg(const struct vos_git *g, const char *what)
 		m = vos_strdup(what);
 	}
 	if (g) {
-		if (g->raw_url && strcmp(g->raw_url, g->url))
-			replace_all(&m, g->raw_url, g->url);
+		if (g->remote && strcmp(g->remote, g->url))
+			replace_all(&m, g->remote, g->url);
 		replace_all(&m, g->token, "<redacted>");
 	}
 	return m;
-}
-
-static void set_err(char **errmsg, char *m)
-{
-	if (errmsg) {
-		free(*errmsg);
-		*errmsg = m;
-	} else {
-		free(m);
-	}
 }
 
 /* Maps a libgit2 failure of a network operation to our codes and a message. */
@@ -212,6 +296,23 @@ static int net_error(struct vos_git *g, int gerr, const char *doing, char **errm
 	    klass == GIT_ERROR_SSL || klass == GIT_ERROR_OS)
 		return VOS_ENET;
 	return VOS_EIO;
+}
+
+/* While vosctl talks to the remote, SIGPIPE is ignored: a server that goes away mid-push makes a
+ * write fail with EPIPE (an error, exit 3) instead of killing the process without a word. The old
+ * disposition comes back afterwards: stdout keeps its SIGPIPE (`vosctl show | head`). */
+static void sigpipe_ignore(struct sigaction *old)
+{
+	struct sigaction ign;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, old);
+}
+
+static void sigpipe_restore(const struct sigaction *old)
+{
+	sigaction(SIGPIPE, old, NULL);
 }
 
 /* ------------------------------------------------------------------ callbacks */
@@ -364,21 +465,31 @@ static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
 int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg)
 {
 	struct vos_git *g;
-	char *root, *lockpath, *name, *uu, *up;
+	struct remote_url u;
+	const char *user = opts->user && *opts->user ? opts->user : NULL;
+	char *root, *lockpath, *name;
 	int err, valid = 0;
 
 	*out = NULL;
+	if ((err = remote_url_parse(&u, opts->url, errmsg)) < 0)
+		return err;
 	lib_init();
 	g = vos_calloc(1, sizeof(*g));
 	g->lock_fd = -1;
-	g->raw_url = vos_strdup(opts->url);
-	g->url = vos_git_url_redact(opts->url);
+	g->url = u.shown;
+	g->remote = u.remote;
 	g->branch = vos_strdup(opts->branch && *opts->branch ? opts->branch : "main");
-	url_userinfo(opts->url, &uu, &up);
-	g->user = vos_strdup(opts->user && *opts->user ? opts->user : uu ? uu : "vosctl");
-	g->token = opts->token && *opts->token ? vos_strdup(opts->token) : up ? vos_strdup(up) : NULL;
-	free(uu);
-	free(up);
+	if (opts->token && *opts->token) {
+		g->token = vos_strdup(opts->token);
+	} else if (u.pass) {
+		/* the URL's password goes with the URL's user name */
+		g->token = u.pass;
+		u.pass = NULL;
+		user = u.user;
+	}
+	g->user = vos_strdup(user ? user : u.user ? u.user : "vosctl");
+	u.shown = u.remote = NULL;
+	remote_url_release(&u);
 	{
 		char *ref = vos_asprintf("refs/heads/%s", g->branch);
 		if (git_reference_name_is_valid(&valid, ref) < 0)
@@ -391,7 +502,7 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 		return VOS_EINPUT;
 	}
 	root = cache_root(opts);
-	name = vos_git_cache_name(opts->url);
+	name = cache_name_of(g->url);
 	g->path = vos_path_join(root, name);
 	lockpath = vos_asprintf("%s.lock", g->path);
 	free(name);
@@ -421,21 +532,20 @@ void vos_git_free(struct vos_git *g)
 	git_repository_free(g->repo);
 	if (g->lock_fd >= 0)
 		close(g->lock_fd); /* releases the flock */
-	if (g->token) {
-		memset(g->token, 0, strlen(g->token));
-		free(g->token);
-	}
-	if (g->raw_url) {
-		memset(g->raw_url, 0, strlen(g->raw_url));
-		free(g->raw_url);
-	}
+	wipe_free(g->token);
 	free(g->url);
+	free(g->remote);
 	free(g->branch);
 	free(g->user);
 	free(g->path);
 	free(g->push_status);
 	free(g);
 	lib_shutdown();
+}
+
+const char *vos_git_url(const struct vos_git *g)
+{
+	return g->url;
 }
 
 const char *vos_git_head(const struct vos_git *g)
@@ -451,10 +561,34 @@ static int remote_new(git_remote **out, struct vos_git *g)
 	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	o.repository = g->repo;
 	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
-	return git_remote_create_with_opts(out, g->url, &o);
+	return git_remote_create_with_opts(out, g->remote, &o);
 }
 
 /* ------------------------------------------------------------------ fetch */
+
+#define BRANCHES_SHOWN 10
+
+/* The remote lacks g->branch: fine for an empty repository (the push creates it), else VOS_EINPUT
+ * naming the branches it has (a typo in --branch must not start a second, parentless history). */
+static int missing_branch(struct vos_git *g, const git_remote_head **heads, size_t nheads, char **errmsg)
+{
+	struct vos_buf have = VOS_BUF_INIT;
+	size_t i, n = 0;
+	for (i = 0; i < nheads; i++) {
+		if (!vos_starts_with(heads[i]->name, "refs/heads/"))
+			continue;
+		if (n++ < BRANCHES_SHOWN)
+			vos_buf_addf(&have, "%s'%s'", have.len ? ", " : "", heads[i]->name + strlen("refs/heads/"));
+	}
+	if (!n)
+		return 0;
+	if (n > BRANCHES_SHOWN)
+		vos_buf_addf(&have, " and %zu more", n - BRANCHES_SHOWN);
+	set_err(errmsg, vos_asprintf("the remote '%s' has no branch '%s' (it has %s): check --branch or "
+	                             "publish.branch", g->url, g->branch, have.ptr));
+	vos_buf_release(&have);
+	return VOS_EINPUT;
+}
 
 static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 {
@@ -494,6 +628,8 @@ static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 	for (i = 0; i < nheads; i++)
 		if (!strcmp(heads[i]->name, want))
 			found = &heads[i]->oid;
+	if (!found && (rc = missing_branch(g, heads, nheads, errmsg)) < 0)
+		goto out;
 	if (!found) {
 		git_reference *ref = NULL;
 		g->have_head = false;
@@ -553,7 +689,10 @@ out:
 int vos_git_fetch(struct vos_git *g, char **errmsg)
 {
 	bool local_failure = false;
-	int rc = fetch_once(g, errmsg, &local_failure);
+	struct sigaction old;
+	int rc;
+	sigpipe_ignore(&old);
+	rc = fetch_once(g, errmsg, &local_failure);
 	if (rc && local_failure) {
 		/* the cache is unusable (corrupt objects, stale lock): move it aside, clone afresh */
 		char *aside;
@@ -561,14 +700,17 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 		g->repo = NULL;
 		aside = move_aside(g->path);
 		if (!aside)
-			return rc;
+			goto out;
 		free(aside);
 		if (vos_mkdir_p(g->path, 0700) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
 			set_err(errmsg, vos_asprintf("unable to recreate the cache '%s'", g->path));
-			return VOS_EIO;
+			rc = VOS_EIO;
+			goto out;
 		}
 		rc = fetch_once(g, errmsg, &local_failure);
 	}
+out:
+	sigpipe_restore(&old);
 	return rc;
 }
 
@@ -711,6 +853,8 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	char *spec = vos_asprintf("%s:refs/heads/%s", refname, g->branch);
 	char *specs[1];
 	git_strarray refspecs;
+	struct sigaction old;
+	bool ignoring = false;
 	int err, rc = 0;
 
 	specs[0] = spec;
@@ -731,6 +875,8 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 		rc = VOS_EINPUT;
 		goto out;
 	}
+	sigpipe_ignore(&old);
+	ignoring = true;
 	err = git_remote_push(remote, &refspecs, &po);
 	if (err == GIT_ENONFASTFORWARD) {
 		set_err(errmsg, vos_asprintf("push to '%s' rejected: the remote branch '%s' moved",
@@ -754,6 +900,8 @@ out:
 		git_remote_disconnect(remote);
 		git_remote_free(remote);
 	}
+	if (ignoring)
+		sigpipe_restore(&old);
 	git_reference_free(ref);
 	free(refname);
 	free(spec);

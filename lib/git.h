@@ -1,9 +1,10 @@
 /* git.h - the wiki repository through libgit2: a bare cache clone, fetch, read a page at the fetched
  * head, build a commit without a working tree or index, push without force.
  *
- * Only lib/git.c includes <git2.h>. Credentials never reach the disk: the cache clone has no
- * configured remote (the URL is used anonymously, with any user:pass@ stripped) and error messages
- * are scrubbed of the token and of URL credentials. */
+ * Only lib/git.c includes <git2.h>. The remote URL is parsed once (libcurl's URL API): its user
+ * name and password are percent-decoded and used as the credential, and every message and the cache
+ * directory name are built from the URL without them. Credentials never reach the disk: the cache
+ * clone has no configured remote, and error messages are scrubbed of the token. */
 #ifndef VOS_GIT_H
 #define VOS_GIT_H
 
@@ -14,10 +15,11 @@
 #define VOS_GIT_EREJECTED (-20)
 
 struct vos_git_opts {
-	const char *url;        /* http(s)://, ssh://, file path; may hold user:pass@ (never echoed) */
+	const char *url;        /* http(s)://, ssh://, file path; may hold user:pass@, percent-encoded
+	                           (never echoed) */
 	const char *branch;     /* default "main" */
-	const char *user;       /* basic-auth user name (default "vosctl"), or NULL */
-	const char *token;      /* basic-auth password, or NULL (then any password in the URL) */
+	const char *user;       /* basic-auth user name with token, or NULL (then the URL's, else "vosctl") */
+	const char *token;      /* basic-auth password, or NULL (then the URL's user and password) */
 	const char *cache_root; /* directory holding cache clones; NULL: $XDG_CACHE_HOME/vosctl or
 	                           ~/.cache/vosctl */
 };
@@ -26,12 +28,16 @@ struct vos_git;
 
 /* Opens (or creates) the cache clone for opts->url and locks it against other vosctl processes
  * (waiting up to 60 s). A cache that cannot be opened is moved aside and created afresh: *notice
- * (caller frees, may stay NULL) then says so. On error *errmsg (caller frees) says why. */
+ * (caller frees, may stay NULL) then says so. On error *errmsg (caller frees) says why: VOS_EINPUT
+ * for a URL that does not parse (nothing is created) or a bad branch name. */
 int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg);
 void vos_git_free(struct vos_git *g);
+const char *vos_git_url(const struct vos_git *g); /* the URL without user info, borrowed */
 
 /* Fetches the branch into a private ref. Afterwards vos_git_head() is the fetched head, or NULL
- * when the remote has no such branch (an empty repository). Errors: VOS_EAUTH, VOS_ENET, VOS_EIO. */
+ * when the remote is an empty repository (no branch at all). A remote that has branches but not
+ * this one is VOS_EINPUT, and *errmsg names the branches it has. Errors: VOS_EAUTH, VOS_ENET,
+ * VOS_EIO. */
 int vos_git_fetch(struct vos_git *g, char **errmsg);
 const char *vos_git_head(const struct vos_git *g); /* hex id, borrowed; NULL when none */
 
@@ -55,13 +61,15 @@ int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *f
  * VOS_EAUTH, VOS_ENET, VOS_EIO otherwise. */
 int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg);
 
-/* The URL with any user:pass@ removed (caller frees): what may be printed or stored. */
+/* The URL without user info (caller frees): what may be printed or stored. NULL when it does not
+ * parse. */
 char *vos_git_url_redact(const char *url);
-/* The cache directory name for a URL: "<host-path, sanitized>-<16 hex of a hash>" (caller frees). */
+/* The cache directory name for a URL: "<host-path, sanitized>-<16 hex of a hash>", both of the URL
+ * without user info (caller frees); NULL when it does not parse. */
 char *vos_git_cache_name(const char *url);
 /* Author from git's configuration (user.name, user.email) or NULL each (caller frees both). */
 void vos_git_default_author(char **name_out, char **email_out);
-/* Where the cache clone for opts lives (caller frees). */
+/* Where the cache clone for opts lives (caller frees); NULL when the URL does not parse. */
 char *vos_git_cache_path(const struct vos_git_opts *opts);
 
 #endif

@@ -244,7 +244,6 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		*errmsg = vos_strdup("no page path given: set publish.pages.services in vosctl.yaml");
 		return VOS_EINPUT;
 	}
-	out->url = vos_git_url_redact(o->url);
 	memset(&go, 0, sizeof(go));
 	go.url = o->url;
 	go.branch = o->branch;
@@ -253,6 +252,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	go.cache_root = o->cache_root;
 	if ((err = vos_git_open(&g, &go, &out->notice, errmsg)) < 0)
 		return err;
+	out->url = vos_strdup(vos_git_url(g));
 
 	aname = o->author_name;
 	aemail = o->author_email;

@@ -114,6 +114,41 @@ test_expect_success 'credentials embedded in the URL are never echoed (good and 
 	test_grep "127.0.0.1:$GITSERVER_PORT/wiki.git" out
 '
 
+# a password holding @ : / % #, and the user it belongs to (a second line in the server's htpasswd)
+URLPW='alpha@bravo:charlie/delta%echo#foxtrot'
+URLPW_ENC='alpha%40bravo%3Acharlie%2Fdelta%25echo%23foxtrot'
+
+# no_url_password FILE... : no part of $URLPW in the files, nor in the names under cache/
+no_url_password() {
+	find cache >cache.names 2>/dev/null
+	for part in alpha bravo charlie delta echo foxtrot; do
+		if grep -F -q -e "$part" "$@" cache.names; then
+			echo "'$part' found:" >&2; grep -F -e "$part" "$@" cache.names >&2; return 1
+		fi
+	done
+}
+
+test_expect_success 'that password written raw in the URL: exit 2, no part of it shown or in a cache name' '
+	for url in "http://urluser:alpha/bravo@127.0.0.1:$GITSERVER_PORT/wiki.git" \
+	           "http://urluser:$URLPW@127.0.0.1:$GITSERVER_PORT/wiki.git"; do
+		PUBLISH_TOKEN= PUBLISH_URL=$url test_expect_code 2 vosctl_publish lab >out 2>err &&
+		test_grep "^vosctl: error: invalid remote URL (.*percent-encode" err &&
+		no_url_password out err || return 1
+	done
+'
+
+test_expect_success 'that password percent-encoded is decoded and used, as git does, and never shown or stored' '
+	printf "%s" "$URLPW" | openssl passwd -apr1 -stdin >hash &&
+	printf "urluser:%s\n" "$(cat hash)" >>"$GITSERVER_DIR/htpasswd" &&
+	url="http://urluser:$URLPW_ENC@127.0.0.1:$GITSERVER_PORT/wiki.git" &&
+	GIT_TERMINAL_PROMPT=0 git ls-remote "$url" refs/heads/main >refs &&
+	test_line_count 1 refs &&
+	PUBLISH_TOKEN= PUBLISH_URL=$url vosctl_publish lab >out 2>err &&
+	test_grep "^published .* to http://127.0.0.1:$GITSERVER_PORT/wiki.git (main)\|^nothing to publish: .http://127.0.0.1:$GITSERVER_PORT/wiki.git. (main)" out &&
+	no_url_password out err &&
+	! grep -r -F -q -e "$URLPW" -e "$URLPW_ENC" cache
+'
+
 test_expect_success 'the cache holds neither token (grep -r), nor credentials in its remote URL' '
 	test -d cache/vosctl &&
 	no_secret $(find cache -type f) &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vosctl publish against a real smart-HTTP git server on 127.0.0.1 (nginx + fcgiwrap +
 # git-http-backend, basic auth): first publish, no-op, update, edits kept, dry run, wrong token,
-# validation errors. Results are read back with the git CLI.
+# validation errors, a --branch the remote lacks. Results are read back with the git CLI.
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/integration/gitserver.sh"
 
@@ -136,6 +136,24 @@ test_expect_success 'the cache is a bare clone under XDG_CACHE_HOME with no cred
 	test "$(git --git-dir="$d" rev-parse --is-bare-repository)" = true &&
 	test_no_grep "url *=" "$d/config" &&
 	no_token_anywhere out err
+'
+
+test_expect_success '--branch the remote lacks (a typo) on a remote with history: exit 2, its branches named, nothing pushed' '
+	gitcli ls-remote "$(gitserver_url wiki)" >before &&
+	test_expect_code 2 vosctl_publish lab --branch mian >out 2>err &&
+	test_grep "^vosctl: error: the remote .http://127.0.0.1:$GITSERVER_PORT/wiki.git. has no branch .mian. (it has .main.): check --branch or publish.branch\$" err &&
+	test_line_count 0 out &&
+	gitcli ls-remote "$(gitserver_url wiki)" >after &&
+	test_cmp before after
+'
+
+test_expect_success '--branch into an empty repository creates that branch' '
+	gitserver_new_repo fresh &&
+	PUBLISH_URL=$(gitserver_url fresh) vosctl_publish lab --branch wiki >out 2>err &&
+	test_grep "^published [0-9a-f]* to http://127.0.0.1:$GITSERVER_PORT/fresh.git (wiki): vosctl: add vos/services.md" out &&
+	gitcli ls-remote --heads "$(gitserver_url fresh)" >heads &&
+	test_line_count 1 heads &&
+	test_grep "refs/heads/wiki\$" heads
 '
 
 test_expect_success 'the remote repository is sound (git fsck)' '

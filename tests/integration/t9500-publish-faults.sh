@@ -2,7 +2,8 @@
 # t9500: publish faults the cache and the remote must survive: SIGINT at the push barrier and at
 # several moments of a run (the remote stays sound, the branch has the commit or not, the next run
 # publishes), a corrupt cache (truncated object, garbage in HEAD, refs), lock files left behind
-# (index.lock, packed-refs.lock, a branch ref lock, HEAD.lock), and a cache held by a live process.
+# (index.lock, packed-refs.lock, a branch ref lock, HEAD.lock), a cache held by a live process, and a
+# server that goes away in the middle of a push.
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/integration/gitserver.sh"
 
@@ -202,6 +203,77 @@ test_expect_success 'a cache held by a live vosctl: the publish waits for it, th
 	wait &&
 	test_grep "^published" next.out &&
 	test $(( $(date +%s) - start )) -ge 1
+'
+
+# cutoff.py REPO PORTFILE CUT: a smart-HTTP git server on 127.0.0.1 (no auth) that advertises the refs
+# of REPO and goes away after CUT bytes of a push: FIN, then (0.2 s later) RST, so that the client's
+# next write fails with EPIPE, which raises SIGPIPE unless it is ignored.
+cat >"$TRASH/cutoff.py" <<'EOF'
+import os, socket, struct, subprocess, sys, time
+repo, portfile, cut = sys.argv[1], sys.argv[2], int(sys.argv[3])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+srv.settimeout(120)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(srv.getsockname()[1]))
+os.rename(portfile + ".tmp", portfile)
+def pkt(s):
+    return b"%04x" % (len(s) + 4) + s
+while True:
+    c, _ = srv.accept()
+    c.settimeout(60)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = c.recv(4096)
+        if not d:
+            break
+        head += d
+    method, path = head.split(b"\r\n", 1)[0].decode().split(" ")[:2]
+    if method == "GET" and "service=git-" in path:
+        svc = path.split("service=")[1].split("&")[0]
+        adv = subprocess.run(["git", svc[4:], "--stateless-rpc", "--advertise-refs", repo],
+                             capture_output=True, check=True).stdout
+        body = pkt(b"# service=%s\n" % svc.encode()) + b"0000" + adv
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-%s-advertisement\r\n"
+                  b"Cache-Control: no-cache\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                  % (svc.encode(), len(body)) + body)
+        c.close()
+    elif method == "POST" and path.endswith("/git-receive-pack"):
+        got = len(head)
+        while got < cut:
+            d = c.recv(65536)
+            if not d:
+                break
+            got += len(d)
+        c.shutdown(socket.SHUT_WR)
+        time.sleep(0.2)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+        sys.exit(0)
+    else:
+        c.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        c.close()
+EOF
+
+test_expect_success 'the server goes away mid-push (an 8 MB page): exit 3 with a message, not SIGPIPE' '
+	git init -q --bare -b main cut.git &&
+	publish_lab "$TRASH/cutlab" &&
+	{ echo; head -c 6000000 /dev/urandom | base64 -w 76; } >>cutlab/inventory/services.md &&
+	for i in 1 2 3; do
+		rm -f cut.port &&
+		{ timeout 300 python3 "$TRASH/cutoff.py" cut.git cut.port 200000 & } &&
+		srv=$! &&
+		wait_for cut.port &&
+		PUBLISH_URL=http://127.0.0.1:$(cat cut.port)/wiki.git test_expect_code 3 vosctl_publish cutlab >out 2>err;
+		rc=$?; kill $srv 2>/dev/null; wait $srv;
+		test $rc = 0 &&
+		test_grep "^vosctl: error: unable to push to .http://127.0.0.1:$(cat cut.port)/wiki.git.: " err &&
+		test_line_count 0 out &&
+		git --git-dir=cut.git for-each-ref >refs &&
+		test_line_count 0 refs || return 1
+	done
 '
 
 test_expect_success 'the remote repository is sound after all of it (git fsck --strict)' '

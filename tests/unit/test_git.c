@@ -59,6 +59,49 @@ static void test_redact(void **state)
 	r = vos_git_url_redact("/srv/git/wiki.git");
 	assert_string_equal(r, "/srv/git/wiki.git");
 	free(r);
+	/* a percent-encoded password holding @ : / % # goes as a whole */
+	r = vos_git_url_redact("http://user:a%40b%3Ac%2Fd%25e%23f@127.0.0.1:8080/wiki.git");
+	assert_string_equal(r, "http://127.0.0.1:8080/wiki.git");
+	free(r);
+	r = vos_git_url_redact("ssh://git@git.example.org/wiki.git");
+	assert_string_equal(r, "ssh://git.example.org/wiki.git");
+	free(r);
+	/* unencoded '/' or '#' in the password: no URL, so nothing to show or name a cache after */
+	assert_null(vos_git_url_redact("http://user:se/cret@127.0.0.1:8080/wiki.git"));
+	assert_null(vos_git_url_redact("http://user:se#cret@127.0.0.1:8080/wiki.git"));
+	assert_null(vos_git_cache_name("http://user:se/cret@127.0.0.1:8080/wiki.git"));
+}
+
+/* A URL that does not parse is refused before anything is created, and the message holds no part of
+ * the password (it used to be echoed, and a cache directory "user_se_cret_..." was made). */
+static void test_unparsable_url(void **state)
+{
+	const char *urls[] = {"http://user:alpha/bravo@127.0.0.1:9/wiki.git",
+	                      "http://user:alpha@bravo:charlie/delta%echo#foxtrot@127.0.0.1:9/wiki.git",
+	                      "http://user:alpha#bravo@127.0.0.1:9/wiki.git"};
+	const char *parts[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"};
+	size_t i, j;
+	VOS_UNUSED(state);
+	for (i = 0; i < VOS_ARRAY_SIZE(urls); i++) {
+		struct vos_git *g = NULL;
+		struct vos_git_opts o = {0};
+		char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/unparsable", tmpdir);
+		struct stat st;
+		o.url = urls[i];
+		o.cache_root = root;
+		assert_int_equal(vos_git_open(&g, &o, &notice, &err), VOS_EINPUT);
+		assert_null(g);
+		assert_non_null(err);
+		assert_true(vos_starts_with(err, "invalid remote URL ("));
+		for (j = 0; j < VOS_ARRAY_SIZE(parts); j++)
+			if (strstr(err, parts[j]))
+				fail_msg("'%s' in: %s", parts[j], err);
+		assert_int_not_equal(stat(root, &st), 0);
+		assert_null(vos_git_cache_path(&o));
+		free(err);
+		free(notice);
+		free(root);
+	}
 }
 
 static void test_cache_name(void **state)
@@ -113,19 +156,24 @@ static char *make_remote(void)
 	return path;
 }
 
-static struct vos_git *client(const char *url, const char *name)
+static struct vos_git *client_on(const char *url, const char *name, const char *branch)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
 	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/%s", tmpdir, name);
 	o.url = url;
-	o.branch = "main";
+	o.branch = branch;
 	o.cache_root = root;
 	if (vos_git_open(&g, &o, &notice, &err) != 0)
 		fail_msg("open: %s", err ? err : "?");
 	free(root);
 	free(notice);
 	return g;
+}
+
+static struct vos_git *client(const char *url, const char *name)
+{
+	return client_on(url, name, "main");
 }
 
 static void test_cycle(void **state)
@@ -192,6 +240,56 @@ static void test_cycle(void **state)
 	vos_git_free(b);
 	free(remote);
 	free(err);
+}
+
+/* A branch the remote lacks is refused, naming the branches it has, unless the repository is empty
+ * (a typo in --branch used to start a parentless second history there). */
+static void test_missing_branch(void **state)
+{
+	struct vos_git *seed, *typo, *fresh;
+	char *remote, *err = NULL, *empty, *root = vos_asprintf("%s/remotes-mb", tmpdir);
+	char id[41];
+	struct vos_git_file f = {"vos/services.md", "one\n", 4};
+	struct vos_git_opts o = {0};
+	VOS_UNUSED(state);
+
+	/* an empty repository: any branch may be created */
+	o.url = "empty-remote";
+	o.cache_root = root;
+	{
+		struct vos_git *g = NULL;
+		char *notice = NULL;
+		assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+		vos_git_free(g);
+		free(notice);
+	}
+	empty = vos_git_cache_path(&o);
+	fresh = client_on(empty, "mb-fresh", "wiki");
+	assert_int_equal(vos_git_fetch(fresh, &err), 0);
+	assert_null(vos_git_head(fresh));
+	assert_int_equal(vos_git_commit(id, fresh, &f, 1, "T", "t@example.org", "first\n", &err), 0);
+	assert_int_equal(vos_git_push(fresh, id, &err), 0);
+	vos_git_free(fresh);
+
+	/* a repository with history on main: "mian" is refused */
+	remote = make_remote();
+	seed = client(remote, "mb-seed");
+	assert_int_equal(vos_git_fetch(seed, &err), 0);
+	assert_int_equal(vos_git_commit(id, seed, &f, 1, "T", "t@example.org", "first\n", &err), 0);
+	if (vos_git_push(seed, id, &err) != 0)
+		fail_msg("seed: %s", err);
+	vos_git_free(seed);
+	typo = client_on(remote, "mb-typo", "mian");
+	assert_int_equal(vos_git_fetch(typo, &err), VOS_EINPUT);
+	assert_null(vos_git_head(typo));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "has no branch 'mian' (it has 'main')"));
+	vos_git_free(typo);
+
+	free(err);
+	free(empty);
+	free(remote);
+	free(root);
 }
 
 static void test_corrupt_cache(void **state)
@@ -275,8 +373,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_cache_name),
+		cmocka_unit_test(test_unparsable_url),
 		cmocka_unit_test(test_bad_branch),
 		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_missing_branch),
 		cmocka_unit_test(test_corrupt_cache),
 		cmocka_unit_test(test_token_not_in_errors),
 		cmocka_unit_test(test_default_author),
