@@ -131,6 +131,25 @@ test_expect_success 'render --check and --write together is a usage error' '
 	test_grep "cannot be combined" err
 '
 
+test_expect_success 'prose directly above a table stays prose; render changes only the table' '
+	setup_lab &&
+	sed -i "/^AI orchestration/{n;s/^\$/**Stateless containers only.**\nSecond line of prose./}" \
+		lab/inventory/services.md &&
+	sed -i "s/address: 127.0.10.3\$/address: 127.0.10.33/" lab/inventory/network.yaml &&
+	grep -A3 "^AI orchestration" lab/inventory/services.md >expect &&
+	test_line_count 4 expect && test_grep "^| Service " expect &&
+	cp lab/inventory/services.md orig.md &&
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	grep -A3 "^AI orchestration" lab/inventory/services.md >actual &&
+	sed -i "4s/  *|/ |/g" actual && test_cmp expect actual &&
+	outside_tables orig.md >expect && outside_tables lab/inventory/services.md >actual &&
+	test_cmp expect actual &&
+	test "$(grep -c "^| Service " orig.md)" = "$(grep -c "^| Service " lab/inventory/services.md)" &&
+	test "$(grep -c "^|-" orig.md)" = "$(grep -c "^|-" lab/inventory/services.md)" &&
+	test_grep "^| vLLM  *| 127\.0\.10\.33 " lab/inventory/services.md &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err
+'
+
 test_expect_success 'a model with input errors exits 2' '
 	setup_lab && printf "services: [\n" >lab/inventory/zz-broken.yaml &&
 	test_expect_code 2 vosctl -C lab render --check >out 2>err &&

@@ -349,6 +349,57 @@ static void test_crlf_bom_markup(void **state)
 	lab_release(&l);
 }
 
+/* Prose directly above a table (a bold lead-in, two lines of it): render rewrites the table's own
+ * lines only, the prose stays, and the result is a fixed point. */
+static void test_prose_above_table(void **state)
+{
+	static const char page[] =
+		"## Control Plane (skynet)\n"
+		"**Stateless containers only.**\n"
+		"Second line of prose.\n"
+		"| Service | IP | Purpose |\n"
+		"|---|---|---|\n"
+		"| LiteLLM | 10.0.0.9 | LLM router |\n"
+		"\n"
+		"## Compute Plane\n"
+		"### watson (GPU)\n"
+		"Nothing here yet.\n"
+		"| Service | IP | Purpose |\n"
+		"|---|---|---|\n";
+	static const char want[] =
+		"## Control Plane (skynet)\n"
+		"**Stateless containers only.**\n"
+		"Second line of prose.\n"
+		"| Service    | IP         | Purpose           |\n"
+		"|------------|------------|-------------------|\n"
+		"| LiteLLM    | 127.0.10.1 | LLM router        |\n"
+		"| Open WebUI | 127.0.10.1 | Chat              |\n"
+		"| SearxNG    | 127.0.10.1 | Search aggregator |\n"
+		"\n"
+		"## Compute Plane\n"
+		"### watson (GPU)\n"
+		"Nothing here yet.\n"
+		"| Service | IP         | Purpose       |\n"
+		"|---------|------------|---------------|\n"
+		"| vLLM    | 127.0.10.3 | LLM inference |\n";
+	struct lab l;
+	size_t len;
+	bool changed;
+	struct vos_render_stats st;
+	char *out;
+	(void)state;
+	lab_build(&l, page, strlen(page), INV);
+	out = render(&l, &changed, &len, &st, false);
+	assert_true(changed);
+	assert_string_equal(out, want);
+	assert_int_equal(st.addresses, 1);
+	assert_int_equal(st.added, 3);
+	assert_int_equal(st.unplaced, 0);
+	check_idempotent(&l, out, len, INV, NULL);
+	free(out);
+	lab_release(&l);
+}
+
 static void test_inventory_page(void **state)
 {
 	struct lab l, l2;
@@ -602,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_unchanged_keeps_date),
 		cmocka_unit_test(test_crlf_bom_markup),
+		cmocka_unit_test(test_prose_above_table),
 		cmocka_unit_test(test_inventory_page),
 		cmocka_unit_test(test_status_page),
 		cmocka_unit_test(test_diff),
