@@ -14,6 +14,14 @@ setup_lab() {
 # everything but table rows and the date line
 outside_tables() { grep -v -e "^|" -e "^date:" "$1"; }
 
+# ends_in_table_row FILE: move the last host section (a table at its end) to the end of the page and
+# drop the final newline, so that the page's last line is a table row without one
+ends_in_table_row() {
+	sed -n "/^## Home (dietpi)/,/^| Home Assistant/p" "$1" >home.part &&
+	sed "/^## Home (dietpi)/,/^| Home Assistant/d" "$1" >rest.part &&
+	test -s home.part && printf "%s" "$(cat rest.part home.part)" >"$1"
+}
+
 test_expect_success 'render (no option) summarises and writes nothing' '
 	setup_lab && cp lab/inventory/services.md orig.md &&
 	test_expect_code 0 vosctl -C lab render >out 2>err &&
@@ -148,6 +156,21 @@ test_expect_success 'prose directly above a table stays prose; render changes on
 	test "$(grep -c "^|-" orig.md)" = "$(grep -c "^|-" lab/inventory/services.md)" &&
 	test_grep "^| vLLM  *| 127\.0\.10\.33 " lab/inventory/services.md &&
 	test_expect_code 0 vosctl -C lab render --check >out 2>err
+'
+
+test_expect_success 'a page ending in a table row without a newline reaches a fixed point' '
+	setup_lab && ends_in_table_row lab/inventory/services.md &&
+	test "$(tail -c 1 lab/inventory/services.md)" = "|" &&
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	test "$(tail -c 1 lab/inventory/services.md)" = "|" &&
+	tail -n 1 lab/inventory/services.md >last &&
+	test_grep "^| Home Assistant *| 127\.0\.40\.1 *| Home automation *|\$" last &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err &&
+	test_line_count 0 out &&
+	cp lab/inventory/services.md w1.md &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	test_grep "up to date" out &&
+	cmp w1.md lab/inventory/services.md
 '
 
 test_expect_success 'a model with input errors exits 2' '

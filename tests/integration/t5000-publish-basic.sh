@@ -167,6 +167,23 @@ test_expect_success 'publish findings on that page point at its own rows' '
 	test_grep "not published: the rendered pages have 1 error" err
 '
 
+test_expect_success 'a wiki page ending in a table row without a newline is up to date: no commit' '
+	gitcli -C c1 pull -q &&
+	sed -n "/^## Home (dietpi)/,/^| Home Assistant/p" c1/vos/services.md >home.part &&
+	sed "/^## Home (dietpi)/,/^| Home Assistant/d" c1/vos/services.md >rest.part &&
+	test -s home.part && printf "%s" "$(cat rest.part home.part)" >c1/vos/services.md &&
+	test "$(tail -c 1 c1/vos/services.md)" = "|" &&
+	gitcli -C c1 commit -q -am "wiki: the home section last, no final newline" &&
+	gitcli -C c1 push -q origin HEAD:main &&
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
 test_expect_success 'the remote repository is sound (git fsck)' '
 	git --git-dir="$GITSERVER_ROOT/wiki.git" fsck --strict >fsck 2>&1
 '
