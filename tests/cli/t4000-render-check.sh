@@ -173,6 +173,45 @@ test_expect_success 'a page ending in a table row without a newline reaches a fi
 	cmp w1.md lab/inventory/services.md
 '
 
+test_expect_success 'one display name on two hosts (a merge key copies it): rows added once' '
+	setup_lab &&
+	cat >lab/inventory/zz-exporters.yaml <<-\EOF &&
+	services:
+	  - &exporter
+	    id: node-exporter-skynet
+	    name: Node Exporter
+	    host: skynet
+	    class: monitoring
+	    purpose: Host metrics
+	  - <<: *exporter
+	    id: node-exporter-watson
+	    host: watson
+	EOF
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	test "$(grep -c "^| Node Exporter " lab/inventory/services.md)" = 2 &&
+	cp lab/inventory/services.md w1.md &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	test_grep "up to date" out &&
+	cmp w1.md lab/inventory/services.md &&
+	vosctl -C lab validate >out 2>err &&
+	test_no_grep "page-duplicate" err
+'
+
+test_expect_success 'one display name twice on one host is an inventory error at both' '
+	cat >>lab/inventory/zz-exporters.yaml <<-\EOF &&
+	  - <<: *exporter
+	    id: node-exporter-again
+	EOF
+	cp lab/inventory/services.md w1.md &&
+	test_expect_code 2 vosctl -C lab validate >out 2>err &&
+	test_grep "^inventory/zz-exporters.yaml:11:5: error: \[inventory-duplicate-name\] services .node-exporter-skynet. and .node-exporter-again. are both named .Node Exporter. on host .skynet." err &&
+	test_grep "^inventory/zz-exporters.yaml:2:5: note: see also" err &&
+	test_expect_code 2 vosctl -C lab render --write >out 2>err &&
+	test_grep "inventory-duplicate-name" err &&
+	cmp w1.md lab/inventory/services.md
+'
+
 test_expect_success 'a model with input errors exits 2' '
 	setup_lab && printf "services: [\n" >lab/inventory/zz-broken.yaml &&
 	test_expect_code 2 vosctl -C lab render --check >out 2>err &&

@@ -726,6 +726,46 @@ static void test_fixed_point(void **state)
 		fixed_point_mutations("inventory/services.md", "inventory", 600);
 }
 
+/* One display name on two hosts (a merge key copies `name`), neither row on the page yet: render adds
+ * one row to each host's table, once. */
+static void test_same_name_two_hosts(void **state)
+{
+	static const char page[] =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | <LAN_IP> | LLM router |\n"
+		"\n## Compute Plane\n\n### watson (GPU)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | LLM inference |\n";
+	static const char inv[] =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"  - {name: watson, address: 127.0.10.3}\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, host: skynet, class: router}\n"
+		"  - {id: vllm, name: vLLM, host: watson, class: inference}\n"
+		"  - &exp {id: exp-skynet, name: Node Exporter, host: skynet, class: monitoring, purpose: metrics}\n"
+		"  - {<<: *exp, id: exp-watson, host: watson}\n";
+	struct lab l;
+	size_t len;
+	bool changed;
+	struct vos_render_stats st;
+	char *out;
+	const char *p;
+	int n = 0;
+	(void)state;
+	lab_build(&l, page, strlen(page), inv);
+	out = render(&l, &changed, &len, &st, false);
+	assert_true(changed);
+	assert_int_equal(st.added, 2);
+	for (p = out; (p = strstr(p, "| Node Exporter |")) != NULL; p++)
+		n++;
+	assert_int_equal(n, 2);
+	check_idempotent(&l, out, len, inv, NULL);
+	free(out);
+	lab_release(&l);
+}
+
 /* The example lab in inventory/: render is idempotent and keeps the rows. */
 static void test_example_lab(void **state)
 {
@@ -780,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_example_lab),
 		cmocka_unit_test(test_no_final_newline),
 		cmocka_unit_test(test_fixed_point),
+		cmocka_unit_test(test_same_name_two_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
