@@ -233,6 +233,19 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* A display name a table cell can hold as it is: not empty, no control character (a line break, a
+ * tab), no blank at either end (the page parser trims a cell). */
+static bool valid_display_name(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+	if (!n || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 /* "N" or "N-M" with decimal digits; returns 0 and stores, or -1. */
 static int parse_range(const char *s, long *lo, long *hi)
 {
@@ -499,6 +512,10 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 		       "invalid service id '%s' (expected [a-z0-9][a-z0-9._-]*)", s->id);
 	what = s->id ? vos_arena_sprintf(&inv->arena, "service '%s'", s->id) : "service";
 	s->name = need_str(c, m, "name", what, &s->name_loc);
+	if (s->name && !valid_display_name(s->name))
+		report(c, vos_ymap_get(m, "name"), "inventory-value",
+		       "invalid display name for %s (empty, a blank at either end, or a line break or tab: "
+		       "the page's Service column could not show it)", what);
 	s->class_ = need_str(c, m, "class", what, &s->class_loc);
 	s->host = get_str(c, m, "host", &s->host_loc);
 	s->ntraits = get_strlist(c, m, "traits", &s->traits, NULL);
@@ -874,6 +891,39 @@ static const struct vos_loc *host_loc(const struct vos_inventory *inv, size_t i)
 static const struct vos_loc *service_loc(const struct vos_inventory *inv, size_t i) { return &inv->services[i].loc; }
 static const struct vos_loc *rule_loc(const struct vos_inventory *inv, size_t i) { return &inv->rules[i].loc; }
 
+/* Two services with one display name (`name`, else the id; ASCII case-insensitive) on one host: the
+ * page names a service by its display name under its host's heading, so it could not tell them
+ * apart (and render would add a row for the second on every run). */
+static void check_display_names(const struct vos_inventory *inv, struct vos_diags *diags)
+{
+	struct vos_map seen;
+	struct vos_arena keys;
+	size_t i;
+	vos_map_init(&seen, true);
+	vos_arena_init(&keys);
+	for (i = 0; i < inv->nservices; i++) {
+		const struct vos_service *s = &inv->services[i];
+		const char *name = s->name ? s->name : s->id;
+		char *key;
+		void *prev;
+		if (!name || !s->host)
+			continue;
+		key = vos_arena_sprintf(&keys, "%s\n%s", s->host, name);
+		prev = vos_map_get(&seen, key);
+		if (prev) {
+			const struct vos_service *first = &inv->services[(size_t)(uintptr_t)prev - 1];
+			struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, &s->loc, "inventory-duplicate-name",
+			        "services '%s' and '%s' are both named '%s' on host '%s': the page could not tell "
+			        "them apart", first->id, s->id, name, s->host);
+			vos_diag_set_related(d, &first->loc);
+			continue;
+		}
+		vos_map_put(&seen, key, IDX(i));
+	}
+	vos_map_release(&seen);
+	vos_arena_release(&keys);
+}
+
 int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 {
 	size_t i, errors0 = diags->errors;
@@ -897,6 +947,7 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	for (i = 0; i < inv->nrules; i++)
 		index_name(&inv->rule_by_id, inv->rules[i].id, i, &inv->rules[i].loc, rule_loc, inv,
 		           "rule id", diags);
+	check_display_names(inv, diags);
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
 }
 

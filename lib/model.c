@@ -136,34 +136,86 @@ static size_t service_add(struct vos_model *m, const char *id, const char *name)
 	return m->nservices - 1;
 }
 
+/* The service a page row names (index + 1, 0 if none): a service of that display name (`name`, else
+ * the id; ASCII case-insensitive; same_name chains them in inventory order) that no row lists yet,
+ * with on_host one the inventory puts on the row's host (ASCII case-insensitive, as render finds a
+ * host's table). */
+static size_t row_candidate(const struct vos_model *m, const size_t *same_name, const char *name,
+                            const char *host, bool on_host)
+{
+	size_t k;
+	for (k = IDX(vos_map_get(&m->service_by_name, name)); k; k = same_name[k - 1]) {
+		const struct vos_mservice *s = &m->services[k - 1];
+		if (s->row)
+			continue;
+		if (!on_host || (host && s->inv && s->inv->host && vos_strcaseeq(s->inv->host, host)))
+			return k;
+	}
+	return 0;
+}
+
+static void place_row(struct vos_model *m, struct vos_mservice *s, const struct vos_page_row *row)
+{
+	s->row = row;
+	if (row->host >= 0)
+		s->host = host_add(m, m->page->hosts[row->host].name);
+}
+
 static void build_services(struct vos_model *m, struct vos_diags *f)
 {
 	const struct vos_page *page = m->page;
 	const struct vos_inventory *inv = m->inv;
 	size_t i, n_inv = inv->nservices;
+	/* services of one display name, chained: index + 1 of the next one, 0 at the end */
+	size_t *same_name = vos_calloc(n_inv + page->nrows + 1, sizeof(*same_name));
+	bool *placed = vos_calloc(page->nrows + 1, sizeof(*placed));
 
 	for (i = 0; i < n_inv; i++) {
 		const struct vos_service *sv = &inv->services[i];
-		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id);
+		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id), j;
 		m->services[k].inv = sv;
 		vos_map_put(&m->service_by_id, sv->id, PIDX(k));
-		if (sv->name && !vos_map_get(&m->service_by_name, sv->name))
-			vos_map_put(&m->service_by_name, sv->name, PIDX(k));
+		j = IDX(vos_map_get(&m->service_by_name, m->services[k].name));
+		if (!j) {
+			vos_map_put(&m->service_by_name, m->services[k].name, PIDX(k));
+			continue;
+		}
+		while (same_name[j - 1])
+			j = same_name[j - 1];
+		same_name[j - 1] = k + 1;
 	}
 
+	/* a row goes to the service of its name on its host first (two services may share a display
+	 * name on different hosts), then to one of that name elsewhere, then to the id it names */
 	for (i = 0; i < page->nrows; i++) {
 		const struct vos_page_row *row = &page->rows[i];
-		size_t k = IDX(vos_map_get(&m->service_by_name, row->service));
-		struct vos_mservice *s;
-		if (!k)
-			k = IDX(vos_map_get(&m->service_by_id, row->service));
-		if (!row->service || !*row->service)
+		size_t k;
+		if (!row->service || !*row->service || row->host < 0)
 			continue;
-		if (k && m->services[k - 1].row) {
+		k = row_candidate(m, same_name, row->service, page->hosts[row->host].name, true);
+		if (k) {
+			place_row(m, &m->services[k - 1], row);
+			placed[i] = true;
+		}
+	}
+	for (i = 0; i < page->nrows; i++) {
+		const struct vos_page_row *row = &page->rows[i];
+		size_t k, named;
+		if (placed[i] || !row->service || !*row->service)
+			continue;
+		named = IDX(vos_map_get(&m->service_by_name, row->service));
+		k = row_candidate(m, same_name, row->service, NULL, false);
+		if (!k && !named) {
+			k = IDX(vos_map_get(&m->service_by_id, row->service));
+			named = k;
+			if (k && m->services[k - 1].row)
+				k = 0;
+		}
+		if (!k && named) {
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "page-duplicate",
 			        "service '%s' is listed twice on the page", row->service);
-			vos_diag_set_subject(d, m->services[k - 1].id, NULL);
-			vos_diag_set_related(d, &m->services[k - 1].row->loc);
+			vos_diag_set_subject(d, m->services[named - 1].id, NULL);
+			vos_diag_set_related(d, &m->services[named - 1].row->loc);
 			continue;
 		}
 		if (!k) {
@@ -177,11 +229,10 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			        "service '%s' is on the page but no inventory entry describes it", row->service);
 			vos_diag_set_subject(d, NULL, row->host >= 0 ? page->hosts[row->host].name : NULL);
 		}
-		s = &m->services[k - 1];
-		s->row = row;
-		if (row->host >= 0)
-			s->host = host_add(m, page->hosts[row->host].name);
+		place_row(m, &m->services[k - 1], row);
 	}
+	free(same_name);
+	free(placed);
 
 	for (i = 0; i < m->nservices; i++) {
 		struct vos_mservice *s = &m->services[i];

@@ -43,7 +43,10 @@ enum vos_column_role {
 struct vos_page_table {
 	struct vos_page_column *cols;
 	size_t ncols;
-	unsigned first_line, last_line; /* header row .. last body row, lines of the original file */
+	/* lines of the original file: the header row .. the last body row (the delimiter row when there
+	 * is none); prose directly above the header is not part of the table. The delimiter row is
+	 * first_line + 1, and each body row is the one line page->rows[i].loc.line. */
+	unsigned first_line, last_line;
 	size_t first_row, nrows;        /* index range into page->rows */
 	int section;                    /* index into page->sections of the heading it sits under, -1 */
 };

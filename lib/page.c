@@ -37,6 +37,7 @@ struct pctx {
 	bool in_rules;            /* the last heading contains "rule" */
 	struct vos_map host_by_name, plane_by_name;
 	char *empty;              /* a shared "" in the arena */
+	int prose_line, prose_col;/* inside prose cmark-gfm split off above a table: where it starts */
 	int errors;
 };
 
@@ -159,10 +160,24 @@ static void page_init(struct vos_page *page, const char *file)
 	page->fm.published = -1;
 }
 
+/* Line and column of a node's start as cmark-gfm gives them, on the body's lines (0: unknown).
+ * The paragraph cmark-gfm splits off above a table (prose lines directly above the header row)
+ * has no position, and its inlines count lines and columns from 0: it starts where the table does. */
+static void node_pos(const struct pctx *c, cmark_node *n, int *line, int *col)
+{
+	*line = cmark_node_get_start_line(n);
+	*col = cmark_node_get_start_column(n);
+	if (c->prose_line) {
+		*col += *line == 0 ? c->prose_col : 1;
+		*line += c->prose_line;
+	}
+}
+
 static struct vos_loc node_loc(const struct pctx *c, cmark_node *n)
 {
 	struct vos_loc loc;
-	int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+	int line, col;
+	node_pos(c, n, &line, &col);
 	loc.file = c->page->file;
 	loc.line = line > 0 ? (unsigned)line + c->line_off : 0;
 	loc.col = col > 0 ? (unsigned)col : 1;
@@ -513,7 +528,7 @@ static void do_table(struct pctx *c, cmark_node *table)
 	struct vos_page_table *t;
 	size_t ncols = 0, i, ti;
 	bool seen[5] = {false};
-	int service = -1;
+	int service = -1, delim;
 
 	if (!hdr || !type_is(hdr, "table_header"))
 		return;
@@ -543,10 +558,18 @@ static void do_table(struct pctx *c, cmark_node *table)
 		seen[role] = true;
 		t->cols[i].role = role;
 	}
-	t->first_line = t->last_line = (unsigned)cmark_node_get_start_line(hdr) + c->line_off;
+	/* cmark-gfm gives the table (and its header row) the start line of the paragraph the header
+	 * row ended: prose lines directly above the table are not its lines. The header row is the one
+	 * line above the delimiter row, which is the line above the first body row, or the table's
+	 * last line when it has no body rows. */
+	for (row = cmark_node_next(hdr); row && !type_is(row, "table_row"); row = cmark_node_next(row))
+		;
+	delim = row ? cmark_node_get_start_line(row) - 1 : cmark_node_get_end_line(table);
+	t->first_line = delim > 1 ? (unsigned)delim - 1 + c->line_off : 0;
+	t->last_line = delim > 1 ? (unsigned)delim + c->line_off : 0;
 	t->first_row = page->nrows;
 	t->section = page->nsections ? (int)page->nsections - 1 : -1;
-	for (row = cmark_node_next(hdr); row; row = cmark_node_next(row))
+	for (; row; row = cmark_node_next(row))
 		if (type_is(row, "table_row"))
 			do_row(c, ti, row);
 	page->tables[ti].nrows = page->nrows - page->tables[ti].first_row;
@@ -656,9 +679,11 @@ static void scan_wikilinks(struct pctx *c, cmark_node *first, cmark_node *fallba
 	for (n = first; n && cmark_node_get_type(n) == CMARK_NODE_TEXT; n = cmark_node_next(n)) {
 		const char *lit = cmark_node_get_literal(n);
 		struct seg sg;
+		int line, col;
+		node_pos(c, n, &line, &col);
 		sg.off = c->buf.len;
-		sg.line = cmark_node_get_start_line(n) > 0 ? (unsigned)cmark_node_get_start_line(n) : 0;
-		sg.col = cmark_node_get_start_column(n) > 0 ? (unsigned)cmark_node_get_start_column(n) : 0;
+		sg.line = line > 0 ? (unsigned)line : 0;
+		sg.col = col > 0 ? (unsigned)col : 0;
 		if (nsegs < VOS_ARRAY_SIZE(segs_small) && segs == segs_small)
 			segs[nsegs++] = sg;
 		else {
@@ -821,9 +846,18 @@ static void walk(struct pctx *c, cmark_node *doc)
 		if (ev == CMARK_EVENT_EXIT) {
 			if (ty == CMARK_NODE_LIST && c->nlists)
 				c->nlists--;
+			if (ty == CMARK_NODE_PARAGRAPH)
+				c->prose_line = c->prose_col = 0;
 			continue;
 		}
 		switch (ty) {
+		case CMARK_NODE_PARAGRAPH:
+			if (cmark_node_get_start_line(n) == 0 && cmark_node_next(n) &&
+			    type_is(cmark_node_next(n), "table")) {
+				c->prose_line = cmark_node_get_start_line(cmark_node_next(n));
+				c->prose_col = cmark_node_get_start_column(cmark_node_next(n));
+			}
+			break;
 		case CMARK_NODE_HEADING:
 			do_heading(c, n);
 			break;

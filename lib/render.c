@@ -18,7 +18,9 @@
 struct line {
 	const char *p;   /* content, without the terminator */
 	size_t len;
-	const char *eol; /* "\n", "\r\n", "\r" or "" (last line without one) */
+	const char *eol; /* the terminator in the text ("\n", "\r\n", "\r"); for a last line without
+	                  * one, the end of the text (eollen 0): always in the text, so that
+	                  * l->eol + l->eollen - x is an offset for any x in it */
 	size_t eollen;
 };
 
@@ -48,7 +50,7 @@ static void lines_split(struct lines *out, const char *text, size_t len)
 		struct line *l = VOS_PUSH(out->items, out->n, out->alloc);
 		l->p = text + start;
 		l->len = len - start;
-		l->eol = "";
+		l->eol = text + len;
 		l->eollen = 0;
 	}
 }

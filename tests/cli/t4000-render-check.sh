@@ -14,6 +14,14 @@ setup_lab() {
 # everything but table rows and the date line
 outside_tables() { grep -v -e "^|" -e "^date:" "$1"; }
 
+# ends_in_table_row FILE: move the last host section (a table at its end) to the end of the page and
+# drop the final newline, so that the page's last line is a table row without one
+ends_in_table_row() {
+	sed -n "/^## Home (dietpi)/,/^| Home Assistant/p" "$1" >home.part &&
+	sed "/^## Home (dietpi)/,/^| Home Assistant/d" "$1" >rest.part &&
+	test -s home.part && printf "%s" "$(cat rest.part home.part)" >"$1"
+}
+
 test_expect_success 'render (no option) summarises and writes nothing' '
 	setup_lab && cp lab/inventory/services.md orig.md &&
 	test_expect_code 0 vosctl -C lab render >out 2>err &&
@@ -129,6 +137,79 @@ test_expect_success 'a write failure (read-only directory) exits 3 and leaves th
 test_expect_success 'render --check and --write together is a usage error' '
 	test_expect_code 2 vosctl -C lab render --check --write >out 2>err &&
 	test_grep "cannot be combined" err
+'
+
+test_expect_success 'prose directly above a table stays prose; render changes only the table' '
+	setup_lab &&
+	sed -i "/^AI orchestration/{n;s/^\$/**Stateless containers only.**\nSecond line of prose./}" \
+		lab/inventory/services.md &&
+	sed -i "s/address: 127.0.10.3\$/address: 127.0.10.33/" lab/inventory/network.yaml &&
+	grep -A3 "^AI orchestration" lab/inventory/services.md >expect &&
+	test_line_count 4 expect && test_grep "^| Service " expect &&
+	cp lab/inventory/services.md orig.md &&
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	grep -A3 "^AI orchestration" lab/inventory/services.md >actual &&
+	sed -i "4s/  *|/ |/g" actual && test_cmp expect actual &&
+	outside_tables orig.md >expect && outside_tables lab/inventory/services.md >actual &&
+	test_cmp expect actual &&
+	test "$(grep -c "^| Service " orig.md)" = "$(grep -c "^| Service " lab/inventory/services.md)" &&
+	test "$(grep -c "^|-" orig.md)" = "$(grep -c "^|-" lab/inventory/services.md)" &&
+	test_grep "^| vLLM  *| 127\.0\.10\.33 " lab/inventory/services.md &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err
+'
+
+test_expect_success 'a page ending in a table row without a newline reaches a fixed point' '
+	setup_lab && ends_in_table_row lab/inventory/services.md &&
+	test "$(tail -c 1 lab/inventory/services.md)" = "|" &&
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	test "$(tail -c 1 lab/inventory/services.md)" = "|" &&
+	tail -n 1 lab/inventory/services.md >last &&
+	test_grep "^| Home Assistant *| 127\.0\.40\.1 *| Home automation *|\$" last &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err &&
+	test_line_count 0 out &&
+	cp lab/inventory/services.md w1.md &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	test_grep "up to date" out &&
+	cmp w1.md lab/inventory/services.md
+'
+
+test_expect_success 'one display name on two hosts (a merge key copies it): rows added once' '
+	setup_lab &&
+	cat >lab/inventory/zz-exporters.yaml <<-\EOF &&
+	services:
+	  - &exporter
+	    id: node-exporter-skynet
+	    name: Node Exporter
+	    host: skynet
+	    class: monitoring
+	    purpose: Host metrics
+	  - <<: *exporter
+	    id: node-exporter-watson
+	    host: watson
+	EOF
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	test "$(grep -c "^| Node Exporter " lab/inventory/services.md)" = 2 &&
+	cp lab/inventory/services.md w1.md &&
+	test_expect_code 0 vosctl -C lab render --check >out 2>err &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
+	test_grep "up to date" out &&
+	cmp w1.md lab/inventory/services.md &&
+	vosctl -C lab validate >out 2>err &&
+	test_no_grep "page-duplicate" err
+'
+
+test_expect_success 'one display name twice on one host is an inventory error at both' '
+	cat >>lab/inventory/zz-exporters.yaml <<-\EOF &&
+	  - <<: *exporter
+	    id: node-exporter-again
+	EOF
+	cp lab/inventory/services.md w1.md &&
+	test_expect_code 2 vosctl -C lab validate >out 2>err &&
+	test_grep "^inventory/zz-exporters.yaml:11:5: error: \[inventory-duplicate-name\] services .node-exporter-skynet. and .node-exporter-again. are both named .Node Exporter. on host .skynet." err &&
+	test_grep "^inventory/zz-exporters.yaml:2:5: note: see also" err &&
+	test_expect_code 2 vosctl -C lab render --write >out 2>err &&
+	test_grep "inventory-duplicate-name" err &&
+	cmp w1.md lab/inventory/services.md
 '
 
 test_expect_success 'a model with input errors exits 2' '

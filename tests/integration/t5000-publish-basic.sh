@@ -156,6 +156,52 @@ test_expect_success '--branch into an empty repository creates that branch' '
 	test_grep "refs/heads/wiki\$" heads
 '
 
+test_expect_success 'a wiki edit puts prose directly above a table: publish keeps it and the table' '
+	gitcli -C c1 pull -q &&
+	sed -i "/^AI orchestration/{n;s/^\$/**Stateless containers only.**/}" c1/vos/services.md &&
+	grep -A3 "^AI orchestration" c1/vos/services.md >expect &&
+	test_grep "^\*\*Stateless containers only.\*\*\$" expect &&
+	test_grep "^| Service " expect &&
+	gitcli -C c1 commit -q -am "wiki: a lead-in above the skynet table" &&
+	gitcli -C c1 push -q origin HEAD:main &&
+	sed -i "s/address: 127.0.10.35\$/address: 127.0.10.36/" lab/inventory/network.yaml &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "vosctl: update vos/services.md (4 addresses)" out &&
+	gitcli -C c1 pull -q &&
+	grep -A3 "^AI orchestration" c1/vos/services.md >actual &&
+	test_cmp expect actual &&
+	test_grep "^| vLLM  *| 127\.0\.10\.36 " c1/vos/services.md &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out
+'
+
+test_expect_success 'publish findings on that page point at its own rows' '
+	cp -R lab bad2 &&
+	sed -i "0,/host: skynet/s//host: watson/" bad2/inventory/services-control.yaml &&
+	test_expect_code 1 vosctl_publish bad2 >out 2>err &&
+	line=$(grep -n "^| Open WebUI " c1/vos/services.md | cut -d: -f1) &&
+	test_grep "^vos/services.md:$line:1: error: \[placement-mismatch\] service .open-webui. is on .skynet." err &&
+	test "$(grep -c "error: \\[" err)" = 1 &&
+	test_grep "not published: the rendered pages have 1 error" err
+'
+
+test_expect_success 'a wiki page ending in a table row without a newline is up to date: no commit' '
+	gitcli -C c1 pull -q &&
+	sed -n "/^## Home (dietpi)/,/^| Home Assistant/p" c1/vos/services.md >home.part &&
+	sed "/^## Home (dietpi)/,/^| Home Assistant/d" c1/vos/services.md >rest.part &&
+	test -s home.part && printf "%s" "$(cat rest.part home.part)" >c1/vos/services.md &&
+	test "$(tail -c 1 c1/vos/services.md)" = "|" &&
+	gitcli -C c1 commit -q -am "wiki: the home section last, no final newline" &&
+	gitcli -C c1 push -q origin HEAD:main &&
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
 test_expect_success 'the remote repository is sound (git fsck)' '
 	git --git-dir="$GITSERVER_ROOT/wiki.git" fsck --strict >fsck 2>&1
 '

@@ -390,6 +390,56 @@ static void test_duplicate_names(void **state)
 	done(f);
 }
 
+/* Two services with one display name (ASCII case-insensitive) on one host, here inherited through a
+ * merge key: an error at the second, citing the first. On different hosts: fine. */
+static void test_duplicate_display_names(void **state)
+{
+	struct fx *f = load("hosts:\n  - {name: skynet}\n  - {name: watson}\n"   /* 1-3 */
+	                    "services:\n"                                        /* 4 */
+	                    "  - &exp\n"                                         /* 5 */
+	                    "    id: exp-skynet\n"
+	                    "    name: Node Exporter\n"
+	                    "    class: monitoring\n"
+	                    "    host: skynet\n"
+	                    "  - <<: *exp\n"                                     /* 10 */
+	                    "    id: exp-watson\n"
+	                    "    host: watson\n"
+	                    "  - <<: *exp\n"                                     /* 13 */
+	                    "    id: exp-again\n"
+	                    "  - {id: redis, name: Redis, class: cache, host: watson}\n"  /* 15 */
+	                    "  - {id: cache, name: REDIS, class: cache, host: watson}\n"); /* 16 */
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "inventory-duplicate-name", 13, 5,
+	            "services 'exp-skynet' and 'exp-again' are both named 'Node Exporter' on host 'skynet'");
+	assert_int_equal(f->diags.items[0].rel_line, 5);
+	expect_diag(f, "inventory-duplicate-name", 16, 5, "'redis' and 'cache' are both named 'REDIS'");
+	assert_int_equal(f->diags.items[1].rel_line, 15);
+	assert_int_equal(f->diags.n, 2);
+	done(f);
+}
+
+/* A display name the page's Service column could not show as it is (render would add its row on
+ * every run): empty, a blank at either end, a line break or a tab. Inner blanks are fine. */
+static void test_display_name_values(void **state)
+{
+	struct fx *f = load("services:\n"
+	                    "  - {id: a, name: \" Padded\", class: x}\n"    /* 2 */
+	                    "  - {id: b, name: \"\", class: x}\n"           /* 3 */
+	                    "  - {id: c, name: \"line\\nbreak\", class: x}\n" /* 4 */
+	                    "  - {id: d, name: \"tab\\there\", class: x}\n"  /* 5 */
+	                    "  - {id: e, name: \"trailing \", class: x}\n"  /* 6 */
+	                    "  - {id: f, name: \"two  blanks inside\", class: x}\n"
+	                    "  - {id: g, name: 42, class: x}\n");
+	unsigned line;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	for (line = 2; line <= 6; line++)
+		expect_diag(f, "inventory-value", line, 19, "invalid display name for service");
+	assert_int_equal(f->diags.n, 5);
+	done(f);
+}
+
 static void test_assert_kind_names(void **state)
 {
 	int i;
@@ -437,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_missing_and_type_errors),
 		cmocka_unit_test(test_rule_arguments),
 		cmocka_unit_test(test_duplicate_names),
+		cmocka_unit_test(test_duplicate_display_names),
+		cmocka_unit_test(test_display_name_values),
 		cmocka_unit_test(test_assert_kind_names),
 		cmocka_unit_test(test_many_services),
 	};

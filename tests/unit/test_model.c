@@ -210,6 +210,44 @@ static void test_page_inventory_disagreements(void **state)
 	lab_release(&l);
 }
 
+/* One display name on two hosts (a merge key copies `name`): each host's row is its own service. */
+static void test_same_name_two_hosts(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| Node Exporter | <LAN_IP> | metrics |\n"
+		"\n## Compute Plane\n\n### watson (GPU Inference)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| Node Exporter | <LAN_IP> | metrics |\n";
+	const char *inv =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"  - {name: watson, address: 127.0.10.3}\n"
+		"services:\n"
+		"  - &exp {id: exp-watson, name: Node Exporter, class: monitoring, host: watson}\n"
+		"  - {<<: *exp, id: exp-skynet, host: skynet}\n";
+	struct vos_mservice *s;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	if (l.d.n)
+		dump(&l.d);
+	assert_int_equal(count_rule(&l, "page-duplicate"), 0);
+	assert_int_equal(count_rule(&l, "page-unlisted"), 0);
+	assert_int_equal(count_rule(&l, "placement-mismatch"), 0);
+	assert_int_equal(l.model.nservices, 2);
+	s = vos_model_service(&l.model, "exp-skynet");
+	assert_non_null(s->row);
+	assert_int_equal(s->row->loc.line, 5);
+	assert_string_equal(s->address, "127.0.10.1");
+	s = vos_model_service(&l.model, "exp-watson");
+	assert_non_null(s->row);
+	assert_int_equal(s->row->loc.line, 13);
+	assert_string_equal(s->address, "127.0.10.3");
+	lab_release(&l);
+}
+
 static void test_integrity(void **state)
 {
 	struct lab l;
@@ -344,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_page_inventory_disagreements),
+		cmocka_unit_test(test_same_name_two_hosts),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rule_unenforced),

@@ -708,6 +708,56 @@ static void test_directory(void **state)
 	free(path);
 }
 
+/* Prose directly above a table (no blank line): cmark-gfm reports the paragraph's first line as the
+ * table's; the table is only its own lines, and links in that prose keep their lines. */
+static void test_prose_above_table(void **state)
+{
+	static const char page[] =
+		"---\ntitle: X\n---\n"                          /* 1-3 */
+		"## Control Plane (skynet)\n"                    /* 4 */
+		"**Stateless containers only.**\n"               /* 5 */
+		"See [[vos/network]] and [net](/homelab/net).\n" /* 6 */
+		"| Service | IP | Purpose |\n"                    /* 7 */
+		"|---|---|---|\n"                                /* 8 */
+		"| LiteLLM | <LAN_IP> | Router |\n"               /* 9 */
+		"| SearxNG | <LAN_IP> | Search |\n"               /* 10 */
+		"\n"
+		"### watson (GPU)\n"                             /* 12 */
+		"Lead-in.\n"                                     /* 13 */
+		"| Service | IP |\n"                             /* 14 */
+		"|---|---|\n"                                    /* 15 */
+		"\nAfter.\n";
+	struct vos_page p;
+	struct vos_diags d;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, page, strlen(page), &d), 0);
+	assert_int_equal(p.ntables, 2);
+	assert_int_equal(p.tables[0].ncols, 3);
+	assert_string_equal(p.tables[0].cols[0].name, "Service");
+	assert_int_equal(p.tables[0].first_line, 7);
+	assert_int_equal(p.tables[0].last_line, 10);
+	assert_int_equal(p.tables[0].nrows, 2);
+	assert_int_equal(p.rows[0].loc.line, 9);
+	assert_int_equal(p.rows[1].loc.line, 10);
+	assert_string_equal(p.rows[0].service, "LiteLLM");
+	/* a table without body rows ends at its delimiter row */
+	assert_int_equal(p.tables[1].first_line, 14);
+	assert_int_equal(p.tables[1].last_line, 15);
+	assert_int_equal(p.tables[1].nrows, 0);
+	/* the prose's links: their own line and column */
+	assert_int_equal(p.nlinks, 2);
+	assert_string_equal(p.links[0].target, "vos/network");
+	assert_int_equal(p.links[0].loc.line, 6);
+	assert_int_equal(p.links[0].loc.col, col_of(page, 6, "[[vos"));
+	assert_string_equal(p.links[1].target, "/homelab/net");
+	assert_int_equal(p.links[1].loc.line, 6);
+	assert_int_equal(p.links[1].loc.col, col_of(page, 6, "[net]"));
+	assert_int_equal(d.n, 0);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
 /* Many rows: every one found, lines exact at the end (the parse is linear). */
 static void test_many_rows(void **state)
 {
@@ -871,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_prose_above_table),
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_chunked_equals_whole),

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +350,57 @@ static void test_crlf_bom_markup(void **state)
 	lab_release(&l);
 }
 
+/* Prose directly above a table (a bold lead-in, two lines of it): render rewrites the table's own
+ * lines only, the prose stays, and the result is a fixed point. */
+static void test_prose_above_table(void **state)
+{
+	static const char page[] =
+		"## Control Plane (skynet)\n"
+		"**Stateless containers only.**\n"
+		"Second line of prose.\n"
+		"| Service | IP | Purpose |\n"
+		"|---|---|---|\n"
+		"| LiteLLM | 10.0.0.9 | LLM router |\n"
+		"\n"
+		"## Compute Plane\n"
+		"### watson (GPU)\n"
+		"Nothing here yet.\n"
+		"| Service | IP | Purpose |\n"
+		"|---|---|---|\n";
+	static const char want[] =
+		"## Control Plane (skynet)\n"
+		"**Stateless containers only.**\n"
+		"Second line of prose.\n"
+		"| Service    | IP         | Purpose           |\n"
+		"|------------|------------|-------------------|\n"
+		"| LiteLLM    | 127.0.10.1 | LLM router        |\n"
+		"| Open WebUI | 127.0.10.1 | Chat              |\n"
+		"| SearxNG    | 127.0.10.1 | Search aggregator |\n"
+		"\n"
+		"## Compute Plane\n"
+		"### watson (GPU)\n"
+		"Nothing here yet.\n"
+		"| Service | IP         | Purpose       |\n"
+		"|---------|------------|---------------|\n"
+		"| vLLM    | 127.0.10.3 | LLM inference |\n";
+	struct lab l;
+	size_t len;
+	bool changed;
+	struct vos_render_stats st;
+	char *out;
+	(void)state;
+	lab_build(&l, page, strlen(page), INV);
+	out = render(&l, &changed, &len, &st, false);
+	assert_true(changed);
+	assert_string_equal(out, want);
+	assert_int_equal(st.addresses, 1);
+	assert_int_equal(st.added, 3);
+	assert_int_equal(st.unplaced, 0);
+	check_idempotent(&l, out, len, INV, NULL);
+	free(out);
+	lab_release(&l);
+}
+
 static void test_inventory_page(void **state)
 {
 	struct lab l, l2;
@@ -557,6 +609,163 @@ static void test_now(void **state)
 	free(s);
 }
 
+/* A page whose last line is a table row without a newline: rendered once, then a fixed point (the
+ * row keeps having no newline; nothing moves the date again). */
+static void test_no_final_newline(void **state)
+{
+	static const char page[] =
+		"---\ntitle: X\ndate: 2025-01-01T00:00:00.000Z\n---\n\n## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n"
+		"|---|---|---|\n"
+		"| LiteLLM | 10.0.0.9 | LLM router |";
+	static const char canonical[] =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP       | Purpose    |\n"
+		"|---------|----------|------------|\n"
+		"| LiteLLM | <LAN_IP> | LLM router |";
+	struct lab l;
+	size_t len;
+	bool changed;
+	struct vos_render_stats st;
+	char *out;
+	const char *tail = "| SearxNG    | 127.0.10.1 | Search aggregator |";
+	(void)state;
+	lab_build(&l, page, strlen(page), INV);
+	out = render(&l, &changed, &len, &st, false);
+	assert_true(changed);
+	assert_true(len > strlen(tail));
+	assert_string_equal(out + len - strlen(tail), tail);
+	check_idempotent(&l, out, len, INV, NULL);
+	free(out);
+	lab_release(&l);
+
+	/* already canonical: byte for byte, nothing changed */
+	lab_build(&l, canonical, strlen(canonical), NULL);
+	out = render(&l, &changed, &len, &st, false);
+	assert_false(changed);
+	assert_int_equal(st.tables, 0);
+	assert_string_equal(out, canonical);
+	free(out);
+	lab_release(&l);
+}
+
+/* Render reaches a fixed point on every page that parses: mutated and truncated pages (Markdown
+ * punctuation, line endings, no final newline) rendered twice give the same bytes. */
+static void fixed_point_mutations(const char *page_path, const char *inv_dir, unsigned n)
+{
+	static const char alphabet[] = "|||\\`*_[]-> #\n\n\r\t<>:0aZ-";
+	struct vos_inventory inv;
+	struct vos_diags d;
+	size_t len, i, k, ok = 0;
+	char *text = slurp(page_path, &len), *m;
+	uint32_t seed = 4242;
+	assert_non_null(text);
+	m = vos_malloc(len + 1);
+	vos_diags_init(&d);
+	vos_inventory_init(&inv);
+	if (inv_dir)
+		assert_int_equal(vos_inventory_load(&inv, inv_dir, &d), 0);
+	else
+		assert_int_equal(vos_inventory_finish(&inv, &d), 0);
+	for (i = 0; i < n; i++) {
+		struct vos_page p1, p2;
+		struct vos_model m1, m2;
+		char *out1, *out2;
+		size_t len1, len2, mlen = len;
+		bool changed;
+		memcpy(m, text, len);
+		for (k = 0; k < i % 5; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			m[pos] = alphabet[(seed >> 8) % (sizeof(alphabet) - 1)];
+		}
+		if (i % 3 == 0) { /* cut the page short: often inside or right after a table row */
+			seed = seed * 1103515245u + 12345u;
+			mlen = len / 2 + (seed >> 8) % (len / 2);
+			while (mlen > 1 && (m[mlen - 1] == '\n' || m[mlen - 1] == '\r'))
+				mlen--;
+		}
+		vos_diags_release(&d);
+		vos_diags_init(&d);
+		if (vos_page_parse(&p1, "services.md", m, mlen, &d) != 0)
+			continue;
+		ok++;
+		assert_int_equal(vos_model_build(&m1, &p1, &inv, &d), 0);
+		assert_int_equal(vos_render_services(&out1, &len1, &changed, &p1, &m1, NOW), 0);
+		if (vos_page_parse(&p2, "services.md", out1, len1, &d) != 0) {
+			dump(&d);
+			fail_msg("mutation %zu: the rendered page does not parse", i);
+		}
+		assert_int_equal(vos_model_build(&m2, &p2, &inv, &d), 0);
+		assert_int_equal(vos_render_services(&out2, &len2, &changed, &p2, &m2, LATER), 0);
+		if (changed || len2 != len1 || memcmp(out1, out2, len1)) {
+			fprintf(stderr, "# mutation %zu of %s: not a fixed point\n# --- input\n%.*s\n# --- once\n%s\n"
+			        "# --- twice\n%s\n", i, page_path, (int)mlen, m, out1, out2);
+			fail();
+		}
+		free(out1);
+		free(out2);
+		vos_model_release(&m2);
+		vos_page_release(&p2);
+		vos_model_release(&m1);
+		vos_page_release(&p1);
+	}
+	assert_true(ok > n / 10);
+	vos_inventory_release(&inv);
+	vos_diags_release(&d);
+	free(m);
+	free(text);
+}
+
+static void test_fixed_point(void **state)
+{
+	(void)state;
+	fixed_point_mutations("tests/fixtures/render/seed000.md", NULL, 600);
+	if (vos_is_file("inventory/services.md") && vos_is_dir("inventory"))
+		fixed_point_mutations("inventory/services.md", "inventory", 600);
+}
+
+/* One display name on two hosts (a merge key copies `name`), neither row on the page yet: render adds
+ * one row to each host's table, once. */
+static void test_same_name_two_hosts(void **state)
+{
+	static const char page[] =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | <LAN_IP> | LLM router |\n"
+		"\n## Compute Plane\n\n### watson (GPU)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | LLM inference |\n";
+	static const char inv[] =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"  - {name: watson, address: 127.0.10.3}\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, host: skynet, class: router}\n"
+		"  - {id: vllm, name: vLLM, host: watson, class: inference}\n"
+		"  - &exp {id: exp-skynet, name: Node Exporter, host: skynet, class: monitoring, purpose: metrics}\n"
+		"  - {<<: *exp, id: exp-watson, host: watson}\n";
+	struct lab l;
+	size_t len;
+	bool changed;
+	struct vos_render_stats st;
+	char *out;
+	const char *p;
+	int n = 0;
+	(void)state;
+	lab_build(&l, page, strlen(page), inv);
+	out = render(&l, &changed, &len, &st, false);
+	assert_true(changed);
+	assert_int_equal(st.added, 2);
+	for (p = out; (p = strstr(p, "| Node Exporter |")) != NULL; p++)
+		n++;
+	assert_int_equal(n, 2);
+	check_idempotent(&l, out, len, inv, NULL);
+	free(out);
+	lab_release(&l);
+}
+
 /* The example lab in inventory/: render is idempotent and keeps the rows. */
 static void test_example_lab(void **state)
 {
@@ -602,12 +811,16 @@ int main(void)
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_unchanged_keeps_date),
 		cmocka_unit_test(test_crlf_bom_markup),
+		cmocka_unit_test(test_prose_above_table),
 		cmocka_unit_test(test_inventory_page),
 		cmocka_unit_test(test_status_page),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_random),
 		cmocka_unit_test(test_now),
 		cmocka_unit_test(test_example_lab),
+		cmocka_unit_test(test_no_final_newline),
+		cmocka_unit_test(test_fixed_point),
+		cmocka_unit_test(test_same_name_two_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
