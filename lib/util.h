@@ -111,6 +111,14 @@ char *vos_path_join(const char *dir, const char *name);
 /* Directory part of a path ("a/b/c" -> "a/b", "c" -> "."). Caller frees. */
 char *vos_path_dirname(const char *path);
 
+/* The absolute path path names once the symbolic links of the part that exists are resolved, the
+ * rest appended with "." and ".." applied (as mkdir would make it); relative to the working
+ * directory. Caller frees. NULL with *errmsg (caller frees) when an existing part does not
+ * resolve (a dangling or looping link, no permission). */
+char *vos_path_resolve(const char *path, char **errmsg);
+/* True when the absolute path is root or below it (both resolved). */
+bool vos_path_within(const char *path, const char *root);
+
 /* Strings. */
 bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
