@@ -65,6 +65,9 @@ static void print_table(struct probe_cmd *pc)
 	size_t counts[VOS_PROBE__NSTATES] = {0};
 	bool color = ctx->color;
 	char lat[32];
+	struct vos_arena a; /* escaped copies of what has control characters */
+#define Q(s) vos_arena_escaped(&a, (s))
+	vos_arena_init(&a);
 
 	for (i = 0; i < n; i++) {
 		const struct vos_probe_result *r = &pc->results[i];
@@ -88,8 +91,8 @@ static void print_table(struct probe_cmd *pc)
 			if (!header) {
 				const char *addr = h < m->nhosts && m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
 				if (h < m->nhosts)
-					printf("%s%s%s%s%s%s\n", color ? "\033[1m" : "", m->hosts[h].name,
-					       addr ? " (" : "", addr ? addr : "", addr ? ")" : "", color ? "\033[0m" : "");
+					printf("%s%s%s%s%s%s\n", color ? "\033[1m" : "", Q(m->hosts[h].name),
+					       addr ? " (" : "", addr ? Q(addr) : "", addr ? ")" : "", color ? "\033[0m" : "");
 				else
 					printf("%s(unplaced)%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
 				printf("  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)w_svc, "SERVICE", (int)w_port, "PORT",
@@ -97,16 +100,16 @@ static void print_table(struct probe_cmd *pc)
 				header = true;
 			}
 			fmt_latency(lat, sizeof(lat), r);
-			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? r->service : "-",
+			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? Q(r->service) : "-",
 			       (int)w_port, r->port, (int)w_check, vos_probe_check_name(r->check),
 			       color ? state_color(r->state) : "", (int)w_state, vos_probe_state_name(r->state),
 			       color ? "\033[0m" : "", (int)w_lat, lat);
 			if (r->status > 0 && r->detail)
-				printf("%d, %s\n", r->status, r->detail);
+				printf("%d, %s\n", r->status, Q(r->detail));
 			else if (r->status > 0)
 				printf("%d\n", r->status);
 			else
-				printf("%s\n", r->detail ? r->detail : "");
+				printf("%s\n", r->detail ? Q(r->detail) : "");
 		}
 		if (header)
 			putchar('\n');
@@ -115,8 +118,8 @@ static void print_table(struct probe_cmd *pc)
 		if (pc->nundeclared) {
 			printf("%sundeclared open ports%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
 			for (i = 0; i < pc->nundeclared; i++)
-				printf("  %s %s:%d\n", pc->undeclared[i].host ? pc->undeclared[i].host : "-",
-				       pc->undeclared[i].address, pc->undeclared[i].port);
+				printf("  %s %s:%d\n", pc->undeclared[i].host ? Q(pc->undeclared[i].host) : "-",
+				       Q(pc->undeclared[i].address), pc->undeclared[i].port);
 			putchar('\n');
 		} else {
 			printf("no undeclared open ports\n\n");
@@ -127,6 +130,8 @@ static void print_table(struct probe_cmd *pc)
 	if (pc->scanned)
 		printf(", %zu undeclared open", pc->nundeclared);
 	putchar('\n');
+#undef Q
+	vos_arena_release(&a);
 }
 
 static void prom_label(const char *name, const char *v, bool first)

@@ -613,6 +613,53 @@ char *vos_path_dirname(const char *path)
 
 /* ---------------------------------------------------------------- strings */
 
+/* Length of the control character at s (C0, DEL, or a UTF-8 encoded C1), or 0. */
+static size_t ctrl_len(const unsigned char *s)
+{
+	if (*s < 0x20 || *s == 0x7f)
+		return 1;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+void vos_buf_add_escaped(struct vos_buf *b, const char *str)
+{
+	static const char letters[] = "\a\b\t\n\v\f\r";
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		size_t n = ctrl_len(s), i;
+		const char *l;
+		if (!n) {
+			vos_buf_addc(b, (char)*s++);
+			continue;
+		}
+		if (n == 1 && (l = strchr(letters, *s)) != NULL)
+			vos_buf_addf(b, "\\%c", "abtnvfr"[l - letters]);
+		else
+			for (i = 0; i < n; i++)
+				vos_buf_addf(b, "\\%03o", s[i]);
+		s += n;
+	}
+}
+
+const char *vos_arena_escaped(struct vos_arena *a, const char *str)
+{
+	const unsigned char *s;
+	struct vos_buf b = VOS_BUF_INIT;
+	char *r;
+	if (!str)
+		return NULL;
+	for (s = (const unsigned char *)str; *s && !ctrl_len(s); s++)
+		;
+	if (!*s)
+		return str;
+	vos_buf_add_escaped(&b, str);
+	r = vos_arena_strndup(a, b.ptr, b.len);
+	vos_buf_release(&b);
+	return r;
+}
+
 bool vos_streq(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -124,6 +124,12 @@ bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
 bool vos_starts_with(const char *s, const char *prefix);
 bool vos_ends_with(const char *s, const char *suffix);
+/* Appends str with its control characters (C0, DEL and UTF-8 encoded C1) escaped as git's
+ * quote_path does: \t \n \r \a \b \f \v, else \ooo per byte. Text from a page or an inventory
+ * printed that way cannot drive a terminal (set its title, clear it, erase lines). */
+void vos_buf_add_escaped(struct vos_buf *b, const char *str);
+/* str itself when it has no control character, else its escaped copy in a (borrowed). NULL-safe. */
+const char *vos_arena_escaped(struct vos_arena *a, const char *str);
 /* Validates UTF-8; returns true if valid, else sets *bad_offset to the first bad byte. */
 bool vos_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 /* Parses an IPv4 dotted quad; returns 0 on success. */

@@ -208,12 +208,29 @@ static void test_path_resolve(void **state)
 	free(lab);
 }
 
+/* control characters escaped as git's quote_path does; clean text comes back as it is */
+static void test_escaped(void **state)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_arena a;
+	const char *clean = "caf\xc3\xa9 | 127.0.0.1";
+	(void)state;
+	vos_buf_add_escaped(&b, "a\033]0;t\a\b\t\n\r\x7f\xc2\x9b" "2J\xc2\xa0z");
+	assert_string_equal(b.ptr, "a\\033]0;t\\a\\b\\t\\n\\r\\177\\302\\2332J\xc2\xa0z");
+	vos_buf_release(&b);
+	vos_arena_init(&a);
+	assert_ptr_equal(vos_arena_escaped(&a, clean), clean);
+	assert_string_equal(vos_arena_escaped(&a, "x\033y"), "x\\033y");
+	assert_null(vos_arena_escaped(&a, NULL));
+	vos_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
-		cmocka_unit_test(test_path_resolve),
+		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
