@@ -27,7 +27,7 @@ const struct vos_command vos_commands[] = {
 	{"publish", cmd_publish, CMD_NEEDS_CONFIG, "vosctl publish [options]",
 	 "commit the rendered pages to the wiki repository and push them"},
 	{"hook", cmd_hook, 0, "vosctl hook (install | uninstall) [options]",
-	 "install the wiki repository's pre-commit hook", 1},
+	 "install the wiki repository's pre-commit and pre-merge-commit hooks", 1},
 	{"graph", cmd_graph, CMD_NEEDS_MODEL, "vosctl graph [--format dot|mermaid] [options]",
 	 "draw hosts, services and dependencies"},
 	{"help", cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command", 1},
