@@ -1,10 +1,12 @@
-/* hook.c - vosctl hook install | uninstall: the wiki repository's pre-commit hook, which runs
- * `vosctl validate --staged` so that a bad services page or inventory never reaches a commit.
+/* hook.c - vosctl hook install | uninstall: the wiki repository's pre-commit and pre-merge-commit
+ * hooks, which run `vosctl validate --staged` so that a bad services page or inventory never reaches
+ * a commit (git runs pre-merge-commit, not pre-commit, for a merge that succeeds on its own: two
+ * branches that each pass can merge into a lab with a dependency cycle).
  *
  * An existing hook that vosctl did not write is never overwritten silently: without --chain or
- * --force the install refuses; --chain keeps it as pre-commit.vosctl-chained and runs it first;
- * --force keeps it as pre-commit.vosctl-saved and does not run it. Uninstall removes only our
- * hook and puts the kept one back. */
+ * --force the install refuses; --chain keeps it as NAME.vosctl-chained and runs it first;
+ * --force keeps it as NAME.vosctl-saved and does not run it. Uninstall removes only our
+ * hooks and puts the kept ones back. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -17,7 +19,7 @@
 #include "git_index.h"
 
 #define HOOK_MARKER "# installed by vosctl hook"
-#define HOOK_NAME "pre-commit"
+static const char *const hook_names[] = {"pre-commit", "pre-merge-commit"};
 #define CHAINED_SUFFIX ".vosctl-chained"
 #define SAVED_SUFFIX ".vosctl-saved"
 
@@ -77,17 +79,17 @@ static char *self_path(void)
 	return vos_strdup(buf);
 }
 
-static char *hook_script(bool strict)
+static char *hook_script(const char *name, bool strict)
 {
 	struct vos_buf b = VOS_BUF_INIT;
 	char *self = self_path();
 	vos_buf_adds(&b, "#!/bin/sh\n" HOOK_MARKER "\n");
 	vos_buf_adds(&b, "# Refuses a commit whose staged services page or inventory has errors.\n"
 	                 "# 'vosctl hook uninstall' removes this hook and restores the one it replaced.\n");
-	vos_buf_adds(&b, "chained=\"${0%/*}/" HOOK_NAME CHAINED_SUFFIX "\"\n"
+	vos_buf_addf(&b, "chained=\"${0%%/*}/%s" CHAINED_SUFFIX "\"\n"
 	                 "if [ -x \"$chained\" ]; then\n"
 	                 "\t\"$chained\" \"$@\" || exit $?\n"
-	                 "fi\n");
+	                 "fi\n", name);
 	vos_buf_adds(&b, "vosctl=");
 	add_sh_quoted(&b, self ? self : "vosctl");
 	vos_buf_adds(&b, "\n[ -x \"$vosctl\" ] || vosctl=vosctl\n");
@@ -123,89 +125,133 @@ static int do_rename(const char *from, const char *to)
 	return 0;
 }
 
-static int hook_install(const char *dir, bool chain, bool force, bool strict)
-{
-	char *hook = vos_asprintf("%s/%s", dir, HOOK_NAME);
-	char *chained = vos_asprintf("%s%s", hook, CHAINED_SUFFIX);
-	char *saved = vos_asprintf("%s%s", hook, SAVED_SUFFIX);
-	char *script = NULL, *msg = NULL;
-	const char *kept = NULL;
-	int kind = hook_kind(hook), rc = 0;
+/* One hook's paths: the hook, and where a foreign one is kept. */
+struct hook_paths {
+	char *hook, *chained, *saved;
+	int kind;
+};
 
-	if (kind == HOOK_FOREIGN) {
-		if (!chain && !force) {
-			vos_error("'%s' exists and was not installed by vosctl: use --chain to run it before "
-			          "vosctl, or --force to set it aside (as %s%s)", hook, HOOK_NAME, SAVED_SUFFIX);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		kept = chain ? chained : saved;
-		if (exists(kept)) {
-			vos_error("'%s' exists and so does '%s': move one of them away first", hook, kept);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+static void paths_init(struct hook_paths *h, const char *dir, const char *name)
+{
+	h->hook = vos_asprintf("%s/%s", dir, name);
+	h->chained = vos_asprintf("%s%s", h->hook, CHAINED_SUFFIX);
+	h->saved = vos_asprintf("%s%s", h->hook, SAVED_SUFFIX);
+	h->kind = hook_kind(h->hook);
+}
+
+static void paths_release(struct hook_paths *h, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(h[i].hook);
+		free(h[i].chained);
+		free(h[i].saved);
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		vos_error("unable to create '%s': %s", dir, strerror(errno));
-		rc = EXIT_OPFAIL;
-		goto out;
-	}
-	if (kept && (rc = do_rename(hook, kept)) != 0)
-		goto out;
-	script = hook_script(strict);
-	if (vos_file_write_atomic(hook, script, strlen(script), &msg) < 0 || chmod(hook, 0755) < 0) {
+}
+
+/* Writes our hook at h->hook, keeping a foreign one as kept (or NULL). Returns an exit code. */
+static int install_one(const struct hook_paths *h, const char *name, const char *kept, bool chain,
+                       bool strict)
+{
+	char *script, *msg = NULL;
+	int rc = 0;
+	if (kept && (rc = do_rename(h->hook, kept)) != 0)
+		return rc;
+	script = hook_script(name, strict);
+	if (vos_file_write_atomic(h->hook, script, strlen(script), &msg) < 0 || chmod(h->hook, 0755) < 0) {
 		vos_error("%s", msg ? msg : strerror(errno));
 		if (kept)
-			rename(kept, hook); /* put the user's hook back */
+			rename(kept, h->hook); /* put the user's hook back */
 		rc = EXIT_OPFAIL;
-		goto out;
-	}
-	if (kind == HOOK_OURS)
-		fprintf(stderr, "vosctl: updated '%s'\n", hook);
-	else
-		fprintf(stderr, "vosctl: installed '%s'%s%s%s\n", hook,
+	} else if (h->kind == HOOK_OURS) {
+		fprintf(stderr, "vosctl: updated '%s'\n", h->hook);
+	} else {
+		fprintf(stderr, "vosctl: installed '%s'%s%s%s\n", h->hook,
 		        kept ? (chain ? " (it runs the previous hook first, kept as '" : " (the previous hook is kept as '") : "",
 		        kept ? kept : "", kept ? "')" : "");
-out:
-	free(hook);
-	free(chained);
-	free(saved);
+	}
 	free(script);
 	free(msg);
 	return rc;
 }
 
-static int hook_uninstall(const char *dir)
+static int hook_install(const char *dir, bool chain, bool force, bool strict)
 {
-	char *hook = vos_asprintf("%s/%s", dir, HOOK_NAME);
-	char *chained = vos_asprintf("%s%s", hook, CHAINED_SUFFIX);
-	char *saved = vos_asprintf("%s%s", hook, SAVED_SUFFIX);
-	const char *kept = exists(chained) ? chained : exists(saved) ? saved : NULL;
-	int kind = hook_kind(hook), rc = 0;
+	struct hook_paths h[VOS_ARRAY_SIZE(hook_names)];
+	const char *kept[VOS_ARRAY_SIZE(hook_names)];
+	size_t i;
+	int rc = 0;
 
-	if (kind == HOOK_NONE) {
-		fprintf(stderr, "vosctl: no pre-commit hook in '%s': nothing to remove\n", dir);
-		goto out;
+	/* every hook is checked before any is written: a refusal changes nothing */
+	for (i = 0; i < VOS_ARRAY_SIZE(hook_names); i++) {
+		paths_init(&h[i], dir, hook_names[i]);
+		kept[i] = NULL;
+		if (h[i].kind != HOOK_FOREIGN)
+			continue;
+		if (!chain && !force) {
+			vos_error("'%s' exists and was not installed by vosctl: use --chain to run it before "
+			          "vosctl, or --force to set it aside (as %s%s)", h[i].hook, hook_names[i], SAVED_SUFFIX);
+			rc = EXIT_USAGE;
+			continue;
+		}
+		kept[i] = chain ? h[i].chained : h[i].saved;
+		if (exists(kept[i])) {
+			vos_error("'%s' exists and so does '%s': move one of them away first", h[i].hook, kept[i]);
+			rc = EXIT_USAGE;
+		}
 	}
-	if (kind == HOOK_FOREIGN) {
-		vos_error("'%s' was not installed by vosctl: not removing it", hook);
-		rc = EXIT_USAGE;
+	if (rc)
 		goto out;
-	}
-	if (unlink(hook) < 0) {
-		vos_error("unable to remove '%s': %s", hook, strerror(errno));
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		vos_error("unable to create '%s': %s", dir, strerror(errno));
 		rc = EXIT_OPFAIL;
 		goto out;
 	}
-	if (kept && (rc = do_rename(kept, hook)) != 0)
-		goto out;
-	fprintf(stderr, "vosctl: removed '%s'%s%s%s\n", hook, kept ? " and restored the hook it replaced ('" : "",
-	        kept ? kept : "", kept ? "')" : "");
+	for (i = 0; i < VOS_ARRAY_SIZE(hook_names) && !rc; i++)
+		rc = install_one(&h[i], hook_names[i], kept[i], chain, strict);
 out:
-	free(hook);
-	free(chained);
-	free(saved);
+	paths_release(h, VOS_ARRAY_SIZE(hook_names));
+	return rc;
+}
+
+static int hook_uninstall(const char *dir)
+{
+	struct hook_paths h[VOS_ARRAY_SIZE(hook_names)];
+	size_t i, ours = 0, foreign = 0;
+	int rc = 0;
+
+	for (i = 0; i < VOS_ARRAY_SIZE(hook_names); i++) {
+		paths_init(&h[i], dir, hook_names[i]);
+		ours += h[i].kind == HOOK_OURS;
+		foreign += h[i].kind == HOOK_FOREIGN;
+	}
+	if (!ours) {
+		for (i = 0; i < VOS_ARRAY_SIZE(hook_names); i++)
+			if (h[i].kind == HOOK_FOREIGN)
+				vos_error("'%s' was not installed by vosctl: not removing it", h[i].hook);
+		if (!foreign)
+			fprintf(stderr, "vosctl: no vosctl hook in '%s': nothing to remove\n", dir);
+		rc = foreign ? EXIT_USAGE : 0;
+		goto out;
+	}
+	for (i = 0; i < VOS_ARRAY_SIZE(hook_names) && !rc; i++) {
+		const char *kept = exists(h[i].chained) ? h[i].chained : exists(h[i].saved) ? h[i].saved : NULL;
+		if (h[i].kind == HOOK_FOREIGN)
+			fprintf(stderr, "vosctl: left '%s' in place: it was not installed by vosctl\n", h[i].hook);
+		if (h[i].kind != HOOK_OURS)
+			continue;
+		if (unlink(h[i].hook) < 0) {
+			vos_error("unable to remove '%s': %s", h[i].hook, strerror(errno));
+			rc = EXIT_OPFAIL;
+			break;
+		}
+		if (kept && (rc = do_rename(kept, h[i].hook)) != 0)
+			break;
+		fprintf(stderr, "vosctl: removed '%s'%s%s%s\n", h[i].hook,
+		        kept ? " and restored the hook it replaced ('" : "", kept ? kept : "", kept ? "')" : "");
+	}
+out:
+	paths_release(h, VOS_ARRAY_SIZE(hook_names));
 	return rc;
 }
 
@@ -215,8 +261,8 @@ int cmd_hook(struct vos_ctx *ctx, int argc, const char **argv)
 	char *dir = NULL;
 	struct vos_opt opts[] = {
 		OPT_GROUP("install"),
-		OPT_FLAG(0, "chain", &chain, "keep an existing pre-commit hook and run it before vosctl"),
-		OPT_FLAG(0, "force", &force, "set an existing pre-commit hook aside (pre-commit.vosctl-saved)"),
+		OPT_FLAG(0, "chain", &chain, "keep existing hooks and run them before vosctl"),
+		OPT_FLAG(0, "force", &force, "set existing hooks aside (NAME.vosctl-saved)"),
 		OPT_FLAG(0, "strict", &strict, "the hook treats warnings (e.g. broken wiki links) as errors"),
 		OPT_END(),
 	};

@@ -70,19 +70,22 @@ static void print_json(FILE *f, const struct vos_diags *d)
 	json_decref(root);
 }
 
-/* GitHub workflow commands: data escapes %, CR, LF; properties also : and , */
-static void gh_escape(FILE *f, const char *s, bool property)
+/* GitHub workflow commands: data escapes %, CR, LF; properties also : and ,. Control characters
+ * are escaped first (as in text output): a CI log renders terminal sequences too. */
+static void gh_escape(FILE *f, const char *str, bool property)
 {
-	for (; s && *s; s++) {
+	struct vos_buf b = VOS_BUF_INIT;
+	const char *s;
+	vos_buf_add_escaped(&b, str ? str : "");
+	for (s = b.ptr; s && *s; s++) {
 		switch (*s) {
 		case '%': fputs("%25", f); break;
-		case '\r': fputs("%0D", f); break;
-		case '\n': fputs("%0A", f); break;
 		case ':': fputs(property ? "%3A" : ":", f); break;
 		case ',': fputs(property ? "%2C" : ",", f); break;
 		default: fputc(*s, f);
 		}
 	}
+	vos_buf_release(&b);
 }
 
 static void print_github(FILE *f, const struct vos_diags *d)
@@ -108,9 +111,15 @@ static void print_github(FILE *f, const struct vos_diags *d)
 	}
 }
 
-static void xml_escape(FILE *f, const char *s)
+/* XML 1.0 cannot carry most C0 controls, not even as character references (a JUnit reader rejects
+ * the whole report), nor U+FFFE and U+FFFF: controls are escaped as in text output ("\\033"),
+ * the two non-characters become U+FFFD. */
+static void xml_escape(FILE *f, const char *str)
 {
-	for (; s && *s; s++) {
+	struct vos_buf b = VOS_BUF_INIT;
+	const char *s;
+	vos_buf_add_escaped(&b, str ? str : "");
+	for (s = b.ptr; s && *s; s++) {
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -118,12 +127,16 @@ static void xml_escape(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fprintf(f, "&#x%02x;", (unsigned char)*s == 0 ? 0x20 : (unsigned char)*s);
-			else
+			if ((unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbf &&
+			    ((unsigned char)s[2] == 0xbe || (unsigned char)s[2] == 0xbf)) {
+				fputs("\xef\xbf\xbd", f);
+				s += 2;
+			} else {
 				fputc(*s, f);
+			}
 		}
 	}
+	vos_buf_release(&b);
 }
 
 static void print_junit(FILE *f, const struct vos_diags *d, const char *suite)

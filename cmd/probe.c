@@ -65,6 +65,9 @@ static void print_table(struct probe_cmd *pc)
 	size_t counts[VOS_PROBE__NSTATES] = {0};
 	bool color = ctx->color;
 	char lat[32];
+	struct vos_arena a; /* escaped copies of what has control characters */
+#define Q(s) vos_arena_escaped(&a, (s))
+	vos_arena_init(&a);
 
 	for (i = 0; i < n; i++) {
 		const struct vos_probe_result *r = &pc->results[i];
@@ -88,8 +91,8 @@ static void print_table(struct probe_cmd *pc)
 			if (!header) {
 				const char *addr = h < m->nhosts && m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
 				if (h < m->nhosts)
-					printf("%s%s%s%s%s%s\n", color ? "\033[1m" : "", m->hosts[h].name,
-					       addr ? " (" : "", addr ? addr : "", addr ? ")" : "", color ? "\033[0m" : "");
+					printf("%s%s%s%s%s%s\n", color ? "\033[1m" : "", Q(m->hosts[h].name),
+					       addr ? " (" : "", addr ? Q(addr) : "", addr ? ")" : "", color ? "\033[0m" : "");
 				else
 					printf("%s(unplaced)%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
 				printf("  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)w_svc, "SERVICE", (int)w_port, "PORT",
@@ -97,16 +100,16 @@ static void print_table(struct probe_cmd *pc)
 				header = true;
 			}
 			fmt_latency(lat, sizeof(lat), r);
-			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? r->service : "-",
+			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? Q(r->service) : "-",
 			       (int)w_port, r->port, (int)w_check, vos_probe_check_name(r->check),
 			       color ? state_color(r->state) : "", (int)w_state, vos_probe_state_name(r->state),
 			       color ? "\033[0m" : "", (int)w_lat, lat);
 			if (r->status > 0 && r->detail)
-				printf("%d, %s\n", r->status, r->detail);
+				printf("%d, %s\n", r->status, Q(r->detail));
 			else if (r->status > 0)
 				printf("%d\n", r->status);
 			else
-				printf("%s\n", r->detail ? r->detail : "");
+				printf("%s\n", r->detail ? Q(r->detail) : "");
 		}
 		if (header)
 			putchar('\n');
@@ -115,8 +118,8 @@ static void print_table(struct probe_cmd *pc)
 		if (pc->nundeclared) {
 			printf("%sundeclared open ports%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
 			for (i = 0; i < pc->nundeclared; i++)
-				printf("  %s %s:%d\n", pc->undeclared[i].host ? pc->undeclared[i].host : "-",
-				       pc->undeclared[i].address, pc->undeclared[i].port);
+				printf("  %s %s:%d\n", pc->undeclared[i].host ? Q(pc->undeclared[i].host) : "-",
+				       Q(pc->undeclared[i].address), pc->undeclared[i].port);
 			putchar('\n');
 		} else {
 			printf("no undeclared open ports\n\n");
@@ -127,73 +130,103 @@ static void print_table(struct probe_cmd *pc)
 	if (pc->scanned)
 		printf(", %zu undeclared open", pc->nundeclared);
 	putchar('\n');
+#undef Q
+	vos_arena_release(&a);
 }
 
-static void prom_label(const char *name, const char *v, bool first)
+static void prom_label(struct vos_buf *b, const char *name, const char *v, bool first)
 {
-	printf("%s%s=\"", first ? "" : ",", name);
+	vos_buf_addf(b, "%s%s=\"", first ? "" : ",", name);
 	for (; v && *v; v++) {
 		if (*v == '\\' || *v == '"')
-			printf("\\%c", *v);
+			vos_buf_addf(b, "\\%c", *v);
 		else if (*v == '\n')
-			fputs("\\n", stdout);
+			vos_buf_adds(b, "\\n");
 		else
-			putchar(*v);
+			vos_buf_addc(b, *v);
 	}
-	putchar('"');
+	vos_buf_addc(b, '"');
 }
 
-static void prom_labels(const struct vos_probe_result *r)
+/* The label set of each declared target, distinct as Prometheus requires of one metric's samples:
+ * service, host, address, port, the check kind and, for http(s), the path; a declaration that
+ * repeats all of those gets decl="2", "3"... (in declaration order). Strings live in a. */
+static char **prom_label_sets(struct vos_arena *a, const struct probe_cmd *pc)
 {
-	char port[16];
-	snprintf(port, sizeof(port), "%d", r->port);
-	putchar('{');
-	prom_label("service", r->service, true);
-	prom_label("host", r->host, false);
-	prom_label("address", r->address, false);
-	prom_label("port", port, false);
-	putchar('}');
+	char **sets = vos_arena_alloc(a, (pc->ndeclared ? pc->ndeclared : 1) * sizeof(*sets));
+	struct vos_map seen;
+	struct vos_buf b = VOS_BUF_INIT;
+	size_t i;
+	vos_map_init(&seen, false);
+	for (i = 0; i < pc->ndeclared; i++) {
+		const struct vos_probe_result *r = &pc->results[i];
+		const struct vos_probe_target *t = &pc->targets[i];
+		char port[16];
+		uintptr_t count;
+		vos_buf_reset(&b);
+		snprintf(port, sizeof(port), "%d", r->port);
+		vos_buf_addc(&b, '{');
+		prom_label(&b, "service", r->service, true);
+		prom_label(&b, "host", r->host, false);
+		prom_label(&b, "address", r->address, false);
+		prom_label(&b, "port", port, false);
+		prom_label(&b, "check", vos_probe_check_name(r->check), false);
+		if (r->check == VOS_CHECK_HTTP || r->check == VOS_CHECK_HTTPS)
+			prom_label(&b, "path", t->path ? t->path : "/", false);
+		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
+		count = (uintptr_t)vos_map_get(&seen, sets[i]) + 1;
+		vos_map_put(&seen, sets[i], (void *)count);
+		if (count > 1) {
+			char n[24];
+			snprintf(n, sizeof(n), "%lu", (unsigned long)count);
+			prom_label(&b, "decl", n, false);
+		}
+		vos_buf_addc(&b, '}');
+		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
+	}
+	vos_map_release(&seen);
+	vos_buf_release(&b);
+	return sets;
 }
 
 static void print_prom(struct probe_cmd *pc)
 {
 	size_t i, n = pc->ndeclared;
+	struct vos_arena a;
+	char **labels;
+	vos_arena_init(&a);
+	labels = prom_label_sets(&a, pc);
 	printf("# HELP vosctl_probe_success Whether the probe succeeded (1 up, 0 otherwise).\n"
 	       "# TYPE vosctl_probe_success gauge\n");
-	for (i = 0; i < n; i++) {
-		fputs("vosctl_probe_success", stdout);
-		prom_labels(&pc->results[i]);
-		printf(" %d\n", pc->results[i].state == VOS_PROBE_UP);
-	}
+	for (i = 0; i < n; i++)
+		printf("vosctl_probe_success%s %d\n", labels[i], pc->results[i].state == VOS_PROBE_UP);
 	printf("# HELP vosctl_probe_duration_seconds How long the probe took.\n"
 	       "# TYPE vosctl_probe_duration_seconds gauge\n");
-	for (i = 0; i < n; i++) {
-		fputs("vosctl_probe_duration_seconds", stdout);
-		prom_labels(&pc->results[i]);
-		printf(" %.6f\n", pc->results[i].latency_ms / 1000.0);
-	}
+	for (i = 0; i < n; i++)
+		printf("vosctl_probe_duration_seconds%s %.6f\n", labels[i], pc->results[i].latency_ms / 1000.0);
 	printf("# HELP vosctl_probe_http_status_code HTTP status code of the response (0 when none).\n"
 	       "# TYPE vosctl_probe_http_status_code gauge\n");
 	for (i = 0; i < n; i++) {
 		if (pc->results[i].check != VOS_CHECK_HTTP && pc->results[i].check != VOS_CHECK_HTTPS)
 			continue;
-		fputs("vosctl_probe_http_status_code", stdout);
-		prom_labels(&pc->results[i]);
-		printf(" %d\n", pc->results[i].status);
+		printf("vosctl_probe_http_status_code%s %d\n", labels[i], pc->results[i].status);
 	}
 	if (pc->scanned) {
+		struct vos_buf b = VOS_BUF_INIT;
 		printf("# HELP vosctl_probe_undeclared_open An open port no service declares.\n"
 		       "# TYPE vosctl_probe_undeclared_open gauge\n");
 		for (i = 0; i < pc->nundeclared; i++) {
 			char port[16];
 			snprintf(port, sizeof(port), "%d", pc->undeclared[i].port);
-			fputs("vosctl_probe_undeclared_open{", stdout);
-			prom_label("host", pc->undeclared[i].host, true);
-			prom_label("address", pc->undeclared[i].address, false);
-			prom_label("port", port, false);
-			fputs("} 1\n", stdout);
+			vos_buf_reset(&b);
+			prom_label(&b, "host", pc->undeclared[i].host, true);
+			prom_label(&b, "address", pc->undeclared[i].address, false);
+			prom_label(&b, "port", port, false);
+			printf("vosctl_probe_undeclared_open{%s} 1\n", b.ptr);
 		}
+		vos_buf_release(&b);
 	}
+	vos_arena_release(&a);
 }
 
 /* ------------------------------------------------------------------ scan */

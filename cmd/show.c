@@ -111,35 +111,41 @@ static void print_text(const struct vos_model *m, bool color)
 	const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "", *reset = color ? "\033[0m" : "";
 	size_t i, j, unplaced = 0;
 	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_arena a; /* escaped copies of what has control characters (a page edit can) */
+#define Q(s) vos_arena_escaped(&a, (s))
+	vos_arena_init(&a);
 	for (i = 0; i < m->nhosts; i++) {
 		const struct vos_mhost *h = &m->hosts[i];
-		printf("%s%s%s", bold, h->name, reset);
-		printf("%s  %s plane", dim, h->plane ? h->plane : "no");
+		printf("%s%s%s", bold, Q(h->name), reset);
+		printf("%s  %s plane", dim, h->plane ? Q(h->plane) : "no");
 		if (h->inv && h->inv->address)
-			printf(", %s", h->inv->address);
+			printf(", %s", Q(h->inv->address));
 		if (h->inv && h->inv->vlan)
-			printf(", vlan %s", h->inv->vlan);
+			printf(", vlan %s", Q(h->inv->vlan));
 		for (j = 0; h->inv && j < h->inv->ntraits; j++)
-			printf("%s%s", j ? "," : ", traits ", h->inv->traits[j]);
+			printf("%s%s", j ? "," : ", traits ", Q(h->inv->traits[j]));
 		printf("%s\n", reset);
 		for (j = 0; j < h->nservices; j++) {
 			const struct vos_mservice *s = &m->services[h->services[j]];
 			vos_buf_reset(&b);
 			print_ports(&b, s->inv);
-			printf("  %-18s %-22s %-10s %-24s %s\n", s->id, s->name,
-			       s->inv && s->inv->class_ ? s->inv->class_ : "-", b.ptr, s->purpose ? s->purpose : "");
+			printf("  %-18s %-22s %-10s %-24s %s\n", Q(s->id), Q(s->name),
+			       s->inv && s->inv->class_ ? Q(s->inv->class_) : "-", Q(b.ptr),
+			       s->purpose ? Q(s->purpose) : "");
 		}
 	}
 	for (i = 0; i < m->nservices; i++)
 		if (m->services[i].host < 0) {
 			if (!unplaced++)
 				printf("%s(no host)%s\n", bold, reset);
-			printf("  %-18s %s\n", m->services[i].id, m->services[i].name);
+			printf("  %-18s %s\n", Q(m->services[i].id), Q(m->services[i].name));
 		}
 	if (m->inv->nrules)
 		printf("%srules%s\n", bold, reset);
 	for (i = 0; i < m->inv->nrules; i++)
-		printf("  %-28s %s\n", m->inv->rules[i].id, m->inv->rules[i].text ? m->inv->rules[i].text : "");
+		printf("  %-28s %s\n", Q(m->inv->rules[i].id), m->inv->rules[i].text ? Q(m->inv->rules[i].text) : "");
+#undef Q
+	vos_arena_release(&a);
 	vos_buf_release(&b);
 }
 

@@ -23,7 +23,7 @@ const struct vos_command vos_commands[] = {
 	{"publish", cmd_publish, CMD_NEEDS_CONFIG, "vosctl publish [options]",
 	 "commit the rendered pages to the wiki repository and push them"},
 	{"hook", cmd_hook, 0, "vosctl hook (install | uninstall) [options]",
-	 "install the wiki repository's pre-commit hook", 1},
+	 "install the wiki repository's pre-commit and pre-merge-commit hooks", 1},
 	{"graph", cmd_graph, CMD_NEEDS_MODEL, "vosctl graph [--format dot|mermaid] [options]",
 	 "draw hosts, services and dependencies"},
 	{"help", cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command", 1},
@@ -86,27 +86,32 @@ int vos_exit_code(int err)
 
 void vos_print_diags_text(FILE *f, const struct vos_diags *d, bool color)
 {
+	struct vos_arena a; /* escaped copies of what has control characters (a page edit can) */
 	size_t i;
+	vos_arena_init(&a);
 	for (i = 0; i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];
 		const char *sc = "", *reset = "", *bold = "";
+		const char *file = vos_arena_escaped(&a, x->file), *rel_file = vos_arena_escaped(&a, x->rel_file);
 		if (color) {
 			sc = x->severity == VOS_SEV_ERROR ? "\033[1;31m"
 			     : x->severity == VOS_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
 			reset = "\033[0m";
 			bold = "\033[1m";
 		}
-		if (x->file && x->line)
-			fprintf(f, "%s%s:%u:%u:%s ", bold, x->file, x->line, x->col ? x->col : 1, reset);
-		else if (x->file)
-			fprintf(f, "%s%s:%s ", bold, x->file, reset);
+		if (file && x->line)
+			fprintf(f, "%s%s:%u:%u:%s ", bold, file, x->line, x->col ? x->col : 1, reset);
+		else if (file)
+			fprintf(f, "%s%s:%s ", bold, file, reset);
 		else
 			fprintf(f, "vosctl: ");
-		fprintf(f, "%s%s:%s [%s] %s\n", sc, vos_severity_name(x->severity), reset, x->rule, x->message);
-		if (x->rel_file && x->rel_line)
-			fprintf(f, "%s%s:%u:%u:%s %snote:%s see also\n", bold, x->rel_file, x->rel_line,
+		fprintf(f, "%s%s:%s [%s] %s\n", sc, vos_severity_name(x->severity), reset,
+		        vos_arena_escaped(&a, x->rule), vos_arena_escaped(&a, x->message));
+		if (rel_file && x->rel_line)
+			fprintf(f, "%s%s:%u:%u:%s %snote:%s see also\n", bold, rel_file, x->rel_line,
 			        x->rel_col ? x->rel_col : 1, reset, color ? "\033[1;36m" : "", reset);
 	}
+	vos_arena_release(&a);
 	if (d->dropped)
 		fprintf(f, "vosctl: note: %zu more diagnostics not shown\n", d->dropped);
 }

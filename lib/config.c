@@ -133,17 +133,38 @@ static char *get_path(struct cparse *p, const struct vos_ynode *m, const char *k
 	return r;
 }
 
-/* A path inside the wiki repository: relative, no "..", not joined. */
+/* A path inside the wiki repository: relative, no "..", not joined; kept without "." and empty
+ * components ("./vos//a.md" is "vos/a.md"), so that two spellings of one file compare equal. */
 static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const char *key)
 {
 	const struct vos_ynode *v = str_node(p, m, key);
+	struct vos_buf b = VOS_BUF_INIT;
+	const char *s;
+	char *r;
 	if (!v)
 		return NULL;
 	if (v->u.s.str[0] == '/' || has_dotdot(v->u.s.str)) {
 		cerr(p, v, "'%s' must be a relative path without '..', not '%s'", key, v->u.s.str);
 		return NULL;
 	}
-	return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
+	for (s = v->u.s.str; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n && !(n == 1 && *s == '.')) {
+			if (b.len)
+				vos_buf_addc(&b, '/');
+			vos_buf_add(&b, s, n);
+		}
+		s += n + (e ? 1 : 0);
+	}
+	if (!b.len || v->u.s.str[v->u.s.len - 1] == '/') {
+		cerr(p, v, "'%s' must name a file in the repository, not '%s'", key, v->u.s.str);
+		vos_buf_release(&b);
+		return NULL;
+	}
+	r = vos_arena_strdup(&p->cfg->arena, b.ptr);
+	vos_buf_release(&b);
+	return r;
 }
 
 static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *key, long long max,
@@ -180,6 +201,113 @@ static char *get_env_name(struct cparse *p, const struct vos_ynode *m, const cha
 		}
 	}
 	return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
+}
+
+/* One file vosctl reads or writes, for the checks below: the key that names it (its value's node,
+ * or sec's when it comes from a default) and the path. */
+struct target {
+	const char *key;
+	const struct vos_ynode *node;
+	const char *path;
+	bool confined;  /* written, and meant to be inside the lab: must really be there */
+	char *real;     /* resolved, or NULL */
+};
+
+/* A located error at t's key, or at the start of the file for a default. */
+static struct vos_diag *terr(struct cparse *p, const struct target *t, const char *fmt, ...)
+	VOS_PRINTF(3, 4);
+static struct vos_diag *terr(struct cparse *p, const struct target *t, const char *fmt, ...)
+{
+	struct vos_loc loc = {p->file, 0, 0};
+	struct vos_diag *d;
+	va_list ap;
+	if (t->node)
+		loc = vos_ynode_loc(t->node, p->file);
+	va_start(ap, fmt);
+	d = vos_diags_vadd(p->diags, VOS_SEV_ERROR, &loc, "config", fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+/* Write targets must be distinct files (after ".", ".." and symbolic links), none of them the page
+ * (but the services page's own target), and a target inside the lab must not leave it through a
+ * symbolic link (a wiki clone can carry "gen -> /elsewhere"). t[0] is the page, t[1] the services
+ * page's target; both may be the same file. */
+static void check_targets(struct cparse *p, struct target *t, size_t n)
+{
+	char *root, *msg = NULL;
+	size_t i, j;
+	if (!(root = vos_path_resolve(p->cfg->base_dir, &msg))) {
+		struct vos_loc loc = {p->file, 0, 0};
+		vos_diags_add(p->diags, VOS_SEV_ERROR, &loc, "config", "%s", msg);
+		free(msg);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char *dir, *rdir;
+		if (!t[i].path)
+			continue;
+		if (!(t[i].real = vos_path_resolve(t[i].path, &msg))) {
+			terr(p, &t[i], "'%s': %s", t[i].key, msg);
+			free(msg);
+			msg = NULL;
+			continue;
+		}
+		if (!t[i].confined)
+			continue;
+		dir = vos_path_dirname(t[i].path);
+		rdir = vos_path_resolve(dir, &msg);
+		if (rdir && !vos_path_within(rdir, root))
+			terr(p, &t[i], "'%s' ('%s') leads outside the lab through a symbolic link: its directory is '%s', not under '%s'",
+			     t[i].key, t[i].path, rdir, root);
+		free(msg);
+		msg = NULL;
+		free(rdir);
+		free(dir);
+	}
+	for (j = 1; j < n; j++)
+		for (i = 0; i < j; i++) {
+			struct vos_diag *d;
+			if (i == 0 && j == 1)
+				continue;
+			if (!t[i].real || !t[j].real || strcmp(t[i].real, t[j].real))
+				continue;
+			d = terr(p, &t[j], "'%s' is the same file as '%s' ('%s'): one would overwrite the other",
+			         t[j].key, t[i].key, t[j].path);
+			if (t[i].node) {
+				struct vos_loc rel = vos_ynode_loc(t[i].node, p->file);
+				vos_diag_set_related(d, &rel);
+			}
+			break;
+		}
+	for (i = 0; i < n; i++)
+		free(t[i].real);
+	free(root);
+}
+
+/* The same for paths inside the wiki repository (already normalised by get_repo_path). */
+static void check_repo_targets(struct cparse *p, const struct vos_ynode *pages)
+{
+	static const char *const keys[] = {"services", "inventory", "status"};
+	const char *paths[3];
+	size_t i, j;
+	paths[0] = p->cfg->remote_services;
+	paths[1] = p->cfg->remote_inventory;
+	paths[2] = p->cfg->remote_status;
+	for (j = 1; j < 3; j++)
+		for (i = 0; i < j; i++) {
+			struct target t = {keys[j], vos_ymap_get(pages, keys[j]), paths[j], false, NULL};
+			struct vos_diag *d;
+			if (!paths[i] || !paths[j] || strcmp(paths[i], paths[j]))
+				continue;
+			d = terr(p, &t, "'%s' is the same file as '%s' ('%s'): one would overwrite the other",
+			         keys[j], keys[i], paths[j]);
+			{
+				struct vos_loc rel = vos_ynode_loc(vos_ymap_get(pages, keys[i]), p->file);
+				vos_diag_set_related(d, &rel);
+			}
+			break;
+		}
 }
 
 static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", NULL};
@@ -228,6 +356,26 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 	}
 	if (!cfg->render_services)
 		cfg->render_services = cfg->page;
+	{
+		const struct vos_ynode *page = vos_ymap_get(root, "page");
+		const struct vos_ynode *r = sec && sec->kind == VOS_YNODE_MAP ? sec : NULL;
+		/* a page given as a relative path without ".." is in the lab: so is render's copy of it */
+		bool page_in = page && page->kind == VOS_YNODE_SCALAR && page->u.s.str[0] != '/' &&
+		               !has_dotdot(page->u.s.str);
+		struct target t[5] = {
+			{"page", page, cfg->page, false, NULL},
+			{"services", r ? vos_ymap_get(r, "services") : NULL, cfg->render_services, true, NULL},
+			{"inventory_page", r ? vos_ymap_get(r, "inventory_page") : NULL, cfg->render_inventory, true, NULL},
+			{"status", r ? vos_ymap_get(r, "status") : NULL, cfg->render_status, true, NULL},
+			{"status_file", r ? vos_ymap_get(r, "status_file") : NULL, cfg->status_file, true, NULL},
+		};
+		if (!t[1].node) {
+			t[1].key = "page";
+			t[1].node = page;
+			t[1].confined = page_in;
+		}
+		check_targets(p, t, VOS_ARRAY_SIZE(t));
+	}
 	sec = vos_ymap_get(root, "publish");
 	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "publish", publish_keys)) {
 		const struct vos_ynode *sub;
@@ -240,6 +388,7 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 			cfg->remote_services = get_repo_path(p, sub, "services");
 			cfg->remote_inventory = get_repo_path(p, sub, "inventory");
 			cfg->remote_status = get_repo_path(p, sub, "status");
+			check_repo_targets(p, sub);
 		}
 		sub = vos_ymap_get(sec, "author");
 		if (sub && !vos_yscalar_is_null(sub) && check_map(p, sub, "author", author_keys)) {

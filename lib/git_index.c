@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "model.h"
 
@@ -34,15 +35,52 @@ static char *strip_slash(const char *s)
 	return vos_strndup(s, n);
 }
 
+/* libgit2 1.5's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE ("unimplemented"), which git
+ * sets for `git --work-tree=DIR commit` and exports to the hooks it runs. Opened as git does: the
+ * git directory is $GIT_DIR, else found from start_dir upward (within GIT_CEILING_DIRECTORIES);
+ * the work tree is $GIT_WORK_TREE and the index $GIT_INDEX_FILE when set (both relative to the
+ * cwd, as git passes them). */
+static int open_with_work_tree(git_repository **out, const char *start_dir, const char *work_tree)
+{
+	const char *gitdir = getenv("GIT_DIR"), *index_file = getenv("GIT_INDEX_FILE");
+	git_index *index = NULL;
+	int error;
+	if (gitdir && *gitdir)
+		error = git_repository_open_ext(out, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else
+		error = git_repository_open_ext(out, start_dir ? start_dir : ".", 0,
+		                                getenv("GIT_CEILING_DIRECTORIES"));
+	if (error < 0)
+		return error;
+	if ((error = git_repository_set_workdir(*out, work_tree, 0)) < 0)
+		goto fail;
+	if (index_file && *index_file) {
+		if ((error = git_index_open(&index, index_file)) < 0)
+			goto fail;
+		git_repository_set_index(*out, index);
+		git_index_free(index); /* the repository holds its own reference */
+	}
+	return 0;
+fail:
+	git_repository_free(*out);
+	*out = NULL;
+	return error;
+}
+
 int vos_git_index_open(struct vos_git_index **out, const char *start_dir, char **errmsg)
 {
 	struct vos_git_index *ix;
+	const char *work_tree = getenv("GIT_WORK_TREE");
 	int error;
 	*out = NULL;
 	git_libgit2_init();
 	ix = vos_calloc(1, sizeof(*ix));
-	/* FROM_ENV: GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY... as git sets them */
-	error = git_repository_open_ext(&ix->repo, start_dir, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	/* FROM_ENV: GIT_DIR, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY, GIT_CEILING_DIRECTORIES... as git
+	 * sets them; GIT_WORK_TREE is ours to handle */
+	if (work_tree && *work_tree)
+		error = open_with_work_tree(&ix->repo, start_dir, work_tree);
+	else
+		error = git_repository_open_ext(&ix->repo, start_dir, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (error < 0) {
 		if (error == GIT_ENOTFOUND)
 			*errmsg = vos_asprintf("not a git repository (or any parent up to the mount point): '%s'",

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,6 +533,74 @@ char *vos_path_join(const char *dir, const char *name)
 	return vos_asprintf("%.*s/%s", (int)n, dir, name);
 }
 
+/* Appends the components of tail to out (an absolute path), applying "." and "..". */
+static void path_append_lexical(struct vos_buf *out, const char *tail)
+{
+	while (*tail) {
+		const char *e = strchr(tail, '/');
+		size_t n = e ? (size_t)(e - tail) : strlen(tail);
+		if (n == 2 && tail[0] == '.' && tail[1] == '.') {
+			char *slash = strrchr(out->ptr, '/');
+			out->len = slash && slash != out->ptr ? (size_t)(slash - out->ptr) : 1;
+			out->ptr[out->len] = '\0';
+		} else if (n && !(n == 1 && tail[0] == '.')) {
+			if (out->ptr[out->len - 1] != '/')
+				vos_buf_addc(out, '/');
+			vos_buf_add(out, tail, n);
+		}
+		tail += n + (e ? 1 : 0);
+	}
+}
+
+char *vos_path_resolve(const char *path, char **errmsg)
+{
+	char real[PATH_MAX], cwd[PATH_MAX];
+	struct vos_buf abs = VOS_BUF_INIT, out = VOS_BUF_INIT;
+	size_t cut;
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd))) {
+			*errmsg = vos_asprintf("unable to resolve '%s': %s", path, strerror(errno));
+			return NULL;
+		}
+		vos_buf_addf(&abs, "%s/%s", cwd, path);
+	} else {
+		vos_buf_adds(&abs, path);
+	}
+	/* the longest prefix that exists, resolved; a prefix that exists but does not resolve (a
+	 * dangling or looping link, no permission) is an error, not a path to guess at */
+	for (cut = abs.len;;) {
+		char save = abs.ptr[cut];
+		struct stat st;
+		bool ok;
+		abs.ptr[cut] = '\0';
+		ok = realpath(cut ? abs.ptr : "/", real) != NULL;
+		if (!ok && (errno != ENOENT || lstat(abs.ptr, &st) == 0)) {
+			int e = errno;
+			*errmsg = vos_asprintf("unable to resolve '%s': %s", cut ? abs.ptr : "/", strerror(e));
+			abs.ptr[cut] = save;
+			vos_buf_release(&abs);
+			return NULL;
+		}
+		abs.ptr[cut] = save;
+		if (ok)
+			break;
+		while (cut > 0 && abs.ptr[--cut] != '/')
+			;
+	}
+	vos_buf_adds(&out, real);
+	path_append_lexical(&out, abs.ptr + cut);
+	vos_buf_release(&abs);
+	return vos_buf_detach(&out, NULL);
+}
+
+bool vos_path_within(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
+}
+
 char *vos_path_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -543,6 +612,53 @@ char *vos_path_dirname(const char *path)
 }
 
 /* ---------------------------------------------------------------- strings */
+
+/* Length of the control character at s (C0, DEL, or a UTF-8 encoded C1), or 0. */
+static size_t ctrl_len(const unsigned char *s)
+{
+	if (*s < 0x20 || *s == 0x7f)
+		return 1;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+void vos_buf_add_escaped(struct vos_buf *b, const char *str)
+{
+	static const char letters[] = "\a\b\t\n\v\f\r";
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		size_t n = ctrl_len(s), i;
+		const char *l;
+		if (!n) {
+			vos_buf_addc(b, (char)*s++);
+			continue;
+		}
+		if (n == 1 && (l = strchr(letters, *s)) != NULL)
+			vos_buf_addf(b, "\\%c", "abtnvfr"[l - letters]);
+		else
+			for (i = 0; i < n; i++)
+				vos_buf_addf(b, "\\%03o", s[i]);
+		s += n;
+	}
+}
+
+const char *vos_arena_escaped(struct vos_arena *a, const char *str)
+{
+	const unsigned char *s;
+	struct vos_buf b = VOS_BUF_INIT;
+	char *r;
+	if (!str)
+		return NULL;
+	for (s = (const unsigned char *)str; *s && !ctrl_len(s); s++)
+		;
+	if (!*s)
+		return str;
+	vos_buf_add_escaped(&b, str);
+	r = vos_arena_strndup(a, b.ptr, b.len);
+	vos_buf_release(&b);
+	return r;
+}
 
 bool vos_streq(const char *a, const char *b)
 {

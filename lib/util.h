@@ -111,11 +111,25 @@ char *vos_path_join(const char *dir, const char *name);
 /* Directory part of a path ("a/b/c" -> "a/b", "c" -> "."). Caller frees. */
 char *vos_path_dirname(const char *path);
 
+/* The absolute path path names once the symbolic links of the part that exists are resolved, the
+ * rest appended with "." and ".." applied (as mkdir would make it); relative to the working
+ * directory. Caller frees. NULL with *errmsg (caller frees) when an existing part does not
+ * resolve (a dangling or looping link, no permission). */
+char *vos_path_resolve(const char *path, char **errmsg);
+/* True when the absolute path is root or below it (both resolved). */
+bool vos_path_within(const char *path, const char *root);
+
 /* Strings. */
 bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
 bool vos_starts_with(const char *s, const char *prefix);
 bool vos_ends_with(const char *s, const char *suffix);
+/* Appends str with its control characters (C0, DEL and UTF-8 encoded C1) escaped as git's
+ * quote_path does: \t \n \r \a \b \f \v, else \ooo per byte. Text from a page or an inventory
+ * printed that way cannot drive a terminal (set its title, clear it, erase lines). */
+void vos_buf_add_escaped(struct vos_buf *b, const char *str);
+/* str itself when it has no control character, else its escaped copy in a (borrowed). NULL-safe. */
+const char *vos_arena_escaped(struct vos_arena *a, const char *str);
 /* Validates UTF-8; returns true if valid, else sets *bad_offset to the first bad byte. */
 bool vos_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 /* Parses an IPv4 dotted quad; returns 0 on success. */

@@ -88,6 +88,52 @@ test_expect_success 'junit and sarif on a clean lab' '
 	python3 -c "import json; d=json.load(open(\"clean.sarif\")); assert d[\"runs\"][0][\"results\"] == []"
 '
 
+# control characters a wiki edit can put in a page row (issue 10, item 7): ESC (a title-setting OSC,
+# clear screen, cursor up), BEL, BS. Text output shows them escaped as git does; JUnit stays XML 1.0.
+mkdir ctl && cp -R "$SRC/inventory" ctl/inventory && cp "$SRC/vosctl.yaml" ctl/ &&
+printf '/^| Haystack/a\\\n| Evil\033]0;pwned\007\b\b\033[2J | <LAN_IP> | Pur\033[1Apose |\n' >ctl.sed &&
+sed -i -f ctl.sed ctl/inventory/services.md
+ESCAPED='Evil\\033]0;pwned\\a\\b\\b\\033\[2J'
+# no_ctrl FILE... : no C0 control but tab and newline, no DEL, in the files
+no_ctrl() {
+	for f in "$@"; do
+		if LC_ALL=C grep -q "$(printf "[\001-\010\013-\037\177]")" "$f"; then
+			echo "control characters in $f:" >&2; cat -v "$f" >&2; return 1
+		fi
+	done
+}
+
+test_expect_success 'a page row with ESC, BEL, BS: validate prints them escaped, never raw' '
+	grep -q "$(printf "\033")" ctl/inventory/services.md &&
+	test_expect_code 1 vosctl -C ctl validate >out 2>err &&
+	no_ctrl out err &&
+	test_grep "^inventory/services.md:[0-9]*:1: error: \[inventory-missing\] service .$ESCAPED. is on the page" out
+'
+
+test_expect_success 'the same row: show prints it escaped (name and purpose)' '
+	vosctl -C ctl show >out 2>err &&
+	no_ctrl out err &&
+	test_grep "^  $ESCAPED  *$ESCAPED  *-  *-  *Pur\\\\033\[1Apose$" out
+'
+
+test_expect_success 'the same row: junit is XML 1.0 (no control character, not even as &#x..;)' '
+	test_expect_code 1 vosctl -C ctl validate --format junit >ctl.xml &&
+	no_ctrl ctl.xml &&
+	test_no_grep "&#x" ctl.xml &&
+	xmllint --noout ctl.xml &&
+	python3 - ctl.xml <<-\EOT
+	import sys, xml.etree.ElementTree as ET
+	fails = ET.parse(sys.argv[1]).getroot().findall(".//failure")
+	assert any("Evil\\033]0;pwned\\a\\b\\b\\033[2J" in f.get("message") for f in fails), [f.get("message") for f in fails]
+	EOT
+'
+
+test_expect_success 'the same row: github annotations carry no raw control character either' '
+	test_expect_code 1 vosctl -C ctl validate --format github >out &&
+	no_ctrl out &&
+	test_grep "service .$ESCAPED. is on the page" out
+'
+
 test_expect_success 'show --format json: the keys other tools read' '
 	vosctl -C "$SRC" show --format json >show.json &&
 	python3 - show.json <<-\EOT

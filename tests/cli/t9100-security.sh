@@ -66,6 +66,67 @@ for kv in "render: {services: ../outside.md}" "render: {services: /tmp/outside.m
 	"
 done
 
+# two write targets on one file, and targets leaving the lab through a symbolic link (issue 10,
+# items 2 and 3): config errors, exit 2, before anything is read or written
+lab2() {
+	rm -rf lab2 elsewhere && mkdir lab2 elsewhere && cp -R "$SRC/inventory" lab2/inventory &&
+	rm -f lab2/inventory/service-inventory.md lab2/inventory/status.md &&
+	cp lab2/inventory/services.md page.orig &&
+	printf "page: %s\ninventory: inventory\n%s\n" "${2:-inventory/services.md}" "$1" >lab2/vosctl.yaml
+}
+for kv in "render: {inventory_page: inventory/services.md}" \
+          "render: {inventory_page: ./inventory//services.md}" \
+          "render: {inventory_page: inventory/alias.md}" \
+          "render: {services: out/s.md, inventory_page: out/s.md}" \
+          "render: {status: inventory/services.md}" \
+          "render: {status_file: inventory/services.md}"; do
+	test_expect_success "config $kv: the same file twice, exit 2, the page intact" "
+		lab2 '$kv' && ln -s services.md lab2/inventory/alias.md && mkdir lab2/out &&
+		for c in validate 'render --write' 'probe --timeout 200'; do
+			test_expect_code 2 vosctl -C lab2 \$c >out 2>err &&
+			test_grep \"^vosctl.yaml:[0-9]*:[0-9]*: error: \[config\] '[a-z_]*' is the same file as '[a-z_]*'\" err &&
+			cmp page.orig lab2/inventory/services.md || return 1
+		done &&
+		test ! -e lab2/out/s.md
+	"
+done
+
+test_expect_success 'config: render.services may name the page itself (that is the default)' '
+	lab2 "render: {services: ./inventory/services.md, inventory_page: inventory/inv.md}" &&
+	test_expect_code 0 vosctl -C lab2 render --write >out 2>err &&
+	test -s lab2/inventory/inv.md
+'
+
+for kv in "render: {inventory_page: gen/service-inventory.md}" "render: {status_file: gen/last.json}" \
+          "render: {services: gen/services.md}" "# page: gen/services.md"; do
+	test_expect_success "config $kv with gen -> a directory outside the lab: exit 2, nothing written there" "
+		case '$kv' in '# page: '*) lab2 '' gen/services.md ;; *) lab2 '$kv' ;; esac &&
+		cp lab2/inventory/services.md elsewhere/services.md && cp elsewhere/services.md else.orig &&
+		ln -s ../elsewhere lab2/gen &&
+		for c in validate 'render --write' 'probe --timeout 200'; do
+			test_expect_code 2 vosctl -C lab2 \$c >out 2>err &&
+			test_grep \"error: \[config\] '[a-z_]*' ('gen/[a-z.-]*') leads outside the lab through a symbolic link\" err ||
+			return 1
+		done &&
+		ls elsewhere >listing && echo services.md >expect && test_cmp expect listing &&
+		cmp else.orig elsewhere/services.md
+	"
+done
+
+test_expect_success 'a dangling symbolic link on a write path is an error too, exit 2' '
+	lab2 "render: {inventory_page: gen/service-inventory.md}" && ln -s ../nowhere lab2/gen &&
+	test_expect_code 2 vosctl -C lab2 render --write >out 2>err &&
+	test_grep "error: \[config\] .inventory_page.: unable to resolve .*/lab2/gen." err &&
+	test ! -e nowhere
+'
+
+test_expect_success 'a symbolic link that stays inside the lab is fine' '
+	lab2 "render: {inventory_page: gen/service-inventory.md}" &&
+	mkdir lab2/real && ln -s real lab2/gen &&
+	test_expect_code 0 vosctl -C lab2 render --write >out 2>err &&
+	test -s lab2/real/service-inventory.md
+'
+
 # ---------------------------------------------------------------- the token
 gitserver_start "$GITSERVER_USER" "$GITSERVER_TOKEN" >/dev/null 2>&1 || { echo "Bail out! no git server"; exit 1; }
 trap cleanup EXIT

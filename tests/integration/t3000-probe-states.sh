@@ -85,14 +85,30 @@ timing_test 'on a TTY: colour, and a live progress line while targets are outsta
 	test_grep "^11 targets: 5 up" tty.txt
 '
 
-timing_test 'prom: blackbox_exporter names, labels service/host/address/port' '
+timing_test 'prom: blackbox_exporter names, labels service/host/address/port/check(/path)' '
 	test_expect_code 1 vosctl -C lab probe --format prom --timeout 1500 --no-save >out.prom &&
-	test_grep "^vosctl_probe_success{service=\"webui\",host=\"alpha\",address=\"127.0.31.1\",port=\"23000\"} 1$" out.prom &&
-	test_grep "^vosctl_probe_success{service=\"gateway\",host=\"alpha\",address=\"127.0.31.1\",port=\"24000\"} 0$" out.prom &&
-	test_grep "^vosctl_probe_http_status_code{service=\"api\",host=\"beta\",address=\"127.0.31.2\",port=\"25000\"} 500$" out.prom &&
+	test_grep "^vosctl_probe_success{service=\"webui\",host=\"alpha\",address=\"127.0.31.1\",port=\"23000\",check=\"http\",path=\"/health\"} 1$" out.prom &&
+	test_grep "^vosctl_probe_success{service=\"gateway\",host=\"alpha\",address=\"127.0.31.1\",port=\"24000\",check=\"http\",path=\"/health/liveliness\"} 0$" out.prom &&
+	test_grep "^vosctl_probe_http_status_code{service=\"api\",host=\"beta\",address=\"127.0.31.2\",port=\"25000\",check=\"http\",path=\"/\"} 500$" out.prom &&
+	test_grep "^vosctl_probe_success{service=\"search\",host=\"alpha\",address=\"127.0.31.1\",port=\"28888\",check=\"tcp\"} 1$" out.prom &&
 	test_grep "^vosctl_probe_duration_seconds{service=\"search\".*} 0\.[0-9]*$" out.prom &&
 	test_grep "^# TYPE vosctl_probe_success gauge$" out.prom &&
 	test_no_grep "http_status_code{service=\"search\"" out.prom
+'
+
+# issue 10, item 11: two samples of one metric with the same label set make Prometheus reject the scrape
+test_expect_success 'prom: one port declared with several checks (and one twice): no two samples share a label set' '
+	rm -rf dup && cp -R lab dup &&
+	sed -i "s#ports: \[{port: 24000, check: http, path: /health/liveliness, status: 200}\]#ports: [{port: 24000, check: http, path: /health/liveliness, status: 200}, {port: 24000, check: tcp}, {port: 24000, check: http, path: /other}, {port: 24000, check: tcp}]#" dup/inventory/*.yaml &&
+	grep -q "port: 24000, check: tcp" dup/inventory/*.yaml &&
+	test_expect_code 1 vosctl -C dup probe --service gateway --format prom --timeout 1500 --no-save >dup.prom &&
+	grep "^vosctl_probe_success{" dup.prom >success &&
+	test_line_count 4 success &&
+	grep -v "^#" dup.prom | sed "s/ [^ ]*\$//" | sort | uniq -d >dups &&
+	test_line_count 0 dups &&
+	test_grep "^vosctl_probe_success{service=\"gateway\",.*,port=\"24000\",check=\"tcp\"} 0$" dup.prom &&
+	test_grep "^vosctl_probe_success{service=\"gateway\",.*,port=\"24000\",check=\"tcp\",decl=\"2\"} 0$" dup.prom &&
+	test_grep "^vosctl_probe_success{service=\"gateway\",.*,check=\"http\",path=\"/other\"} 0$" dup.prom
 '
 
 timing_test 'results are saved to .vosctl/last-probe.json; --no-save leaves it alone' '

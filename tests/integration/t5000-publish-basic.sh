@@ -129,6 +129,18 @@ test_expect_success 'a model with validation errors is not published (exit 1, fi
 	test "$before" = "$after"
 '
 
+for same in vos/services.md ./vos//services.md; do
+	test_expect_success "publish.pages.inventory: $same (the services page): exit 2, the remote unchanged" '
+		before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+		rm -rf same && cp -R lab same &&
+		sed -i "s#inventory: vos/service-inventory.md#inventory: '"$same"'#" same/vosctl.yaml &&
+		test_expect_code 2 vosctl_publish same >out 2>err &&
+		test_grep "^vosctl.yaml:[0-9]*:[0-9]*: error: \[config\] .inventory. is the same file as .services." err &&
+		after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+		test "$before" = "$after"
+	'
+done
+
 test_expect_success 'the cache is a bare clone under XDG_CACHE_HOME with no credentials in it' '
 	ls -d cache/vosctl/127.0.0.1_*-* | grep -v "\.lock\$" >dirs &&
 	test_line_count 1 dirs &&

@@ -153,6 +153,74 @@ test_expect_success 'hook install --strict makes a broken link block the commit'
 	vosctl hook install 2>err
 '
 
+# issue 10, item 10: git runs pre-merge-commit, not pre-commit, for a merge that succeeds on its own
+test_expect_success 'hook install writes pre-merge-commit too, the same script for its own name' '
+	cd wiki &&
+	vosctl hook install 2>err &&
+	test -x .git/hooks/pre-merge-commit &&
+	sed -n 2p .git/hooks/pre-merge-commit >marker &&
+	echo "# installed by vosctl hook" >expect &&
+	test_cmp expect marker &&
+	test_grep "validate --staged\$" .git/hooks/pre-merge-commit &&
+	test_grep "/pre-merge-commit.vosctl-chained\"\$" .git/hooks/pre-merge-commit
+'
+
+test_expect_success 'two branches that each pass cannot merge into a dependency cycle' '
+	cd wiki &&
+	main=$(head_of .) &&
+	git checkout -q -b pg-needs-redis &&
+	sed -i "/purpose: Primary database/a\\    depends_on: [redis]" inventory/services-data.yaml &&
+	git commit -q -a -m "postgresql needs redis" &&
+	git checkout -q -b redis-needs-pg "$main" &&
+	sed -i "/purpose: Cache\/sessions/a\\    depends_on: [postgresql]" inventory/services-data.yaml &&
+	git commit -q -a -m "redis needs postgresql" &&
+	ours=$(head_of .) &&
+	{ test_must_fail git merge -q --no-edit pg-needs-redis >out 2>&1; refused=$?; } &&
+	after=$(head_of .) &&
+	# back to main whatever happened, so that a failure here does not cascade
+	{ git merge --abort 2>/dev/null; git checkout -q -f main && git branch -q -D pg-needs-redis redis-needs-pg; } &&
+	test "$refused" = 0 &&
+	test_grep "error: \[depends-cycle\] dependency cycle: " out &&
+	test "$after" = "$ours" &&
+	test "$(head_of .)" = "$main"
+'
+
+test_expect_success 'uninstall removes both hooks' '
+	cd wiki &&
+	vosctl hook uninstall 2>err &&
+	test ! -e .git/hooks/pre-commit && test ! -e .git/hooks/pre-merge-commit &&
+	test_grep "removed .*/pre-merge-commit" err &&
+	vosctl hook install 2>err
+'
+
+# GIT_WORK_TREE (git --work-tree=DIR, or exported), which libgit2 does not implement for hooks
+test_expect_success 'GIT_DIR + GIT_WORK_TREE: hook install works, and the hook blocks only bad commits' '
+	setup_wiki sep && mv sep/.git sep.git &&
+	(
+		export GIT_DIR="$TRASH/sep.git" GIT_WORK_TREE="$TRASH/sep" &&
+		cd sep &&
+		vosctl hook install 2>err &&
+		test -x "$TRASH/sep.git/hooks/pre-commit" && test -x "$TRASH/sep.git/hooks/pre-merge-commit" &&
+		before=$(git rev-parse HEAD) &&
+		printf "\nA note.\n" >>vos/services.md && git add vos/services.md &&
+		git commit -q -m "good" >out 2>&1 &&
+		test "$(git rev-parse HEAD^)" = "$before" &&
+		before=$(git rev-parse HEAD) &&
+		bad_page vos/services.md >tmp && mv tmp vos/services.md && git add vos/services.md &&
+		test_must_fail git commit -q -m "bad" >out 2>&1 &&
+		test_grep "^vos/services.md:[0-9]*:[0-9]*: error: \[address-mismatch\]" out &&
+		test "$(git rev-parse HEAD)" = "$before"
+	) &&
+	(
+		# the same with --git-dir/--work-tree from outside the work tree, and git commit -a
+		bad_page sep/vos/services.md >/dev/null &&
+		before=$(git --git-dir=sep.git rev-parse HEAD) &&
+		test_must_fail git --git-dir=sep.git --work-tree=sep commit -q -a -m "bad, -a" >out 2>&1 &&
+		test_grep "error: \[address-mismatch\]" out &&
+		test "$(git --git-dir=sep.git rev-parse HEAD)" = "$before"
+	)
+'
+
 test_expect_success 'a foreign hook is never overwritten: install refuses with exit 2' '
 	cd wiki &&
 	vosctl hook uninstall 2>err &&

@@ -141,11 +141,96 @@ static void test_files(void **state)
 	free(path);
 }
 
+/* vos_path_resolve: links of the existing part resolved, the missing rest appended lexically */
+static char *at(const char *dir, const char *rel)
+{
+	return vos_asprintf("%s/%s", dir, rel);
+}
+
+static void test_path_resolve(void **state)
+{
+	char tmp[] = "/tmp/vos-resolve-XXXXXX", real[4096], *p, *r, *want, *lab, *err = NULL;
+	const char *rm[] = {"lab/dangling", "lab/gen", "lab", "else"};
+	size_t i;
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	assert_non_null(realpath(tmp, real));
+	lab = at(real, "lab");
+	want = at(real, "else");
+	assert_int_equal(mkdir(lab, 0755), 0);
+	assert_int_equal(mkdir(want, 0755), 0);
+	p = at(real, "lab/gen");
+	assert_int_equal(symlink(want, p), 0);
+	free(p);
+	free(want);
+	/* through the link, into a file that does not exist yet (tmp itself may be a link) */
+	p = at(tmp, "lab/./gen//new/../x.md");
+	want = at(real, "else/x.md");
+	r = vos_path_resolve(p, &err);
+	assert_non_null(r);
+	assert_string_equal(r, want);
+	assert_false(vos_path_within(r, lab));
+	free(r);
+	free(want);
+	free(p);
+	/* a missing tail under a real directory, ".." climbing back above it */
+	p = at(tmp, "lab/a/b/../../../lab/c");
+	want = at(real, "lab/c");
+	r = vos_path_resolve(p, &err);
+	assert_non_null(r);
+	assert_string_equal(r, want);
+	/* within: the root itself and below it, not a sibling that shares its prefix */
+	assert_true(vos_path_within(r, lab));
+	assert_true(vos_path_within(lab, lab));
+	assert_true(vos_path_within(r, "/"));
+	free(r);
+	free(want);
+	free(p);
+	want = at(real, "lab2/c");
+	assert_false(vos_path_within(want, lab));
+	free(want);
+	/* a dangling link is an error, not a guess */
+	p = at(real, "lab/dangling");
+	assert_int_equal(symlink("nowhere", p), 0);
+	free(p);
+	p = at(real, "lab/dangling/x.md");
+	assert_null(vos_path_resolve(p, &err));
+	assert_non_null(strstr(err, "unable to resolve"));
+	free(err);
+	free(p);
+	for (i = 0; i < VOS_ARRAY_SIZE(rm); i++) {
+		p = at(real, rm[i]);
+		if (unlink(p) < 0)
+			rmdir(p);
+		free(p);
+	}
+	rmdir(real);
+	free(lab);
+}
+
+/* control characters escaped as git's quote_path does; clean text comes back as it is */
+static void test_escaped(void **state)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_arena a;
+	const char *clean = "caf\xc3\xa9 | 127.0.0.1";
+	(void)state;
+	vos_buf_add_escaped(&b, "a\033]0;t\a\b\t\n\r\x7f\xc2\x9b" "2J\xc2\xa0z");
+	assert_string_equal(b.ptr, "a\\033]0;t\\a\\b\\t\\n\\r\\177\\302\\2332J\xc2\xa0z");
+	vos_buf_release(&b);
+	vos_arena_init(&a);
+	assert_ptr_equal(vos_arena_escaped(&a, clean), clean);
+	assert_string_equal(vos_arena_escaped(&a, "x\033y"), "x\\033y");
+	assert_null(vos_arena_escaped(&a, NULL));
+	vos_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
+		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
