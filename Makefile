@@ -10,17 +10,17 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = yaml-0.1 libcmark-gfm libgit2 libcurl jansson
+PKGS     = yaml-0.1 libcmark-gfm libgit2 libcurl jansson libcares
 TESTPKGS = cmocka
 
 # Debian packages each target needs. Every program a test, benchmark or tool calls comes from one of
 # these lists or from an Essential package (t0000-test-deps checks that, so a test can never rely on
 # something installed by hand).
 DEB_BUILD = build-essential pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-            libgit2-dev libcurl4-openssl-dev libjansson-dev
+            libgit2-dev libcurl4-openssl-dev libjansson-dev libc-ares-dev
 DEB_TEST  = libcmocka-dev nginx fcgiwrap nmap pre-commit python3 python3-jsonschema python3-yaml git \
             openssl apache2-utils valgrind man-db groff-base graphviz zsh curl strace time \
-            iproute2 util-linux
+            iproute2 util-linux dnsmasq-base
 DEB_BENCH = time nmap git python3 iproute2 util-linux
 DEB_FUZZ  = clang libclang-rt-14-dev
 

@@ -1,0 +1,45 @@
+/* resolve.h - host names to addresses, all at once: A and AAAA queries for every name run
+ * concurrently (c-ares), bounded by one deadline, through the system's resolver (resolv.conf and
+ * /etc/hosts) or only through the lab's own DNS servers (probe.dns in vosctl.yaml).
+ *
+ * Nothing but DNS is sent: the addresses a name resolves to are not contacted (no address sorting,
+ * which would connect a socket to each), so the caller can refuse the ones outside its scope.
+ */
+#ifndef VOS_RESOLVE_H
+#define VOS_RESOLVE_H
+
+#include <stddef.h>
+
+#include "addr.h"
+
+enum vos_resolve_status {
+	VOS_RESOLVE_PENDING = 0,
+	VOS_RESOLVE_OK,       /* at least one address */
+	VOS_RESOLVE_NOTFOUND, /* no such name, or no A/AAAA record */
+	VOS_RESOLVE_TIMEOUT,  /* no answer before the deadline */
+	VOS_RESOLVE_FAILED,   /* refused, malformed answer, ... (detail says) */
+};
+
+struct vos_resolve_name {
+	const char *name;              /* in: a DNS name (vos_addr_classify() == VOS_ADDR_NAME) */
+	struct vos_ip *addrs;          /* out: each address once, IPv4 before IPv6 */
+	size_t naddrs;
+	enum vos_resolve_status status;
+	char detail[96];               /* for anything but OK: what happened, for a finding */
+};
+
+struct vos_resolve_opts {
+	/* "127.0.0.1:5353,[::1]:53" (ADDR[:PORT], IPv6 in brackets with a port), or NULL for the
+	 * system's resolver */
+	const char *servers;
+	int timeout_ms;                /* the deadline for all names together */
+};
+
+/* Resolves every name. Returns 0 (each name has its status), or -1 when the resolver could not be
+ * set up at all (a bad server list: why says so, in whylen bytes). */
+int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resolve_opts *opts,
+                char *why, size_t whylen);
+
+void vos_resolve_release(struct vos_resolve_name *names, size_t n);
+
+#endif
