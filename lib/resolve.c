@@ -77,12 +77,14 @@ static void step(ares_channel ch, int wait_ms)
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 	struct timeval max = {wait_ms / 1000, (wait_ms % 1000) * 1000}, tv, *tvp;
-	int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM), i, np = 0, ms, rc;
+	/* ares.h's ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31 bits: test the bits unsigned */
+	unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+	int i, np = 0, ms, rc;
 	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 		short ev = 0;
-		if (ARES_GETSOCK_READABLE(bits, i))
+		if ((bits >> i) & 1u)
 			ev |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
+		if ((bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
 			ev |= POLLOUT;
 		if (!ev)
 			continue;

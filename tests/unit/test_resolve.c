@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -70,6 +71,7 @@ static int start_dnsmasq(void **state)
 	snprintf(hostsopt, sizeof(hostsopt), "--addn-hosts=%s", hosts);
 	dns_pid = fork();
 	if (dns_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlives this test, whatever becomes of it */
 		execl("/usr/sbin/dnsmasq", "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
 		      "-C", "/dev/null", "--pid-file=", "--user=root", "--local=/lab/", hostsopt,
 		      "--listen-address=127.0.0.1", "--bind-interfaces", portopt, "--log-facility=-",
