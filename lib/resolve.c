@@ -71,52 +71,117 @@ static size_t count_pending(const struct vos_resolve_name *names, size_t n)
 	return k;
 }
 
-/* one round of the event loop: wait for the channel's sockets (at most wait_ms), process them */
-static void step(ares_channel ch, int wait_ms)
+/* one channel per distinct (server, transport): the default one and one per checked server */
+struct chan {
+	ares_channel ch;
+	const char *server; /* NULL: the default (opts->servers or the system's) */
+	bool tcp;
+};
+
+struct batch {
+	struct chan *c;
+	size_t n, alloc;
+};
+
+static ares_channel chan_for(struct batch *b, const struct vos_resolve_name *q,
+                             const struct vos_resolve_opts *opts, int timeout, char *why, size_t whylen)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
+	struct ares_options ao;
+	int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS, rc;
+	char lookups[] = "b";
+	const char *servers = q->server ? q->server : opts ? opts->servers : NULL;
+	size_t i;
+	ares_channel ch;
+	for (i = 0; i < b->n; i++)
+		if (b->c[i].tcp == q->tcp && (b->c[i].server == q->server ||
+		                              (b->c[i].server && q->server && !strcmp(b->c[i].server, q->server))))
+			return b->c[i].ch;
+	memset(&ao, 0, sizeof(ao));
+	/* two tries inside the deadline (c-ares doubles the wait for the second) */
+	ao.timeout = timeout / 3 > 50 ? timeout / 3 : 50;
+	ao.tries = 2;
+	ao.flags = (q->tcp ? ARES_FLAG_USEVC : 0) | (q->server ? ARES_FLAG_NOSEARCH : 0);
+	if (servers) {
+		ao.lookups = lookups; /* that DNS only: not /etc/hosts */
+		mask |= ARES_OPT_LOOKUPS;
+	}
+	if ((rc = ares_init_options(&ch, &ao, mask)) != ARES_SUCCESS) {
+		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
+		return NULL;
+	}
+	if (servers && (rc = ares_set_servers_ports_csv(ch, servers)) != ARES_SUCCESS) {
+		snprintf(why, whylen, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+		ares_destroy(ch);
+		return NULL;
+	}
+	VOS_GROW(b->c, b->alloc, b->n + 1);
+	b->c[b->n].ch = ch;
+	b->c[b->n].server = q->server;
+	b->c[b->n].tcp = q->tcp;
+	b->n++;
+	return ch;
+}
+
+/* one round of the event loop over every channel: wait for their sockets (at most wait_ms), then
+ * process what is ready (and each channel's timeouts) */
+static void step(struct batch *b, int wait_ms)
+{
+	struct pollfd *pfd = vos_calloc(b->n * ARES_GETSOCK_MAXNUM, sizeof(*pfd));
+	size_t *owner = vos_calloc(b->n * ARES_GETSOCK_MAXNUM, sizeof(*owner));
 	struct timeval max = {wait_ms / 1000, (wait_ms % 1000) * 1000}, tv, *tvp;
-	/* ares.h's ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31 bits: test the bits unsigned */
-	unsigned bits = (unsigned)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
-	int i, np = 0, ms, rc;
-	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-		short ev = 0;
-		if ((bits >> i) & 1u)
-			ev |= POLLIN;
-		if ((bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
-			ev |= POLLOUT;
-		if (!ev)
-			continue;
-		pfd[np].fd = socks[i];
-		pfd[np].events = ev;
-		pfd[np].revents = 0;
-		np++;
+	size_t np = 0, k, j;
+	int ms = wait_ms, rc, i;
+	for (k = 0; k < b->n; k++) {
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		/* ares.h's ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31 bits: test the bits unsigned */
+		unsigned bits = (unsigned)ares_getsock(b->c[k].ch, socks, ARES_GETSOCK_MAXNUM);
+		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			short ev = 0;
+			if ((bits >> i) & 1u)
+				ev |= POLLIN;
+			if ((bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
+				ev |= POLLOUT;
+			if (!ev)
+				continue;
+			pfd[np].fd = socks[i];
+			pfd[np].events = ev;
+			owner[np++] = k;
+		}
+		tvp = ares_timeout(b->c[k].ch, &max, &tv);
+		if (tvp) {
+			int t = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+			if (t < ms)
+				ms = t;
+		}
 	}
-	tvp = ares_timeout(ch, &max, &tv);
-	ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
 	rc = poll(pfd, (nfds_t)np, ms);
-	if (rc <= 0) {
-		ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts and retries */
-		return;
+	for (k = 0; k < b->n; k++) {
+		bool any = false;
+		for (j = 0; rc > 0 && j < np; j++) {
+			ares_socket_t r, w;
+			if (owner[j] != k)
+				continue;
+			r = pfd[j].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[j].fd : ARES_SOCKET_BAD;
+			w = pfd[j].revents & POLLOUT ? pfd[j].fd : ARES_SOCKET_BAD;
+			if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD) {
+				ares_process_fd(b->c[k].ch, r, w);
+				any = true;
+			}
+		}
+		if (!any)
+			ares_process_fd(b->c[k].ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD); /* timeouts, retries */
 	}
-	for (i = 0; i < np; i++) {
-		ares_socket_t r = pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD;
-		ares_socket_t w = pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD;
-		if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD)
-			ares_process_fd(ch, r, w);
-	}
+	free(pfd);
+	free(owner);
 }
 
 int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resolve_opts *opts,
                 char *why, size_t whylen)
 {
-	struct ares_options ao;
 	struct ares_addrinfo_hints hints;
-	ares_channel ch;
-	int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES, rc, timeout = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
+	struct batch b = {NULL, 0, 0};
+	int rc, timeout = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 2000, ret = 0;
 	long long deadline;
-	char lookups[] = "b";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -131,47 +196,39 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
 		return -1;
 	}
-	memset(&ao, 0, sizeof(ao));
-	/* two tries inside the deadline (c-ares doubles the wait for the second) */
-	ao.timeout = timeout / 3 > 50 ? timeout / 3 : 50;
-	ao.tries = 2;
-	if (opts && opts->servers) {
-		ao.lookups = lookups; /* the lab's DNS only: not /etc/hosts */
-		mask |= ARES_OPT_LOOKUPS;
-	}
-	if ((rc = ares_init_options(&ch, &ao, mask)) != ARES_SUCCESS) {
-		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
-		ares_library_cleanup();
-		return -1;
-	}
-	if (opts && opts->servers && (rc = ares_set_servers_ports_csv(ch, opts->servers)) != ARES_SUCCESS) {
-		snprintf(why, whylen, "bad DNS server list '%s': %s", opts->servers, ares_strerror(rc));
-		ares_destroy(ch);
-		ares_library_cleanup();
-		return -1;
-	}
+	/* every channel first, so a bad server list fails before anything is sent */
+	for (i = 0; i < n; i++)
+		if (!chan_for(&b, &names[i], opts, timeout, why, whylen)) {
+			ret = -1;
+			goto out;
+		}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = ARES_AI_NOSORT; /* sorting would connect a socket to every answer */
 	for (i = 0; i < n; i++)
-		ares_getaddrinfo(ch, names[i].name, NULL, &hints, on_addrinfo, &names[i]);
+		ares_getaddrinfo(chan_for(&b, &names[i], opts, timeout, why, whylen), names[i].name, NULL,
+		                 &hints, on_addrinfo, &names[i]);
 	deadline = now_ms() + timeout;
 	while (count_pending(names, n)) {
 		long long left = deadline - now_ms();
 		if (left <= 0) {
-			ares_cancel(ch); /* every pending callback runs now, as ECANCELLED */
+			for (i = 0; i < b.n; i++)
+				ares_cancel(b.c[i].ch); /* every pending callback runs now, as ECANCELLED */
 			break;
 		}
-		step(ch, (int)left);
+		step(&b, (int)left);
 	}
-	ares_destroy(ch);
-	ares_library_cleanup();
 	for (i = 0; i < n; i++)
 		if (names[i].status == VOS_RESOLVE_PENDING) {
 			names[i].status = VOS_RESOLVE_TIMEOUT;
 			snprintf(names[i].detail, sizeof(names[i].detail), "no DNS answer in time");
 		}
-	return 0;
+out:
+	for (i = 0; i < b.n; i++)
+		ares_destroy(b.c[i].ch);
+	free(b.c);
+	ares_library_cleanup();
+	return ret;
 }
 
 void vos_resolve_release(struct vos_resolve_name *names, size_t n)

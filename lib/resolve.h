@@ -8,6 +8,7 @@
 #ifndef VOS_RESOLVE_H
 #define VOS_RESOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "addr.h"
@@ -22,6 +23,10 @@ enum vos_resolve_status {
 
 struct vos_resolve_name {
 	const char *name;              /* in: a DNS name (vos_addr_classify() == VOS_ADDR_NAME) */
+	/* in, optional: ask only this server ("ADDR:PORT"), exactly this name (no search domains),
+	 * over TCP when tcp: a DNS check of one server, which then runs beside every other query */
+	const char *server;
+	bool tcp;
 	struct vos_ip *addrs;          /* out: each address once, IPv4 before IPv6 */
 	size_t naddrs;
 	enum vos_resolve_status status;

@@ -177,6 +177,7 @@ static void test_deadline(void **state)
 	size_t i;
 	(void)state;
 	NEED_DNS();
+	memset(q, 0, sizeof(q));
 	for (i = 0; i < 20; i++)
 		q[i].name = i % 2 ? "alpha.lab" : "beta.lab";
 	assert_int_equal(vos_resolve(q, 20, &o, why, sizeof(why)), 0);
@@ -185,6 +186,28 @@ static void test_deadline(void **state)
 		assert_string_equal(q[i].detail, "no DNS answer in time");
 	}
 	vos_resolve_release(q, 20);
+}
+
+static void test_server_checks_beside_names(void **state)
+{
+	/* DNS checks of one server each (UDP and TCP: dnsmasq answers both) run beside plain names, and
+	 * a check of a server that never answers times out alone */
+	struct vos_resolve_name q[4] = {{.name = "alpha.lab"},
+	                                {.name = "beta.lab", .server = servers},
+	                                {.name = "beta.lab", .server = servers, .tcp = true},
+	                                {.name = "beta.lab", .server = silent_server}};
+	struct vos_resolve_opts o = {servers, 1000};
+	char why[128], buf[64];
+	(void)state;
+	NEED_DNS();
+	assert_int_equal(vos_resolve(q, 4, &o, why, sizeof(why)), 0);
+	assert_int_equal(q[0].status, VOS_RESOLVE_OK);
+	assert_int_equal(q[1].status, VOS_RESOLVE_OK);
+	assert_string_equal(vos_ip_format(&q[1].addrs[0], buf, sizeof(buf)), "127.0.31.2");
+	assert_int_equal(q[2].status, VOS_RESOLVE_OK);
+	assert_string_equal(vos_ip_format(&q[2].addrs[0], buf, sizeof(buf)), "127.0.31.2");
+	assert_int_equal(q[3].status, VOS_RESOLVE_TIMEOUT);
+	vos_resolve_release(q, 4);
 }
 
 static void test_bad_server_list(void **state)
@@ -205,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_mapped_answer_is_ipv4),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_server_checks_beside_names),
 		cmocka_unit_test(test_bad_server_list),
 	};
 	return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
