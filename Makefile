@@ -160,7 +160,7 @@ $(BUILD)/floor: tests/bench/floor.c $(FLAGS_FILE) | pkgcheck
 FUZZ_CC     ?= clang
 FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = page inventory config rules
+FUZZ_TARGETS = page inventory config rules pagediff
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(WARN) -Wno-error -O2 -g \
                -DVOS_PAGE_CHUNK=64 $(FUZZ_SAN) -iquote lib -iquote $(FUZZ_BUILD) $(PKG_CFLAGS)

@@ -321,6 +321,10 @@ struct vos_model {
  * On error the page is left empty (already released; releasing it again is harmless). */
 int vos_page_parse(struct vos_page *out, const char *file, const char *text, size_t len,
                    struct vos_diags *diags);
+/* The same, splitting the body into pieces of about chunk bytes (0: the default); for the
+ * differential fuzz target, which checks that every split parses as the whole page does. */
+int vos_page_parse_chunked(struct vos_page *out, const char *file, const char *text, size_t len,
+                           size_t chunk, struct vos_diags *diags);
 /* Reads the file (size-limited) then parses it; a missing file is VOS_EINPUT with a diagnostic. */
 int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags);
 void vos_page_release(struct vos_page *page);

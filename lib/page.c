@@ -39,6 +39,7 @@ struct pctx {
 	char *empty;              /* a shared "" in the arena */
 	int prose_line, prose_col;/* inside prose cmark-gfm split off above a table: where it starts */
 	int errors;
+	size_t chunk;             /* split the body into pieces of about this size (PAGE_CHUNK) */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -973,7 +974,7 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 	char fence = 0;
 	size_t fence_len = 0;
 
-	if (len <= PAGE_CHUNK || !splitting_is_safe(body, len)) {
+	if (len <= c->chunk || !splitting_is_safe(body, len)) {
 		parse_chunk(c, body, len);
 		return;
 	}
@@ -998,7 +999,7 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 				}
 			}
 		} else if (!fence && ind < 4 && q < eol && *q == '#' && p > chunk &&
-		           (size_t)(p - chunk) >= PAGE_CHUNK) {
+		           (size_t)(p - chunk) >= c->chunk) {
 			while (q + n < eol && q[n] == '#')
 				n++;
 			if (n <= 3 && (q + n == eol || q[n] == ' ' || q[n] == '\t' || q[n] == '\r')) {
@@ -1026,6 +1027,12 @@ void vos_page_prepare(void)
 int vos_page_parse(struct vos_page *out, const char *file, const char *text, size_t len,
                    struct vos_diags *diags)
 {
+	return vos_page_parse_chunked(out, file, text, len, 0, diags);
+}
+
+int vos_page_parse_chunked(struct vos_page *out, const char *file, const char *text, size_t len,
+                           size_t chunk, struct vos_diags *diags)
+{
 	struct pctx c;
 	struct vos_diags local;
 	const char *nul, *nl;
@@ -1037,6 +1044,7 @@ int vos_page_parse(struct vos_page *out, const char *file, const char *text, siz
 	memset(&c, 0, sizeof(c));
 	c.page = out;
 	c.diags = diags ? diags : &local;
+	c.chunk = chunk ? chunk : PAGE_CHUNK;
 	vos_map_init(&c.host_by_name, false);
 	vos_map_init(&c.plane_by_name, false);
 	c.empty = vos_arena_strdup(&out->arena, "");

@@ -2,8 +2,9 @@
 # The CLI contract: output formats (text, json, github, junit, sarif), JSON keys other tools read,
 # option parsing, configuration lookup and exit codes.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
-F=$FIXTURES/findings/port-clash
+F=$LABS/findings/port-clash
 
 test_expect_success 'text: GNU-style finding, a related note, a summary; exit 1' '
 	test_expect_code 1 vosctl -C "$F" validate >out 2>err &&

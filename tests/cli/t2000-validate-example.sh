@@ -1,6 +1,7 @@
 #!/bin/sh
 # t2000: the example labs validate clean; `show` prints them; the seed-001 "as run" lab breaks rule 1.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 test_expect_success 'example lab (repository root) validates clean' '
 	test_expect_code 0 vosctl -C "$SRC" validate >out 2>err &&
@@ -75,7 +76,7 @@ test_expect_success 'ai-lab: exposing Ollama to the USER VLAN is a finding' '
 '
 
 test_expect_success 'minimal lab validates clean' '
-	test_expect_code 0 vosctl -C "$FIXTURES/labs/minimal" validate --strict >out 2>&1 &&
+	test_expect_code 0 vosctl -C "$LABS/labs/minimal" validate --strict >out 2>&1 &&
 	test_grep "0 errors, 0 warnings" out
 '
 

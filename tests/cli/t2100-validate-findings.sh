@@ -1,10 +1,11 @@
 #!/bin/sh
-# t2100: one small lab per finding kind (tests/fixtures/findings/*): each reports its rule id, at a
+# t2100: one small lab per finding kind (findings/* built by tests/tools/labs.sh): each reports its rule id, at a
 # location, with the expected exit code; warning-only kinds fail under --strict; JSON carries the rule.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 n=0
-for dir in "$FIXTURES"/findings/*/; do
+for dir in "$LABS"/findings/*/; do
 	dir=${dir%/}
 	kind=$(basename "$dir")
 	[ -f "$dir/expect" ] || continue
@@ -57,7 +58,7 @@ test_expect_success 'every finding kind of the spec has a fixture' '
 		assert-only-on-host assert-host-holds-only-class assert-never-trait-on-host \
 		assert-not-exposed-on-vlans assert-exposed-only-on-vlans assert-admin-only-via-vlans \
 		assert-only-on-vlans assert-stateful-only-where-storage assert-require assert-forbid; do
-		test -f "$FIXTURES/findings/$k/expect" || { echo "missing fixture $k"; exit 1; }
+		test -f "$LABS/findings/$k/expect" || { echo "missing fixture $k"; exit 1; }
 	done
 '
 

@@ -5,6 +5,7 @@
 # duplicate keys, aliases, invalid UTF-8, syntax) and cross-file problems (duplicate ids) are not
 # schema questions and are not listed here.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 SCHEMA=$SRC/schema/inventory.schema.json
 
@@ -84,7 +85,7 @@ test_expect_success 'every file of the ai-lab example passes the schema' '
 '
 
 test_expect_success 'the good fixture labs pass the schema' '
-	ls "$FIXTURES"/labs/*/inventory/*.yaml "$FIXTURES"/findings/*/inventory/*.yaml >files 2>/dev/null
+	ls "$FIXTURES"/labs/*/inventory/*.yaml "$LABS"/labs/*/inventory/*.yaml "$LABS"/findings/*/inventory/*.yaml >files 2>/dev/null
 	test -s files &&
 	check $(cat files) >out &&
 	test_no_grep "^FAIL" out
@@ -110,7 +111,7 @@ test_expect_success 'the examples in docs/inventory.md and docs/rules.md pass th
 
 for lab in $SHAPE_LABS; do
 	test_expect_success "bad/$lab: vosctl rejects it (exit 2) and so does the schema" '
-		dir="$FIXTURES/bad/'"$lab"'" &&
+		dir="$LABS/bad/'"$lab"'" &&
 		test -d "$dir" &&
 		test_expect_code 2 vosctl -C "$dir" validate >out 2>err &&
 		test_grep "inventory-" err &&

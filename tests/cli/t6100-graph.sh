@@ -2,6 +2,7 @@
 # t6100-graph: vosctl graph --format dot|mermaid (hosts as clusters, services inside, dependencies as
 # edges, findings highlighted).
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 have_dot() { command -v dot >/dev/null 2>&1; }
 
@@ -175,7 +176,7 @@ test_expect_success 'an unknown format is a usage error' '
 '
 
 test_expect_success 'unusable input: exit 2, nothing on stdout' '
-	test_expect_code 2 vosctl -C "$FIXTURES/bad/unknown-key" graph >out 2>err &&
+	test_expect_code 2 vosctl -C "$LABS/bad/unknown-key" graph >out 2>err &&
 	test_line_count 0 out &&
 	test_grep "inventory-unknown-key" err
 '

@@ -3,6 +3,7 @@
 # nesting, a 100k-row table and 1 MB lines each give exit 2 with a clear message or complete, under
 # `timeout 60`, within a stated peak RSS (measured with /usr/bin/time), never a crash.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 # peak RSS bounds in KiB; ASan/UBSan (SAN=1) builds need several times more (shadow memory, quarantine)
 if [ "${SAN:-}" = 1 ]; then mult=4; else mult=1; fi
@@ -27,7 +28,7 @@ run() {
 [ "${VALGRIND:-}" = 1 ] && VALGRIND_RUN=1 # valgrind's own memory is not ours to bound
 
 lab() { # lab DIR: a copy of the minimal lab
-	rm -rf "$1" && mkdir -p "$1" && cp -r "$FIXTURES/labs/minimal/." "$1/"
+	rm -rf "$1" && mkdir -p "$1" && cp -r "$LABS/labs/minimal/." "$1/"
 }
 
 test_expect_success 'a page over 64 MiB (sparse) is refused with exit 2 and names the limit' '
@@ -72,7 +73,7 @@ test_expect_success 'billion laughs in vosctl.yaml: exit 2, yaml-alias error' '
 
 test_expect_success 'billion laughs in the page front matter: exit 2, yaml-alias error' '
 	lab laughs-page &&
-	{ echo ---; laughs title; echo ---; sed -n "/^# /,\$p" "$FIXTURES/labs/minimal/services.md"; } >laughs-page/services.md &&
+	{ echo ---; laughs title; echo ---; sed -n "/^# /,\$p" "$LABS/labs/minimal/services.md"; } >laughs-page/services.md &&
 	run 2 "$RSS_SMALL" -C laughs-page validate &&
 	test_grep "services\.md:[0-9]*:[0-9]*: error: \[yaml-alias\]" err
 '

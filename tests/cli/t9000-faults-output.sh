@@ -4,12 +4,13 @@
 # part of the way; render --write / graph --output / probe's status file into a full filesystem (a
 # small tmpfs in a private mount namespace) exit 3, keep the original file and leave no temp file.
 . "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/labs.sh"
 
 cp -R "$SRC/inventory" inventory && cp "$SRC/vosctl.yaml" vosctl.yaml
 # an inventory change, so that render --check prints a diff and render --write has pages to write
 sed -i "s/address: 127.0.10.3\$/address: 127.0.10.33/" inventory/network.yaml
 grep -q "address: 127.0.10.33\$" inventory/network.yaml || { echo "Bail out! lab not changed"; exit 1; }
-FINDINGS=$FIXTURES/findings/port-clash
+FINDINGS=$LABS/findings/port-clash
 
 # out_fails CMD... : with stdout on /dev/full: exit 3 and the message on stderr
 out_fails() {

@@ -1,7 +1,8 @@
 #!/bin/sh
-# mkcorpus.sh [OUT] - builds the fuzz targets' seed corpus from the fixtures (tests/fixtures/**,
-# inventory/**, examples/**) into OUT (default tests/fuzz/corpus), one directory per target, each
-# file named by the SHA-1 of its content (as libFuzzer names what it finds):
+# mkcorpus.sh [OUT] - builds the fuzz targets' seed corpus from the fixtures (tests/fixtures/**, the
+# labs tests/fixtures/labs/genfixtures.py describes, inventory/**, examples/**) into OUT (default
+# tests/fuzz/corpus), one directory per target, each file named by the SHA-1 of its content (as
+# libFuzzer names what it finds):
 #   page/      every Markdown page
 #   inventory/ every inventory YAML file (not vosctl.yaml)
 #   config/    every vosctl.yaml
@@ -12,14 +13,17 @@ OUT=${1:-$SRC/tests/fuzz/corpus}
 cd "$SRC"
 mkdir -p "$OUT/page" "$OUT/inventory" "$OUT/config" "$OUT/rules"
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT INT TERM
+labs=$(mktemp -d)
+trap 'rm -f "$tmp"; rm -rf "$labs"' EXIT INT TERM
+# the small labs are built from their description (as the shell tests do), not committed
+python3 tests/fixtures/labs/genfixtures.py "$labs"
 
 put() { # put TARGET FILE: copy under its hash name
 	h=$(sha1sum <"$2" | cut -d' ' -f1)
 	cp "$2" "$OUT/$1/$h"
 }
 
-roots="tests/fixtures inventory examples"
+roots="tests/fixtures $labs inventory examples"
 find $roots -type f -name '*.md' | sort | while read -r f; do put page "$f"; done
 find $roots -type f \( -name '*.yaml' -o -name '*.yml' \) ! -name vosctl.yaml | sort |
 	while read -r f; do put inventory "$f"; done

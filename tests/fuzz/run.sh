@@ -14,7 +14,7 @@ FUZZ_ARGS=${FUZZ_ARGS:-}
 failed=""
 for t in "$@"; do
 	case $t in
-	page | rules) max_len=65536 ;;
+	page | pagediff | rules) max_len=65536 ;;
 	inventory) max_len=32768 ;;
 	*) max_len=8192 ;;
 	esac

@@ -276,6 +276,24 @@ test_expect_success 'the server goes away mid-push (an 8 MB page): exit 3 with a
 	done
 '
 
+# A remote that always rejects (a pre-receive hook that declines every push, counting its runs):
+# each attempt fetches, rebuilds and pushes again, and after the last one publish gives up: exit 3,
+# the rejection and the number of attempts in the message, nothing on the branch, no token shown.
+test_expect_success 'a remote that always rejects: publish gives up after 5 attempts (exit 3)' '
+	gitserver_new_repo rejecting &&
+	hook=$GITSERVER_ROOT/rejecting.git/hooks/pre-receive &&
+	printf "#!/bin/sh\necho run >>\"\$(dirname \"\$0\")/../rejects\"\necho \"no pushes here\" >&2\nexit 1\n" >"$hook" &&
+	chmod +x "$hook" &&
+	PUBLISH_URL=$(gitserver_url rejecting) test_expect_code 3 vosctl_publish lab >out 2>err &&
+	cat err &&
+	test_grep "^vosctl: error: push to .$(gitserver_url rejecting). rejected: .*(gave up after 5 attempts)$" err &&
+	test_line_count 5 "$GITSERVER_ROOT/rejecting.git/rejects" &&
+	git --git-dir="$GITSERVER_ROOT/rejecting.git" for-each-ref >refs &&
+	test_line_count 0 refs &&
+	test_no_grep "^published" out &&
+	no_token_anywhere out err
+'
+
 test_expect_success 'the remote repository is sound after all of it (git fsck --strict)' '
 	git --git-dir="$REMOTE_GIT" fsck --strict >fsck 2>&1 &&
 	git --git-dir="$REMOTE_GIT" rev-list --merges main >merges &&

@@ -47,10 +47,10 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Replays every file of tests/fuzz/regress/<target>/; returns how many. */
-static size_t replay(const char *target, entry_fn fn)
+/* Replays every file of tests/fuzz/<where>/<target>/ (where: regress or corpus); returns how many. */
+static size_t replay_in(const char *where, const char *target, entry_fn fn)
 {
-	char *dir = vos_asprintf("%s/tests/fuzz/regress/%s", src_dir(), target);
+	char *dir = vos_asprintf("%s/tests/fuzz/%s/%s", src_dir(), where, target);
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i, j;
 	DIR *d = opendir(dir);
@@ -90,10 +90,24 @@ static size_t replay(const char *target, entry_fn fn)
 	return n;
 }
 
+static size_t replay(const char *target, entry_fn fn)
+{
+	return replay_in("regress", target, fn);
+}
+
 static void test_page(void **state)
 {
 	VOS_UNUSED(state);
 	assert_true(replay("page", vos_fuzz_page) >= 1);
+}
+
+/* The differential target's check over the kept page reproducers and the whole page seed corpus:
+ * parsed whole and in pieces, every page gives the same model and diagnostics. */
+static void test_page_diff(void **state)
+{
+	VOS_UNUSED(state);
+	assert_true(replay("page", vos_fuzz_page_diff) >= 1);
+	assert_true(replay_in("corpus", "page", vos_fuzz_page_diff) >= 10);
 }
 
 static void test_inventory(void **state)
@@ -153,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_page_diff),
 		cmocka_unit_test(test_inventory),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_rules),

@@ -6,8 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 #include <ftw.h>
@@ -341,6 +347,100 @@ static void test_token_not_in_errors(void **state)
 	free(notice);
 }
 
+/* A smart-HTTP impostor on 127.0.0.1: asks for credentials (401), then answers the request that
+ * carries them with a Content-Type made of the token, which libgit2 quotes in its error message
+ * ("invalid content-type: '...'"): the message path must scrub the token out. */
+struct echo_srv {
+	int lfd, port, stop[2];
+	int authorized; /* requests that carried an Authorization header */
+	pthread_t th;
+	const char *token;
+};
+
+static void *echo_main(void *arg)
+{
+	struct echo_srv *s = arg;
+	for (;;) {
+		struct pollfd p[2] = {{s->lfd, POLLIN, 0}, {s->stop[0], POLLIN, 0}};
+		char req[8192], resp[512];
+		size_t len = 0;
+		ssize_t n;
+		int c;
+		if (poll(p, 2, 10000) <= 0 || p[1].revents)
+			break;
+		c = accept(s->lfd, NULL, NULL);
+		if (c < 0)
+			continue;
+		while (len < sizeof(req) - 1 && (n = read(c, req + len, sizeof(req) - 1 - len)) > 0) {
+			len += (size_t)n;
+			req[len] = '\0';
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		req[len] = '\0';
+		if (strstr(req, "\nAuthorization:") || strstr(req, "\nauthorization:")) {
+			s->authorized++;
+			snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Type: text/x-%s\r\n"
+			         "Content-Length: 0\r\nConnection: close\r\n\r\n", s->token);
+		} else {
+			snprintf(resp, sizeof(resp), "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic "
+			         "realm=\"wiki\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+		}
+		if (write(c, resp, strlen(resp)) < 0)
+			perror("write");
+		close(c);
+	}
+	return NULL;
+}
+
+static void test_token_scrubbed_from_libgit2_message(void **state)
+{
+	struct echo_srv srv;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL, url[128], root[300];
+	int rc, one = 1;
+	VOS_UNUSED(state);
+	memset(&srv, 0, sizeof(srv));
+	srv.token = "t0ken-VALUE";
+	srv.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(srv.lfd >= 0);
+	setsockopt(srv.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(srv.lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(srv.lfd, 16), 0);
+	assert_int_equal(getsockname(srv.lfd, (struct sockaddr *)&sin, &slen), 0);
+	srv.port = ntohs(sin.sin_port);
+	assert_int_equal(pipe(srv.stop), 0);
+	assert_int_equal(pthread_create(&srv.th, NULL, echo_main, &srv), 0);
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/wiki.git", srv.port);
+	snprintf(root, sizeof(root), "%s/scrub", tmpdir);
+	o.url = url;
+	o.token = srv.token;
+	o.cache_root = root;
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+	rc = vos_git_fetch(g, &err);
+	assert_int_equal(write(srv.stop[1], "x", 1), 1);
+	pthread_join(srv.th, NULL);
+	assert_int_equal(srv.authorized, 1); /* the token was sent, and came back in the answer */
+	assert_true(rc == VOS_ENET || rc == VOS_EIO);
+	assert_non_null(err);
+	assert_null(strstr(err, "t0ken-VALUE"));
+	assert_non_null(strstr(err, "invalid content-type: 'text/x-<redacted>'"));
+	assert_non_null(strstr(err, url));
+	vos_git_free(g);
+	free(err);
+	free(notice);
+	close(srv.lfd);
+	close(srv.stop[0]);
+	close(srv.stop[1]);
+}
+
 static void test_default_author(void **state)
 {
 	char *n = NULL, *e = NULL;
@@ -379,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_missing_branch),
 		cmocka_unit_test(test_corrupt_cache),
 		cmocka_unit_test(test_token_not_in_errors),
+		cmocka_unit_test(test_token_scrubbed_from_libgit2_message),
 		cmocka_unit_test(test_default_author),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
