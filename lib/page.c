@@ -925,8 +925,9 @@ static void parse_chunk(struct pctx *c, const char *body, size_t len)
  * piece has reached PAGE_CHUNK bytes: cmark's tree costs ~40 bytes per byte of table, and a heading
  * closes every open block (paragraph, list, table, block quote), so each piece parses as it would in
  * the whole document. Splitting is skipped when it could change the meaning: link reference or
- * footnote definitions (document-wide), raw HTML blocks, and lone CR line endings. Fenced code is
- * tracked so a "#" line inside a fence is never a split point. */
+ * footnote definitions (document-wide), raw HTML blocks, lone CR line endings, and fences indented 1-3
+ * spaces (they may sit in a list item, which closes them). Fenced code is tracked so a "#" line
+ * inside a fence is never a split point. */
 #ifndef VOS_PAGE_CHUNK
 #define VOS_PAGE_CHUNK (256u * 1024u) /* the fuzz build sets it tiny, so fuzzing exercises splitting */
 #endif
@@ -959,6 +960,11 @@ static bool splitting_is_safe(const char *body, size_t len)
 		size_t ind = indent_of(p, eol);
 		if (cr && cr + 1 != eol)
 			return false; /* a CR that is not part of CRLF */
+		/* an indented fence may belong to a list item, where cmark closes it when the item ends
+		 * and the fence tracking below would not: such a page is parsed whole */
+		if (ind >= 1 && ind < 4 && p + ind + 3 <= eol && (p[ind] == '`' || p[ind] == '~') &&
+		    p[ind + 1] == p[ind] && p[ind + 2] == p[ind])
+			return false;
 		if (ind < 4 && p + ind < eol && (p[ind] == '<' || (p[ind] == '[' && memchr(p, ']', (size_t)(eol - p)) &&
 		                                                    strstr_bounded(p + ind, eol, "]:"))))
 			return false;
