@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git.h"
+#include "probe.h"
 #include "render.h"
 
 #define NOW "2026-11-23T18:30:00.000Z"
@@ -474,15 +476,14 @@ static void test_status_page(void **state)
 		" \"check\": \"tcp\", \"state\": \"up\", \"latency_ms\": 0.4, \"status\": null, \"detail\": \"\"}],"
 		" \"summary\": {\"up\": 2, \"down\": 1, \"timeout\": 0, \"error\": 0}}";
 	struct lab l;
-	struct vos_diags d;
-	char *out = NULL, *out2 = NULL;
+	struct vos_probe_results res;
+	char *out = NULL, *out2 = NULL, *err = NULL;
 	size_t len, len2;
 	bool changed;
 	(void)state;
-	vos_diags_init(&d);
 	lab_build(&l, PAGE, strlen(PAGE), INV);
-	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, json, strlen(json), NULL, 0,
-	                                        NOW, &d), 0);
+	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", json, strlen(json), &err), 0);
+	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, &res, NULL, 0, NOW), 0);
 	if (getenv("RENDER_DEBUG"))
 		fputs(out, stderr);
 	assert_true(changed);
@@ -490,19 +491,20 @@ static void test_status_page(void **state)
 	assert_non_null(strstr(out, "Targets: 2 up, 1 down, 0 timeout, 0 error\n"));
 	assert_non_null(strstr(out, "| LiteLLM | skynet | up    | 12.5 ms | 4000/http up       |                          |\n"));
 	assert_non_null(strstr(out, "| vLLM    | watson | down  | 0.4 ms  | 8000 down, 8001 up | 8000: connection refused |\n"));
-	assert_int_equal(vos_render_status_page(&out2, &len2, &changed, &l.model, json, strlen(json), out,
-	                                        len, LATER, &d), 0);
+	assert_int_equal(vos_render_status_page(&out2, &len2, &changed, &l.model, &res, out, len, LATER), 0);
 	assert_false(changed);
 	assert_string_equal(out, out2);
 	free(out);
 	free(out2);
-	out = NULL;
-	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, "{\"results\": [", 13, NULL,
-	                                        0, NOW, &d), VOS_EINPUT);
-	assert_null(out);
-	assert_int_equal(d.errors, 1);
-	assert_string_equal(d.items[0].rule, "probe-results");
-	vos_diags_release(&d);
+	vos_probe_results_release(&res);
+	/* unusable results are refused by the one reader, before any page is made */
+	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", "{\"results\": [", 13, &err),
+	                 VOS_EINPUT);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "'last-probe.json' is not JSON"));
+	assert_int_equal(res.n, 0);
+	free(err);
+	vos_probe_results_release(&res);
 	lab_release(&l);
 }
 
@@ -597,11 +599,11 @@ static void test_now(void **state)
 	char *s;
 	(void)state;
 	setenv("VOSCTL_NOW", NOW, 1);
-	s = vos_render_now();
+	s = vos_now_iso();
 	assert_string_equal(s, NOW);
 	free(s);
 	unsetenv("VOSCTL_NOW");
-	s = vos_render_now();
+	s = vos_now_iso();
 	assert_int_equal(strlen(s), 24);
 	assert_int_equal(s[10], 'T');
 	assert_int_equal(s[19], '.');
