@@ -65,12 +65,13 @@ static void print_summary(const struct vos_publish_result *r, const char *branch
 int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 {
 	const char *remote = NULL, *branch = NULL, *cache = NULL;
-	int dry_run = 0;
+	int dry_run = 0, prune = 0;
 	struct vos_opt opts[] = {
 		OPT_STRING(0, "remote", &remote, "URL", "the wiki repository (overrides vosctl.yaml)"),
 		OPT_STRING(0, "branch", &branch, "BRANCH", "the branch to publish to (default: main)"),
 		OPT_FLAG('n', "dry-run", &dry_run, "print the diff and the commit; push nothing"),
 		OPT_STRING(0, "cache-dir", &cache, "DIR", "where cache clones live (default: $XDG_CACHE_HOME/vosctl)"),
+		OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes (as render --prune)"),
 		OPT_END(),
 	};
 	struct vos_publish_opts po;
@@ -120,6 +121,7 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	po.local_page_file = ctx->config.page;
 	po.results_json = results;
 	po.results_len = results_len;
+	po.results_file = ctx->config.status_file;
 	tok_env = ctx->config.token_env ? ctx->config.token_env : "VOSCTL_TOKEN";
 	user_env = ctx->config.user_env ? ctx->config.user_env : "VOSCTL_GIT_USER";
 	v = getenv(tok_env);
@@ -137,6 +139,7 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	po.author_email = ctx->config.author_email;
 	po.cache_root = cache;
 	po.dry_run = dry_run != 0;
+	po.prune = prune != 0;
 	po.before_push = push_barrier;
 	po.payload = (void *)getenv("VOSCTL_TEST_PUSH_BARRIER");
 

@@ -1,65 +1,67 @@
 /* render.c - vosctl render: the reconciled services page, the generated inventory page and (with
  * --with-status) the status page; --check diffs them against the disk, --write writes them
- * atomically. All the work is in lib/render.c. */
+ * atomically. The pages come from the render plan (lib/render_plan.c), as publish's do; this file
+ * reads the pages' current text and the probe results, and prints or writes. */
 #include "cmd.h"
-#include "render.h"
+#include "git.h"
+#include "probe.h"
+#include "render_plan.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-struct out_page {
-	const char *what;  /* "services page" */
+/* A page's current text on disk (old_owned: read here). */
+struct current {
 	const char *path;
-	char *old;         /* current text on disk ("" when missing) */
-	size_t oldlen;
-	bool exists;
-	bool old_owned;
-	char *text;        /* what render would write */
+	char *text;        /* NULL when the file does not exist */
 	size_t len;
-	bool differs;
-	struct vos_render_stats st;
-	bool has_stats;
+	bool owned;
 };
 
 /* Reads a page's current text; a missing file is not an error. Returns an exit code. */
-static int read_current(struct out_page *p)
+static int read_current(struct current *c)
 {
 	struct stat st;
 	char *errmsg = NULL;
 	int err;
-	static char empty[1];
-	p->old = empty;
-	p->oldlen = 0;
-	if (stat(p->path, &st) < 0) {
+	c->text = NULL;
+	c->len = 0;
+	if (stat(c->path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		vos_error("unable to read '%s': %s", p->path, strerror(errno));
+		vos_error("unable to read '%s': %s", c->path, strerror(errno));
 		return EXIT_OPFAIL;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		vos_error("'%s' is not a regular file", p->path);
+		vos_error("'%s' is not a regular file", c->path);
 		return EXIT_USAGE;
 	}
-	err = vos_file_read(&p->old, &p->oldlen, p->path, VOS_MAX_PAGE_BYTES, &errmsg);
+	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &errmsg);
 	if (err < 0) {
 		vos_error("%s", errmsg ? errmsg : "unable to read a page");
 		free(errmsg);
-		p->old = empty;
+		c->text = NULL;
 		return vos_exit_code(err);
 	}
-	p->exists = true;
-	p->old_owned = true;
+	c->owned = true;
 	return 0;
 }
 
-static void count_diff(const struct out_page *p, size_t *plus, size_t *minus)
+/* The unified diff of an item against its current text (labels: the path, /dev/null when new). */
+static void item_diff(struct vos_buf *d, const struct vos_render_item *it)
+{
+	vos_diff_unified(d, it->old ? it->path : "/dev/null", it->old ? it->old : "", it->old_len,
+	                 it->path, it->data, it->len);
+}
+
+static void count_diff(const struct vos_render_item *it, size_t *plus, size_t *minus)
 {
 	struct vos_buf d = VOS_BUF_INIT;
 	const char *s, *e;
 	*plus = *minus = 0;
-	if (!vos_diff_unified(&d, "a", p->old, p->oldlen, "b", p->text, p->len))
+	if (vos_diff_unified(&d, "a", it->old ? it->old : "", it->old_len, "b", it->data, it->len) <= 0)
 		return;
 	for (s = d.ptr; s && *s; s = e + 1) {
 		e = strchr(s, '\n');
@@ -75,26 +77,25 @@ static void count_diff(const struct out_page *p, size_t *plus, size_t *minus)
 	vos_buf_release(&d);
 }
 
-static void print_summary(const struct out_page *p)
+static void print_summary(const struct vos_render_item *it)
 {
+	const struct vos_render_stats *st = &it->stats;
 	size_t plus, minus;
-	if (!p->differs) {
-		printf("'%s' is up to date\n", p->path);
+	if (!it->changed) {
+		printf("'%s' is up to date\n", it->path);
 		return;
 	}
-	count_diff(p, &plus, &minus);
-	printf("would %s '%s' (%s, +%zu -%zu lines", p->exists ? "update" : "create", p->path, p->what,
+	count_diff(it, &plus, &minus);
+	printf("would %s '%s' (%s, +%zu -%zu lines", it->old ? "update" : "create", it->path, it->what,
 	       plus, minus);
-	if (p->has_stats) {
-		if (p->st.addresses)
-			printf(", %zu address%s set", p->st.addresses, p->st.addresses == 1 ? "" : "es");
-		if (p->st.added)
-			printf(", %zu row%s added", p->st.added, p->st.added == 1 ? "" : "s");
-		if (p->st.removed)
-			printf(", %zu row%s removed", p->st.removed, p->st.removed == 1 ? "" : "s");
-		if (p->st.tables)
-			printf(", %zu table%s rewritten", p->st.tables, p->st.tables == 1 ? "" : "s");
-	}
+	if (st->addresses)
+		printf(", %zu address%s set", st->addresses, st->addresses == 1 ? "" : "es");
+	if (st->added)
+		printf(", %zu row%s added", st->added, st->added == 1 ? "" : "s");
+	if (st->removed)
+		printf(", %zu row%s removed", st->removed, st->removed == 1 ? "" : "s");
+	if (st->tables)
+		printf(", %zu table%s rewritten", st->tables, st->tables == 1 ? "" : "s");
 	printf(")\n");
 }
 
@@ -110,19 +111,21 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		OPT_FLAG('q', "quiet", &quiet, "print nothing but errors (and diffs with --check)"),
 		OPT_END(),
 	};
-	struct out_page pages[3];
+	struct current cur[VOS_RENDER__NKINDS];
+	struct vos_render_inputs in;
 	struct vos_render_opts ropts;
-	size_t np = 0, i, ndiff = 0;
-	struct vos_page page2;
-	struct vos_model model2;
-	struct vos_diags d2;
-	const struct vos_model *gm = &ctx->model;
-	bool have2 = false;
-	char *now = NULL;
-	int n, rc = 0, err;
+	struct vos_render_plan plan;
+	struct vos_probe_results results;
+	struct vos_diags scratch;
+	const struct vos_render_item *sp;
+	size_t i, ndiff = 0;
+	int n, rc = 0;
 
-	memset(pages, 0, sizeof(pages));
+	memset(cur, 0, sizeof(cur));
+	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
+	vos_render_plan_init(&plan);
+	vos_probe_results_init(&results);
 	n = vos_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : EXIT_USAGE;
@@ -133,111 +136,81 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	if ((rc = vos_ctx_load(ctx)) != 0)
 		return rc;
 	ropts.prune = prune != 0;
-	now = vos_render_now();
 
-	/* a. the services page */
-	pages[np].what = "services page";
-	pages[np].path = ctx->config.render_services ? ctx->config.render_services : ctx->config.page;
-	if (vos_streq(pages[np].path, ctx->config.page)) {
-		pages[np].old = ctx->page.text;
-		pages[np].oldlen = ctx->page.len;
-		pages[np].exists = true;
-	} else if ((rc = read_current(&pages[np])) != 0) {
+	/* the pages' current text: the services page (the page itself, or where render.services
+	 * puts it), the generated inventory page, the status page */
+	cur[VOS_RENDER_SERVICES].path = ctx->config.render_services ? ctx->config.render_services
+	                                                            : ctx->config.page;
+	if (vos_streq(cur[VOS_RENDER_SERVICES].path, ctx->config.page)) {
+		cur[VOS_RENDER_SERVICES].text = ctx->page.text;
+		cur[VOS_RENDER_SERVICES].len = ctx->page.len;
+	} else if ((rc = read_current(&cur[VOS_RENDER_SERVICES])) != 0) {
 		goto out;
 	}
-	vos_render_services_ex(&pages[np].text, &pages[np].len, &pages[np].differs, &pages[np].st,
-	                       &ctx->page, &ctx->model, now, &ropts);
-	pages[np].has_stats = true;
-	np++;
-	/* the generated pages follow the reconciled page (rows added or pruned): rebuild the model
-	 * from what render wrote, as the next run will see it */
-	if (pages[0].len != ctx->page.len || memcmp(pages[0].text, ctx->page.text, ctx->page.len)) {
-		vos_diags_init(&d2);
-		if (vos_page_parse(&page2, ctx->config.page, pages[0].text, pages[0].len, &d2) == 0) {
-			if (vos_model_build(&model2, &page2, &ctx->inv, &d2) == 0) {
-				gm = &model2;
-				have2 = true;
-			} else {
-				vos_page_release(&page2);
-			}
-		}
-		vos_diags_release(&d2);
-	}
-
-	/* b. the generated inventory page */
 	if (ctx->config.render_inventory && !to_stdout) {
-		bool ch;
-		pages[np].what = "inventory page";
-		pages[np].path = ctx->config.render_inventory;
-		if ((rc = read_current(&pages[np])) != 0)
-			goto out_np;
-		vos_render_inventory_page(&pages[np].text, &pages[np].len, &ch, gm,
-		                          pages[np].exists ? pages[np].old : NULL, pages[np].oldlen, now);
-		np++;
+		cur[VOS_RENDER_INVENTORY].path = ctx->config.render_inventory;
+		if ((rc = read_current(&cur[VOS_RENDER_INVENTORY])) != 0)
+			goto out;
 	}
-
-	/* c. the status page */
 	if (with_status && !to_stdout) {
-		char *json = NULL, *errmsg = NULL;
-		size_t jlen = 0;
-		bool ch;
+		char *errmsg = NULL;
+		int err;
 		if (!ctx->config.render_status) {
 			vos_error("no status page to render: set render.status in %s",
 			          ctx->config.file ? ctx->config.file : VOS_CONFIG_NAME);
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!ctx->config.status_file ||
-		    vos_file_read(&json, &jlen, ctx->config.status_file, VOS_MAX_PAGE_BYTES, &errmsg) < 0) {
-			vos_error("no probe results: %s (run 'vosctl probe' first)",
-			          errmsg ? errmsg : "no status_file configured");
-			free(errmsg);
+		if (!ctx->config.status_file) {
+			vos_error("no probe results: no status_file configured (run 'vosctl probe' first)");
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		pages[np].what = "status page";
-		pages[np].path = ctx->config.render_status;
-		if ((rc = read_current(&pages[np])) != 0) {
-			free(json);
-			goto out_np;
-		}
-		err = vos_render_status_page(&pages[np].text, &pages[np].len, &ch, gm, json, jlen,
-		                             pages[np].exists ? pages[np].old : NULL, pages[np].oldlen, now,
-		                             &ctx->diags);
-		free(json);
+		err = vos_probe_results_load(&results, ctx->config.status_file, &errmsg);
 		if (err < 0) {
-			size_t k;
-			for (k = 0; k < ctx->diags.n; k++)
-				if (!strcmp(ctx->diags.items[k].rule, "probe-results")) {
-					free(ctx->diags.items[k].file);
-					ctx->diags.items[k].file = vos_strdup(ctx->config.status_file);
-					vos_error("%s: %s", ctx->config.status_file, ctx->diags.items[k].message);
-				}
-			rc = EXIT_USAGE;
-			goto out_np;
+			if (err == VOS_ENOTFOUND)
+				vos_error("%s", errmsg);
+			else
+				vos_error("unable to read probe results: %s", errmsg ? errmsg : "unknown error");
+			free(errmsg);
+			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? EXIT_USAGE : vos_exit_code(err);
+			goto out;
 		}
-		np++;
+		cur[VOS_RENDER_STATUS].path = ctx->config.render_status;
+		if ((rc = read_current(&cur[VOS_RENDER_STATUS])) != 0)
+			goto out;
+		in.results = &results;
 	}
+	in.services.path = cur[VOS_RENDER_SERVICES].path;
+	in.services.old = cur[VOS_RENDER_SERVICES].text;
+	in.services.old_len = cur[VOS_RENDER_SERVICES].len;
+	in.inventory.path = cur[VOS_RENDER_INVENTORY].path;
+	in.inventory.old = cur[VOS_RENDER_INVENTORY].text;
+	in.inventory.old_len = cur[VOS_RENDER_INVENTORY].len;
+	in.status.path = cur[VOS_RENDER_STATUS].path;
+	in.status.old = cur[VOS_RENDER_STATUS].text;
+	in.status.old_len = cur[VOS_RENDER_STATUS].len;
 
-	for (i = 0; i < np; i++) {
-		struct out_page *p = &pages[i];
-		p->differs = !p->exists || p->len != p->oldlen || memcmp(p->text, p->old, p->len) != 0;
-		if (p->differs)
+	/* the reconciled page's own findings are validate's to report, not render's */
+	vos_diags_init(&scratch);
+	vos_render_plan_make(&plan, &ctx->page, &ctx->model, &in, &ropts, NULL, &scratch);
+	vos_diags_release(&scratch);
+	sp = vos_render_plan_item(&plan, VOS_RENDER_SERVICES);
+	for (i = 0; i < plan.n; i++)
+		if (plan.items[i].changed)
 			ndiff++;
-	}
 
 	if (to_stdout) {
-		if (fwrite(pages[0].text, 1, pages[0].len, stdout) != pages[0].len)
+		if (fwrite(sp->data, 1, sp->len, stdout) != sp->len)
 			rc = EXIT_OPFAIL;
 		goto out;
 	}
 	if (check) {
-		for (i = 0; i < np; i++) {
+		for (i = 0; i < plan.n; i++) {
 			struct vos_buf d = VOS_BUF_INIT;
-			if (!pages[i].differs)
+			if (!plan.items[i].changed)
 				continue;
-			vos_diff_unified(&d, pages[i].exists ? pages[i].path : "/dev/null", pages[i].old,
-			                 pages[i].oldlen, pages[i].path, pages[i].text, pages[i].len);
+			item_diff(&d, &plan.items[i]);
 			fwrite(d.ptr, 1, d.len, stdout);
 			vos_buf_release(&d);
 		}
@@ -251,11 +224,12 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 	if (write) {
 		size_t written = 0;
-		for (i = 0; i < np; i++) {
+		for (i = 0; i < plan.n; i++) {
+			const struct vos_render_item *it = &plan.items[i];
 			char *errmsg = NULL;
-			if (!pages[i].differs)
+			if (!it->changed)
 				continue;
-			if (vos_file_write_atomic(pages[i].path, pages[i].text, pages[i].len, &errmsg) < 0) {
+			if (vos_file_write_atomic(it->path, it->data, it->len, &errmsg) < 0) {
 				vos_error("%s", errmsg ? errmsg : "unable to write a page");
 				free(errmsg);
 				rc = EXIT_OPFAIL;
@@ -263,34 +237,26 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			}
 			written++;
 			if (!quiet)
-				printf("wrote '%s'\n", pages[i].path);
+				printf("wrote '%s'\n", it->path);
 		}
 		if (!quiet && !written)
-			printf("all %zu page%s up to date\n", np, np == 1 ? "" : "s");
+			printf("all %zu page%s up to date\n", plan.n, plan.n == 1 ? "" : "s");
 		goto out;
 	}
 	if (!quiet) {
-		for (i = 0; i < np; i++)
-			print_summary(&pages[i]);
-		if (pages[0].st.unplaced)
+		for (i = 0; i < plan.n; i++)
+			print_summary(&plan.items[i]);
+		if (sp->stats.unplaced)
 			printf("note: %zu inventory service%s not added: no table on the page for %s host\n",
-			       pages[0].st.unplaced, pages[0].st.unplaced == 1 ? "" : "s",
-			       pages[0].st.unplaced == 1 ? "its" : "their");
+			       sp->stats.unplaced, sp->stats.unplaced == 1 ? "" : "s",
+			       sp->stats.unplaced == 1 ? "its" : "their");
 	}
-	goto out;
 
-out_np:
-	np++; /* free the page that failed half-way too */
 out:
-	for (i = 0; i < np && i < VOS_ARRAY_SIZE(pages); i++) {
-		if (pages[i].old_owned)
-			free(pages[i].old);
-		free(pages[i].text);
-	}
-	if (have2) {
-		vos_model_release(&model2);
-		vos_page_release(&page2);
-	}
-	free(now);
+	for (i = 0; i < VOS_ARRAY_SIZE(cur); i++)
+		if (cur[i].owned)
+			free(cur[i].text);
+	vos_render_plan_release(&plan);
+	vos_probe_results_release(&results);
 	return rc;
 }

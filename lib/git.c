@@ -926,3 +926,72 @@ void vos_git_default_author(char **name_out, char **email_out)
 	git_config_free(cfg);
 	lib_shutdown();
 }
+
+/* ------------------------------------------------------------------ diffs */
+
+static void diff_range(struct vos_buf *out, int start, int count)
+{
+	if (count == 1)
+		vos_buf_addf(out, "%d", start);
+	else
+		vos_buf_addf(out, "%d,%d", start, count);
+}
+
+int vos_diff_unified(struct vos_buf *out, const char *a_label, const char *a, size_t alen,
+                     const char *b_label, const char *b, size_t blen)
+{
+	git_diff_options o;
+	git_patch *patch = NULL;
+	size_t h, nh;
+
+	if (alen == blen && (alen == 0 || !memcmp(a, b, alen)))
+		return 0;
+	lib_init();
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags |= GIT_DIFF_FORCE_TEXT; /* a page with a NUL byte is still diffed line by line */
+	o.context_lines = 3;
+	if (git_patch_from_buffers(&patch, a ? a : "", alen, NULL, b ? b : "", blen, NULL, &o) < 0) {
+		lib_shutdown();
+		return VOS_EIO;
+	}
+	/* libgit2's hunks and lines; the headers are diff -u's (no "diff --git", no index line, no
+	 * function context after the hunk range) */
+	vos_buf_addf(out, "--- %s\n+++ %s\n", a_label, b_label);
+	nh = git_patch_num_hunks(patch);
+	for (h = 0; h < nh; h++) {
+		const git_diff_hunk *hunk;
+		size_t l, nl;
+		if (git_patch_get_hunk(&hunk, &nl, patch, h) < 0)
+			break;
+		vos_buf_adds(out, "@@ -");
+		diff_range(out, hunk->old_start, hunk->old_lines);
+		vos_buf_adds(out, " +");
+		diff_range(out, hunk->new_start, hunk->new_lines);
+		vos_buf_adds(out, " @@\n");
+		for (l = 0; l < nl; l++) {
+			const git_diff_line *line;
+			if (git_patch_get_line_in_hunk(&line, patch, h, l) < 0)
+				break;
+			switch (line->origin) {
+			case GIT_DIFF_LINE_CONTEXT:
+			case GIT_DIFF_LINE_ADDITION:
+			case GIT_DIFF_LINE_DELETION:
+				vos_buf_addc(out, line->origin);
+				vos_buf_add(out, line->content, line->content_len);
+				if (!line->content_len || line->content[line->content_len - 1] != '\n')
+					vos_buf_addc(out, '\n');
+				break;
+			case GIT_DIFF_LINE_CONTEXT_EOFNL:
+			case GIT_DIFF_LINE_ADD_EOFNL:
+			case GIT_DIFF_LINE_DEL_EOFNL:
+				vos_buf_adds(out, "\\ No newline at end of file\n");
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	git_patch_free(patch);
+	lib_shutdown();
+	return 1;
+}

@@ -1,5 +1,6 @@
 /* git.h - the wiki repository through libgit2: a bare cache clone, fetch, read a page at the fetched
- * head, build a commit without a working tree or index, push without force.
+ * head, build a commit without a working tree or index, push without force; and unified diffs of two
+ * texts (render --check, publish --dry-run).
  *
  * Only lib/git.c includes <git2.h>. The remote URL is parsed once (libcurl's URL API): its user
  * name and password are percent-decoded and used as the credential, and every message and the cache
@@ -71,5 +72,11 @@ char *vos_git_cache_name(const char *url);
 void vos_git_default_author(char **name_out, char **email_out);
 /* Where the cache clone for opts lives (caller frees); NULL when the URL does not parse. */
 char *vos_git_cache_path(const struct vos_git_opts *opts);
+
+/* A unified diff of two texts (diff -u's headers "--- a_label" / "+++ b_label", 3 lines of context,
+ * libgit2's hunks) appended to out. Returns 1 when they differ, 0 when not (out untouched), VOS_EIO
+ * when libgit2 failed. */
+int vos_diff_unified(struct vos_buf *out, const char *a_label, const char *a, size_t alen,
+                     const char *b_label, const char *b, size_t blen);
 
 #endif

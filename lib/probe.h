@@ -113,9 +113,11 @@ int vos_probe_results_save(const char *path, const struct vos_probe_result *res,
                            const struct vos_probe_open *undeclared, size_t nundeclared,
                            bool scanned, char **errmsg);
 
-/* Results read back from a saved file (render --with-status). Everything is owned by the struct. */
+/* Results read back from a saved file (the status page). Everything is owned by the struct. A result's
+ * latency_ms is negative when the file does not record one. */
 struct vos_probe_results {
 	struct vos_arena arena;
+	const char *time;      /* when the probe ran ("time", else "timestamp", "finished"...), or NULL */
 	struct vos_probe_result *items; size_t n, alloc;
 	struct vos_probe_open *undeclared; size_t nundeclared, undeclared_alloc;
 	size_t summary[VOS_PROBE__NSTATES];
@@ -123,6 +125,10 @@ struct vos_probe_results {
 void vos_probe_results_init(struct vos_probe_results *r);
 /* Loads path; VOS_ENOTFOUND when it does not exist, VOS_EINPUT when it is not such a document. */
 int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg);
+/* The same from text already read; name is the file's name in messages. VOS_EINPUT when the text is
+ * not such a document (*errmsg, caller frees, says why). */
+int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
+                            size_t len, char **errmsg);
 void vos_probe_results_release(struct vos_probe_results *r);
 
 #endif

@@ -402,12 +402,8 @@ static const char *arena_str(struct vos_arena *a, json_t *o, const char *key)
 
 int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg)
 {
-	static const char *const states[] = {"up", "down", "timeout", "error"};
-	static const char *const checks[] = {"tcp", "http", "https", "none"};
 	char *text = NULL;
-	size_t len = 0, i;
-	json_t *root = NULL, *arr, *und;
-	json_error_t jerr;
+	size_t len = 0;
 	int err;
 
 	vos_probe_results_init(out);
@@ -418,22 +414,39 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 	}
 	if ((err = vos_file_read(&text, &len, path, VOS_MAX_YAML_BYTES, errmsg)) < 0)
 		return err;
-	root = json_loadb(text, len, 0, &jerr);
+	err = vos_probe_results_parse(out, path, text, len, errmsg);
 	free(text);
+	return err;
+}
+
+int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
+                            size_t len, char **errmsg)
+{
+	static const char *const states[] = {"up", "down", "timeout", "error"};
+	static const char *const checks[] = {"tcp", "http", "https", "none"};
+	static const char *const time_keys[] = {"time", "timestamp", "finished", "started", "date"};
+	size_t i;
+	json_t *root = NULL, *arr, *und;
+	json_error_t jerr;
+
+	vos_probe_results_init(out);
+	root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		if (errmsg)
-			*errmsg = vos_asprintf("'%s' is not JSON (line %d: %s)", path, jerr.line, jerr.text);
+			*errmsg = vos_asprintf("'%s' is not JSON (line %d: %s)", name, jerr.line, jerr.text);
 		return VOS_EINPUT;
 	}
 	arr = json_object_get(root, "results");
 	if (!json_is_array(arr)) {
 		if (errmsg)
-			*errmsg = vos_asprintf("'%s' has no \"results\" array", path);
+			*errmsg = vos_asprintf("'%s' has no \"results\" array", name);
 		json_decref(root);
 		return VOS_EINPUT;
 	}
+	for (i = 0; i < VOS_ARRAY_SIZE(time_keys) && !out->time; i++)
+		out->time = arena_str(&out->arena, root, time_keys[i]);
 	for (i = 0; i < json_array_size(arr); i++) {
-		json_t *o = json_array_get(arr, i);
+		json_t *o = json_array_get(arr, i), *lat;
 		struct vos_probe_result *r;
 		const char *detail;
 		int state, check;
@@ -450,7 +463,8 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 		r->port = (int)json_integer_value(json_object_get(o, "port"));
 		r->check = check;
 		r->state = state;
-		r->latency_ms = json_number_value(json_object_get(o, "latency_ms"));
+		lat = json_object_get(o, "latency_ms");
+		r->latency_ms = json_is_number(lat) ? json_number_value(lat) : -1;
 		r->status = json_is_integer(json_object_get(o, "status"))
 		                ? (int)json_integer_value(json_object_get(o, "status")) : 0;
 		detail = json_string_value(json_object_get(o, "detail"));
@@ -473,7 +487,7 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 	return 0;
 bad:
 	if (errmsg)
-		*errmsg = vos_asprintf("'%s': result %zu is malformed", path, i + 1);
+		*errmsg = vos_asprintf("'%s': result %zu is malformed", name, i + 1);
 	json_decref(root);
 	vos_probe_results_release(out);
 	vos_probe_results_init(out);

@@ -1,4 +1,5 @@
-/* publish.c - fetch, render from the remote page plus the inventory, validate, commit, push, retry. */
+/* publish.c - fetch, render from the remote page plus the inventory (the render plan `vosctl render`
+ * uses), validate, commit, push, retry. */
 #include "publish.h"
 
 #include <stdio.h>
@@ -7,7 +8,8 @@
 #include <unistd.h>
 
 #include "git.h"
-#include "render.h"
+#include "probe.h"
+#include "render_plan.h"
 
 void vos_publish_result_init(struct vos_publish_result *r)
 {
@@ -37,24 +39,27 @@ void vos_publish_result_release(struct vos_publish_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* One file render produced. */
-struct planned {
-	const char *path;
-	char *old;        /* text at the head, NULL when absent */
-	size_t old_len;
-	char *data;       /* the rendered text */
-	size_t len;
-	char *summary;
+/* One round's render: the page at the head (or the local page) with the inventory, through the
+ * render plan render uses too. */
+struct round {
+	char *old[VOS_RENDER__NKINDS]; /* the pages at the head (NULL: absent) */
+	size_t old_len[VOS_RENDER__NKINDS];
+	struct vos_page page;
+	struct vos_model model;
+	bool have_model;
+	struct vos_render_plan plan;
 };
 
-static void plan_release(struct planned *p, size_t n)
+static void round_release(struct round *r)
 {
 	size_t i;
-	for (i = 0; i < n; i++) {
-		free(p[i].old);
-		free(p[i].data);
-		free(p[i].summary);
-	}
+	vos_render_plan_release(&r->plan);
+	if (r->have_model)
+		vos_model_release(&r->model);
+	vos_page_release(&r->page);
+	for (i = 0; i < VOS_RENDER__NKINDS; i++)
+		free(r->old[i]);
+	memset(r, 0, sizeof(*r));
 }
 
 static void add_count(struct vos_buf *b, size_t n, const char *one, const char *many)
@@ -79,67 +84,41 @@ static char *stats_summary(const struct vos_render_stats *st)
 	return vos_buf_detach(&b, NULL);
 }
 
-/* Validates the rendered services page with the inventory: what would be published must be clean. */
-static int validate_rendered(const char *file, const char *text, size_t len,
-                             const struct vos_inventory *inv, struct vos_diags *diags)
+/* Reads path at the head into r->old[kind] (absent: NULL). */
+static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *g, const char *path,
+                    char **errmsg)
 {
-	struct vos_page page;
-	struct vos_model m;
-	int err;
-	memset(&page, 0, sizeof(page));
-	err = vos_page_parse(&page, file, text, len, diags);
-	if (err < 0) {
-		vos_page_release(&page);
-		return err;
-	}
-	err = vos_model_build(&m, &page, inv, diags);
-	if (err == 0) {
-		vos_check_integrity(&m, diags);
-		vos_rules_check(&m, diags);
-	}
-	vos_model_release(&m);
-	vos_page_release(&page);
-	return err < 0 ? err : 0;
-}
-
-/* Reads path at the head into p->old (absent: NULL). */
-static int read_old(struct planned *p, struct vos_git *g, char **errmsg)
-{
-	int err = vos_git_read(&p->old, &p->old_len, g, p->path, errmsg);
+	int err = vos_git_read(&r->old[kind], &r->old_len[kind], g, path, errmsg);
 	if (err == VOS_ENOTFOUND) {
-		p->old = NULL;
-		p->old_len = 0;
+		r->old[kind] = NULL;
+		r->old_len[kind] = 0;
 		return 0;
 	}
 	return err;
 }
 
-/* Renders every configured page from the head (or the local page when the repository has none).
- * Fills plan[0..*nplan); returns 0, VOS_EINPUT (unusable page: diagnostics), or a git error. */
-static int render_all(struct planned *plan, size_t *nplan, struct vos_git *g,
-                      const struct vos_publish_opts *o, const char *now, struct vos_diags *diags,
-                      char **errmsg)
+/* Renders every configured page from the head (or the local page when the repository has none) and
+ * validates what would be published: the findings of the reconciled page (parsed and merged with
+ * the inventory once, by the plan, when render changed it), integrity checks and rules. Returns 0,
+ * VOS_EINPUT (unusable page: diagnostics), or a git error. */
+static int render_all(struct round *r, struct vos_git *g, const struct vos_publish_opts *o,
+                      const struct vos_probe_results *results, const char *now,
+                      struct vos_diags *diags, char **errmsg)
 {
-	struct vos_page page;
-	struct vos_model m;
-	struct vos_render_stats st;
-	struct planned *sp = &plan[0];
-	const char *src;
+	struct vos_render_inputs in;
+	struct vos_render_opts ropts;
+	struct vos_diags before, after;
+	const char *src, *srcname;
 	size_t srclen;
-	const char *srcname;
-	bool changed = false;
 	int err;
 
-	*nplan = 0;
-	memset(&page, 0, sizeof(page));
-	memset(&st, 0, sizeof(st));
-	sp->path = o->services_path;
-	if ((err = read_old(sp, g, errmsg)) < 0)
+	memset(&in, 0, sizeof(in));
+	memset(&ropts, 0, sizeof(ropts));
+	if ((err = read_old(r, VOS_RENDER_SERVICES, g, o->services_path, errmsg)) < 0)
 		return err;
-	*nplan = 1;
-	if (sp->old) {
-		src = sp->old;
-		srclen = sp->old_len;
+	if (r->old[VOS_RENDER_SERVICES]) {
+		src = r->old[VOS_RENDER_SERVICES];
+		srclen = r->old_len[VOS_RENDER_SERVICES];
 		srcname = o->services_path;
 	} else if (o->local_page) {
 		src = o->local_page;
@@ -150,50 +129,45 @@ static int render_all(struct planned *plan, size_t *nplan, struct vos_git *g,
 		                       o->services_path);
 		return VOS_EINPUT;
 	}
-	if ((err = vos_page_parse(&page, srcname, src, srclen, diags)) < 0) {
-		vos_page_release(&page);
-		return VOS_EINPUT;
-	}
-	/* the model's findings before render are what render reconciles: not reported here (the
-	 * rendered result is validated afterwards) */
-	{
-		struct vos_diags scratch;
-		vos_diags_init(&scratch);
-		err = vos_model_build(&m, &page, o->inv, &scratch);
-		vos_diags_release(&scratch);
-	}
-	if (err < 0) {
-		vos_page_release(&page);
-		return VOS_EINPUT;
-	}
-	err = vos_render_services_ex(&sp->data, &sp->len, &changed, &st, &page, &m, now, NULL);
-	if (err == 0) {
-		sp->summary = stats_summary(&st);
-		if (o->inventory_path) {
-			struct planned *ip = &plan[(*nplan)++];
-			ip->path = o->inventory_path;
-			if ((err = read_old(ip, g, errmsg)) == 0)
-				err = vos_render_inventory_page(&ip->data, &ip->len, &changed, &m, ip->old,
-				                                ip->old_len, now);
-		}
-	}
-	if (err == 0 && o->status_path && o->results_json) {
-		struct planned *tp = &plan[(*nplan)++];
-		tp->path = o->status_path;
-		if ((err = read_old(tp, g, errmsg)) == 0)
-			err = vos_render_status_page(&tp->data, &tp->len, &changed, &m, o->results_json,
-			                             o->results_len, tp->old, tp->old_len, now, diags);
-	}
-	vos_model_release(&m);
-	vos_page_release(&page);
-	if (err < 0 && !*errmsg)
-		*errmsg = vos_strdup("unable to render the pages");
-	return err;
-}
+	if (o->inventory_path && (err = read_old(r, VOS_RENDER_INVENTORY, g, o->inventory_path, errmsg)) < 0)
+		return err;
+	if (o->status_path && results &&
+	    (err = read_old(r, VOS_RENDER_STATUS, g, o->status_path, errmsg)) < 0)
+		return err;
 
-static bool differs(const struct planned *p)
-{
-	return !p->old || p->old_len != p->len || memcmp(p->old, p->data, p->len) != 0;
+	/* the findings of the page as it is are what render reconciles: they count only when render
+	 * leaves the page as it is (then they are the published page's) */
+	vos_diags_init(&before);
+	vos_diags_init(&after);
+	if (vos_page_parse(&r->page, srcname, src, srclen, &before) < 0) {
+		vos_diags_move(diags, &before);
+		vos_diags_release(&before);
+		return VOS_EINPUT;
+	}
+	vos_model_build(&r->model, &r->page, o->inv, &before);
+	r->have_model = true;
+
+	in.services.path = o->services_path;
+	in.services.old = r->old[VOS_RENDER_SERVICES];
+	in.services.old_len = r->old_len[VOS_RENDER_SERVICES];
+	in.inventory.path = o->inventory_path;
+	in.inventory.old = r->old[VOS_RENDER_INVENTORY];
+	in.inventory.old_len = r->old_len[VOS_RENDER_INVENTORY];
+	in.status.path = results ? o->status_path : NULL;
+	in.status.old = r->old[VOS_RENDER_STATUS];
+	in.status.old_len = r->old_len[VOS_RENDER_STATUS];
+	in.results = results;
+	ropts.prune = o->prune;
+	vos_render_plan_make(&r->plan, &r->page, &r->model, &in, &ropts, now, &after);
+
+	vos_diags_move(diags, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
+	vos_diags_release(&before);
+	vos_diags_release(&after);
+	if (r->plan.rebuild_err < 0)
+		return VOS_EINPUT;
+	vos_check_integrity(r->plan.model, diags);
+	vos_rules_check(r->plan.model, diags);
+	return 0;
 }
 
 static char *make_message(const struct vos_publish_result *r)
@@ -233,9 +207,12 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	char *now = NULL, *gname = NULL, *gemail = NULL;
 	const char *aname, *aemail;
 	int max = o->max_attempts > 0 ? o->max_attempts : VOS_PUBLISH_MAX_ATTEMPTS;
+	struct vos_probe_results results;
+	bool have_results = false;
 	int err = 0, attempt;
 
 	*errmsg = NULL;
+	vos_probe_results_init(&results);
 	if (!o->url || !*o->url) {
 		*errmsg = vos_strdup("no remote given: set publish.remote in vosctl.yaml or use --remote URL");
 		return VOS_EINPUT;
@@ -244,14 +221,26 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		*errmsg = vos_strdup("no page path given: set publish.pages.services in vosctl.yaml");
 		return VOS_EINPUT;
 	}
+	if (o->status_path && o->results_json) {
+		char *msg = NULL;
+		if (vos_probe_results_parse(&results, o->results_file ? o->results_file : "probe results",
+		                            o->results_json, o->results_len, &msg) < 0) {
+			*errmsg = vos_asprintf("unable to read probe results: %s", msg);
+			free(msg);
+			return VOS_EINPUT;
+		}
+		have_results = true;
+	}
 	memset(&go, 0, sizeof(go));
 	go.url = o->url;
 	go.branch = o->branch;
 	go.user = o->user;
 	go.token = o->token;
 	go.cache_root = o->cache_root;
-	if ((err = vos_git_open(&g, &go, &out->notice, errmsg)) < 0)
+	if ((err = vos_git_open(&g, &go, &out->notice, errmsg)) < 0) {
+		vos_probe_results_release(&results);
 		return err;
+	}
 	out->url = vos_strdup(vos_git_url(g));
 
 	aname = o->author_name;
@@ -263,18 +252,17 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		if (!aemail)
 			aemail = gemail ? gemail : "vosctl@localhost";
 	}
-	now = o->now_iso ? vos_strdup(o->now_iso) : vos_render_now();
+	now = o->now_iso ? vos_strdup(o->now_iso) : vos_now_iso();
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 
 	for (attempt = 1; attempt <= max; attempt++) {
-		struct planned plan[3];
+		struct round r;
 		struct vos_diags found;
-		size_t nplan = 0, i;
-		struct vos_git_file files[3];
-		size_t nfiles = 0;
+		struct vos_git_file files[VOS_RENDER__NKINDS];
+		size_t nfiles = 0, i;
 
 		out->attempts = attempt;
-		memset(plan, 0, sizeof(plan));
+		memset(&r, 0, sizeof(r));
 		vos_diags_init(&found);
 		clear_files(out);
 		vos_buf_reset(&out->diff);
@@ -289,35 +277,33 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			goto round_done;
 		if (vos_git_head(g))
 			out->base = vos_strdup(vos_git_head(g));
-		if ((err = render_all(plan, &nplan, g, o, now, &found, errmsg)) < 0)
-			goto round_done;
 		/* what would be published must validate */
-		if ((err = validate_rendered(o->services_path, plan[0].data, plan[0].len, o->inv, &found)) < 0)
+		if ((err = render_all(&r, g, o, have_results ? &results : NULL, now, &found, errmsg)) < 0)
 			goto round_done;
 		if (found.errors) {
 			out->blocked = true;
 			goto round_done;
 		}
-		for (i = 0; i < nplan; i++) {
+		for (i = 0; i < r.plan.n; i++) {
+			const struct vos_render_item *it = &r.plan.items[i];
 			struct vos_publish_file *f;
-			if (!differs(&plan[i]))
+			char *a, *b;
+			if (!it->changed)
 				continue;
 			f = VOS_PUSH(out->files, out->nfiles, out->files_alloc);
-			f->path = vos_strdup(plan[i].path);
-			f->created = plan[i].old == NULL;
-			f->summary = vos_strdup(plan[i].summary ? plan[i].summary : "");
-			files[nfiles].path = plan[i].path;
-			files[nfiles].data = plan[i].data;
-			files[nfiles].len = plan[i].len;
+			f->path = vos_strdup(it->path);
+			f->created = it->old == NULL;
+			f->summary = it->kind == VOS_RENDER_SERVICES ? stats_summary(&it->stats) : vos_strdup("");
+			files[nfiles].path = it->path;
+			files[nfiles].data = it->data;
+			files[nfiles].len = it->len;
 			nfiles++;
-			{
-				char *a = vos_asprintf("a/%s", plan[i].path), *b = vos_asprintf("b/%s", plan[i].path);
-				vos_diff_unified(&out->diff, plan[i].old ? a : "/dev/null",
-				                 plan[i].old ? plan[i].old : "", plan[i].old_len, b,
-				                 plan[i].data, plan[i].len);
-				free(a);
-				free(b);
-			}
+			a = vos_asprintf("a/%s", it->path);
+			b = vos_asprintf("b/%s", it->path);
+			vos_diff_unified(&out->diff, it->old ? a : "/dev/null", it->old ? it->old : "",
+			                 it->old_len, b, it->data, it->len);
+			free(a);
+			free(b);
 		}
 		if (!nfiles)
 			goto round_done; /* nothing to change: no commit */
@@ -333,7 +319,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		if (err == 0)
 			out->pushed = true;
 round_done:
-		plan_release(plan, nplan);
+		round_release(&r);
 		if (err != VOS_GIT_EREJECTED || attempt == max) {
 			vos_diags_move(diags, &found);
 			vos_diags_release(&found);
@@ -355,5 +341,6 @@ round_done:
 	free(gname);
 	free(gemail);
 	vos_git_free(g);
+	vos_probe_results_release(&results);
 	return err;
 }

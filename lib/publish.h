@@ -21,11 +21,13 @@ struct vos_publish_opts {
 	const char *local_page_file; /* its name in diagnostics */
 	const char *results_json;    /* probe results for the status page, or NULL */
 	size_t results_len;
+	const char *results_file;    /* their file's name in messages, or NULL */
 	const char *user, *token;    /* HTTP basic auth (token NULL: none) */
 	const char *author_name, *author_email; /* NULL: git config, else "vosctl <vosctl@localhost>" */
 	const char *cache_root;      /* NULL: $XDG_CACHE_HOME/vosctl */
-	const char *now_iso;         /* NULL: vos_render_now() */
+	const char *now_iso;         /* NULL: vos_now_iso() */
 	bool dry_run;                /* commit in the cache only, push nothing */
+	bool prune;                  /* remove page rows no inventory entry describes (render --prune) */
 	int max_attempts;            /* 0: VOS_PUBLISH_MAX_ATTEMPTS */
 	/* called after the commit is built and before each push (tests use it to race) */
 	void (*before_push)(int attempt, void *payload);

@@ -1,5 +1,6 @@
-/* render.h - the reconciled wiki pages: services page (edited in place), generated inventory page,
- * status page, and a unified diff for `render --check`. See docs/render.md. */
+/* render.h - the reconciled wiki pages: the services page (edited in place: page_edit.c), the
+ * generated inventory and status pages (pages.c). Commands do not call these one by one: the render
+ * plan (render_plan.h) decides which pages are made from what. See docs/render.md. */
 #ifndef VOS_RENDER_H
 #define VOS_RENDER_H
 
@@ -13,22 +14,18 @@ int vos_render_services(char **out, size_t *outlen, bool *changed, const struct 
                         const struct vos_model *m, const char *now_iso);
 
 /* Generated service inventory page (seed 001's form, with Wiki.js front matter). existing (may be NULL)
- * is the current text of that page: its dateCreated is kept and date only moves when content changes. */
+ * is the current text of that page: its dateCreated is kept and date only moves when content changes.
+ * In all three, now_iso NULL means vos_now_iso(). */
 int vos_render_inventory_page(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
                               const char *existing, size_t existing_len, const char *now_iso);
 
-/* Status page from probe results JSON text (the format `vosctl probe --format json` prints). */
+struct vos_probe_results;
+
+/* Status page from probe results (vos_probe_results_load / _parse: the one reader of the file
+ * `vosctl probe` saves). existing as for the inventory page. */
 int vos_render_status_page(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
-                           const char *results_json, size_t results_len,
-                           const char *existing, size_t existing_len, const char *now_iso,
-                           struct vos_diags *diags);
-
-/* Unified diff (diff -u style, 3 lines of context) of a and b into out; returns 1 if they differ. */
-int vos_diff_unified(struct vos_buf *out, const char *a_label, const char *a, size_t alen,
-                     const char *b_label, const char *b, size_t blen);
-
-/* Wiki.js date for now (or $VOSCTL_NOW if set, for reproducible tests). Caller frees. */
-char *vos_render_now(void);
+                           const struct vos_probe_results *results, const char *existing,
+                           size_t existing_len, const char *now_iso);
 
 /* ---- extensions (compatible additions to the contract above) */
 

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git.h"
+#include "probe.h"
 #include "render.h"
+#include "render_plan.h"
 
 #define NOW "2026-11-23T18:30:00.000Z"
 #define LATER "2026-11-24T08:00:00.000Z"
@@ -293,6 +296,73 @@ static void test_reconcile(void **state)
 	lab_release(&l);
 }
 
+/* The render plan: the generated pages describe the reconciled page (a pruned row is gone from the
+ * inventory page too, though the model render started from still lists it); on a page render leaves
+ * as it is, the plan borrows the caller's model and nothing changes. */
+static void test_plan(void **state)
+{
+	struct lab l, l2;
+	struct vos_render_plan plan;
+	struct vos_render_inputs in;
+	struct vos_render_opts o = {true};
+	struct vos_diags d;
+	const struct vos_render_item *sp, *ip;
+	char *pre, *svc, *inv;
+	size_t npre, nsvc, ninv, i;
+	bool ch;
+	(void)state;
+	lab_build(&l, PAGE, strlen(PAGE), INV);
+	vos_diags_init(&d);
+	memset(&in, 0, sizeof(in));
+	in.services.path = "services.md";
+	in.services.old = l.page.text;
+	in.services.old_len = l.page.len;
+	in.inventory.path = "inventory.md";
+	vos_render_plan_make(&plan, &l.page, &l.model, &in, &o, NOW, &d);
+	assert_int_equal(plan.n, 2);
+	sp = vos_render_plan_item(&plan, VOS_RENDER_SERVICES);
+	ip = vos_render_plan_item(&plan, VOS_RENDER_INVENTORY);
+	assert_non_null(sp);
+	assert_non_null(ip);
+	assert_null(vos_render_plan_item(&plan, VOS_RENDER_STATUS));
+	assert_true(sp->changed && ip->changed);
+	assert_null(ip->old);
+	assert_int_equal(sp->stats.removed, 1);
+	assert_true(plan.rebuilt);
+	assert_true(plan.model != &l.model);
+	assert_int_equal(plan.rebuild_err, 0);
+	assert_null(strstr(sp->data, "Ghost"));
+	assert_null(strstr(ip->data, "Ghost"));
+	assert_non_null(strstr(ip->data, "\n## SearxNG (searxng)\n"));
+	/* what the pre-render model alone would have said */
+	assert_int_equal(vos_render_inventory_page(&pre, &npre, &ch, &l.model, NULL, 0, NOW), 0);
+	assert_non_null(strstr(pre, "\n## Ghost\n"));
+	free(pre);
+	svc = vos_strndup(sp->data, sp->len);
+	nsvc = sp->len;
+	inv = vos_strndup(ip->data, ip->len);
+	ninv = ip->len;
+	vos_render_plan_release(&plan);
+
+	/* the reconciled page and its inventory page, planned again: a fixed point */
+	lab_build(&l2, svc, nsvc, INV);
+	in.services.old = l2.page.text;
+	in.services.old_len = l2.page.len;
+	in.inventory.old = inv;
+	in.inventory.old_len = ninv;
+	vos_render_plan_make(&plan, &l2.page, &l2.model, &in, &o, LATER, &d);
+	assert_false(plan.rebuilt);
+	assert_true(plan.model == &l2.model);
+	for (i = 0; i < plan.n; i++)
+		assert_false(plan.items[i].changed);
+	vos_render_plan_release(&plan);
+	vos_diags_release(&d);
+	free(svc);
+	free(inv);
+	lab_release(&l2);
+	lab_release(&l);
+}
+
 static void test_unchanged_keeps_date(void **state)
 {
 	static const char page[] =
@@ -474,15 +544,14 @@ static void test_status_page(void **state)
 		" \"check\": \"tcp\", \"state\": \"up\", \"latency_ms\": 0.4, \"status\": null, \"detail\": \"\"}],"
 		" \"summary\": {\"up\": 2, \"down\": 1, \"timeout\": 0, \"error\": 0}}";
 	struct lab l;
-	struct vos_diags d;
-	char *out = NULL, *out2 = NULL;
+	struct vos_probe_results res;
+	char *out = NULL, *out2 = NULL, *err = NULL;
 	size_t len, len2;
 	bool changed;
 	(void)state;
-	vos_diags_init(&d);
 	lab_build(&l, PAGE, strlen(PAGE), INV);
-	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, json, strlen(json), NULL, 0,
-	                                        NOW, &d), 0);
+	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", json, strlen(json), &err), 0);
+	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, &res, NULL, 0, NOW), 0);
 	if (getenv("RENDER_DEBUG"))
 		fputs(out, stderr);
 	assert_true(changed);
@@ -490,19 +559,20 @@ static void test_status_page(void **state)
 	assert_non_null(strstr(out, "Targets: 2 up, 1 down, 0 timeout, 0 error\n"));
 	assert_non_null(strstr(out, "| LiteLLM | skynet | up    | 12.5 ms | 4000/http up       |                          |\n"));
 	assert_non_null(strstr(out, "| vLLM    | watson | down  | 0.4 ms  | 8000 down, 8001 up | 8000: connection refused |\n"));
-	assert_int_equal(vos_render_status_page(&out2, &len2, &changed, &l.model, json, strlen(json), out,
-	                                        len, LATER, &d), 0);
+	assert_int_equal(vos_render_status_page(&out2, &len2, &changed, &l.model, &res, out, len, LATER), 0);
 	assert_false(changed);
 	assert_string_equal(out, out2);
 	free(out);
 	free(out2);
-	out = NULL;
-	assert_int_equal(vos_render_status_page(&out, &len, &changed, &l.model, "{\"results\": [", 13, NULL,
-	                                        0, NOW, &d), VOS_EINPUT);
-	assert_null(out);
-	assert_int_equal(d.errors, 1);
-	assert_string_equal(d.items[0].rule, "probe-results");
-	vos_diags_release(&d);
+	vos_probe_results_release(&res);
+	/* unusable results are refused by the one reader, before any page is made */
+	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", "{\"results\": [", 13, &err),
+	                 VOS_EINPUT);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "'last-probe.json' is not JSON"));
+	assert_int_equal(res.n, 0);
+	free(err);
+	vos_probe_results_release(&res);
 	lab_release(&l);
 }
 
@@ -597,11 +667,11 @@ static void test_now(void **state)
 	char *s;
 	(void)state;
 	setenv("VOSCTL_NOW", NOW, 1);
-	s = vos_render_now();
+	s = vos_now_iso();
 	assert_string_equal(s, NOW);
 	free(s);
 	unsetenv("VOSCTL_NOW");
-	s = vos_render_now();
+	s = vos_now_iso();
 	assert_int_equal(strlen(s), 24);
 	assert_int_equal(s[10], 'T');
 	assert_int_equal(s[19], '.');
@@ -814,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_prose_above_table),
 		cmocka_unit_test(test_inventory_page),
 		cmocka_unit_test(test_status_page),
+		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_random),
 		cmocka_unit_test(test_now),
