@@ -116,7 +116,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	struct vos_page page2;
 	struct vos_model model2;
 	struct vos_diags d2;
-	const struct vos_model *gm = &ctx->model;
+	const struct vos_model *gm = &ctx->lab.model;
 	bool have2 = false;
 	char *now = NULL;
 	int n, rc = 0, err;
@@ -137,24 +137,24 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 
 	/* a. the services page */
 	pages[np].what = "services page";
-	pages[np].path = ctx->config.render_services ? ctx->config.render_services : ctx->config.page;
-	if (vos_streq(pages[np].path, ctx->config.page)) {
-		pages[np].old = ctx->page.text;
-		pages[np].oldlen = ctx->page.len;
+	pages[np].path = ctx->lab.config.render_services ? ctx->lab.config.render_services : ctx->lab.config.page;
+	if (vos_streq(pages[np].path, ctx->lab.config.page)) {
+		pages[np].old = ctx->lab.page.text;
+		pages[np].oldlen = ctx->lab.page.len;
 		pages[np].exists = true;
 	} else if ((rc = read_current(&pages[np])) != 0) {
 		goto out;
 	}
 	vos_render_services_ex(&pages[np].text, &pages[np].len, &pages[np].differs, &pages[np].st,
-	                       &ctx->page, &ctx->model, now, &ropts);
+	                       &ctx->lab.page, &ctx->lab.model, now, &ropts);
 	pages[np].has_stats = true;
 	np++;
 	/* the generated pages follow the reconciled page (rows added or pruned): rebuild the model
 	 * from what render wrote, as the next run will see it */
-	if (pages[0].len != ctx->page.len || memcmp(pages[0].text, ctx->page.text, ctx->page.len)) {
+	if (pages[0].len != ctx->lab.page.len || memcmp(pages[0].text, ctx->lab.page.text, ctx->lab.page.len)) {
 		vos_diags_init(&d2);
-		if (vos_page_parse(&page2, ctx->config.page, pages[0].text, pages[0].len, &d2) == 0) {
-			if (vos_model_build(&model2, &page2, &ctx->inv, &d2) == 0) {
+		if (vos_page_parse(&page2, ctx->lab.config.page, pages[0].text, pages[0].len, &d2) == 0) {
+			if (vos_model_build(&model2, &page2, &ctx->lab.inv, &d2) == 0) {
 				gm = &model2;
 				have2 = true;
 			} else {
@@ -165,10 +165,10 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 
 	/* b. the generated inventory page */
-	if (ctx->config.render_inventory && !to_stdout) {
+	if (ctx->lab.config.render_inventory && !to_stdout) {
 		bool ch;
 		pages[np].what = "inventory page";
-		pages[np].path = ctx->config.render_inventory;
+		pages[np].path = ctx->lab.config.render_inventory;
 		if ((rc = read_current(&pages[np])) != 0)
 			goto out_np;
 		vos_render_inventory_page(&pages[np].text, &pages[np].len, &ch, gm,
@@ -181,14 +181,14 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		char *json = NULL, *errmsg = NULL;
 		size_t jlen = 0;
 		bool ch;
-		if (!ctx->config.render_status) {
+		if (!ctx->lab.config.render_status) {
 			vos_error("no status page to render: set render.status in %s",
-			          ctx->config.file ? ctx->config.file : VOS_CONFIG_NAME);
+			          ctx->lab.config.file ? ctx->lab.config.file : VOS_CONFIG_NAME);
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!ctx->config.status_file ||
-		    vos_file_read(&json, &jlen, ctx->config.status_file, VOS_MAX_PAGE_BYTES, &errmsg) < 0) {
+		if (!ctx->lab.config.status_file ||
+		    vos_file_read(&json, &jlen, ctx->lab.config.status_file, VOS_MAX_PAGE_BYTES, &errmsg) < 0) {
 			vos_error("no probe results: %s (run 'vosctl probe' first)",
 			          errmsg ? errmsg : "no status_file configured");
 			free(errmsg);
@@ -196,7 +196,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			goto out;
 		}
 		pages[np].what = "status page";
-		pages[np].path = ctx->config.render_status;
+		pages[np].path = ctx->lab.config.render_status;
 		if ((rc = read_current(&pages[np])) != 0) {
 			free(json);
 			goto out_np;
@@ -210,8 +210,8 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			for (k = 0; k < ctx->diags.n; k++)
 				if (!strcmp(ctx->diags.items[k].rule, "probe-results")) {
 					free(ctx->diags.items[k].file);
-					ctx->diags.items[k].file = vos_strdup(ctx->config.status_file);
-					vos_error("%s: %s", ctx->config.status_file, ctx->diags.items[k].message);
+					ctx->diags.items[k].file = vos_strdup(ctx->lab.config.status_file);
+					vos_error("%s: %s", ctx->lab.config.status_file, ctx->diags.items[k].message);
 				}
 			rc = EXIT_USAGE;
 			goto out_np;

@@ -323,6 +323,10 @@ int vos_page_parse(struct vos_page *out, const char *file, const char *text, siz
                    struct vos_diags *diags);
 /* Reads the file (size-limited) then parses it; a missing file is VOS_EINPUT with a diagnostic. */
 int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags);
+/* The same from a source (lib/source.h): a file it does not have is a located "page-read" error. */
+struct vos_source;
+int vos_page_load_from(struct vos_page *out, const struct vos_source *src, const char *path,
+                       struct vos_diags *diags);
 void vos_page_release(struct vos_page *page);
 /* Sets up the Markdown library's global state; call once before parsing pages on several threads. */
 void vos_page_prepare(void);
@@ -330,6 +334,10 @@ void vos_page_prepare(void);
 /* lib/inventory.c: load every *.yaml / *.yml file of dir (sorted by name, not recursive).
  * Returns 0, or VOS_EINPUT with located diagnostics (all of them, not only the first). */
 int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_diags *diags);
+/* The same from a source: its files directly in dir, in name order; a source whose files have a
+ * state (the index: "staged") must hold at least one. */
+int vos_inventory_load_from(struct vos_inventory *out, const struct vos_source *src, const char *dir,
+                            struct vos_diags *diags);
 /* Loads one YAML text as if it were a file of the inventory (for tests and fuzzing). */
 int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
                               size_t len, struct vos_diags *diags);
@@ -358,6 +366,14 @@ struct vos_mhost *vos_model_service_host(const struct vos_model *m, const struct
 /* lib/check.c: built-in integrity checks ("port-clash", "depends-unknown", "depends-cycle",
  * "address-outside-vlan", "address-shared"). */
 int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
+/* Checks the links of a page: a link to a page that exists(path, payload) knows under neither
+ * "<path>.md" nor "<path>" (nor, for a leading locale segment like "en/", the same without it) is a
+ * "wiki-link-broken" diagnostic of severity sev located at the link. External links are skipped. */
+void vos_check_links(const struct vos_page *page, bool (*exists)(const char *path, const void *payload),
+                     const void *payload, enum vos_severity sev, struct vos_diags *diags);
+/* The repository path a wiki link points at: "/vos/README#x" -> "vos/README"; NULL for external
+ * (scheme://, mailto:, //host), empty or anchor-only links. Caller frees. */
+char *vos_wiki_link_path(const char *target);
 
 /* lib/rules.c: evaluate the inventory's rules on the model, and the page/rules drift checks
  * ("rule-unenforced": a page rule no machine rule implements; "rule-unstated": a machine rule

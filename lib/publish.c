@@ -120,60 +120,50 @@ static int render_all(struct planned *plan, size_t *nplan, struct vos_git *g,
                       const struct vos_publish_opts *o, const char *now, struct vos_diags *diags,
                       char **errmsg)
 {
-	struct vos_page page;
-	struct vos_model m;
+	struct vos_lab *lab = o->lab;
 	struct vos_render_stats st;
 	struct planned *sp = &plan[0];
-	const char *src;
-	size_t srclen;
-	const char *srcname;
+	struct vos_source head, local;
+	const struct vos_source *src = &head;
+	const char *path = o->services_path;
 	bool changed = false;
 	int err;
 
 	*nplan = 0;
-	memset(&page, 0, sizeof(page));
 	memset(&st, 0, sizeof(st));
+	vos_source_git_head(&head, g);
+	vos_source_worktree(&local);
 	sp->path = o->services_path;
 	if ((err = read_old(sp, g, errmsg)) < 0)
 		return err;
 	*nplan = 1;
-	if (sp->old) {
-		src = sp->old;
-		srclen = sp->old_len;
-		srcname = o->services_path;
-	} else if (o->local_page) {
-		src = o->local_page;
-		srclen = o->local_page_len;
-		srcname = o->local_page_file ? o->local_page_file : "services page";
-	} else {
-		*errmsg = vos_asprintf("the repository has no '%s' and there is no local page to put there",
-		                       o->services_path);
-		return VOS_EINPUT;
-	}
-	if ((err = vos_page_parse(&page, srcname, src, srclen, diags)) < 0) {
-		vos_page_release(&page);
-		return VOS_EINPUT;
+	if (!sp->old) {
+		if (!lab->config.page || !local.exists(&local, lab->config.page)) {
+			*errmsg = vos_asprintf("the repository has no '%s' and there is no local page to put there",
+			                       o->services_path);
+			return VOS_EINPUT;
+		}
+		src = &local;
+		path = lab->config.page;
 	}
 	/* the model's findings before render are what render reconciles: not reported here (the
 	 * rendered result is validated afterwards) */
 	{
 		struct vos_diags scratch;
 		vos_diags_init(&scratch);
-		err = vos_model_build(&m, &page, o->inv, &scratch);
+		err = vos_lab_load_page(lab, src, path, diags, &scratch);
 		vos_diags_release(&scratch);
 	}
-	if (err < 0) {
-		vos_page_release(&page);
+	if (err < 0)
 		return VOS_EINPUT;
-	}
-	err = vos_render_services_ex(&sp->data, &sp->len, &changed, &st, &page, &m, now, NULL);
+	err = vos_render_services_ex(&sp->data, &sp->len, &changed, &st, &lab->page, &lab->model, now, NULL);
 	if (err == 0) {
 		sp->summary = stats_summary(&st);
 		if (o->inventory_path) {
 			struct planned *ip = &plan[(*nplan)++];
 			ip->path = o->inventory_path;
 			if ((err = read_old(ip, g, errmsg)) == 0)
-				err = vos_render_inventory_page(&ip->data, &ip->len, &changed, &m, ip->old,
+				err = vos_render_inventory_page(&ip->data, &ip->len, &changed, &lab->model, ip->old,
 				                                ip->old_len, now);
 		}
 	}
@@ -181,11 +171,9 @@ static int render_all(struct planned *plan, size_t *nplan, struct vos_git *g,
 		struct planned *tp = &plan[(*nplan)++];
 		tp->path = o->status_path;
 		if ((err = read_old(tp, g, errmsg)) == 0)
-			err = vos_render_status_page(&tp->data, &tp->len, &changed, &m, o->results_json,
+			err = vos_render_status_page(&tp->data, &tp->len, &changed, &lab->model, o->results_json,
 			                             o->results_len, tp->old, tp->old_len, now, diags);
 	}
-	vos_model_release(&m);
-	vos_page_release(&page);
 	if (err < 0 && !*errmsg)
 		*errmsg = vos_strdup("unable to render the pages");
 	return err;
@@ -292,7 +280,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		if ((err = render_all(plan, &nplan, g, o, now, &found, errmsg)) < 0)
 			goto round_done;
 		/* what would be published must validate */
-		if ((err = validate_rendered(o->services_path, plan[0].data, plan[0].len, o->inv, &found)) < 0)
+		if ((err = validate_rendered(o->services_path, plan[0].data, plan[0].len, &o->lab->inv, &found)) < 0)
 			goto round_done;
 		if (found.errors) {
 			out->blocked = true;

@@ -1,6 +1,6 @@
 /* test_git_index.c - lib/git_index.c: path and link helpers, and a real repository made with the git
  * CLI: staged content (not the work tree), GIT_INDEX_FILE, listings, changes against HEAD, hooks
- * directory, broken wiki links. */
+ * directory, broken wiki links (lib/lab.c over the index source). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <ftw.h>
 
 #include "git_index.h"
+#include "lab.h"
 
 static char tmpdir[256];
 
@@ -243,6 +244,7 @@ static void test_git_index_file(void **state)
 static void test_links(void **state)
 {
 	struct vos_git_index *ix = NULL;
+	struct vos_source src;
 	struct vos_diags d;
 	char *msg = NULL;
 	VOS_UNUSED(state);
@@ -256,7 +258,8 @@ static void test_links(void **state)
 	sh("cd '%s' && git add vos/services.md", tmpdir);
 	vos_diags_init(&d);
 	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
-	assert_int_equal(vos_git_index_check_links(ix, VOS_SEV_WARNING, &d, &msg), 0);
+	vos_source_index(&src, ix, tmpdir);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_WARNING, &d, &msg), 0);
 	vos_diags_sort(&d);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.warnings, 2);
@@ -269,9 +272,10 @@ static void test_links(void **state)
 	vos_diags_release(&d);
 	/* as errors; and an unchanged page (vos/other.md) is not checked */
 	vos_diags_init(&d);
-	assert_int_equal(vos_git_index_check_links(ix, VOS_SEV_ERROR, &d, &msg), 0);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_ERROR, &d, &msg), 0);
 	assert_int_equal(d.errors, 2);
 	vos_diags_release(&d);
+	vos_source_release(&src);
 	vos_git_index_free(ix);
 }
 
