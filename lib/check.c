@@ -11,7 +11,7 @@
 struct port_use {
 	int lo, hi;
 	const char *proto;
-	const char *address; /* port-level override, else NULL (the service's address) */
+	const char *address; /* the port's effective address (model.h) */
 	const struct vos_mservice *svc;
 	const struct vos_port *port;
 };
@@ -47,8 +47,8 @@ static void check_ports(const struct vos_model *m, struct vos_diags *f)
 				u->lo = p->port;
 				u->hi = p->port_end > p->port ? p->port_end : p->port;
 				u->proto = p->proto ? p->proto : "tcp";
-				/* a service with its own address does not clash with the host's other services */
-				u->address = p->address ? p->address : s->inv->address;
+				/* services listening on different addresses of one host do not clash */
+				u->address = s->port_address[j];
 				u->svc = s;
 				u->port = p;
 			}

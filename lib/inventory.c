@@ -742,7 +742,7 @@ void vos_inventory_init(struct vos_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 	vos_arena_init(&inv->arena);
 	vos_map_init(&inv->vlan_by_name, false);
-	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 }
@@ -875,7 +875,7 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 	struct vos_map seen;
 	struct vos_arena keys;
 	size_t i;
-	vos_map_init(&seen, true);
+	vos_map_init(&seen, VOS_NAMES_NOCASE);
 	vos_arena_init(&keys);
 	for (i = 0; i < inv->nservices; i++) {
 		const struct vos_service *s = &inv->services[i];
@@ -908,7 +908,7 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	vos_map_release(&inv->service_by_id);
 	vos_map_release(&inv->rule_by_id);
 	vos_map_init(&inv->vlan_by_name, false);
-	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 	for (i = 0; i < inv->nvlans; i++)

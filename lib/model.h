@@ -300,8 +300,13 @@ struct vos_mservice {
 	const struct vos_service *inv;         /* NULL when only the page lists it */
 	const struct vos_page_row *row;        /* NULL when the page does not list it */
 	int host;                              /* index into model->hosts, -1 if unplaced */
-	const char *address;                   /* effective address: page (unless placeholder), else
-	                                          service override, else host address; may be NULL */
+	/* Addresses, computed once by vos_model_build (docs/inventory.md, "Addresses"); each may be NULL */
+	const char *inv_address;               /* the inventory's: the service's own `address`, else its
+	                                          inventory host's, else the host it is placed on */
+	const char *address;                   /* effective: the page row's (unless a placeholder),
+	                                          else inv_address */
+	const char **port_address;             /* per inv->ports[i]: the port's own `address`, else
+	                                          `address` (NULL when the service has no ports) */
 	const char *purpose;                   /* page purpose, else inventory purpose */
 };
 
@@ -313,8 +318,16 @@ struct vos_model {
 	struct vos_map host_by_name;           /* name -> struct vos_mhost* index+1 (cast) */
 	struct vos_map service_by_id;          /* id -> index+1 */
 	struct vos_map service_by_name;        /* display name (nocase) -> index+1 */
+	const char **port_addresses;           /* storage of every service's port_address */
 	struct vos_map vlan_by_name;           /* name -> const struct vos_vlan* */
 };
+
+/* Host names and service display names are the same on the page and in the inventory when they
+ * are equal ignoring ASCII case (as DNS compares host names): every module compares them with
+ * this, and maps keyed by them are made with vos_map_init(map, VOS_NAMES_NOCASE). Service ids,
+ * VLAN names and rule ids are exact. */
+#define VOS_NAMES_NOCASE true
+bool vos_name_eq(const char *a, const char *b); /* NULL-safe */
 
 /* lib/page.c: parse the services page (text need not be NUL-terminated; it is copied).
  * Returns 0, or VOS_EINPUT with located diagnostics (invalid UTF-8, bad front matter...).
@@ -356,6 +369,7 @@ const struct vos_vlan *vos_inventory_vlan(const struct vos_inventory *inv, const
 int vos_model_build(struct vos_model *out, const struct vos_page *page,
                     const struct vos_inventory *inv, struct vos_diags *findings);
 void vos_model_release(struct vos_model *m);
+/* A host by name (vos_name_eq). */
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name);
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id);
 /* Appends "4000", "8100-8109" or "53/udp" (the protocol only when it is not tcp). */

@@ -1038,7 +1038,7 @@ int vos_page_parse(struct vos_page *out, const char *file, const char *text, siz
 	memset(&c, 0, sizeof(c));
 	c.page = out;
 	c.diags = diags ? diags : &local;
-	vos_map_init(&c.host_by_name, false);
+	vos_map_init(&c.host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&c.plane_by_name, false);
 	c.empty = vos_arena_strdup(&out->arena, "");
 

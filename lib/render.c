@@ -153,22 +153,6 @@ static void add_cell_text(struct vos_buf *b, const char *s)
 
 /* ------------------------------------------------------------------ the model side */
 
-/* The inventory's address for a service: its own, else its inventory host's, else the host the
- * model placed it on. NULL when none is known. */
-static const char *inventory_address(const struct vos_model *m, const struct vos_mservice *s)
-{
-	const struct vos_host *h = NULL;
-	if (!s->inv)
-		return NULL;
-	if (s->inv->address && *s->inv->address)
-		return s->inv->address;
-	if (s->inv->host && m->inv)
-		h = vos_inventory_host(m->inv, s->inv->host);
-	if (!h && s->host >= 0 && (size_t)s->host < m->nhosts)
-		h = m->hosts[s->host].inv;
-	return h && h->address && *h->address ? h->address : NULL;
-}
-
 /* For each page row, the model service that lists it (or NULL). Caller frees. */
 static const struct vos_mservice **services_by_row(const struct vos_model *m, const struct vos_page *page)
 {
@@ -198,11 +182,11 @@ static const char *table_host(const struct vos_page *page, const struct vos_page
 	return NULL;
 }
 
-/* Host name (ASCII case-insensitive) -> index + 1 of the last services table under that host. */
+/* Host name (vos_name_eq) -> index + 1 of the last services table under that host. */
 static void host_tables(struct vos_map *out, const struct vos_page *page)
 {
 	size_t ti;
-	vos_map_init(out, true);
+	vos_map_init(out, VOS_NAMES_NOCASE);
 	for (ti = 0; ti < page->ntables; ti++) {
 		const char *h = table_host(page, &page->tables[ti]);
 		if (h)
@@ -502,7 +486,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			}
 			if (pr && s && addr_col < row.n && !pr->address_placeholder && pr->address &&
 			    *pr->address) {
-				const char *ia = inventory_address(m, s);
+				const char *ia = s->inv_address;
 				if (ia && strcmp(ia, pr->address)) {
 					row.cells[addr_col] = arena_cell(&a, ia, strlen(ia));
 					st.addresses++;
@@ -524,7 +508,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 				if (role == VOS_COL_SERVICE) {
 					add_cell_text(&cb, s->inv->name ? s->inv->name : s->id);
 				} else if (role == VOS_COL_ADDRESS) {
-					const char *ia = inventory_address(m, s);
+					const char *ia = s->inv_address;
 					if (first_placeholder && all_placeholder)
 						vos_buf_adds(&cb, first_placeholder);
 					else
@@ -807,16 +791,14 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 		add_text(b, v && v->purpose && *v->purpose ? v->purpose : s->purpose && *s->purpose ? s->purpose : "not declared");
 		vos_buf_adds(b, "\n- Host: ");
 		if (hostname) {
-			const char *addr = inventory_address(m, s);
-			if (!addr)
-				addr = s->address;
+			const char *addr = s->inv_address ? s->inv_address : s->address;
 			add_text(b, hostname);
 			if (addr && *addr) {
 				vos_buf_adds(b, " (");
 				add_code(b, addr);
 				vos_buf_adds(b, ")");
 			}
-			if (v && v->host && !vos_strcaseeq(v->host, hostname)) {
+			if (v && v->host && !vos_name_eq(v->host, hostname)) {
 				vos_buf_adds(b, "; the inventory says ");
 				add_text(b, v->host);
 			}
