@@ -104,14 +104,26 @@ static int wt_list(const struct vos_source *src, const char *dir, const char *co
 	return 0;
 }
 
-void vos_source_worktree(struct vos_source *out)
+typedef int read_fn(const struct vos_source *, const char *, size_t, char **, size_t *, char **);
+typedef bool exists_fn(const struct vos_source *, const char *);
+typedef int list_fn(const struct vos_source *, const char *, const char *const *, char ***, size_t *,
+                    int *);
+
+static void source_init(struct vos_source *out, const char *name, read_fn *rd, exists_fn *ex,
+                        list_fn *ls, void *payload)
 {
 	memset(out, 0, sizeof(*out));
-	out->name = "the work tree";
+	out->name = name;
+	out->read = rd;
+	out->exists = ex;
+	out->list = ls;
+	out->payload = payload;
+}
+
+void vos_source_worktree(struct vos_source *out)
+{
+	source_init(out, "the work tree", wt_read, wt_exists, wt_list, NULL);
 	out->threadsafe = true;
-	out->read = wt_read;
-	out->exists = wt_exists;
-	out->list = wt_list;
 }
 
 /* ---------------------------------------------------------------- the index */
@@ -147,16 +159,11 @@ static int ix_changed(const struct vos_source *src, const char *suffix, char ***
 
 void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const char *cwd)
 {
-	memset(out, 0, sizeof(*out));
-	out->name = "the index";
+	source_init(out, "the index", ix_read, ix_exists, ix_list, ix);
 	out->state = "staged";
 	out->top = vos_git_index_workdir(ix) ? vos_strdup(vos_git_index_workdir(ix)) : NULL;
 	out->cwd = cwd ? vos_strdup(cwd) : NULL;
-	out->read = ix_read;
-	out->exists = ix_exists;
-	out->list = ix_list;
 	out->changed = ix_changed;
-	out->payload = ix;
 }
 
 /* ---------------------------------------------------------------- the fetched head */
@@ -201,12 +208,7 @@ static int head_list(const struct vos_source *src, const char *dir, const char *
 
 void vos_source_git_head(struct vos_source *out, struct vos_git *g)
 {
-	memset(out, 0, sizeof(*out));
-	out->name = "the fetched head";
-	out->read = head_read;
-	out->exists = head_exists;
-	out->list = head_list;
-	out->payload = g;
+	source_init(out, "the fetched head", head_read, head_exists, head_list, g);
 }
 
 int vos_source_open_index(struct vos_source *out, const char *cwd, char **errmsg)

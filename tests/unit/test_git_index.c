@@ -15,57 +15,7 @@
 
 #include "git_index.h"
 #include "lab.h"
-
-static char tmpdir[256];
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	VOS_UNUSED(sb);
-	VOS_UNUSED(flag);
-	VOS_UNUSED(ftw);
-	return remove(path);
-}
-
-static void sh(const char *fmt, ...) VOS_PRINTF(1, 2);
-static void sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	va_start(ap, fmt);
-	cmd = vos_vasprintf(fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = vos_path_join(tmpdir, rel), *msg = NULL;
-	assert_int_equal(vos_file_write_atomic(path, text, strlen(text), &msg), 0);
-	free(path);
-}
-
-static int setup(void **state)
-{
-	VOS_UNUSED(state);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vos-test-git-index-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	setenv("HOME", tmpdir, 1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	VOS_UNUSED(state);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	unsetenv("GIT_INDEX_FILE");
-	return 0;
-}
+#include "tmptree.h"
 
 static void test_relpath(void **state)
 {
@@ -284,10 +234,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relpath),
 		cmocka_unit_test(test_link_path),
-		cmocka_unit_test_setup_teardown(test_not_a_repository, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_staged_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_git_index_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_repository, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_staged_content, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_git_index_file, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_links, tmptree_setup, tmptree_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,58 +14,7 @@
 #include <ftw.h>
 
 #include "lab.h"
-
-static char tmpdir[256];
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	VOS_UNUSED(sb);
-	VOS_UNUSED(flag);
-	VOS_UNUSED(ftw);
-	return remove(path);
-}
-
-static void sh(const char *fmt, ...) VOS_PRINTF(1, 2);
-static void sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	va_start(ap, fmt);
-	cmd = vos_vasprintf(fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = vos_path_join(tmpdir, rel), *dir = vos_path_dirname(path), *msg = NULL;
-	assert_int_equal(vos_mkdir_p(dir, 0755), 0);
-	assert_int_equal(vos_file_write_atomic(path, text, strlen(text), &msg), 0);
-	free(path);
-	free(dir);
-}
-
-static int setup(void **state)
-{
-	VOS_UNUSED(state);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vos-test-lab-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	setenv("HOME", tmpdir, 1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	VOS_UNUSED(state);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	return chdir("/");
-}
+#include "tmptree.h"
 
 static const char PAGE[] =
 	"# Lab\n\n## Control Plane (skynet)\n\n"
@@ -89,6 +38,15 @@ static size_t count_rule(const struct vos_diags *d, const char *rule)
 	for (i = 0; i < d->n; i++)
 		n += !strcmp(d->items[i].rule, rule);
 	return n;
+}
+
+/* A request for the whole lab from cwd, every part from src (NULL: the work tree). */
+static void request(struct vos_lab_request *rq, const char *cwd, const struct vos_source *src)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->parts = VOS_LAB_MODEL;
+	rq->cwd = cwd;
+	rq->config_src = rq->page_src = rq->inv_src = src;
 }
 
 static const char *message_of(const struct vos_diags *d, const char *rule)
@@ -153,9 +111,7 @@ static void test_load_worktree(void **state)
 	char *msg = NULL;
 	VOS_UNUSED(state);
 	make_lab();
-	memset(&rq, 0, sizeof(rq));
-	rq.parts = VOS_LAB_MODEL;
-	rq.cwd = tmpdir;
+	request(&rq, tmpdir, NULL);
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
 	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), 0);
@@ -211,9 +167,7 @@ static void test_load_errors(void **state)
 	VOS_UNUSED(state);
 	make_lab();
 	put("vosctl.yaml", "inventory: inventory\n");
-	memset(&rq, 0, sizeof(rq));
-	rq.parts = VOS_LAB_MODEL;
-	rq.cwd = tmpdir;
+	request(&rq, tmpdir, NULL);
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
 	/* nothing located to say: a message */
@@ -258,10 +212,7 @@ static void test_load_index(void **state)
 	assert_string_equal(rel, "inventory");
 	free(rel);
 	assert_null(vos_source_path(&ix, "/elsewhere/x.md"));
-	memset(&rq, 0, sizeof(rq));
-	rq.parts = VOS_LAB_MODEL;
-	rq.cwd = sub; /* the staged vosctl.yaml is found above the cwd */
-	rq.config_src = rq.page_src = rq.inv_src = &ix;
+	request(&rq, sub, &ix); /* the staged vosctl.yaml is found above the cwd */
 	rq.check_links = true;
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
@@ -301,10 +252,10 @@ static void test_load_index(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_worktree_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_worktree, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worktree_source, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_load_worktree, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_load_errors, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_load_index, tmptree_setup, tmptree_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
