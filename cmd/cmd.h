@@ -4,8 +4,7 @@
 
 #include <stdio.h>
 
-#include "config.h"
-#include "model.h"
+#include "lab.h"
 
 /* Exit codes: the contract with scripts and CI. */
 enum {
@@ -64,12 +63,8 @@ struct vos_common_opts {
 struct vos_ctx {
 	const struct vos_command *cmd;
 	struct vos_common_opts common;
-	struct vos_config config;
-	struct vos_page page;
-	struct vos_inventory inv;
-	struct vos_model model;
+	struct vos_lab lab;       /* configuration, page, inventory and model (lib/lab.h) */
 	struct vos_diags diags;   /* input errors and findings, in one list */
-	bool have_page, have_inv, have_model;
 	bool color;               /* stdout is a TTY and NO_COLOR is unset */
 	bool color_err;           /* the same for stderr */
 };
@@ -84,6 +79,7 @@ void vos_usage(const struct vos_ctx *ctx, const struct vos_opt *opts, FILE *f);
 enum {
 	CMD_NEEDS_CONFIG = 1 << 0, /* load vosctl.yaml */
 	CMD_NEEDS_MODEL = 1 << 1,  /* load page + inventory and build the model */
+	CMD_NEEDS_INVENTORY = 1 << 2, /* with CMD_NEEDS_CONFIG: load the inventory too (publish) */
 };
 
 struct vos_command {
@@ -98,14 +94,14 @@ struct vos_command {
 extern const struct vos_command vos_commands[];
 const struct vos_command *vos_command_find(const char *name);
 
-/* Loads the configuration, the page and the inventory and builds the model, as the command's
- * flags ask. Input errors go to ctx->diags. Returns an exit code: 0 when the model is usable,
- * EXIT_USAGE when input was unusable (diagnostics already printed in the chosen format is the
- * caller's job: see vos_print_input_errors). */
+/* Loads ctx->lab (vos_lab_load) from the work tree as the command's flags ask: the configuration,
+ * the inventory, or the page and the inventory merged into the model. Input errors go to
+ * ctx->diags and are printed as text on stderr. Returns an exit code: 0 when the lab is usable,
+ * EXIT_USAGE when input was unusable, EXIT_OPFAIL when a file could not be read. */
 int vos_ctx_load(struct vos_ctx *ctx);
 /* The same from what is staged in the git repository around the cwd (validate --staged): the
  * config (staged, else the work tree's), the page and the inventory's YAML from the index, named by
- * repository-relative paths; adds "wiki-link-broken" warnings for links of staged pages. */
+ * repository-relative paths; adds "wiki-link-broken" warnings for links of changed staged pages. */
 int vos_ctx_load_staged(struct vos_ctx *ctx);
 void vos_ctx_release(struct vos_ctx *ctx);
 

@@ -483,11 +483,11 @@ int cmd_graph(struct vos_ctx *ctx, int argc, const char **argv)
 	rc = vos_ctx_load(ctx);
 	if (rc)
 		return rc;
-	vos_check_integrity(&ctx->model, &ctx->diags);
-	vos_rules_check(&ctx->model, &ctx->diags);
+	vos_check_integrity(&ctx->lab.model, &ctx->diags);
+	vos_rules_check(&ctx->lab.model, &ctx->diags);
 
 	memset(&g, 0, sizeof(g));
-	g.m = &ctx->model;
+	g.m = &ctx->lab.model;
 	g.svc = vos_calloc(g.m->nservices + 1, sizeof(*g.svc));
 	g.host = vos_calloc(g.m->nhosts + 1, sizeof(*g.host));
 	g.scc = vos_calloc(g.m->nservices + 1, sizeof(*g.scc));

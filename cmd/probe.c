@@ -60,7 +60,7 @@ static size_t host_rank(const struct vos_model *m, const char *host)
 static void print_table(struct probe_cmd *pc)
 {
 	struct vos_ctx *ctx = pc->ctx;
-	const struct vos_model *m = &ctx->model;
+	const struct vos_model *m = &ctx->lab.model;
 	size_t n = pc->ndeclared, i, h, w_svc = 7, w_port = 4, w_check = 5, w_state = 5, w_lat = 7;
 	size_t counts[VOS_PROBE__NSTATES] = {0};
 	bool color = ctx->color;
@@ -242,7 +242,7 @@ static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t npor
                              const struct vos_probe_filter *f, const struct vos_probe_target *all,
                              size_t nall, size_t *alloc)
 {
-	const struct vos_model *m = &pc->ctx->model;
+	const struct vos_model *m = &pc->ctx->lab.model;
 	size_t h, i, k;
 	for (h = 0; h < m->nhosts; h++) {
 		const struct vos_mhost *mh = &m->hosts[h];
@@ -360,7 +360,7 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 	{
 		struct vos_diags d;
 		vos_diags_init(&d);
-		err = vos_probe_targets_from_model(&declared, &pc.ndeclared, &ctx->model, &filter, &d);
+		err = vos_probe_targets_from_model(&declared, &pc.ndeclared, &ctx->lab.model, &filter, &d);
 		if (err < 0) {
 			vos_print_diags_text(stderr, &d, ctx->color_err);
 			vos_diags_release(&d);
@@ -368,7 +368,7 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 			goto out;
 		}
 		vos_diags_release(&d);
-		if (scan && vos_probe_targets_from_model(&all, &nall, &ctx->model, NULL, NULL) < 0) {
+		if (scan && vos_probe_targets_from_model(&all, &nall, &ctx->lab.model, NULL, NULL) < 0) {
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -384,9 +384,9 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 
 	vos_probe_options_init(&po);
-	po.timeout_ms = timeout ? timeout : ctx->config.probe_timeout_ms > 0 ? ctx->config.probe_timeout_ms : 2000;
+	po.timeout_ms = timeout ? timeout : ctx->lab.config.probe_timeout_ms > 0 ? ctx->lab.config.probe_timeout_ms : 2000;
 	po.concurrency = concurrency ? concurrency
-	                 : ctx->config.probe_concurrency > 0 ? ctx->config.probe_concurrency : 1024;
+	                 : ctx->lab.config.probe_concurrency > 0 ? ctx->lab.config.probe_concurrency : 1024;
 	if (scan && !concurrency && po.concurrency < 4096)
 		po.concurrency = 4096;
 	po.deadline_ms = deadline;
@@ -428,8 +428,8 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 	rc = all_up && !pc.nundeclared ? EXIT_CLEAN : EXIT_FINDINGS;
 
-	if (!no_save && ctx->config.status_file) {
-		if (vos_probe_results_save(ctx->config.status_file, pc.results, pc.ndeclared, pc.undeclared,
+	if (!no_save && ctx->lab.config.status_file) {
+		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,
 		                           pc.nundeclared, pc.scanned, &errmsg) < 0) {
 			vos_error("%s", errmsg ? errmsg : "unable to save the probe results");
 			rc = EXIT_OPFAIL;

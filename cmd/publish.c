@@ -76,10 +76,8 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	};
 	struct vos_publish_opts po;
 	struct vos_publish_result res;
-	struct vos_inventory inv;
-	bool have_inv = false;
-	char *local = NULL, *results = NULL, *errmsg = NULL;
-	size_t local_len = 0, results_len = 0;
+	char *results = NULL, *errmsg = NULL;
+	size_t results_len = 0;
 	const char *tok_env, *user_env, *v;
 	int n, rc, err;
 
@@ -90,40 +88,23 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 		vos_error("unexpected argument '%s'", argv[0]);
 		return EXIT_USAGE;
 	}
-	if ((rc = vos_ctx_load(ctx)) != 0)
+	if ((rc = vos_ctx_load(ctx)) != 0) /* the configuration and the inventory */
 		return rc;
-	if (!ctx->config.inventory) {
-		vos_error("no inventory directory given: add it to %s, or use --inventory DIR",
-		          ctx->config.file ? ctx->config.file : "a vosctl.yaml (none found here or above)");
-		return EXIT_USAGE;
-	}
-	vos_inventory_init(&inv);
-	have_inv = true;
-	if (vos_inventory_load(&inv, ctx->config.inventory, &ctx->diags) < 0) {
-		vos_diags_sort(&ctx->diags);
-		vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
-		vos_inventory_release(&inv);
-		return EXIT_USAGE;
-	}
-	local = read_optional(ctx->config.page, &local_len);
-	if (ctx->config.remote_status)
-		results = read_optional(ctx->config.status_file, &results_len);
+	if (ctx->lab.config.remote_status)
+		results = read_optional(ctx->lab.config.status_file, &results_len);
 
 	memset(&po, 0, sizeof(po));
-	po.url = remote ? remote : ctx->config.remote;
-	po.branch = branch ? branch : ctx->config.branch ? ctx->config.branch : "main";
-	po.services_path = ctx->config.remote_services;
-	po.inventory_path = ctx->config.remote_inventory;
-	po.status_path = ctx->config.remote_status;
-	po.inv = &inv;
-	po.local_page = local;
-	po.local_page_len = local_len;
-	po.local_page_file = ctx->config.page;
+	po.url = remote ? remote : ctx->lab.config.remote;
+	po.branch = branch ? branch : ctx->lab.config.branch ? ctx->lab.config.branch : "main";
+	po.services_path = ctx->lab.config.remote_services;
+	po.inventory_path = ctx->lab.config.remote_inventory;
+	po.status_path = ctx->lab.config.remote_status;
+	po.lab = &ctx->lab;
 	po.results_json = results;
 	po.results_len = results_len;
-	po.results_file = ctx->config.status_file;
-	tok_env = ctx->config.token_env ? ctx->config.token_env : "VOSCTL_TOKEN";
-	user_env = ctx->config.user_env ? ctx->config.user_env : "VOSCTL_GIT_USER";
+	po.results_file = ctx->lab.config.status_file;
+	tok_env = ctx->lab.config.token_env ? ctx->lab.config.token_env : "VOSCTL_TOKEN";
+	user_env = ctx->lab.config.user_env ? ctx->lab.config.user_env : "VOSCTL_GIT_USER";
 	v = getenv(tok_env);
 	po.token = v && *v ? v : NULL;
 	if (po.token) {
@@ -135,8 +116,8 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 	v = getenv(user_env);
 	po.user = v && *v ? v : NULL; /* then the URL's user name, else "vosctl" */
-	po.author_name = ctx->config.author_name;
-	po.author_email = ctx->config.author_email;
+	po.author_name = ctx->lab.config.author_name;
+	po.author_email = ctx->lab.config.author_email;
 	po.cache_root = cache;
 	po.dry_run = dry_run != 0;
 	po.prune = prune != 0;
@@ -182,9 +163,6 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	}
 	vos_publish_result_release(&res);
 	free(errmsg);
-	free(local);
 	free(results);
-	if (have_inv)
-		vos_inventory_release(&inv);
 	return rc;
 }

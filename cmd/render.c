@@ -139,34 +139,34 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 
 	/* the pages' current text: the services page (the page itself, or where render.services
 	 * puts it), the generated inventory page, the status page */
-	cur[VOS_RENDER_SERVICES].path = ctx->config.render_services ? ctx->config.render_services
-	                                                            : ctx->config.page;
-	if (vos_streq(cur[VOS_RENDER_SERVICES].path, ctx->config.page)) {
-		cur[VOS_RENDER_SERVICES].text = ctx->page.text;
-		cur[VOS_RENDER_SERVICES].len = ctx->page.len;
+	cur[VOS_RENDER_SERVICES].path = ctx->lab.config.render_services ? ctx->lab.config.render_services
+	                                                            : ctx->lab.config.page;
+	if (vos_streq(cur[VOS_RENDER_SERVICES].path, ctx->lab.config.page)) {
+		cur[VOS_RENDER_SERVICES].text = ctx->lab.page.text;
+		cur[VOS_RENDER_SERVICES].len = ctx->lab.page.len;
 	} else if ((rc = read_current(&cur[VOS_RENDER_SERVICES])) != 0) {
 		goto out;
 	}
-	if (ctx->config.render_inventory && !to_stdout) {
-		cur[VOS_RENDER_INVENTORY].path = ctx->config.render_inventory;
+	if (ctx->lab.config.render_inventory && !to_stdout) {
+		cur[VOS_RENDER_INVENTORY].path = ctx->lab.config.render_inventory;
 		if ((rc = read_current(&cur[VOS_RENDER_INVENTORY])) != 0)
 			goto out;
 	}
 	if (with_status && !to_stdout) {
 		char *errmsg = NULL;
 		int err;
-		if (!ctx->config.render_status) {
+		if (!ctx->lab.config.render_status) {
 			vos_error("no status page to render: set render.status in %s",
-			          ctx->config.file ? ctx->config.file : VOS_CONFIG_NAME);
+			          ctx->lab.config.file ? ctx->lab.config.file : VOS_CONFIG_NAME);
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (!ctx->config.status_file) {
+		if (!ctx->lab.config.status_file) {
 			vos_error("no probe results: no status_file configured (run 'vosctl probe' first)");
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		err = vos_probe_results_load(&results, ctx->config.status_file, &errmsg);
+		err = vos_probe_results_load(&results, ctx->lab.config.status_file, &errmsg);
 		if (err < 0) {
 			if (err == VOS_ENOTFOUND)
 				vos_error("%s", errmsg);
@@ -176,7 +176,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? EXIT_USAGE : vos_exit_code(err);
 			goto out;
 		}
-		cur[VOS_RENDER_STATUS].path = ctx->config.render_status;
+		cur[VOS_RENDER_STATUS].path = ctx->lab.config.render_status;
 		if ((rc = read_current(&cur[VOS_RENDER_STATUS])) != 0)
 			goto out;
 		in.results = &results;
@@ -193,7 +193,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 
 	/* the reconciled page's own findings are validate's to report, not render's */
 	vos_diags_init(&scratch);
-	vos_render_plan_make(&plan, &ctx->page, &ctx->model, &in, &ropts, NULL, &scratch);
+	vos_render_plan_make(&plan, &ctx->lab.page, &ctx->lab.model, &in, &ropts, NULL, &scratch);
 	vos_diags_release(&scratch);
 	sp = vos_render_plan_item(&plan, VOS_RENDER_SERVICES);
 	for (i = 0; i < plan.n; i++)

@@ -168,11 +168,11 @@ int cmd_show(struct vos_ctx *ctx, int argc, const char **argv)
 	if (rc)
 		return rc;
 	if (!strcmp(format, "json")) {
-		json_t *j = model_json(&ctx->model);
+		json_t *j = model_json(&ctx->lab.model);
 		vos_json_dump(stdout, j);
 		json_decref(j);
 	} else {
-		print_text(&ctx->model, ctx->color);
+		print_text(&ctx->lab.model, ctx->color);
 	}
 	return EXIT_CLEAN;
 }

@@ -16,15 +16,15 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 	char *err = NULL;
 	int rc;
 	memset(&filter, 0, sizeof(filter));
-	if (vos_probe_targets_from_model(&targets, &n, &ctx->model, &filter, &ctx->diags) < 0)
+	if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &ctx->diags) < 0)
 		return EXIT_USAGE;
 	vos_probe_options_init(&po);
 	if (timeout_ms > 0)
 		po.timeout_ms = timeout_ms;
-	else if (ctx->config.probe_timeout_ms > 0)
-		po.timeout_ms = ctx->config.probe_timeout_ms;
-	if (ctx->config.probe_concurrency > 0)
-		po.concurrency = ctx->config.probe_concurrency;
+	else if (ctx->lab.config.probe_timeout_ms > 0)
+		po.timeout_ms = ctx->lab.config.probe_timeout_ms;
+	if (ctx->lab.config.probe_concurrency > 0)
+		po.concurrency = ctx->lab.config.probe_concurrency;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
 	rc = vos_probe_run(res, targets, n, &po, &err);
 	if (rc < 0) {
@@ -34,7 +34,7 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 		free(targets);
 		return EXIT_OPFAIL;
 	}
-	vos_probe_findings(&ctx->model, res, n, &ctx->diags);
+	vos_probe_findings(&ctx->lab.model, res, n, &ctx->diags);
 	vos_probe_result_release_array(res, n);
 	free(res);
 	free(targets);
@@ -69,8 +69,8 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 			vos_print_findings(stdout, fmt, &ctx->diags, false, "vosctl validate");
 		return rc;
 	}
-	vos_check_integrity(&ctx->model, &ctx->diags);
-	vos_rules_check(&ctx->model, &ctx->diags);
+	vos_check_integrity(&ctx->lab.model, &ctx->diags);
+	vos_rules_check(&ctx->lab.model, &ctx->diags);
 	if (probe && (rc = validate_probe(ctx, timeout_ms)) != 0)
 		return rc;
 	if (strict)
@@ -81,6 +81,6 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 		printf("%zu error%s, %zu warning%s (%zu services on %zu hosts, %zu rules)\n",
 		       ctx->diags.errors, ctx->diags.errors == 1 ? "" : "s",
 		       ctx->diags.warnings, ctx->diags.warnings == 1 ? "" : "s",
-		       ctx->model.nservices, ctx->model.nhosts, ctx->inv.nrules);
+		       ctx->lab.model.nservices, ctx->lab.model.nhosts, ctx->lab.inv.nrules);
 	return ctx->diags.errors ? EXIT_FINDINGS : EXIT_CLEAN;
 }

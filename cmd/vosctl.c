@@ -1,11 +1,9 @@
 /* vosctl.c - main(): the command table, option parsing and the shared setup. */
 #include "cmd.h"
-#include "git_index.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +18,7 @@ const struct vos_command vos_commands[] = {
 	 "check every declared port of the lab at once"},
 	{"render", cmd_render, CMD_NEEDS_MODEL, "vosctl render [--check | --write] [options]",
 	 "write the reconciled wiki pages from the model"},
-	{"publish", cmd_publish, CMD_NEEDS_CONFIG, "vosctl publish [options]",
+	{"publish", cmd_publish, CMD_NEEDS_CONFIG | CMD_NEEDS_INVENTORY, "vosctl publish [options]",
 	 "commit the rendered pages to the wiki repository and push them"},
 	{"hook", cmd_hook, 0, "vosctl hook (install | uninstall) [options]",
 	 "install the wiki repository's pre-commit and pre-merge-commit hooks", 1},
@@ -318,41 +316,6 @@ static void print_input_errors(struct vos_ctx *ctx)
 	vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
 }
 
-struct page_job {
-	struct vos_page *page;
-	const char *path;
-	struct vos_diags diags;
-	int err;
-};
-
-static void *page_job_run(void *arg)
-{
-	struct page_job *j = arg;
-	j->err = vos_page_load(j->page, j->path, &j->diags);
-	return NULL;
-}
-
-static int load_page_and_inventory(struct vos_ctx *ctx)
-{
-	struct page_job job = {&ctx->page, ctx->config.page, {0}, 0};
-	pthread_t th;
-	bool threaded;
-	int err;
-	vos_diags_init(&job.diags);
-	vos_page_prepare(); /* global cmark-gfm registration happens before any thread starts */
-	threaded = pthread_create(&th, NULL, page_job_run, &job) == 0;
-	if (!threaded)
-		page_job_run(&job);
-	vos_inventory_init(&ctx->inv);
-	err = vos_inventory_load(&ctx->inv, ctx->config.inventory, &ctx->diags);
-	ctx->have_inv = true;
-	if (threaded)
-		pthread_join(th, NULL);
-	ctx->have_page = job.err == 0;
-	vos_diags_move(&ctx->diags, &job.diags);
-	return job.err ? job.err : err;
-}
-
 /* -C DIR, then the working directory into cwd; 0 or an exit code (the error already said) */
 static int enter_dir(struct vos_ctx *ctx, char *cwd, size_t n)
 {
@@ -367,242 +330,69 @@ static int enter_dir(struct vos_ctx *ctx, char *cwd, size_t n)
 	return 0;
 }
 
+/* The one load every command makes (lib/lab.c), from src (NULL: the work tree); prints what
+ * went wrong and returns an exit code. */
+static int ctx_load_from(struct vos_ctx *ctx, const char *cwd, const struct vos_source *src)
+{
+	struct vos_lab_request rq;
+	char *msg = NULL;
+	int err;
+	memset(&rq, 0, sizeof(rq));
+	rq.parts = ctx->cmd->flags & CMD_NEEDS_MODEL       ? VOS_LAB_MODEL
+	           : ctx->cmd->flags & CMD_NEEDS_INVENTORY ? VOS_LAB_CONFIG | VOS_LAB_INVENTORY
+	                                                   : VOS_LAB_CONFIG;
+	rq.cwd = cwd;
+	rq.config_file = ctx->common.config;
+	rq.page = ctx->common.page;
+	rq.inventory = ctx->common.inventory;
+	rq.config_src = rq.page_src = rq.inv_src = src;
+	rq.check_links = src != NULL; /* links of staged pages to pages the index lacks: warnings */
+	err = vos_lab_load(&ctx->lab, &rq, &ctx->diags, &msg);
+	if (ctx->lab.warning)
+		vos_warning("--staged: %s", ctx->lab.warning);
+	if (err < 0) {
+		if (msg)
+			vos_error("%s", msg);
+		else
+			print_input_errors(ctx);
+		free(msg);
+		return vos_exit_code(err);
+	}
+	return 0;
+}
+
 int vos_ctx_load(struct vos_ctx *ctx)
 {
 	char cwd[PATH_MAX];
-	int err, rc_dir;
-	if ((rc_dir = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
-		return rc_dir;
+	int rc;
+	if ((rc = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
+		return rc;
 	if (!(ctx->cmd->flags & (CMD_NEEDS_CONFIG | CMD_NEEDS_MODEL)))
 		return 0;
-	err = vos_config_load(&ctx->config, ctx->common.config, cwd, &ctx->diags);
-	if (err < 0) {
-		print_input_errors(ctx);
-		return vos_exit_code(err);
-	}
-	if (ctx->common.page)
-		ctx->config.page = vos_arena_strdup(&ctx->config.arena, ctx->common.page);
-	if (ctx->common.inventory)
-		ctx->config.inventory = vos_arena_strdup(&ctx->config.arena, ctx->common.inventory);
-	if (!(ctx->cmd->flags & CMD_NEEDS_MODEL))
-		return 0;
-	if (!ctx->config.page || !ctx->config.inventory) {
-		vos_error("no %s given: add it to %s, or use %s",
-		          !ctx->config.page ? "services page" : "inventory directory",
-		          ctx->config.file ? ctx->config.file : "a vosctl.yaml (none found here or above)",
-		          !ctx->config.page ? "--page FILE" : "--inventory DIR");
-		return EXIT_USAGE;
-	}
-	/* parse both sides, reporting every input error, not only the first; the page and the
-	 * inventory are independent until the merge, so the page parses on a second thread */
-	err = load_page_and_inventory(ctx);
-	if (err < 0) {
-		print_input_errors(ctx);
-		return vos_exit_code(err);
-	}
-	err = vos_model_build(&ctx->model, &ctx->page, &ctx->inv, &ctx->diags);
-	if (err < 0) {
-		print_input_errors(ctx);
-		return vos_exit_code(err);
-	}
-	ctx->have_model = true;
-	return 0;
-}
-
-/* --staged: the nearest vosctl.yaml from the cwd up to the work tree top, staged or not.
- * Returns its repository-relative path (caller frees) and sets *staged, or NULL when none. */
-static char *find_staged_config(struct vos_git_index *ix, const char *cwd, bool *staged)
-{
-	char *dir = vos_git_index_relpath(ix, cwd, ".");
-	const char *top = vos_git_index_workdir(ix);
-	while (dir) {
-		char *rel = *dir ? vos_asprintf("%s/%s", dir, VOS_CONFIG_NAME) : vos_strdup(VOS_CONFIG_NAME);
-		char *abs = vos_path_join(top, rel);
-		bool in_index = vos_git_index_has(ix, rel), in_tree = vos_is_file(abs);
-		free(abs);
-		if (in_index || in_tree) {
-			*staged = in_index;
-			free(dir);
-			return rel;
-		}
-		free(rel);
-		if (!*dir)
-			break;
-		{
-			char *slash = strrchr(dir, '/');
-			if (slash)
-				*slash = '\0';
-			else
-				dir[0] = '\0';
-		}
-	}
-	free(dir);
-	return NULL;
-}
-
-/* Reads one staged file for the loader; a file that is not staged is a located input error. */
-static int read_staged(char **out, size_t *len, struct vos_git_index *ix, const char *rel,
-                       size_t max, const char *rule, struct vos_diags *diags)
-{
-	char *msg = NULL;
-	int err = vos_git_index_read(out, len, ix, rel, max, &msg);
-	if (err < 0) {
-		struct vos_loc loc = {rel, 0, 0};
-		if (err == VOS_ENOTFOUND)
-			vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "'%s' is not staged (git add it)", rel);
-		else
-			vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "%s", msg ? msg : "unable to read");
-		free(msg);
-		return err == VOS_EIO ? VOS_EIO : VOS_EINPUT;
-	}
-	return 0;
+	return ctx_load_from(ctx, cwd, NULL);
 }
 
 int vos_ctx_load_staged(struct vos_ctx *ctx)
 {
-	static const char *const yaml_suffixes[] = {".yaml", ".yml", NULL};
 	char cwd[PATH_MAX];
-	struct vos_git_index *ix = NULL;
-	char *msg = NULL, *cfg_rel = NULL, *page_rel = NULL, *inv_rel = NULL, *text = NULL;
-	char **files = NULL;
-	size_t len = 0, nfiles = 0, i;
-	bool cfg_staged = false;
-	int err, rc = 0, rc_dir;
-
-	if ((rc_dir = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
-		return rc_dir;
-	err = vos_git_index_open(&ix, cwd, &msg);
-	if (err < 0) {
+	struct vos_source ix;
+	char *msg = NULL;
+	int err, rc;
+	if ((rc = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
+		return rc;
+	if ((err = vos_source_open_index(&ix, cwd, &msg)) < 0) {
 		vos_error("--staged: %s", msg ? msg : "unable to open the repository");
 		free(msg);
-		return err == VOS_ENOTFOUND ? EXIT_USAGE : EXIT_OPFAIL;
+		return vos_exit_code(err);
 	}
-	if (!vos_git_index_workdir(ix)) {
-		vos_error("--staged: '%s' is a bare repository: there is no index to validate",
-		          vos_git_index_gitdir(ix));
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	/* the configuration: staged if it is, else the work tree's (or -c FILE as given) */
-	if (ctx->common.config) {
-		cfg_rel = vos_git_index_relpath(ix, cwd, ctx->common.config);
-		cfg_staged = cfg_rel && vos_git_index_has(ix, cfg_rel);
-	} else {
-		cfg_rel = find_staged_config(ix, cwd, &cfg_staged);
-	}
-	if (cfg_staged) {
-		char *dir = vos_path_dirname(cfg_rel);
-		char *base = strcmp(dir, ".") ? vos_path_join(vos_git_index_workdir(ix), dir)
-		                              : vos_strdup(vos_git_index_workdir(ix));
-		err = read_staged(&text, &len, ix, cfg_rel, VOS_MAX_YAML_BYTES, "config-read", &ctx->diags);
-		if (!err)
-			err = vos_config_parse(&ctx->config, cfg_rel, base, text, len, &ctx->diags);
-		free(dir);
-		free(base);
-		free(text);
-		text = NULL;
-	} else {
-		err = vos_config_load(&ctx->config, ctx->common.config, cwd, &ctx->diags);
-	}
-	if (err < 0) {
-		print_input_errors(ctx);
-		rc = vos_exit_code(err);
-		goto out;
-	}
-	if (ctx->common.page)
-		ctx->config.page = vos_arena_strdup(&ctx->config.arena, ctx->common.page);
-	if (ctx->common.inventory)
-		ctx->config.inventory = vos_arena_strdup(&ctx->config.arena, ctx->common.inventory);
-	if (!ctx->config.page || !ctx->config.inventory) {
-		vos_error("no %s given: add it to %s, or use %s",
-		          !ctx->config.page ? "services page" : "inventory directory",
-		          ctx->config.file ? ctx->config.file : "a vosctl.yaml (none found here or above)",
-		          !ctx->config.page ? "--page FILE" : "--inventory DIR");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	page_rel = vos_git_index_relpath(ix, cwd, ctx->config.page);
-	inv_rel = vos_git_index_relpath(ix, cwd, ctx->config.inventory);
-	if (!page_rel || !inv_rel) {
-		vos_error("--staged: '%s' is outside the repository '%s'",
-		          !page_rel ? ctx->config.page : ctx->config.inventory, vos_git_index_workdir(ix));
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	/* every path below lives as long as the config arena, which outlives page and inventory;
-	 * diagnostics name repository-relative paths, as git does */
-	{
-		const char *page_file = vos_arena_strdup(&ctx->config.arena, page_rel);
-		err = read_staged(&text, &len, ix, page_file, VOS_MAX_PAGE_BYTES, "page-read", &ctx->diags);
-		if (!err) {
-			err = vos_page_parse(&ctx->page, page_file, text, len, &ctx->diags);
-			ctx->have_page = true; /* parse initialises the page even when it fails */
-		}
-		free(text);
-		text = NULL;
-	}
-	vos_inventory_init(&ctx->inv);
-	ctx->have_inv = true;
-	ctx->inv.dir = vos_arena_strdup(&ctx->inv.arena, *inv_rel ? inv_rel : ".");
-	vos_git_index_list(&files, &nfiles, ix, inv_rel, yaml_suffixes);
-	if (!nfiles) {
-		struct vos_loc loc = {ctx->inv.dir, 0, 0};
-		vos_diags_add(&ctx->diags, VOS_SEV_ERROR, &loc, "inventory-dir",
-		              "no inventory file is staged in '%s'", ctx->inv.dir);
-		if (!err)
-			err = VOS_EINPUT;
-	}
-	for (i = 0; i < nfiles; i++) {
-		const char *file = vos_arena_strdup(&ctx->config.arena, files[i]);
-		int ierr = read_staged(&text, &len, ix, file, VOS_MAX_YAML_BYTES, "inventory-read", &ctx->diags);
-		if (!ierr)
-			ierr = vos_inventory_load_buffer(&ctx->inv, file, text, len, &ctx->diags);
-		free(text);
-		text = NULL;
-		if (ierr < 0 && !err)
-			err = ierr;
-	}
-	{
-		int ierr = vos_inventory_finish(&ctx->inv, &ctx->diags);
-		if (ierr < 0 && !err)
-			err = ierr;
-	}
-	/* links from every staged page to pages the repository does not have: warnings */
-	if (vos_git_index_check_links(ix, VOS_SEV_WARNING, &ctx->diags, &msg) < 0) {
-		vos_warning("--staged: links not checked: %s", msg ? msg : "unable to read the index");
-		free(msg);
-		msg = NULL;
-	}
-	if (err < 0) {
-		print_input_errors(ctx);
-		rc = vos_exit_code(err);
-		goto out;
-	}
-	err = vos_model_build(&ctx->model, &ctx->page, &ctx->inv, &ctx->diags);
-	if (err < 0) {
-		print_input_errors(ctx);
-		rc = vos_exit_code(err);
-		goto out;
-	}
-	ctx->have_model = true;
-out:
-	vos_git_index_list_free(files);
-	free(cfg_rel);
-	free(page_rel);
-	free(inv_rel);
-	vos_git_index_free(ix);
+	rc = ctx_load_from(ctx, cwd, &ix);
+	vos_source_release(&ix);
 	return rc;
 }
 
 void vos_ctx_release(struct vos_ctx *ctx)
 {
-	if (ctx->have_model)
-		vos_model_release(&ctx->model);
-	if (ctx->have_page)
-		vos_page_release(&ctx->page);
-	if (ctx->have_inv)
-		vos_inventory_release(&ctx->inv);
-	vos_config_release(&ctx->config);
+	vos_lab_release(&ctx->lab);
 	vos_diags_release(&ctx->diags);
 }
 

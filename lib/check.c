@@ -1,6 +1,7 @@
 /* check.c - built-in integrity checks on the merged model. */
 #include "model.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 struct port_use {
 	int lo, hi;
 	const char *proto;
-	const char *address; /* port-level override, else NULL (the service's address) */
+	const char *address; /* the port's effective address (model.h) */
 	const struct vos_mservice *svc;
 	const struct vos_port *port;
 };
@@ -46,8 +47,8 @@ static void check_ports(const struct vos_model *m, struct vos_diags *f)
 				u->lo = p->port;
 				u->hi = p->port_end > p->port ? p->port_end : p->port;
 				u->proto = p->proto ? p->proto : "tcp";
-				/* a service with its own address does not clash with the host's other services */
-				u->address = p->address ? p->address : s->inv->address;
+				/* services listening on different addresses of one host do not clash */
+				u->address = s->port_address[j];
 				u->svc = s;
 				u->port = p;
 			}
@@ -238,4 +239,100 @@ int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings)
 	check_depends(m, findings);
 	check_addresses(m, findings);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- wiki links */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *vos_wiki_link_path(const char *target)
+{
+	const char *s = target, *e;
+	struct vos_buf b = VOS_BUF_INIT;
+	char *res;
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	/* external: a scheme ("https:", "mailto:") or a network path ("//host") */
+	for (e = s; isalnum((unsigned char)*e) || *e == '+' || *e == '-' || *e == '.'; e++)
+		;
+	if ((*e == ':' && e > s && isalpha((unsigned char)*s)) || (s[0] == '/' && s[1] == '/'))
+		return NULL;
+	e = s + strcspn(s, "#?|");
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	while (s < e && *s == '/')
+		s++;
+	while (e > s && e[-1] == '/')
+		e--;
+	for (; s < e; s++) {
+		int hi, lo;
+		if (*s == '%' && e - s >= 3 && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+			vos_buf_addc(&b, (char)(hi * 16 + lo));
+			s += 2;
+		} else {
+			vos_buf_addc(&b, *s);
+		}
+	}
+	if (!b.len) {
+		vos_buf_release(&b);
+		return NULL;
+	}
+	res = vos_buf_detach(&b, NULL);
+	return res;
+}
+
+/* A leading locale segment: "en/", "pt-br/", "zh-Hans/"? (two letters, optional "-xx..."). */
+static const char *skip_locale(const char *p)
+{
+	const char *s = p;
+	if (!isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
+		return NULL;
+	s += 2;
+	if (*s == '-') {
+		s++;
+		while (isalpha((unsigned char)*s))
+			s++;
+	}
+	return *s == '/' && s[1] ? s + 1 : NULL;
+}
+
+/* A page the link may name: "<path>.md" or "<path>". */
+static bool page_exists(const char *path, bool (*exists)(const char *path, const void *payload),
+                        const void *payload)
+{
+	char *md = vos_asprintf("%s.md", path);
+	bool ok = exists(md, payload) || exists(path, payload);
+	free(md);
+	return ok;
+}
+
+void vos_check_links(const struct vos_page *page, bool (*exists)(const char *path, const void *payload),
+                     const void *payload, enum vos_severity sev, struct vos_diags *diags)
+{
+	size_t j;
+	for (j = 0; j < page->nlinks; j++) {
+		const struct vos_page_link *l = &page->links[j];
+		char *path = vos_wiki_link_path(l->target);
+		const char *rest;
+		struct vos_loc loc = l->loc;
+		if (!path)
+			continue;
+		if (!page_exists(path, exists, payload) &&
+		    !((rest = skip_locale(path)) && page_exists(rest, exists, payload))) {
+			if (!loc.file)
+				loc.file = page->file;
+			vos_diags_add(diags, sev, &loc, "wiki-link-broken", "link to missing page '%s'", l->target);
+		}
+		free(path);
+	}
 }

@@ -8,7 +8,7 @@
 #include <git2.h>
 #include <git2/sys/repository.h>
 
-#include "model.h"
+#include "source.h"
 
 struct vos_git_index {
 	git_repository *repo;
@@ -174,38 +174,6 @@ int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, co
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_suffix(const char *path, const char *const *suffixes)
-{
-	if (!suffixes)
-		return true;
-	for (; *suffixes; suffixes++)
-		if (vos_ends_with(path, *suffixes))
-			return true;
-	return false;
-}
-
-/* Appends a copy of s to a NULL-terminated list being built. */
-static void list_add(char ***list, size_t *n, size_t *alloc, const char *s)
-{
-	VOS_GROW(*list, *alloc, *n + 2);
-	(*list)[(*n)++] = vos_strdup(s);
-	(*list)[*n] = NULL;
-}
-
-static void list_finish(char ***list, size_t n, size_t *alloc)
-{
-	if (!*list) {
-		VOS_GROW(*list, *alloc, 1);
-		(*list)[0] = NULL;
-	}
-	qsort(*list, n, sizeof(**list), cmp_str);
-}
-
 int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *ix, const char *dir,
                        const char *const *suffixes)
 {
@@ -225,11 +193,11 @@ int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *i
 			continue;
 		if (strncmp(e->path, prefix, dlen) != 0 || strchr(e->path + dlen, '/'))
 			continue;
-		if (has_suffix(e->path + dlen, suffixes))
-			list_add(&list, &n, &alloc, e->path);
+		if (vos_ends_with_any(e->path + dlen, suffixes))
+			vos_strv_push(&list, &n, &alloc, e->path);
 	}
 	free(prefix);
-	list_finish(&list, n, &alloc);
+	vos_strv_sort(&list, n, &alloc);
 	*out = list;
 	if (n_out)
 		*n_out = n;
@@ -238,12 +206,7 @@ int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *i
 
 void vos_git_index_list_free(char **list)
 {
-	char **p;
-	if (!list)
-		return;
-	for (p = list; *p; p++)
-		free(*p);
-	free(list);
+	vos_strv_free(list);
 }
 
 int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
@@ -265,7 +228,7 @@ int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, 
 			const git_index_entry *e = git_index_get_byindex(ix->index, i);
 			if (e && git_index_entry_stage(e) == 0 && e->mode != GIT_FILEMODE_COMMIT &&
 			    (!suffix || vos_ends_with(e->path, suffix)))
-				list_add(&list, &n, &alloc, e->path);
+				vos_strv_push(&list, &n, &alloc, e->path);
 		}
 		goto done;
 	}
@@ -288,13 +251,13 @@ int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, 
 		if (d->new_file.mode == GIT_FILEMODE_COMMIT)
 			continue;
 		if (!suffix || vos_ends_with(d->new_file.path, suffix))
-			list_add(&list, &n, &alloc, d->new_file.path);
+			vos_strv_push(&list, &n, &alloc, d->new_file.path);
 	}
 	git_diff_free(diff);
 	git_tree_free(tree);
 	git_object_free(head);
 done:
-	list_finish(&list, n, &alloc);
+	vos_strv_sort(&list, n, &alloc);
 	*out = list;
 	if (n_out)
 		*n_out = n;
@@ -391,121 +354,4 @@ char *vos_git_index_relpath(const struct vos_git_index *ix, const char *cwd, con
 	if (!ix->workdir)
 		return NULL;
 	return vos_path_relative_to(ix->workdir, cwd, path);
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-char *vos_wiki_link_path(const char *target)
-{
-	const char *s = target, *e;
-	struct vos_buf b = VOS_BUF_INIT;
-	char *res;
-	if (!s)
-		return NULL;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	/* external: a scheme ("https:", "mailto:") or a network path ("//host") */
-	for (e = s; isalnum((unsigned char)*e) || *e == '+' || *e == '-' || *e == '.'; e++)
-		;
-	if ((*e == ':' && e > s && isalpha((unsigned char)*s)) || (s[0] == '/' && s[1] == '/'))
-		return NULL;
-	e = s + strcspn(s, "#?|");
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	while (s < e && *s == '/')
-		s++;
-	while (e > s && e[-1] == '/')
-		e--;
-	for (; s < e; s++) {
-		int hi, lo;
-		if (*s == '%' && e - s >= 3 && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
-			vos_buf_addc(&b, (char)(hi * 16 + lo));
-			s += 2;
-		} else {
-			vos_buf_addc(&b, *s);
-		}
-	}
-	if (!b.len) {
-		vos_buf_release(&b);
-		return NULL;
-	}
-	res = vos_buf_detach(&b, NULL);
-	return res;
-}
-
-/* A leading locale segment: "en/", "pt-br/", "zh-Hans/"? (two letters, optional "-xx..."). */
-static const char *skip_locale(const char *p)
-{
-	const char *s = p;
-	if (!isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
-		return NULL;
-	s += 2;
-	if (*s == '-') {
-		s++;
-		while (isalpha((unsigned char)*s))
-			s++;
-	}
-	return *s == '/' && s[1] ? s + 1 : NULL;
-}
-
-static bool page_exists(const struct vos_git_index *ix, const char *path)
-{
-	char *md = vos_asprintf("%s.md", path);
-	bool ok = vos_git_index_has(ix, md) || vos_git_index_has(ix, path);
-	free(md);
-	return ok;
-}
-
-int vos_git_index_check_links(struct vos_git_index *ix, enum vos_severity sev,
-                              struct vos_diags *diags, char **errmsg)
-{
-	char **pages = NULL;
-	size_t npages = 0, i, j;
-	int err = vos_git_index_changed(&pages, &npages, ix, ".md", errmsg);
-	if (err < 0)
-		return err;
-	for (i = 0; i < npages; i++) {
-		struct vos_page page;
-		struct vos_diags ignored;
-		char *text = NULL, *msg = NULL;
-		size_t len = 0;
-		if (vos_git_index_read(&text, &len, ix, pages[i], VOS_MAX_PAGE_BYTES, &msg) < 0) {
-			free(msg);
-			continue;
-		}
-		vos_diags_init(&ignored);
-		/* a page that does not parse is not ours to judge here: skip its links */
-		if (vos_page_parse(&page, pages[i], text, len, &ignored) == 0) {
-			for (j = 0; j < page.nlinks; j++) {
-				const struct vos_page_link *l = &page.links[j];
-				char *path = vos_wiki_link_path(l->target);
-				const char *rest;
-				struct vos_loc loc = l->loc;
-				if (!path)
-					continue;
-				if (page_exists(ix, path) || ((rest = skip_locale(path)) && page_exists(ix, rest))) {
-					free(path);
-					continue;
-				}
-				if (!loc.file)
-					loc.file = pages[i];
-				vos_diags_add(diags, sev, &loc, "wiki-link-broken", "link to missing page '%s'",
-				              l->target);
-				free(path);
-			}
-			vos_page_release(&page);
-		}
-		vos_diags_release(&ignored);
-		free(text);
-	}
-	vos_git_index_list_free(pages);
-	return 0;
 }

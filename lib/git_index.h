@@ -31,7 +31,8 @@ int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, co
 
 /* Lists the staged files directly inside dir ("" for the top; not recursive) whose names end in
  * one of the suffixes (NULL-terminated list; NULL: every file), in name order. *out is a
- * NULL-terminated array of repository-relative paths (caller frees with vos_git_index_list_free). */
+ * NULL-terminated array of repository-relative paths (caller frees with vos_git_index_list_free,
+ * which is vos_strv_free). */
 int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *ix, const char *dir,
                        const char *const *suffixes);
 void vos_git_index_list_free(char **list);
@@ -50,16 +51,5 @@ int vos_git_hooks_dir(char **out, struct vos_git_index *ix, char **errmsg);
 char *vos_git_index_relpath(const struct vos_git_index *ix, const char *cwd, const char *path);
 /* The same on plain strings (for tests): top is the absolute work tree top. */
 char *vos_path_relative_to(const char *top, const char *cwd, const char *path);
-
-/* The repository path a wiki link points at: "/vos/README#x" -> "vos/README"; NULL for external
- * (scheme://, mailto:, //host), empty or anchor-only links. Caller frees. */
-char *vos_wiki_link_path(const char *target);
-
-/* Checks the links of every staged page that differs from HEAD (*.md; every page in the index when
- * there is no commit yet): a link to a page the index does not hold (neither "<path>.md" nor
- * "<path>" nor, for a leading locale segment like "en/", the same without it) is a "wiki-link-broken"
- * diagnostic of severity sev located at the link. Pages that do not parse are skipped. */
-int vos_git_index_check_links(struct vos_git_index *ix, enum vos_severity sev,
-                              struct vos_diags *diags, char **errmsg);
 
 #endif

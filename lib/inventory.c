@@ -1,5 +1,6 @@
 /* inventory.c - the YAML inventory directory -> struct vos_inventory (docs/inventory.md, docs/rules.md). */
 #include "model.h"
+#include "source.h"
 #include "yaml.h"
 
 #include <dirent.h>
@@ -741,7 +742,7 @@ void vos_inventory_init(struct vos_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 	vos_arena_init(&inv->arena);
 	vos_map_init(&inv->vlan_by_name, false);
-	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 }
@@ -787,80 +788,55 @@ int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+int vos_inventory_load_from(struct vos_inventory *out, const struct vos_source *src, const char *dir,
+                            struct vos_diags *diags)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_diags *diags)
-{
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
-	int err = 0, e;
+	static const char *const suffixes[] = {".yaml", ".yml", NULL};
+	char **files = NULL;
+	size_t n = 0, i;
+	int err = 0, e, why = 0;
 	vos_inventory_init(out);
 	out->dir = vos_arena_strdup(&out->arena, dir);
-	if (!vos_is_dir(dir)) {
+	if (src->list(src, dir, suffixes, &files, &n, &why) < 0) {
 		struct vos_loc loc = {out->dir, 0, 0};
-		struct stat st;
-		int saved = stat(dir, &st) < 0 ? errno : ENOTDIR;
-		if (saved == ENOTDIR)
+		if (why == ENOTDIR)
 			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
 			              "'%s' is a file, not an inventory directory", dir);
 		else
 			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
-			              "unable to open inventory directory '%s': %s", dir,
-			              strerror(saved ? saved : ENOENT));
+			              "unable to open inventory directory '%s': %s", dir, strerror(why ? why : ENOENT));
+		vos_strv_free(files);
 		return VOS_EINPUT;
 	}
-	if (!(d = opendir(dir))) {
+	if (!n && src->state) {
 		struct vos_loc loc = {out->dir, 0, 0};
-		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir",
-		              "unable to open inventory directory '%s': %s", dir, strerror(errno));
-		return VOS_EINPUT;
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-dir", "no inventory file is %s in '%s'",
+		              src->state, out->dir);
+		err = VOS_EINPUT;
 	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (!vos_ends_with(de->d_name, ".yaml") && !vos_ends_with(de->d_name, ".yml"))
-			continue;
-		VOS_GROW(names, alloc, n + 1);
-		names[n++] = vos_strdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
-		char *path = vos_path_join(dir, names[i]);
-		char *buf = NULL, *errmsg = NULL;
+		const char *file = vos_arena_strdup(&out->arena, files[i]);
+		char *buf = NULL;
 		size_t len = 0;
-		if (vos_is_dir(path)) { /* a directory named x.yaml: not a file of the inventory */
-			free(path);
-			continue;
-		}
-		e = vos_file_read(&buf, &len, path, VOS_MAX_YAML_BYTES, &errmsg);
-		if (e < 0) {
-			struct vos_loc loc = {vos_arena_strdup(&out->arena, path), 0, 0};
-			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "inventory-read", "%s",
-			              errmsg ? errmsg : "unable to read file");
-			err = VOS_EINPUT;
-		} else {
-			e = vos_inventory_load_buffer(out, path, buf, len, diags);
-			if (e < 0 && !err)
-				err = e;
-		}
-		free(errmsg);
+		e = vos_source_load(src, file, VOS_MAX_YAML_BYTES, "inventory-read", &buf, &len, diags);
+		if (!e)
+			e = vos_inventory_load_buffer(out, file, buf, len, diags);
+		if (e < 0 && !err)
+			err = e;
 		free(buf);
-		free(path);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	vos_strv_free(files);
 	e = vos_inventory_finish(out, diags);
 	if (e < 0 && !err)
 		err = e;
 	return err;
+}
+
+int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_diags *diags)
+{
+	struct vos_source wt;
+	vos_source_worktree(&wt);
+	return vos_inventory_load_from(out, &wt, dir, diags);
 }
 
 #define IDX(i) ((void *)(uintptr_t)((i) + 1))
@@ -899,7 +875,7 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 	struct vos_map seen;
 	struct vos_arena keys;
 	size_t i;
-	vos_map_init(&seen, true);
+	vos_map_init(&seen, VOS_NAMES_NOCASE);
 	vos_arena_init(&keys);
 	for (i = 0; i < inv->nservices; i++) {
 		const struct vos_service *s = &inv->services[i];
@@ -932,7 +908,7 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	vos_map_release(&inv->service_by_id);
 	vos_map_release(&inv->rule_by_id);
 	vos_map_init(&inv->vlan_by_name, false);
-	vos_map_init(&inv->host_by_name, false);
+	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 	for (i = 0; i < inv->nvlans; i++)

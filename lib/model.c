@@ -64,21 +64,32 @@ static void plane_key(char *out, size_t outlen, const char *s)
 		out[--n] = '\0';
 }
 
-static const char *inv_service_address(const struct vos_inventory *inv, const struct vos_service *s,
-                                       const struct vos_loc **loc_out)
+bool vos_name_eq(const char *a, const char *b)
 {
-	const struct vos_host *h;
-	if (s->address) {
-		*loc_out = &s->addr_loc;
-		return s->address;
-	}
-	h = s->host ? vos_inventory_host(inv, s->host) : NULL;
-	if (h && h->address) {
-		*loc_out = &h->addr_loc;
-		return h->address;
-	}
+	return vos_strcaseeq(a, b);
+}
+
+/* The inventory's address of a service (see model.h) and where it is written. */
+static const char *inventory_address(const struct vos_model *m, const struct vos_mservice *s,
+                                     const struct vos_loc **loc_out)
+{
+	const struct vos_service *sv = s->inv;
+	const struct vos_host *h = NULL;
 	*loc_out = NULL;
-	return NULL;
+	if (!sv)
+		return NULL;
+	if (sv->address) {
+		*loc_out = &sv->addr_loc;
+		return sv->address;
+	}
+	if (sv->host)
+		h = vos_inventory_host(m->inv, sv->host);
+	if ((!h || !h->address) && s->host >= 0)
+		h = m->hosts[s->host].inv;
+	if (!h || !h->address)
+		return NULL;
+	*loc_out = &h->addr_loc;
+	return h->address;
 }
 
 static void build_hosts(struct vos_model *m, struct vos_diags *f)
@@ -138,8 +149,7 @@ static size_t service_add(struct vos_model *m, const char *id, const char *name)
 
 /* The service a page row names (index + 1, 0 if none): a service of that display name (`name`, else
  * the id; ASCII case-insensitive; same_name chains them in inventory order) that no row lists yet,
- * with on_host one the inventory puts on the row's host (ASCII case-insensitive, as render finds a
- * host's table). */
+ * with on_host one the inventory puts on the row's host (vos_name_eq). */
 static size_t row_candidate(const struct vos_model *m, const size_t *same_name, const char *name,
                             const char *host, bool on_host)
 {
@@ -148,7 +158,7 @@ static size_t row_candidate(const struct vos_model *m, const size_t *same_name, 
 		const struct vos_mservice *s = &m->services[k - 1];
 		if (s->row)
 			continue;
-		if (!on_host || (host && s->inv && s->inv->host && vos_strcaseeq(s->inv->host, host)))
+		if (!on_host || (host && s->inv && s->inv->host && vos_name_eq(s->inv->host, host)))
 			return k;
 	}
 	return 0;
@@ -165,7 +175,8 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 {
 	const struct vos_page *page = m->page;
 	const struct vos_inventory *inv = m->inv;
-	size_t i, n_inv = inv->nservices;
+	size_t i, n_inv = inv->nservices, nports = 0;
+	const char **ports;
 	/* services of one display name, chained: index + 1 of the next one, 0 at the end */
 	size_t *same_name = vos_calloc(n_inv + page->nrows + 1, sizeof(*same_name));
 	bool *placed = vos_calloc(page->nrows + 1, sizeof(*placed));
@@ -233,12 +244,16 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 	}
 	free(same_name);
 	free(placed);
+	for (i = 0; i < n_inv; i++)
+		nports += inv->services[i].nports;
+	ports = m->port_addresses = vos_calloc(nports + 1, sizeof(*ports));
 
 	for (i = 0; i < m->nservices; i++) {
 		struct vos_mservice *s = &m->services[i];
 		const struct vos_service *sv = s->inv;
 		const struct vos_loc *inv_addr_loc = NULL;
-		const char *inv_addr = NULL;
+		const char *inv_addr;
+		size_t j;
 		const char *page_host = s->row && s->row->host >= 0 ? page->hosts[s->row->host].name : NULL;
 
 		s->purpose = s->row && s->row->purpose && *s->row->purpose ? s->row->purpose
@@ -252,7 +267,7 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			vos_diag_set_subject(d, sv->id, sv->host);
 			if (sv->host)
 				s->host = host_add(m, sv->host);
-		} else if (sv->host && page_host && strcmp(sv->host, page_host)) {
+		} else if (sv->host && page_host && !vos_name_eq(sv->host, page_host)) {
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->row->loc, "placement-mismatch",
 			        "service '%s' is on '%s' on the page but on '%s' in the inventory",
 			        sv->id, page_host, sv->host);
@@ -262,12 +277,7 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			s->host = host_add(m, sv->host);
 		}
 	address:
-		if (sv)
-			inv_addr = inv_service_address(inv, sv, &inv_addr_loc);
-		if (!inv_addr && s->host >= 0 && m->hosts[s->host].inv && m->hosts[s->host].inv->address) {
-			inv_addr = m->hosts[s->host].inv->address;
-			inv_addr_loc = &m->hosts[s->host].inv->addr_loc;
-		}
+		inv_addr = s->inv_address = inventory_address(m, s, &inv_addr_loc);
 		if (s->row && !s->row->address_placeholder && s->row->address && *s->row->address) {
 			s->address = s->row->address;
 			if (inv_addr && strcmp(inv_addr, s->row->address)) {
@@ -280,6 +290,12 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			}
 		} else {
 			s->address = inv_addr;
+		}
+		if (sv && sv->nports) {
+			s->port_address = ports;
+			ports += sv->nports;
+			for (j = 0; j < sv->nports; j++)
+				s->port_address[j] = sv->ports[j].address ? sv->ports[j].address : s->address;
 		}
 		if (s->host >= 0) {
 			struct vos_mhost *h = &m->hosts[s->host];
@@ -295,9 +311,9 @@ int vos_model_build(struct vos_model *out, const struct vos_page *page,
 	memset(out, 0, sizeof(*out));
 	out->page = page;
 	out->inv = inv;
-	vos_map_init(&out->host_by_name, false);
+	vos_map_init(&out->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&out->service_by_id, false);
-	vos_map_init(&out->service_by_name, true);
+	vos_map_init(&out->service_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&out->vlan_by_name, false);
 	for (i = 0; i < inv->nvlans; i++)
 		vos_map_put(&out->vlan_by_name, inv->vlans[i].name, (void *)&inv->vlans[i]);
@@ -318,6 +334,7 @@ void vos_model_release(struct vos_model *m)
 		free(m->hosts[i].services);
 	free(m->hosts);
 	free(m->services);
+	free(m->port_addresses);
 	vos_map_release(&m->host_by_name);
 	vos_map_release(&m->service_by_id);
 	vos_map_release(&m->service_by_name);

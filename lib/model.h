@@ -300,8 +300,13 @@ struct vos_mservice {
 	const struct vos_service *inv;         /* NULL when only the page lists it */
 	const struct vos_page_row *row;        /* NULL when the page does not list it */
 	int host;                              /* index into model->hosts, -1 if unplaced */
-	const char *address;                   /* effective address: page (unless placeholder), else
-	                                          service override, else host address; may be NULL */
+	/* Addresses, computed once by vos_model_build (docs/inventory.md, "Addresses"); each may be NULL */
+	const char *inv_address;               /* the inventory's: the service's own `address`, else its
+	                                          inventory host's, else the host it is placed on */
+	const char *address;                   /* effective: the page row's (unless a placeholder),
+	                                          else inv_address */
+	const char **port_address;             /* per inv->ports[i]: the port's own `address`, else
+	                                          `address` (NULL when the service has no ports) */
 	const char *purpose;                   /* page purpose, else inventory purpose */
 };
 
@@ -313,8 +318,16 @@ struct vos_model {
 	struct vos_map host_by_name;           /* name -> struct vos_mhost* index+1 (cast) */
 	struct vos_map service_by_id;          /* id -> index+1 */
 	struct vos_map service_by_name;        /* display name (nocase) -> index+1 */
+	const char **port_addresses;           /* storage of every service's port_address */
 	struct vos_map vlan_by_name;           /* name -> const struct vos_vlan* */
 };
+
+/* Host names and service display names are the same on the page and in the inventory when they
+ * are equal ignoring ASCII case (as DNS compares host names): every module compares them with
+ * this, and maps keyed by them are made with vos_map_init(map, VOS_NAMES_NOCASE). Service ids,
+ * VLAN names and rule ids are exact. */
+#define VOS_NAMES_NOCASE true
+bool vos_name_eq(const char *a, const char *b); /* NULL-safe */
 
 /* lib/page.c: parse the services page (text need not be NUL-terminated; it is copied).
  * Returns 0, or VOS_EINPUT with located diagnostics (invalid UTF-8, bad front matter...).
@@ -327,6 +340,10 @@ int vos_page_parse_chunked(struct vos_page *out, const char *file, const char *t
                            size_t chunk, struct vos_diags *diags);
 /* Reads the file (size-limited) then parses it; a missing file is VOS_EINPUT with a diagnostic. */
 int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags);
+/* The same from a source (lib/source.h): a file it does not have is a located "page-read" error. */
+struct vos_source;
+int vos_page_load_from(struct vos_page *out, const struct vos_source *src, const char *path,
+                       struct vos_diags *diags);
 void vos_page_release(struct vos_page *page);
 /* Sets up the Markdown library's global state; call once before parsing pages on several threads. */
 void vos_page_prepare(void);
@@ -334,6 +351,10 @@ void vos_page_prepare(void);
 /* lib/inventory.c: load every *.yaml / *.yml file of dir (sorted by name, not recursive).
  * Returns 0, or VOS_EINPUT with located diagnostics (all of them, not only the first). */
 int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_diags *diags);
+/* The same from a source: its files directly in dir, in name order; a source whose files have a
+ * state (the index: "staged") must hold at least one. */
+int vos_inventory_load_from(struct vos_inventory *out, const struct vos_source *src, const char *dir,
+                            struct vos_diags *diags);
 /* Loads one YAML text as if it were a file of the inventory (for tests and fuzzing). */
 int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
                               size_t len, struct vos_diags *diags);
@@ -352,6 +373,7 @@ const struct vos_vlan *vos_inventory_vlan(const struct vos_inventory *inv, const
 int vos_model_build(struct vos_model *out, const struct vos_page *page,
                     const struct vos_inventory *inv, struct vos_diags *findings);
 void vos_model_release(struct vos_model *m);
+/* A host by name (vos_name_eq). */
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name);
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id);
 /* Appends "4000", "8100-8109" or "53/udp" (the protocol only when it is not tcp). */
@@ -362,6 +384,14 @@ struct vos_mhost *vos_model_service_host(const struct vos_model *m, const struct
 /* lib/check.c: built-in integrity checks ("port-clash", "depends-unknown", "depends-cycle",
  * "address-outside-vlan", "address-shared"). */
 int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
+/* Checks the links of a page: a link to a page that exists(path, payload) knows under neither
+ * "<path>.md" nor "<path>" (nor, for a leading locale segment like "en/", the same without it) is a
+ * "wiki-link-broken" diagnostic of severity sev located at the link. External links are skipped. */
+void vos_check_links(const struct vos_page *page, bool (*exists)(const char *path, const void *payload),
+                     const void *payload, enum vos_severity sev, struct vos_diags *diags);
+/* The repository path a wiki link points at: "/vos/README#x" -> "vos/README"; NULL for external
+ * (scheme://, mailto:, //host), empty or anchor-only links. Caller frees. */
+char *vos_wiki_link_path(const char *target);
 
 /* lib/rules.c: evaluate the inventory's rules on the model, and the page/rules drift checks
  * ("rule-unenforced": a page rule no machine rule implements; "rule-unstated": a machine rule

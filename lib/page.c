@@ -10,6 +10,7 @@
  * line 1 (an editor does not show it).
  */
 #include "model.h"
+#include "source.h"
 #include "yaml.h"
 
 #include <stdint.h>
@@ -1051,7 +1052,7 @@ int vos_page_parse_chunked(struct vos_page *out, const char *file, const char *t
 	c.page = out;
 	c.diags = diags ? diags : &local;
 	c.chunk = chunk ? chunk : PAGE_CHUNK;
-	vos_map_init(&c.host_by_name, false);
+	vos_map_init(&c.host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&c.plane_by_name, false);
 	c.empty = vos_arena_strdup(&out->arena, "");
 
@@ -1103,26 +1104,27 @@ out:
 	return 0;
 }
 
-int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags)
+int vos_page_load_from(struct vos_page *out, const struct vos_source *src, const char *path,
+                       struct vos_diags *diags)
 {
-	char *buf = NULL, *err = NULL;
+	char *buf = NULL;
 	size_t len = 0;
-	int rc;
-
-	rc = vos_file_read(&buf, &len, path, VOS_MAX_PAGE_BYTES, &err);
+	int rc = vos_source_load(src, path, VOS_MAX_PAGE_BYTES, "page-read", &buf, &len, diags);
 	if (rc < 0) {
-		struct vos_loc loc = {path, 0, 0};
 		memset(out, 0, sizeof(*out)); /* empty, nothing to release */
 		out->fm.published = -1;
-		if (diags)
-			vos_diags_add(diags, VOS_SEV_ERROR, &loc, "page-read", "%s",
-			              err ? err : "unable to read page");
-		free(err);
-		return rc == VOS_EIO ? VOS_EIO : VOS_EINPUT;
+		return rc;
 	}
 	rc = vos_page_parse(out, path, buf, len, diags);
 	free(buf);
 	return rc;
+}
+
+int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diags)
+{
+	struct vos_source wt;
+	vos_source_worktree(&wt);
+	return vos_page_load_from(out, &wt, path, diags);
 }
 
 void vos_page_release(struct vos_page *page)

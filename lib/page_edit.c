@@ -148,22 +148,6 @@ void vos_edit_cell_text(struct vos_buf *b, const char *s)
 
 /* ------------------------------------------------------------------ the model side */
 
-/* The inventory's address for a service: its own, else its inventory host's, else the host the
- * model placed it on. NULL when none is known. */
-const char *vos_edit_inventory_address(const struct vos_model *m, const struct vos_mservice *s)
-{
-	const struct vos_host *h = NULL;
-	if (!s->inv)
-		return NULL;
-	if (s->inv->address && *s->inv->address)
-		return s->inv->address;
-	if (s->inv->host && m->inv)
-		h = vos_inventory_host(m->inv, s->inv->host);
-	if (!h && s->host >= 0 && (size_t)s->host < m->nhosts)
-		h = m->hosts[s->host].inv;
-	return h && h->address && *h->address ? h->address : NULL;
-}
-
 /* For each page row, the model service that lists it (or NULL). Caller frees. */
 const struct vos_mservice **vos_edit_services_by_row(const struct vos_model *m, const struct vos_page *page)
 {
@@ -193,11 +177,11 @@ static const char *table_host(const struct vos_page *page, const struct vos_page
 	return NULL;
 }
 
-/* Host name (ASCII case-insensitive) -> index + 1 of the last services table under that host. */
+/* Host name (vos_name_eq) -> index + 1 of the last services table under that host. */
 void vos_edit_host_tables(struct vos_map *out, const struct vos_page *page)
 {
 	size_t ti;
-	vos_map_init(out, true);
+	vos_map_init(out, VOS_NAMES_NOCASE);
 	for (ti = 0; ti < page->ntables; ti++) {
 		const char *h = table_host(page, &page->tables[ti]);
 		if (h)
@@ -495,7 +479,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			}
 			if (pr && s && addr_col < row.n && !pr->address_placeholder && pr->address &&
 			    *pr->address) {
-				const char *ia = vos_edit_inventory_address(m, s);
+				const char *ia = s->inv_address;
 				if (ia && strcmp(ia, pr->address)) {
 					row.cells[addr_col] = arena_cell(&a, ia, strlen(ia));
 					st.addresses++;
@@ -517,7 +501,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 				if (role == VOS_COL_SERVICE) {
 					vos_edit_cell_text(&cb, s->inv->name ? s->inv->name : s->id);
 				} else if (role == VOS_COL_ADDRESS) {
-					const char *ia = vos_edit_inventory_address(m, s);
+					const char *ia = s->inv_address;
 					if (first_placeholder && all_placeholder)
 						vos_buf_adds(&cb, first_placeholder);
 					else

@@ -20,13 +20,10 @@ void vos_edit_table_align(struct vos_buf *b, const char *table, size_t len);
 /* `key:` from the front matter of a page text (trimmed, quotes dropped), or NULL. Caller frees. */
 char *vos_edit_frontmatter_value(const char *text, size_t len, const char *key);
 
-/* The inventory's address for a service: its own, else its inventory host's, else the host the
- * model placed it on; NULL when none is known. Borrowed. */
-const char *vos_edit_inventory_address(const struct vos_model *m, const struct vos_mservice *s);
 /* For each page row, the model service that lists it, or NULL (caller frees the array). */
 const struct vos_mservice **vos_edit_services_by_row(const struct vos_model *m,
                                                      const struct vos_page *page);
-/* Host name (ASCII case-insensitive) -> index + 1 of the last services table under that host. */
+/* Host name (vos_name_eq) -> index + 1 of the last services table under that host. */
 void vos_edit_host_tables(struct vos_map *out, const struct vos_page *page);
 /* The page table an inventory service the page lacks is added to, or (size_t)-1. */
 size_t vos_edit_table_for(const struct vos_map *tables, const struct vos_mservice *s);

@@ -128,16 +128,14 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 		vos_edit_text(b, v && v->purpose && *v->purpose ? v->purpose : s->purpose && *s->purpose ? s->purpose : "not declared");
 		vos_buf_adds(b, "\n- Host: ");
 		if (hostname) {
-			const char *addr = vos_edit_inventory_address(m, s);
-			if (!addr)
-				addr = s->address;
+			const char *addr = s->inv_address ? s->inv_address : s->address;
 			vos_edit_text(b, hostname);
 			if (addr && *addr) {
 				vos_buf_adds(b, " (");
 				vos_edit_code(b, addr);
 				vos_buf_adds(b, ")");
 			}
-			if (v && v->host && !vos_strcaseeq(v->host, hostname)) {
+			if (v && v->host && !vos_name_eq(v->host, hostname)) {
 				vos_buf_adds(b, "; the inventory says ");
 				vos_edit_text(b, v->host);
 			}

@@ -23,12 +23,12 @@ static bool selected(const struct vos_model *m, const struct vos_mservice *s,
 	if (!f)
 		return true;
 	if (f->nhosts) {
-		if (s->host < 0 || !in_list(f->hosts, f->nhosts, m->hosts[s->host].name, false))
+		if (s->host < 0 || !in_list(f->hosts, f->nhosts, m->hosts[s->host].name, VOS_NAMES_NOCASE))
 			return false;
 	}
 	if (f->nservices) {
 		if (!in_list(f->services, f->nservices, s->id, false) &&
-		    !in_list(f->services, f->nservices, s->name, true))
+		    !in_list(f->services, f->nservices, s->name, VOS_NAMES_NOCASE))
 			return false;
 	}
 	if (f->nclasses) {
@@ -57,7 +57,7 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 		for (i = 0; i < f->nservices; i++) {
 			bool found = vos_model_service(m, f->services[i]) != NULL;
 			for (j = 0; !found && j < m->nservices; j++)
-				found = vos_strcaseeq(m->services[j].name, f->services[i]);
+				found = vos_name_eq(m->services[j].name, f->services[i]);
 			if (!found) {
 				vos_diags_add(diags, VOS_SEV_ERROR, NULL, "probe-select", "unknown service '%s'",
 				              f->services[i]);
@@ -81,9 +81,7 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 				struct vos_probe_target *x = VOS_PUSH(t, n, alloc);
 				x->service = s->id;
 				x->host = host;
-				x->address = p->address ? p->address : s->address;
-				if (!x->address && s->host >= 0 && m->hosts[s->host].inv)
-					x->address = m->hosts[s->host].inv->address;
+				x->address = s->port_address[j];
 				x->port = port;
 				x->check = p->check;
 				x->path = p->path;

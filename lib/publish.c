@@ -44,19 +44,13 @@ void vos_publish_result_release(struct vos_publish_result *r)
 struct round {
 	char *old[VOS_RENDER__NKINDS]; /* the pages at the head (NULL: absent) */
 	size_t old_len[VOS_RENDER__NKINDS];
-	struct vos_page page;
-	struct vos_model model;
-	bool have_model;
-	struct vos_render_plan plan;
+	struct vos_render_plan plan; /* may borrow the lab's page and model (reloaded each round) */
 };
 
 static void round_release(struct round *r)
 {
 	size_t i;
 	vos_render_plan_release(&r->plan);
-	if (r->have_model)
-		vos_model_release(&r->model);
-	vos_page_release(&r->page);
 	for (i = 0; i < VOS_RENDER__NKINDS; i++)
 		free(r->old[i]);
 	memset(r, 0, sizeof(*r));
@@ -105,29 +99,29 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
                       const struct vos_probe_results *results, const char *now,
                       struct vos_diags *diags, char **errmsg)
 {
+	struct vos_lab *lab = o->lab;
 	struct vos_render_inputs in;
 	struct vos_render_opts ropts;
 	struct vos_diags before, after;
-	const char *src, *srcname;
-	size_t srclen;
+	struct vos_source head, local;
+	const struct vos_source *src = &head;
+	const char *path = o->services_path;
 	int err;
 
 	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
+	vos_source_git_head(&head, g);
+	vos_source_worktree(&local);
 	if ((err = read_old(r, VOS_RENDER_SERVICES, g, o->services_path, errmsg)) < 0)
 		return err;
-	if (r->old[VOS_RENDER_SERVICES]) {
-		src = r->old[VOS_RENDER_SERVICES];
-		srclen = r->old_len[VOS_RENDER_SERVICES];
-		srcname = o->services_path;
-	} else if (o->local_page) {
-		src = o->local_page;
-		srclen = o->local_page_len;
-		srcname = o->local_page_file ? o->local_page_file : "services page";
-	} else {
-		*errmsg = vos_asprintf("the repository has no '%s' and there is no local page to put there",
-		                       o->services_path);
-		return VOS_EINPUT;
+	if (!r->old[VOS_RENDER_SERVICES]) {
+		if (!lab->config.page || !local.exists(&local, lab->config.page)) {
+			*errmsg = vos_asprintf("the repository has no '%s' and there is no local page to put there",
+			                       o->services_path);
+			return VOS_EINPUT;
+		}
+		src = &local;
+		path = lab->config.page;
 	}
 	if (o->inventory_path && (err = read_old(r, VOS_RENDER_INVENTORY, g, o->inventory_path, errmsg)) < 0)
 		return err;
@@ -139,13 +133,13 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	 * leaves the page as it is (then they are the published page's) */
 	vos_diags_init(&before);
 	vos_diags_init(&after);
-	if (vos_page_parse(&r->page, srcname, src, srclen, &before) < 0) {
+	/* the page from the head (or the local one) with the lab's inventory: its input errors and the
+	 * merge's findings both wait in before */
+	if ((err = vos_lab_load_page(lab, src, path, &before, &before)) < 0) {
 		vos_diags_move(diags, &before);
 		vos_diags_release(&before);
-		return VOS_EINPUT;
+		return err;
 	}
-	vos_model_build(&r->model, &r->page, o->inv, &before);
-	r->have_model = true;
 
 	in.services.path = o->services_path;
 	in.services.old = r->old[VOS_RENDER_SERVICES];
@@ -158,7 +152,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	in.status.old_len = r->old_len[VOS_RENDER_STATUS];
 	in.results = results;
 	ropts.prune = o->prune;
-	vos_render_plan_make(&r->plan, &r->page, &r->model, &in, &ropts, now, &after);
+	vos_render_plan_make(&r->plan, &lab->page, &lab->model, &in, &ropts, now, &after);
 
 	vos_diags_move(diags, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
 	vos_diags_release(&before);

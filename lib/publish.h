@@ -4,8 +4,7 @@
 #ifndef VOS_PUBLISH_H
 #define VOS_PUBLISH_H
 
-#include "config.h"
-#include "model.h"
+#include "lab.h"
 
 #define VOS_PUBLISH_MAX_ATTEMPTS 5
 
@@ -15,10 +14,10 @@ struct vos_publish_opts {
 	const char *services_path;   /* services page in the repository, e.g. "vos/services.md" */
 	const char *inventory_path;  /* generated inventory page in the repository, or NULL */
 	const char *status_path;     /* status page in the repository, or NULL */
-	const struct vos_inventory *inv;
-	const char *local_page;      /* the local services page text (for a repository without one) */
-	size_t local_page_len;
-	const char *local_page_file; /* its name in diagnostics */
+	/* the configuration and the inventory (loaded from the work tree); each attempt loads the page
+	 * of the fetched head into it (vos_lab_load_page), or the lab's configured page (the work
+	 * tree's) for a repository without one */
+	struct vos_lab *lab;
 	const char *results_json;    /* probe results for the status page, or NULL */
 	size_t results_len;
 	const char *results_file;    /* their file's name in messages, or NULL */

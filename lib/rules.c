@@ -21,6 +21,16 @@ static bool in_list(char *const *list, size_t n, const char *s)
 	return false;
 }
 
+/* A host name in a list of host names (vos_name_eq). */
+static bool in_hosts(char *const *list, size_t n, const char *host)
+{
+	size_t i;
+	for (i = 0; host && i < n; i++)
+		if (vos_name_eq(list[i], host))
+			return true;
+	return false;
+}
+
 static bool any_in_list(char *const *list, size_t n, char *const *vals, size_t nvals)
 {
 	size_t i;
@@ -75,7 +85,7 @@ bool vos_selector_matches(const struct vos_model *m, const struct vos_selector *
 {
 	const struct vos_mhost *h = vos_model_service_host(m, s);
 	const struct vos_host *hi = h ? h->inv : NULL;
-	if (sel->nhosts && !(h && in_list(sel->hosts, sel->nhosts, h->name)))
+	if (sel->nhosts && !(h && in_hosts(sel->hosts, sel->nhosts, h->name)))
 		return false;
 	if (sel->nplanes) {
 		size_t i;
@@ -134,13 +144,13 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 		vos_buf_reset(&why);
 		switch (r->assert_kind) {
 		case VOS_ASSERT_ONLY_ON_HOST:
-			if (!h || !in_list(r->hosts, r->nhosts, h->name)) {
+			if (!h || !in_hosts(r->hosts, r->nhosts, h->name)) {
 				vos_buf_adds(&why, "it may only run on ");
 				join(&why, r->hosts, r->nhosts);
 			}
 			break;
 		case VOS_ASSERT_HOST_HOLDS_ONLY_CLASS:
-			if (h && in_list(r->hosts, r->nhosts, h->name) &&
+			if (h && in_hosts(r->hosts, r->nhosts, h->name) &&
 			    !(sv && in_list(r->classes, r->nclasses, sv->class_))) {
 				vos_buf_addf(&why, "its class is '%s', the host holds only ",
 				             sv && sv->class_ ? sv->class_ : "unknown");
@@ -148,7 +158,7 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			}
 			break;
 		case VOS_ASSERT_NEVER_TRAIT_ON_HOST:
-			if (h && sv && in_list(r->hosts, r->nhosts, h->name) &&
+			if (h && sv && in_hosts(r->hosts, r->nhosts, h->name) &&
 			    (t = first_in_list(r->traits, r->ntraits, sv->traits, sv->ntraits)))
 				vos_buf_addf(&why, "it has trait '%s', never allowed on '%s'", t, h->name);
 			break;
@@ -224,8 +234,8 @@ static bool contains_nocase(const char *hay, const char *needle)
 
 static bool rule_names_host(const struct vos_rule *r, const char *host)
 {
-	return in_list(r->hosts, r->nhosts, host) || in_list(r->select.hosts, r->select.nhosts, host) ||
-	       in_list(r->require.hosts, r->require.nhosts, host);
+	return in_hosts(r->hosts, r->nhosts, host) || in_hosts(r->select.hosts, r->select.nhosts, host) ||
+	       in_hosts(r->require.hosts, r->require.nhosts, host);
 }
 
 static void check_drift(const struct vos_model *m, struct vos_diags *f)

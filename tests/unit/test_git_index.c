@@ -1,6 +1,6 @@
 /* test_git_index.c - lib/git_index.c: path and link helpers, and a real repository made with the git
  * CLI: staged content (not the work tree), GIT_INDEX_FILE, listings, changes against HEAD, hooks
- * directory, broken wiki links. */
+ * directory, broken wiki links (lib/lab.c over the index source). */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,57 +14,8 @@
 #include <ftw.h>
 
 #include "git_index.h"
-
-static char tmpdir[256];
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	VOS_UNUSED(sb);
-	VOS_UNUSED(flag);
-	VOS_UNUSED(ftw);
-	return remove(path);
-}
-
-static void sh(const char *fmt, ...) VOS_PRINTF(1, 2);
-static void sh(const char *fmt, ...)
-{
-	va_list ap;
-	char *cmd;
-	va_start(ap, fmt);
-	cmd = vos_vasprintf(fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = vos_path_join(tmpdir, rel), *msg = NULL;
-	assert_int_equal(vos_file_write_atomic(path, text, strlen(text), &msg), 0);
-	free(path);
-}
-
-static int setup(void **state)
-{
-	VOS_UNUSED(state);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vos-test-git-index-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	setenv("HOME", tmpdir, 1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	VOS_UNUSED(state);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	unsetenv("GIT_INDEX_FILE");
-	return 0;
-}
+#include "lab.h"
+#include "tmptree.h"
 
 static void test_relpath(void **state)
 {
@@ -243,6 +194,7 @@ static void test_git_index_file(void **state)
 static void test_links(void **state)
 {
 	struct vos_git_index *ix = NULL;
+	struct vos_source src;
 	struct vos_diags d;
 	char *msg = NULL;
 	VOS_UNUSED(state);
@@ -256,7 +208,8 @@ static void test_links(void **state)
 	sh("cd '%s' && git add vos/services.md", tmpdir);
 	vos_diags_init(&d);
 	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
-	assert_int_equal(vos_git_index_check_links(ix, VOS_SEV_WARNING, &d, &msg), 0);
+	vos_source_index(&src, ix, tmpdir);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_WARNING, &d, &msg), 0);
 	vos_diags_sort(&d);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.warnings, 2);
@@ -269,9 +222,10 @@ static void test_links(void **state)
 	vos_diags_release(&d);
 	/* as errors; and an unchanged page (vos/other.md) is not checked */
 	vos_diags_init(&d);
-	assert_int_equal(vos_git_index_check_links(ix, VOS_SEV_ERROR, &d, &msg), 0);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_ERROR, &d, &msg), 0);
 	assert_int_equal(d.errors, 2);
 	vos_diags_release(&d);
+	vos_source_release(&src);
 	vos_git_index_free(ix);
 }
 
@@ -280,10 +234,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relpath),
 		cmocka_unit_test(test_link_path),
-		cmocka_unit_test_setup_teardown(test_not_a_repository, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_staged_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_git_index_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_repository, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_staged_content, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_git_index_file, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_links, tmptree_setup, tmptree_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -293,6 +293,75 @@ static void test_integrity(void **state)
 	free(page);
 }
 
+/* Addresses are computed once, in the model: a port's own, else its service's effective address
+ * (the page row's unless a placeholder, else the inventory's: the service's, else its host's). */
+static void test_addresses(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| Alpha | <LAN_IP> | a |\n"
+		"| Beta | <LAN_IP> | b |\n"
+		"| Gamma | 127.0.10.7 | c |\n";
+	const char *inv =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"services:\n"
+		"  - {id: alpha, name: Alpha, class: ui, ports: [{port: 80}, {port: 81, address: 127.0.10.9}]}\n"
+		"  - {id: beta, name: Beta, class: ui, address: 127.0.10.1, ports: [{port: 80}]}\n"
+		"  - {id: gamma, name: Gamma, class: ui, address: 127.0.10.7, ports: [{port: 80}]}\n";
+	struct vos_mservice *s;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	s = vos_model_service(&l.model, "alpha");
+	assert_string_equal(s->inv_address, "127.0.10.1");
+	assert_string_equal(s->address, "127.0.10.1");
+	assert_string_equal(s->port_address[0], "127.0.10.1");
+	assert_string_equal(s->port_address[1], "127.0.10.9");
+	s = vos_model_service(&l.model, "gamma");
+	assert_string_equal(s->port_address[0], "127.0.10.7");
+	/* beta's own address is skynet's: it listens where alpha does, so port 80 clashes (the
+	 * clash check once compared beta's override with alpha's "no override" and saw none) */
+	assert_int_equal(count_rule(&l, "port-clash"), 1);
+	assert_non_null(strstr(find_rule(&l, "port-clash")->message, "'alpha' and 'beta'"));
+	lab_release(&l);
+}
+
+/* Host names ignore ASCII case, on the page, in the inventory and in rules, as render always
+ * matched them: "### Watson" on the page is the inventory's host "watson". */
+static void test_host_names_ignore_case(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Compute Plane\n\n### Watson (GPU Inference)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | inference |\n"
+		"\n## Placement Rules\n\n1. **WATSON** handles all GPU inference\n";
+	const char *inv =
+		"hosts:\n"
+		"  - {name: watson, plane: compute, address: 127.0.10.3}\n"
+		"services:\n"
+		"  - {id: vllm, name: vLLM, class: inference, host: WatSon, traits: [gpu-inference]}\n"
+		"rules:\n"
+		"  - {id: watson-gpu, page_rule: 1, text: watson handles all GPU inference,\n"
+		"     assert: only-on-host, select: {traits: [gpu-inference]}, hosts: [watson]}\n";
+	struct vos_mservice *s;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	if (l.d.n)
+		dump(&l.d);
+	assert_int_equal(l.d.n, 0); /* no host-page-only, host-inventory-only, placement-mismatch */
+	assert_int_equal(l.model.nhosts, 1);
+	s = vos_model_service(&l.model, "vllm");
+	assert_non_null(s->row);
+	assert_ptr_equal(vos_model_service_host(&l.model, s), vos_model_host(&l.model, "WATSON"));
+	assert_string_equal(s->address, "127.0.10.3");
+	assert_true(vos_name_eq("Watson", "watson"));
+	assert_false(vos_name_eq("watson", "watson2"));
+	lab_release(&l);
+}
+
 static void test_rules(void **state)
 {
 	struct lab l;
@@ -384,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_page_inventory_disagreements),
 		cmocka_unit_test(test_same_name_two_hosts),
 		cmocka_unit_test(test_integrity),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_host_names_ignore_case),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rule_unenforced),
 	};
