@@ -3,6 +3,9 @@
 #include "yaml.h"
 
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -861,8 +864,10 @@ void vos_inventory_release(struct vos_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 }
 
-int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
-                              size_t len, struct vos_diags *diags)
+/* Loads one file's text; owned, when not NULL, is freed as soon as the text is parsed (the tree
+ * holds copies of what it needs), so a large file and its tree are not both held while converting. */
+static int load_text(struct vos_inventory *inv, const char *file, const char *buf, size_t len,
+                     char *owned, struct vos_diags *diags)
 {
 	struct vos_ydoc doc;
 	struct conv c;
@@ -876,6 +881,7 @@ int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const
 	c.slash = vos_arena_strdup(&inv->arena, "/");
 	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = (char *)(uintptr_t)c.file;
 	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
+	free(owned);
 	if (err == 0) {
 		for (i = 0; i < doc.ndocs; i++)
 			conv_doc(&c, doc.docs[i]);
@@ -884,6 +890,12 @@ int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const
 	if (err < 0)
 		return err;
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
+}
+
+int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
+                              size_t len, struct vos_diags *diags)
+{
+	return load_text(inv, file, buf, len, NULL, diags);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -945,7 +957,8 @@ int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_di
 			              errmsg ? errmsg : "unable to read file");
 			err = VOS_EINPUT;
 		} else {
-			e = vos_inventory_load_buffer(out, path, buf, len, diags);
+			e = load_text(out, path, buf, len, buf, diags);
+			buf = NULL; /* freed by load_text */
 			if (e < 0 && !err)
 				err = e;
 		}
@@ -956,6 +969,9 @@ int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_di
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+#ifdef __GLIBC__
+	malloc_trim(0); /* the files' trees were freed: give their pages back (glibc keeps them otherwise) */
+#endif
 	e = vos_inventory_finish(out, diags);
 	if (e < 0 && !err)
 		err = e;

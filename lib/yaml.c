@@ -305,7 +305,7 @@ static void finish_map(struct builder *b, struct vos_ynode *node, struct vos_yno
 		node->u.items = vos_arena_alloc(&b->doc->arena, (nkids ? nkids : 1) * sizeof(*kids));
 		if (nkids)
 			memcpy(node->u.items, kids, nkids * sizeof(*kids));
-		node->n = npairs;
+		node->n = (unsigned)npairs;
 		goto out;
 	}
 	/* merged pairs go where the "<<" key stands; explicit keys win, earlier sources win */
@@ -341,7 +341,7 @@ static void finish_map(struct builder *b, struct vos_ynode *node, struct vos_yno
 	node->u.items = vos_arena_alloc(&b->doc->arena, (n ? n : 1) * sizeof(*out));
 	if (n)
 		memcpy(node->u.items, out, n * sizeof(*out));
-	node->n = n / 2;
+	node->n = (unsigned)(n / 2);
 	b->merged = out;
 out:
 	b->seen = seen.keys;
@@ -426,7 +426,7 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 		if (f.node->kind == VOS_YNODE_MAP) {
 			finish_map(b, f.node, kids, nkids);
 		} else {
-			f.node->n = nkids;
+			f.node->n = (unsigned)nkids;
 			f.node->u.items = vos_arena_alloc(&b->doc->arena, (nkids ? nkids : 1) * sizeof(*kids));
 			if (nkids)
 				memcpy(f.node->u.items, kids, nkids * sizeof(*kids));
