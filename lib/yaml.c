@@ -421,7 +421,7 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 		yaml_mark_t m;
 		uint64_t w = f.weight + 1;
 		unsigned h = f.height + 1;
-		struct vos_ynode **kids = b->kids + f.base;
+		struct vos_ynode **kids = b->kids ? b->kids + f.base : NULL; /* none yet: empty containers only */
 		size_t nkids = b->nkids - f.base;
 		if (f.node->kind == VOS_YNODE_MAP) {
 			finish_map(b, f.node, kids, nkids);
