@@ -4,10 +4,34 @@
 #include "yaml.h"
 
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+
+#define FIELDS_MAX 20 /* the most keys a mapping of the inventory may have (service_keys) */
+
+/* The last conversion of one key's value: an alias or a merge key hands many mappings the same
+ * node, which is then converted once (only when converting it reported nothing, so a bad shared
+ * value is still reported at every use). */
+struct memo {
+	const struct vos_ynode *node;
+	char *str;
+	char **strs;
+	struct vos_strloc *locs;
+	size_t n;
+};
+
+/* A mapping's values by key, found in one pass over it (check_map): v[i] is the value of keys[i]. */
+struct fields {
+	const struct vos_ynode *m;
+	const char *const *keys;
+	const struct vos_ynode *v[FIELDS_MAX];
+	struct memo *memo; /* per key, or NULL */
+};
 
 /* One file being converted: where diagnostics go and which arena strings live in. */
 struct conv {
@@ -15,7 +39,15 @@ struct conv {
 	struct vos_diags *diags;
 	const char *file; /* owned by inv->arena */
 	char *tcp, *slash; /* default strings, shared by every port of the file */
+	struct memo service_memo[FIELDS_MAX];
+	const struct vos_ynode *launch_node; /* the last launch converted without a diagnostic */
+	struct vos_launch launch;
 };
+
+static size_t diag_count(const struct conv *c)
+{
+	return c->diags->errors + c->diags->warnings;
+}
 
 static const char *const assert_names[VOS_ASSERT__COUNT] = {
 	"only-on-host",
@@ -86,11 +118,15 @@ static const char *a_kind(const struct vos_ynode *n)
 	return "a string";
 }
 
-/* Reports keys of m that are not in allowed (NULL-terminated). Returns false if m is not a map. */
+/* Reports keys of m that are not in allowed (NULL-terminated, at most FIELDS_MAX) and fills f with
+ * the value of each allowed key. Returns false if m is not a map. */
 static bool check_map(struct conv *c, const struct vos_ynode *m, const char *what,
-                      const char *const *allowed)
+                      const char *const *allowed, struct fields *f)
 {
 	size_t i, j;
+	memset(f, 0, sizeof(*f));
+	f->m = m;
+	f->keys = allowed;
 	if (!m || m->kind != VOS_YNODE_MAP) {
 		if (m)
 			report(c, m, "inventory-type", "%s must be a mapping, not %s", what, a_kind(m));
@@ -106,6 +142,7 @@ static bool check_map(struct conv *c, const struct vos_ynode *m, const char *wha
 		for (j = 0; allowed[j]; j++)
 			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
 				ok = true;
+				f->v[j] = vos_ymap_val(m, i);
 				break;
 			}
 		if (!ok) {
@@ -121,37 +158,76 @@ static bool check_map(struct conv *c, const struct vos_ynode *m, const char *wha
 }
 
 /* A string value (any non-null scalar), copied into the arena; NULL when absent, null or wrong. */
-static char *get_str(struct conv *c, const struct vos_ynode *m, const char *key, struct vos_loc *loc)
+static char *get_str(struct conv *c, const struct fields *f, int k, struct vos_loc *loc)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, key);
+	const struct vos_ynode *v = f->v[k];
+	struct memo *memo = f->memo ? &f->memo[k] : NULL;
+	char *s;
 	if (!v || vos_yscalar_is_null(v))
 		return NULL;
 	if (v->kind != VOS_YNODE_SCALAR) {
-		report(c, v, "inventory-type", "'%s' must be a string, not %s", key, a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a string, not %s", f->keys[k], a_kind(v));
 		return NULL;
 	}
 	if (loc)
 		*loc = nloc(c, v);
-	return vos_arena_strndup(&c->inv->arena, v->u.s.str, v->u.s.len);
+	if (memo && memo->node == v)
+		return memo->str;
+	s = vos_arena_strndup(&c->inv->arena, v->u.s.str, v->u.s.len);
+	if (memo) {
+		memo->node = v;
+		memo->str = s;
+	}
+	return s;
 }
 
-/* A required string: reports a missing key at the mapping. */
-static char *need_str(struct conv *c, const struct vos_ynode *m, const char *key, const char *what,
+/* A required string: reports a missing key at the mapping, as "KIND 'ID' has no 'KEY'" (or
+ * "KIND has no 'KEY'" without an id). */
+static char *need_str(struct conv *c, const struct fields *f, int k, const char *kind, const char *id,
                       struct vos_loc *loc)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, key);
+	const struct vos_ynode *v = f->v[k];
 	if (!v || vos_yscalar_is_null(v)) {
-		report(c, v ? v : m, "inventory-missing-key", "%s has no '%s'", what, key);
+		if (id)
+			report(c, v ? v : f->m, "inventory-missing-key", "%s '%s' has no '%s'", kind, id, f->keys[k]);
+		else
+			report(c, v ? v : f->m, "inventory-missing-key", "%s has no '%s'", kind, f->keys[k]);
 		return NULL;
 	}
-	return get_str(c, m, key, loc);
+	return get_str(c, f, k, loc);
 }
 
+static size_t strlist_of(struct conv *c, const struct vos_ynode *v, const char *key, char ***out,
+                         struct vos_strloc **locs);
+
 /* A list of strings (one string is a one-element list). Returns the count; *out in the arena. */
-static size_t get_strlist(struct conv *c, const struct vos_ynode *m, const char *key, char ***out,
+static size_t get_strlist(struct conv *c, const struct fields *f, int k, char ***out,
                           struct vos_strloc **locs)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, key);
+	const struct vos_ynode *v = f->v[k];
+	struct memo *memo = f->memo ? &f->memo[k] : NULL;
+	size_t n, before;
+	if (memo && v && memo->node == v) {
+		if (out)
+			*out = memo->strs;
+		if (locs)
+			*locs = memo->locs;
+		return memo->n;
+	}
+	before = diag_count(c);
+	n = strlist_of(c, v, f->keys[k], out, locs);
+	if (memo && v && diag_count(c) == before) {
+		memo->node = v;
+		memo->strs = out ? *out : NULL;
+		memo->locs = locs ? *locs : NULL;
+		memo->n = n;
+	}
+	return n;
+}
+
+static size_t strlist_of(struct conv *c, const struct vos_ynode *v, const char *key, char ***out,
+                         struct vos_strloc **locs)
+{
 	size_t i, n = 0;
 	if (out)
 		*out = NULL;
@@ -199,13 +275,13 @@ static size_t get_strlist(struct conv *c, const struct vos_ynode *m, const char 
 }
 
 /* An integer value: 1 when present and valid, 0 when absent, -1 on error (reported). */
-static int get_int(struct conv *c, const struct vos_ynode *m, const char *key, long long *out)
+static int get_int(struct conv *c, const struct fields *f, int k, long long *out)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, key);
+	const struct vos_ynode *v = f->v[k];
 	if (!v || vos_yscalar_is_null(v))
 		return 0;
 	if (vos_yscalar_int(v, out) < 0) {
-		report(c, v, "inventory-type", "'%s' must be an integer, not %s", key, a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be an integer, not %s", f->keys[k], a_kind(v));
 		return -1;
 	}
 	return 1;
@@ -273,11 +349,10 @@ static int parse_range(const char *s, long *lo, long *hi)
 	return 0;
 }
 
-/* An integer or range field: 1 ok, 0 absent, -1 error (reported). */
-static int get_range(struct conv *c, const struct vos_ynode *m, const char *key, long min, long max,
+/* An integer or range value: 1 ok, 0 absent, -1 error (reported). */
+static int get_range(struct conv *c, const struct vos_ynode *v, const char *key, long min, long max,
                      long *lo, long *hi)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, key);
 	long long i;
 	if (!v || vos_yscalar_is_null(v))
 		return 0;
@@ -310,15 +385,15 @@ static int get_range(struct conv *c, const struct vos_ynode *m, const char *key,
 	return 1;
 }
 
-/* Checks an IPv4 string value; reports at the value. */
-static void check_ipv4(struct conv *c, const struct vos_ynode *m, const char *key, const char *s,
-                       uint32_t *addr, bool *has)
+/* Checks an IPv4 string value; reports at the value v. */
+static void check_ipv4(struct conv *c, const struct vos_ynode *v, const char *s, uint32_t *addr,
+                       bool *has)
 {
 	uint32_t a;
 	if (!s)
 		return;
 	if (vos_ipv4_parse(&a, s) < 0) {
-		report(c, vos_ymap_get(m, key), "inventory-value", "invalid IPv4 address '%s'", s);
+		report(c, v, "inventory-value", "invalid IPv4 address '%s'", s);
 		return;
 	}
 	if (addr)
@@ -329,33 +404,36 @@ static void check_ipv4(struct conv *c, const struct vos_ynode *m, const char *ke
 
 /* ------------------------------------------------------------ sections */
 
+enum { VL_NAME, VL_CIDR, VL_ID, VL_DESCRIPTION };
 static const char *const vlan_keys[] = {"name", "cidr", "id", "description", NULL};
 
 static void conv_vlan(struct conv *c, const struct vos_ynode *m)
 {
 	struct vos_inventory *inv = c->inv;
 	struct vos_vlan *v;
+	struct fields f;
 	long long id;
-	if (!check_map(c, m, "VLAN", vlan_keys))
+	if (!check_map(c, m, "VLAN", vlan_keys, &f))
 		return;
 	v = VOS_PUSH(inv->vlans, inv->nvlans, inv->vlans_alloc);
 	v->loc = nloc(c, m);
 	v->vlan_id = -1;
-	v->name = need_str(c, m, "name", "VLAN", NULL);
+	v->name = need_str(c, &f, VL_NAME, "VLAN", NULL, NULL);
 	if (v->name && !valid_name(v->name))
-		report(c, vos_ymap_get(m, "name"), "inventory-value", "invalid VLAN name '%s'", v->name);
-	v->cidr = need_str(c, m, "cidr", "VLAN", &v->cidr_loc);
+		report(c, f.v[VL_NAME], "inventory-value", "invalid VLAN name '%s'", v->name);
+	v->cidr = need_str(c, &f, VL_CIDR, "VLAN", NULL, &v->cidr_loc);
 	if (v->cidr && vos_cidr_parse(&v->net, &v->mask, v->cidr) < 0)
-		report(c, vos_ymap_get(m, "cidr"), "inventory-value", "invalid CIDR '%s' (expected a.b.c.d/n)", v->cidr);
-	if (get_int(c, m, "id", &id) > 0) {
+		report(c, f.v[VL_CIDR], "inventory-value", "invalid CIDR '%s' (expected a.b.c.d/n)", v->cidr);
+	if (get_int(c, &f, VL_ID, &id) > 0) {
 		if (id < 1 || id > 4094)
-			report(c, vos_ymap_get(m, "id"), "inventory-value", "VLAN id %lld is out of range 1-4094", id);
+			report(c, f.v[VL_ID], "inventory-value", "VLAN id %lld is out of range 1-4094", id);
 		else
 			v->vlan_id = (int)id;
 	}
-	v->description = get_str(c, m, "description", NULL);
+	v->description = get_str(c, &f, VL_DESCRIPTION, NULL);
 }
 
+enum { H_NAME, H_PLANE, H_ADDRESS, H_VLAN, H_TRAITS, H_ROLE, H_DESCRIPTION };
 static const char *const host_keys[] = {"name", "plane", "address", "vlan", "traits", "role",
                                         "description", NULL};
 
@@ -363,22 +441,24 @@ static void conv_host(struct conv *c, const struct vos_ynode *m)
 {
 	struct vos_inventory *inv = c->inv;
 	struct vos_host *h;
-	if (!check_map(c, m, "host", host_keys))
+	struct fields f;
+	if (!check_map(c, m, "host", host_keys, &f))
 		return;
 	h = VOS_PUSH(inv->hosts, inv->nhosts, inv->hosts_alloc);
 	h->loc = nloc(c, m);
-	h->name = need_str(c, m, "name", "host", NULL);
+	h->name = need_str(c, &f, H_NAME, "host", NULL, NULL);
 	if (h->name && !valid_name(h->name))
-		report(c, vos_ymap_get(m, "name"), "inventory-value", "invalid host name '%s'", h->name);
-	h->plane = get_str(c, m, "plane", NULL);
-	h->address = get_str(c, m, "address", &h->addr_loc);
-	check_ipv4(c, m, "address", h->address, &h->addr, &h->has_addr);
-	h->vlan = get_str(c, m, "vlan", &h->vlan_loc);
-	h->ntraits = get_strlist(c, m, "traits", &h->traits, NULL);
-	h->role = get_str(c, m, "role", NULL);
-	h->description = get_str(c, m, "description", NULL);
+		report(c, f.v[H_NAME], "inventory-value", "invalid host name '%s'", h->name);
+	h->plane = get_str(c, &f, H_PLANE, NULL);
+	h->address = get_str(c, &f, H_ADDRESS, &h->addr_loc);
+	check_ipv4(c, f.v[H_ADDRESS], h->address, &h->addr, &h->has_addr);
+	h->vlan = get_str(c, &f, H_VLAN, &h->vlan_loc);
+	h->ntraits = get_strlist(c, &f, H_TRAITS, &h->traits, NULL);
+	h->role = get_str(c, &f, H_ROLE, NULL);
+	h->description = get_str(c, &f, H_DESCRIPTION, NULL);
 }
 
+enum { P_PORT, P_PROTO, P_CHECK, P_PATH, P_STATUS, P_BODY, P_NAME, P_ADDRESS };
 static const char *const port_keys[] = {"port", "proto", "check", "path", "status", "body", "name",
                                         "address", NULL};
 
@@ -387,6 +467,7 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 	long lo, hi;
 	char *check;
 	const struct vos_ynode *pv;
+	struct fields f;
 	p->loc = nloc(c, m);
 	p->proto = c->tcp;
 	p->check = VOS_CHECK_TCP;
@@ -394,48 +475,32 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 	p->status_min = 200;
 	p->status_max = 399;
 	if (m->kind == VOS_YNODE_SCALAR) { /* shorthand: "- 4000" or "- 8100-8109" */
-		struct vos_ynode wrap_k, wrap;
-		struct vos_ynode *items[2];
-		memset(&wrap_k, 0, sizeof(wrap_k));
-		memset(&wrap, 0, sizeof(wrap));
-		wrap_k.kind = VOS_YNODE_SCALAR;
-		wrap_k.u.s.str = (char *)(uintptr_t)"port";
-		wrap_k.u.s.len = 4;
-		wrap_k.line = m->line;
-		wrap_k.col = m->col;
-		items[0] = &wrap_k;
-		items[1] = (struct vos_ynode *)(uintptr_t)m;
-		wrap.kind = VOS_YNODE_MAP;
-		wrap.n = 1;
-		wrap.u.items = items;
-		wrap.line = m->line;
-		wrap.col = m->col;
-		if (get_range(c, &wrap, "port", 1, 65535, &lo, &hi) > 0) {
+		if (get_range(c, m, "port", 1, 65535, &lo, &hi) > 0) {
 			p->port = (int)lo;
 			p->port_end = (int)hi;
 		}
 		return;
 	}
-	if (!check_map(c, m, "port", port_keys))
+	if (!check_map(c, m, "port", port_keys, &f))
 		return;
-	pv = vos_ymap_get(m, "port");
+	pv = f.v[P_PORT];
 	if (!pv || vos_yscalar_is_null(pv))
 		report(c, pv ? pv : m, "inventory-missing-key", "port has no 'port'");
-	else if (get_range(c, m, "port", 1, 65535, &lo, &hi) > 0) {
+	else if (get_range(c, pv, "port", 1, 65535, &lo, &hi) > 0) {
 		p->port = (int)lo;
 		p->port_end = (int)hi;
 	}
 	{
-		char *proto = get_str(c, m, "proto", NULL);
+		char *proto = get_str(c, &f, P_PROTO, NULL);
 		if (proto) {
 			if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
-				report(c, vos_ymap_get(m, "proto"), "inventory-value",
+				report(c, f.v[P_PROTO], "inventory-value",
 				       "unknown proto '%s' (allowed: tcp, udp)", proto);
 			else
 				p->proto = proto;
 		}
 	}
-	check = get_str(c, m, "check", NULL);
+	check = get_str(c, &f, P_CHECK, NULL);
 	if (check) {
 		if (!strcmp(check, "tcp"))
 			p->check = VOS_CHECK_TCP;
@@ -446,41 +511,48 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 		else if (!strcmp(check, "none"))
 			p->check = VOS_CHECK_NONE;
 		else
-			report(c, vos_ymap_get(m, "check"), "inventory-value",
+			report(c, f.v[P_CHECK], "inventory-value",
 			       "unknown check '%s' (allowed: tcp, http, https, none)", check);
 	} else if (strcmp(p->proto, "udp") == 0) {
 		p->check = VOS_CHECK_NONE; /* udp ports are declared, not probed */
 	}
 	{
-		char *path = get_str(c, m, "path", NULL);
+		char *path = get_str(c, &f, P_PATH, NULL);
 		if (path)
 			p->path = path;
 	}
-	if (get_range(c, m, "status", 100, 599, &lo, &hi) > 0) {
+	if (get_range(c, f.v[P_STATUS], "status", 100, 599, &lo, &hi) > 0) {
 		p->status_min = (int)lo;
 		p->status_max = (int)hi;
 	}
-	p->body = get_str(c, m, "body", NULL);
-	p->name = get_str(c, m, "name", NULL);
-	p->address = get_str(c, m, "address", NULL);
-	check_ipv4(c, m, "address", p->address, NULL, NULL);
+	p->body = get_str(c, &f, P_BODY, NULL);
+	p->name = get_str(c, &f, P_NAME, NULL);
+	p->address = get_str(c, &f, P_ADDRESS, NULL);
+	check_ipv4(c, f.v[P_ADDRESS], p->address, NULL, NULL);
 }
 
+enum { L_KIND, L_UNIT, L_SCOPE, L_RESTART, L_RESTART_SEC, L_EXEC };
 static const char *const launch_keys[] = {"kind", "unit", "scope", "restart", "restart_sec", "exec", NULL};
 
 static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_launch *l)
 {
 	const struct vos_ynode *rs;
+	struct fields f;
+	size_t before = diag_count(c);
+	if (m == c->launch_node) { /* an alias of the launch converted last */
+		*l = c->launch;
+		return;
+	}
 	l->restart_sec = -1;
 	l->loc = nloc(c, m);
-	if (!check_map(c, m, "launch", launch_keys))
+	if (!check_map(c, m, "launch", launch_keys, &f))
 		return;
-	l->kind = get_str(c, m, "kind", NULL);
-	l->unit = get_str(c, m, "unit", NULL);
-	l->scope = get_str(c, m, "scope", NULL);
-	l->restart = get_str(c, m, "restart", NULL);
-	l->exec = get_str(c, m, "exec", NULL);
-	rs = vos_ymap_get(m, "restart_sec");
+	l->kind = get_str(c, &f, L_KIND, NULL);
+	l->unit = get_str(c, &f, L_UNIT, NULL);
+	l->scope = get_str(c, &f, L_SCOPE, NULL);
+	l->restart = get_str(c, &f, L_RESTART, NULL);
+	l->exec = get_str(c, &f, L_EXEC, NULL);
+	rs = f.v[L_RESTART_SEC];
 	if (rs && !vos_yscalar_is_null(rs)) {
 		double d;
 		if (vos_yscalar_double(rs, &d) < 0)
@@ -490,40 +562,54 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 		else
 			l->restart_sec = d;
 	}
+	if (diag_count(c) == before) {
+		c->launch_node = m;
+		c->launch = *l;
+	}
 }
 
+enum { S_ID, S_NAME, S_HOST, S_CLASS, S_TRAITS, S_PURPOSE, S_ADDRESS, S_PORTS, S_LAUNCH, S_LOGS,
+       S_DATA, S_SECRETS, S_CONFIG, S_DEPENDS_ON, S_EXPOSURE, S_ADMIN_VIA, S_IMMUTABLE,
+       S_OWNER_REPO, S_NOTES };
 static const char *const service_keys[] = {
 	"id", "name", "host", "class", "traits", "purpose", "address", "ports", "launch", "logs", "data",
 	"secrets", "config", "depends_on", "exposure", "admin_via", "immutable", "owner_repo", "notes", NULL};
+_Static_assert(VOS_ARRAY_SIZE(service_keys) - 1 <= FIELDS_MAX, "FIELDS_MAX is too small");
 
 static void conv_service(struct conv *c, const struct vos_ynode *m)
 {
 	struct vos_inventory *inv = c->inv;
 	struct vos_service *s;
 	const struct vos_ynode *v;
-	const char *what;
-	if (!check_map(c, m, "service", service_keys))
+	struct fields f;
+	if (!check_map(c, m, "service", service_keys, &f))
 		return;
+	f.memo = c->service_memo; /* the values merge keys and aliases share */
 	s = VOS_PUSH(inv->services, inv->nservices, inv->services_alloc);
 	s->loc = nloc(c, m);
 	s->launch.restart_sec = -1;
-	s->id = need_str(c, m, "id", "service", NULL);
+	s->id = need_str(c, &f, S_ID, "service", NULL, NULL);
 	if (s->id && !valid_id(s->id))
-		report(c, vos_ymap_get(m, "id"), "inventory-value",
+		report(c, f.v[S_ID], "inventory-value",
 		       "invalid service id '%s' (expected [a-z0-9][a-z0-9._-]*)", s->id);
-	what = s->id ? vos_arena_sprintf(&inv->arena, "service '%s'", s->id) : "service";
-	s->name = need_str(c, m, "name", what, &s->name_loc);
-	if (s->name && !valid_display_name(s->name))
-		report(c, vos_ymap_get(m, "name"), "inventory-value",
-		       "invalid display name for %s (empty, a blank at either end, or a line break or tab: "
-		       "the page's Service column could not show it)", what);
-	s->class_ = need_str(c, m, "class", what, &s->class_loc);
-	s->host = get_str(c, m, "host", &s->host_loc);
-	s->ntraits = get_strlist(c, m, "traits", &s->traits, NULL);
-	s->purpose = get_str(c, m, "purpose", NULL);
-	s->address = get_str(c, m, "address", &s->addr_loc);
-	check_ipv4(c, m, "address", s->address, NULL, NULL);
-	v = vos_ymap_get(m, "ports");
+	s->name = need_str(c, &f, S_NAME, "service", s->id, &s->name_loc);
+	if (s->name && !valid_display_name(s->name)) {
+		if (s->id)
+			report(c, f.v[S_NAME], "inventory-value",
+			       "invalid display name for service '%s' (empty, a blank at either end, or a line "
+			       "break or tab: the page's Service column could not show it)", s->id);
+		else
+			report(c, f.v[S_NAME], "inventory-value",
+			       "invalid display name for service (empty, a blank at either end, or a line break "
+			       "or tab: the page's Service column could not show it)");
+	}
+	s->class_ = need_str(c, &f, S_CLASS, "service", s->id, &s->class_loc);
+	s->host = get_str(c, &f, S_HOST, &s->host_loc);
+	s->ntraits = get_strlist(c, &f, S_TRAITS, &s->traits, NULL);
+	s->purpose = get_str(c, &f, S_PURPOSE, NULL);
+	s->address = get_str(c, &f, S_ADDRESS, &s->addr_loc);
+	check_ipv4(c, f.v[S_ADDRESS], s->address, NULL, NULL);
+	v = f.v[S_PORTS];
 	if (v && !vos_yscalar_is_null(v)) {
 		if (v->kind == VOS_YNODE_SEQ) {
 			size_t i;
@@ -540,58 +626,62 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", a_kind(v));
 		}
 	}
-	v = vos_ymap_get(m, "launch");
+	v = f.v[S_LAUNCH];
 	if (v && !vos_yscalar_is_null(v)) {
 		conv_launch(c, v, &s->launch);
 		s->has_launch = v->kind == VOS_YNODE_MAP;
 	}
-	s->nlogs = get_strlist(c, m, "logs", NULL, &s->logs);
-	s->ndata = get_strlist(c, m, "data", NULL, &s->data);
-	s->nsecrets = get_strlist(c, m, "secrets", NULL, &s->secrets);
-	s->nconfig = get_strlist(c, m, "config", NULL, &s->config);
-	s->ndepends_on = get_strlist(c, m, "depends_on", NULL, &s->depends_on);
-	s->nexposure = get_strlist(c, m, "exposure", NULL, &s->exposure);
-	s->nadmin_via = get_strlist(c, m, "admin_via", NULL, &s->admin_via);
-	v = vos_ymap_get(m, "immutable");
+	s->nlogs = get_strlist(c, &f, S_LOGS, NULL, &s->logs);
+	s->ndata = get_strlist(c, &f, S_DATA, NULL, &s->data);
+	s->nsecrets = get_strlist(c, &f, S_SECRETS, NULL, &s->secrets);
+	s->nconfig = get_strlist(c, &f, S_CONFIG, NULL, &s->config);
+	s->ndepends_on = get_strlist(c, &f, S_DEPENDS_ON, NULL, &s->depends_on);
+	s->nexposure = get_strlist(c, &f, S_EXPOSURE, NULL, &s->exposure);
+	s->nadmin_via = get_strlist(c, &f, S_ADMIN_VIA, NULL, &s->admin_via);
+	v = f.v[S_IMMUTABLE];
 	if (v && !vos_yscalar_is_null(v) && vos_yscalar_bool(v, &s->immutable) < 0)
 		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", a_kind(v));
-	s->owner_repo = get_str(c, m, "owner_repo", NULL);
-	s->notes = get_str(c, m, "notes", NULL);
+	s->owner_repo = get_str(c, &f, S_OWNER_REPO, NULL);
+	s->notes = get_str(c, &f, S_NOTES, NULL);
 }
 
+enum { SEL_HOSTS, SEL_PLANES, SEL_CLASSES, SEL_TRAITS, SEL_HOST_TRAITS, SEL_VLANS, SEL_SERVICES };
 static const char *const selector_keys[] = {"hosts", "planes", "classes", "traits", "host_traits",
                                             "vlans", "services", NULL};
 
 static void conv_selector(struct conv *c, const struct vos_ynode *m, const char *what,
                           struct vos_selector *sel)
 {
+	struct fields f;
 	sel->empty = true;
 	if (!m || vos_yscalar_is_null(m))
 		return;
-	if (!check_map(c, m, what, selector_keys))
+	if (!check_map(c, m, what, selector_keys, &f))
 		return;
-	sel->nhosts = get_strlist(c, m, "hosts", &sel->hosts, NULL);
-	sel->nplanes = get_strlist(c, m, "planes", &sel->planes, NULL);
-	sel->nclasses = get_strlist(c, m, "classes", &sel->classes, NULL);
-	sel->ntraits = get_strlist(c, m, "traits", &sel->traits, NULL);
-	sel->nhost_traits = get_strlist(c, m, "host_traits", &sel->host_traits, NULL);
-	sel->nvlans = get_strlist(c, m, "vlans", &sel->vlans, NULL);
-	sel->nservices = get_strlist(c, m, "services", &sel->services, NULL);
+	sel->nhosts = get_strlist(c, &f, SEL_HOSTS, &sel->hosts, NULL);
+	sel->nplanes = get_strlist(c, &f, SEL_PLANES, &sel->planes, NULL);
+	sel->nclasses = get_strlist(c, &f, SEL_CLASSES, &sel->classes, NULL);
+	sel->ntraits = get_strlist(c, &f, SEL_TRAITS, &sel->traits, NULL);
+	sel->nhost_traits = get_strlist(c, &f, SEL_HOST_TRAITS, &sel->host_traits, NULL);
+	sel->nvlans = get_strlist(c, &f, SEL_VLANS, &sel->vlans, NULL);
+	sel->nservices = get_strlist(c, &f, SEL_SERVICES, &sel->services, NULL);
 	sel->empty = !(sel->nhosts || sel->nplanes || sel->nclasses || sel->ntraits || sel->nhost_traits ||
 	               sel->nvlans || sel->nservices);
 }
 
+enum { R_ID, R_TEXT, R_PAGE_RULE, R_PAGE_TEXT, R_ASSERT, R_SELECT, R_HOSTS, R_CLASSES, R_TRAITS,
+       R_VLANS, R_REQUIRE, R_FORBID, R_SEVERITY };
 static const char *const rule_keys[] = {"id", "text", "page_rule", "page_text", "assert", "select",
                                         "hosts", "classes", "traits", "vlans", "require", "forbid",
                                         "severity", NULL};
 
 /* Reports a missing assertion argument. */
-static void need_arg(struct conv *c, const struct vos_ynode *m, const char *assert_name, size_t n,
+static void need_arg(struct conv *c, const struct fields *f, const char *assert_name, size_t n,
                      const char *arg)
 {
-	const struct vos_ynode *v = vos_ymap_get(m, "assert");
+	const struct vos_ynode *v = f->v[R_ASSERT];
 	if (!n)
-		report(c, v ? v : m, "inventory-missing-key", "assert '%s' needs '%s'", assert_name, arg);
+		report(c, v ? v : f->m, "inventory-missing-key", "assert '%s' needs '%s'", assert_name, arg);
 }
 
 static void conv_rule(struct conv *c, const struct vos_ynode *m)
@@ -601,63 +691,64 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 	char *kind, *sev;
 	long long pr;
 	const struct vos_ynode *req, *forbid;
-	if (!check_map(c, m, "rule", rule_keys))
+	struct fields f;
+	if (!check_map(c, m, "rule", rule_keys, &f))
 		return;
 	r = VOS_PUSH(inv->rules, inv->nrules, inv->rules_alloc);
 	r->loc = nloc(c, m);
 	r->assert_kind = -1;
 	r->severity = VOS_SEV_ERROR;
-	r->id = need_str(c, m, "id", "rule", NULL);
+	r->id = need_str(c, &f, R_ID, "rule", NULL, NULL);
 	if (r->id && !valid_id(r->id))
-		report(c, vos_ymap_get(m, "id"), "inventory-value",
+		report(c, f.v[R_ID], "inventory-value",
 		       "invalid rule id '%s' (expected [a-z0-9][a-z0-9._-]*)", r->id);
-	r->text = need_str(c, m, "text", r->id ? vos_arena_sprintf(&inv->arena, "rule '%s'", r->id) : "rule", NULL);
-	if (get_int(c, m, "page_rule", &pr) > 0) {
+	r->text = need_str(c, &f, R_TEXT, "rule", r->id, NULL);
+	if (get_int(c, &f, R_PAGE_RULE, &pr) > 0) {
 		if (pr < 1 || pr > 100000)
-			report(c, vos_ymap_get(m, "page_rule"), "inventory-value", "page_rule %lld is out of range", pr);
+			report(c, f.v[R_PAGE_RULE], "inventory-value", "page_rule %lld is out of range", pr);
 		else
 			r->page_rule = (int)pr;
 	}
-	r->page_text = get_str(c, m, "page_text", NULL);
-	sev = get_str(c, m, "severity", NULL);
+	r->page_text = get_str(c, &f, R_PAGE_TEXT, NULL);
+	sev = get_str(c, &f, R_SEVERITY, NULL);
 	if (sev) {
 		if (!strcmp(sev, "error"))
 			r->severity = VOS_SEV_ERROR;
 		else if (!strcmp(sev, "warning"))
 			r->severity = VOS_SEV_WARNING;
 		else
-			report(c, vos_ymap_get(m, "severity"), "inventory-value",
+			report(c, f.v[R_SEVERITY], "inventory-value",
 			       "unknown severity '%s' (allowed: error, warning)", sev);
 	}
-	conv_selector(c, vos_ymap_get(m, "select"), "select", &r->select);
-	r->nhosts = get_strlist(c, m, "hosts", &r->hosts, NULL);
-	r->nclasses = get_strlist(c, m, "classes", &r->classes, NULL);
-	r->ntraits = get_strlist(c, m, "traits", &r->traits, NULL);
-	r->nvlans = get_strlist(c, m, "vlans", &r->vlans, NULL);
-	req = vos_ymap_get(m, "require");
-	forbid = vos_ymap_get(m, "forbid");
+	conv_selector(c, f.v[R_SELECT], "select", &r->select);
+	r->nhosts = get_strlist(c, &f, R_HOSTS, &r->hosts, NULL);
+	r->nclasses = get_strlist(c, &f, R_CLASSES, &r->classes, NULL);
+	r->ntraits = get_strlist(c, &f, R_TRAITS, &r->traits, NULL);
+	r->nvlans = get_strlist(c, &f, R_VLANS, &r->vlans, NULL);
+	req = f.v[R_REQUIRE];
+	forbid = f.v[R_FORBID];
 	r->require.empty = true;
-	kind = need_str(c, m, "assert", r->id ? vos_arena_sprintf(&inv->arena, "rule '%s'", r->id) : "rule", NULL);
+	kind = need_str(c, &f, R_ASSERT, "rule", r->id, NULL);
 	if (!kind)
 		return;
 	r->assert_kind = vos_assert_kind_parse(kind);
 	switch (r->assert_kind) {
 	case VOS_ASSERT_ONLY_ON_HOST:
-		need_arg(c, m, kind, r->nhosts, "hosts");
+		need_arg(c, &f, kind, r->nhosts, "hosts");
 		break;
 	case VOS_ASSERT_HOST_HOLDS_ONLY_CLASS:
-		need_arg(c, m, kind, r->nhosts, "hosts");
-		need_arg(c, m, kind, r->nclasses, "classes");
+		need_arg(c, &f, kind, r->nhosts, "hosts");
+		need_arg(c, &f, kind, r->nclasses, "classes");
 		break;
 	case VOS_ASSERT_NEVER_TRAIT_ON_HOST:
-		need_arg(c, m, kind, r->nhosts, "hosts");
-		need_arg(c, m, kind, r->ntraits, "traits");
+		need_arg(c, &f, kind, r->nhosts, "hosts");
+		need_arg(c, &f, kind, r->ntraits, "traits");
 		break;
 	case VOS_ASSERT_NOT_EXPOSED_ON_VLANS:
 	case VOS_ASSERT_EXPOSED_ONLY_ON_VLANS:
 	case VOS_ASSERT_ADMIN_ONLY_VIA_VLANS:
 	case VOS_ASSERT_ONLY_ON_VLANS:
-		need_arg(c, m, kind, r->nvlans, "vlans");
+		need_arg(c, &f, kind, r->nvlans, "vlans");
 		break;
 	case VOS_ASSERT_STATEFUL_ONLY_WHERE_STORAGE:
 		break;
@@ -669,7 +760,7 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			report(c, other, "inventory-value",
 			       "'%s' is not used by assert '%s' (use '%s')", is_req ? "forbid" : "require", kind, kind);
 		if (!arg || vos_yscalar_is_null(arg)) {
-			need_arg(c, m, kind, 0, kind);
+			need_arg(c, &f, kind, 0, kind);
 			break;
 		}
 		conv_selector(c, arg, kind, &r->require);
@@ -684,7 +775,7 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			int i;
 			for (i = 0; i < VOS_ASSERT__COUNT; i++)
 				vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
-			report(c, vos_ymap_get(m, "assert"), "inventory-value", "unknown assert kind '%s' (allowed: %s)",
+			report(c, f.v[R_ASSERT], "inventory-value", "unknown assert kind '%s' (allowed: %s)",
 			       kind, b.ptr);
 			vos_buf_release(&b);
 		}
@@ -698,25 +789,29 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 	}
 }
 
-static void conv_list(struct conv *c, const struct vos_ynode *root, const char *key, const char *what,
+static void conv_list(struct conv *c, const struct fields *f, int k, const char *what,
                       void (*fn)(struct conv *, const struct vos_ynode *))
 {
-	const struct vos_ynode *v = vos_ymap_get(root, key);
+	const struct vos_ynode *v = f->v[k];
 	size_t i;
 	if (!v || vos_yscalar_is_null(v))
 		return;
 	if (v->kind != VOS_YNODE_SEQ) {
-		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", key, what, a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", f->keys[k], what, a_kind(v));
 		return;
 	}
 	for (i = 0; i < v->n; i++)
 		fn(c, v->u.items[i]);
 }
 
+enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES };
 static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", NULL};
 
 static void conv_doc(struct conv *c, const struct vos_ynode *root)
 {
+	struct vos_inventory *inv = c->inv;
+	const struct vos_ynode *sv;
+	struct fields f;
 	char *lab;
 	if (!root)
 		return;
@@ -725,14 +820,20 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 		       a_kind(root));
 		return;
 	}
-	check_map(c, root, "the inventory", top_keys);
-	lab = get_str(c, root, "lab", NULL);
+	check_map(c, root, "the inventory", top_keys, &f);
+	lab = get_str(c, &f, T_LAB, NULL);
 	if (lab)
-		c->inv->lab_name = lab;
-	conv_list(c, root, "vlans", "VLANs", conv_vlan);
-	conv_list(c, root, "hosts", "hosts", conv_host);
-	conv_list(c, root, "services", "services", conv_service);
-	conv_list(c, root, "rules", "rules", conv_rule);
+		inv->lab_name = lab;
+	conv_list(c, &f, T_VLANS, "VLANs", conv_vlan);
+	conv_list(c, &f, T_HOSTS, "hosts", conv_host);
+	/* services are the bulk of a large lab: room for exactly this file's, not twice as many */
+	sv = f.v[T_SERVICES];
+	if (sv && sv->kind == VOS_YNODE_SEQ && inv->nservices + sv->n > inv->services_alloc) {
+		inv->services_alloc = inv->nservices + sv->n;
+		inv->services = vos_realloc(inv->services, inv->services_alloc * sizeof(*inv->services));
+	}
+	conv_list(c, &f, T_SERVICES, "services", conv_service);
+	conv_list(c, &f, T_RULES, "rules", conv_rule);
 }
 
 /* ------------------------------------------------------------ public */
@@ -764,13 +865,16 @@ void vos_inventory_release(struct vos_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 }
 
-int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
-                              size_t len, struct vos_diags *diags)
+/* Loads one file's text; owned, when not NULL, is freed as soon as the text is parsed (the tree
+ * holds copies of what it needs), so a large file and its tree are not both held while converting. */
+static int load_text(struct vos_inventory *inv, const char *file, const char *buf, size_t len,
+                     char *owned, struct vos_diags *diags)
 {
 	struct vos_ydoc doc;
 	struct conv c;
 	size_t errors0 = diags->errors, i;
 	int err;
+	memset(&c, 0, sizeof(c));
 	c.inv = inv;
 	c.diags = diags;
 	c.file = vos_arena_strdup(&inv->arena, file ? file : "<input>");
@@ -778,6 +882,7 @@ int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const
 	c.slash = vos_arena_strdup(&inv->arena, "/");
 	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = (char *)(uintptr_t)c.file;
 	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
+	free(owned);
 	if (err == 0) {
 		for (i = 0; i < doc.ndocs; i++)
 			conv_doc(&c, doc.docs[i]);
@@ -786,6 +891,12 @@ int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const
 	if (err < 0)
 		return err;
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
+}
+
+int vos_inventory_load_buffer(struct vos_inventory *inv, const char *file, const char *buf,
+                              size_t len, struct vos_diags *diags)
+{
+	return load_text(inv, file, buf, len, NULL, diags);
 }
 
 int vos_inventory_load_from(struct vos_inventory *out, const struct vos_source *src, const char *dir,
@@ -819,13 +930,18 @@ int vos_inventory_load_from(struct vos_inventory *out, const struct vos_source *
 		char *buf = NULL;
 		size_t len = 0;
 		e = vos_source_load(src, file, VOS_MAX_YAML_BYTES, "inventory-read", &buf, &len, diags);
-		if (!e)
-			e = vos_inventory_load_buffer(out, file, buf, len, diags);
+		if (!e) {
+			e = load_text(out, file, buf, len, buf, diags);
+			buf = NULL; /* freed by load_text as soon as it is parsed */
+		}
 		if (e < 0 && !err)
 			err = e;
 		free(buf);
 	}
 	vos_strv_free(files);
+#ifdef __GLIBC__
+	malloc_trim(0); /* the files' trees were freed: give their pages back (glibc keeps them otherwise) */
+#endif
 	e = vos_inventory_finish(out, diags);
 	if (e < 0 && !err)
 		err = e;
@@ -880,11 +996,17 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 	for (i = 0; i < inv->nservices; i++) {
 		const struct vos_service *s = &inv->services[i];
 		const char *name = s->name ? s->name : s->id;
+		size_t hl, nl;
 		char *key;
 		void *prev;
 		if (!name || !s->host)
 			continue;
-		key = vos_arena_sprintf(&keys, "%s\n%s", s->host, name);
+		hl = strlen(s->host);
+		nl = strlen(name);
+		key = vos_arena_alloc(&keys, hl + nl + 2); /* "HOST\nNAME" */
+		memcpy(key, s->host, hl);
+		key[hl] = '\n';
+		memcpy(key + hl + 1, name, nl + 1);
 		prev = vos_map_get(&seen, key);
 		if (prev) {
 			const struct vos_service *first = &inv->services[(size_t)(uintptr_t)prev - 1];

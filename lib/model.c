@@ -181,6 +181,11 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 	size_t *same_name = vos_calloc(n_inv + page->nrows + 1, sizeof(*same_name));
 	bool *placed = vos_calloc(page->nrows + 1, sizeof(*placed));
 
+	/* room for the inventory's services exactly (rows the inventory lacks grow it as usual) */
+	if (m->services_alloc < m->nservices + n_inv) {
+		m->services_alloc = m->nservices + n_inv;
+		m->services = vos_realloc(m->services, m->services_alloc * sizeof(*m->services));
+	}
 	for (i = 0; i < n_inv; i++) {
 		const struct vos_service *sv = &inv->services[i];
 		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id), j;

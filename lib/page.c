@@ -1088,6 +1088,12 @@ int vos_page_parse_chunked(struct vos_page *out, const char *file, const char *t
 	body = parse_front_matter(&c);
 	parse_body(&c, out->text + body, len - body);
 	resolve(&c);
+	/* a large page's rows are most of its memory: give back the slack of doubling (nothing points
+	 * into the array yet; the model is built afterwards) */
+	if (out->rows_alloc > out->nrows && out->nrows) {
+		out->rows = vos_realloc(out->rows, out->nrows * sizeof(*out->rows));
+		out->rows_alloc = out->nrows;
+	}
 
 out:
 	free(c.lines);

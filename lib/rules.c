@@ -31,6 +31,59 @@ static bool in_hosts(char *const *list, size_t n, const char *host)
 	return false;
 }
 
+/* A list of names with O(1) membership once it is long (a rule may name hundreds of hosts, and it
+ * is asked once per service). */
+#define NAMESET_LINEAR 8
+struct nameset {
+	char *const *list;
+	size_t n;
+	bool hosts;         /* host names: compared with vos_name_eq; else exactly */
+	struct vos_map map; /* name -> the set itself, when n > NAMESET_LINEAR */
+};
+
+static void nameset_init(struct nameset *ns, char *const *list, size_t n, bool hosts)
+{
+	size_t i;
+	ns->list = list;
+	ns->n = n;
+	ns->hosts = hosts;
+	vos_map_init(&ns->map, hosts ? VOS_NAMES_NOCASE : false);
+	if (n > NAMESET_LINEAR)
+		for (i = 0; i < n; i++)
+			vos_map_put(&ns->map, list[i], ns);
+}
+
+static bool nameset_has(const struct nameset *ns, const char *s)
+{
+	if (ns->n > NAMESET_LINEAR)
+		return s && vos_map_get(&ns->map, s) != NULL;
+	return ns->hosts ? in_hosts(ns->list, ns->n, s) : in_list(ns->list, ns->n, s);
+}
+
+static void nameset_release(struct nameset *ns)
+{
+	vos_map_release(&ns->map);
+}
+
+/* A selector with its long lists hashed. */
+struct selset {
+	const struct vos_selector *sel;
+	struct nameset hosts, services;
+};
+
+static void selset_init(struct selset *ss, const struct vos_selector *sel)
+{
+	ss->sel = sel;
+	nameset_init(&ss->hosts, sel->hosts, sel->nhosts, true);
+	nameset_init(&ss->services, sel->services, sel->nservices, false);
+}
+
+static void selset_release(struct selset *ss)
+{
+	nameset_release(&ss->hosts);
+	nameset_release(&ss->services);
+}
+
 static bool any_in_list(char *const *list, size_t n, char *const *vals, size_t nvals)
 {
 	size_t i;
@@ -80,12 +133,13 @@ static const struct vos_host *svc_host_inv(const struct vos_model *m, const stru
 	return h ? h->inv : NULL;
 }
 
-bool vos_selector_matches(const struct vos_model *m, const struct vos_selector *sel,
-                          const struct vos_mservice *s)
+static bool selset_matches(const struct vos_model *m, const struct selset *ss,
+                           const struct vos_mservice *s)
 {
+	const struct vos_selector *sel = ss->sel;
 	const struct vos_mhost *h = vos_model_service_host(m, s);
 	const struct vos_host *hi = h ? h->inv : NULL;
-	if (sel->nhosts && !(h && in_hosts(sel->hosts, sel->nhosts, h->name)))
+	if (sel->nhosts && !(h && nameset_has(&ss->hosts, h->name)))
 		return false;
 	if (sel->nplanes) {
 		size_t i;
@@ -103,9 +157,20 @@ bool vos_selector_matches(const struct vos_model *m, const struct vos_selector *
 		return false;
 	if (sel->nvlans && !(hi && in_list(sel->vlans, sel->nvlans, hi->vlan)))
 		return false;
-	if (sel->nservices && !in_list(sel->services, sel->nservices, s->id))
+	if (sel->nservices && !nameset_has(&ss->services, s->id))
 		return false;
 	return true;
+}
+
+bool vos_selector_matches(const struct vos_model *m, const struct vos_selector *sel,
+                          const struct vos_mservice *s)
+{
+	struct selset ss;
+	bool ok;
+	selset_init(&ss, sel);
+	ok = selset_matches(m, &ss, s);
+	selset_release(&ss);
+	return ok;
 }
 
 static void join(struct vos_buf *b, char *const *list, size_t n)
@@ -132,6 +197,11 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 {
 	size_t i;
 	struct vos_buf why = VOS_BUF_INIT;
+	struct selset select, require;
+	struct nameset hosts;
+	selset_init(&select, &r->select);
+	selset_init(&require, &r->require);
+	nameset_init(&hosts, r->hosts, r->nhosts, true);
 	for (i = 0; i < m->nservices; i++) {
 		const struct vos_mservice *s = &m->services[i];
 		const struct vos_mhost *h = vos_model_service_host(m, s);
@@ -139,18 +209,18 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 		const struct vos_host *hi = svc_host_inv(m, s);
 		const struct vos_strloc *hit = NULL;
 		const char *t;
-		if (!r->select.empty && !vos_selector_matches(m, &r->select, s))
+		if (!r->select.empty && !selset_matches(m, &select, s))
 			continue;
 		vos_buf_reset(&why);
 		switch (r->assert_kind) {
 		case VOS_ASSERT_ONLY_ON_HOST:
-			if (!h || !in_hosts(r->hosts, r->nhosts, h->name)) {
+			if (!h || !nameset_has(&hosts, h->name)) {
 				vos_buf_adds(&why, "it may only run on ");
 				join(&why, r->hosts, r->nhosts);
 			}
 			break;
 		case VOS_ASSERT_HOST_HOLDS_ONLY_CLASS:
-			if (h && in_hosts(r->hosts, r->nhosts, h->name) &&
+			if (h && nameset_has(&hosts, h->name) &&
 			    !(sv && in_list(r->classes, r->nclasses, sv->class_))) {
 				vos_buf_addf(&why, "its class is '%s', the host holds only ",
 				             sv && sv->class_ ? sv->class_ : "unknown");
@@ -158,7 +228,7 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			}
 			break;
 		case VOS_ASSERT_NEVER_TRAIT_ON_HOST:
-			if (h && sv && in_hosts(r->hosts, r->nhosts, h->name) &&
+			if (h && sv && nameset_has(&hosts, h->name) &&
 			    (t = first_in_list(r->traits, r->ntraits, sv->traits, sv->ntraits)))
 				vos_buf_addf(&why, "it has trait '%s', never allowed on '%s'", t, h->name);
 			break;
@@ -203,11 +273,11 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			break;
 		}
 		case VOS_ASSERT_REQUIRE:
-			if (!vos_selector_matches(m, &r->require, s))
+			if (!selset_matches(m, &require, s))
 				vos_buf_adds(&why, "it does not meet the rule's requirement");
 			break;
 		case VOS_ASSERT_FORBID:
-			if (vos_selector_matches(m, &r->require, s))
+			if (selset_matches(m, &require, s))
 				vos_buf_adds(&why, "it matches what the rule forbids");
 			break;
 		default:
@@ -217,6 +287,9 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			violation(f, r, m, s, hit && !s->row ? &hit->loc : NULL, why.ptr);
 	}
 	vos_buf_release(&why);
+	selset_release(&select);
+	selset_release(&require);
+	nameset_release(&hosts);
 }
 
 /* ---------------------------------------------------------------- page/rules drift */

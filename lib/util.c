@@ -392,9 +392,17 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 			*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
 		return VOS_EINPUT;
 	}
+	/* a regular file: room for exactly its size (and one byte to see the end), not the next power
+	 * of two */
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		b.alloc = (size_t)st.st_size + 2;
+		b.ptr = vos_malloc(b.alloc);
+		b.ptr[0] = '\0';
+	}
 	for (;;) {
 		ssize_t r;
-		buf_grow(&b, 65536);
+		if (b.alloc - b.len < 2)
+			buf_grow(&b, 65536);
 		r = read(fd, b.ptr + b.len, b.alloc - b.len - 1);
 		if (r < 0) {
 			int e = errno;

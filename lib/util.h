@@ -45,9 +45,11 @@ char *vos_asprintf(const char *fmt, ...) VOS_PRINTF(1, 2);
 char *vos_vasprintf(const char *fmt, va_list ap);
 VOS_NORETURN void vos_die_oom(void);
 
-/* Grow an array: ensures items has room for want elements (an expression). */
+/* Grow an array: ensures items has room for want elements (an expression; alloc and want are
+ * evaluated twice, so they must have no side effects; the call is only made when it must grow). */
 void *vos_grow(void *items, size_t *alloc, size_t want, size_t elsize);
-#define VOS_GROW(items, alloc, want) ((items) = vos_grow((items), &(alloc), (want), sizeof(*(items))))
+#define VOS_GROW(items, alloc, want) \
+	((items) = (want) <= (alloc) ? (items) : vos_grow((items), &(alloc), (want), sizeof(*(items))))
 
 /* Append one element to a (items, n, alloc) triple; evaluates to a pointer to it. */
 #define VOS_PUSH(items, n, alloc) \

@@ -18,11 +18,10 @@ struct anchor {
 	bool open; /* still being built: an alias to it would be recursive */
 };
 
-/* A container under construction. */
+/* A container under construction; its children so far are builder.kids[base..nkids). */
 struct frame {
 	struct vos_ynode *node;
-	struct vos_ynode **kids;
-	size_t n, alloc;
+	size_t base;
 	uint64_t weight;   /* expanded nodes below this one */
 	unsigned height;   /* expanded height below this one */
 	struct anchor *anchor; /* non-NULL when this node is anchored */
@@ -35,6 +34,11 @@ struct builder {
 	size_t len;
 	struct frame *stack;
 	size_t depth, alloc;
+	struct vos_ynode **kids; /* the children of every open container, innermost last */
+	size_t nkids, kids_alloc;
+	/* scratch reused by every finish_map (never re-entered): the keys seen, the merged pairs */
+	struct vos_ynode **seen, **merged;
+	size_t seen_alloc, merged_alloc;
 	size_t docs_alloc;
 	struct vos_map anchors; /* name -> struct anchor* (names live in the arena) */
 	int error;
@@ -202,8 +206,8 @@ static int add_node(struct builder *b, struct vos_ynode *n, uint64_t weight, uns
 		b->error = VOS_EINPUT;
 		return -1;
 	}
-	VOS_GROW(f->kids, f->alloc, f->n + 1);
-	f->kids[f->n++] = n;
+	VOS_GROW(b->kids, b->kids_alloc, b->nkids + 1);
+	b->kids[b->nkids++] = n;
 	return 0;
 }
 
@@ -220,8 +224,8 @@ static bool is_str_key(const struct vos_ynode *k)
 
 /* Key lookup set used while finishing a mapping: linear for small maps, hashed for large. */
 struct keyset {
-	struct vos_ynode **keys; /* linear mode: the keys */
-	size_t n, alloc;
+	struct vos_ynode **keys; /* linear mode: the keys (the builder's scratch) */
+	size_t n, *alloc;
 	struct vos_map map;
 	bool hashed;
 };
@@ -243,7 +247,7 @@ static void keyset_add(struct keyset *s, struct vos_ynode *k)
 		vos_map_put(&s->map, k->u.s.str, k);
 		return;
 	}
-	VOS_GROW(s->keys, s->alloc, s->n + 1);
+	VOS_GROW(s->keys, *s->alloc, s->n + 1);
 	s->keys[s->n++] = k;
 }
 
@@ -266,18 +270,20 @@ static void merge_from(struct vos_ynode ***out, size_t *n, size_t *alloc, struct
 }
 
 /* Finishes a mapping: duplicate keys, merge keys. kids holds key, value, key, value... */
-static void finish_map(struct builder *b, struct frame *f)
+static void finish_map(struct builder *b, struct vos_ynode *node, struct vos_ynode **kids, size_t nkids)
 {
 	struct keyset seen = {0};
-	struct vos_ynode **out = NULL;
-	size_t i, n = 0, alloc = 0, npairs = f->n / 2;
+	struct vos_ynode **out = b->merged;
+	size_t i, n = 0, npairs = nkids / 2;
 	bool has_merge = false;
+	seen.keys = b->seen;
+	seen.alloc = &b->seen_alloc;
 	seen.hashed = npairs > SMALL_MAP;
 	if (seen.hashed)
 		vos_map_init(&seen.map, false);
 	/* explicit keys first: duplicates are errors */
 	for (i = 0; i < npairs; i++) {
-		struct vos_ynode *k = f->kids[2 * i], *first;
+		struct vos_ynode *k = kids[2 * i], *first;
 		if (is_merge_key(k)) {
 			has_merge = true;
 			continue;
@@ -296,23 +302,23 @@ static void finish_map(struct builder *b, struct frame *f)
 		keyset_add(&seen, k);
 	}
 	if (!has_merge) {
-		f->node->u.items = vos_arena_alloc(&b->doc->arena, (f->n ? f->n : 1) * sizeof(*f->kids));
-		if (f->n)
-			memcpy(f->node->u.items, f->kids, f->n * sizeof(*f->kids));
-		f->node->n = npairs;
+		node->u.items = vos_arena_alloc(&b->doc->arena, (nkids ? nkids : 1) * sizeof(*kids));
+		if (nkids)
+			memcpy(node->u.items, kids, nkids * sizeof(*kids));
+		node->n = (unsigned)npairs;
 		goto out;
 	}
 	/* merged pairs go where the "<<" key stands; explicit keys win, earlier sources win */
 	for (i = 0; i < npairs; i++) {
-		struct vos_ynode *k = f->kids[2 * i], *v = f->kids[2 * i + 1];
+		struct vos_ynode *k = kids[2 * i], *v = kids[2 * i + 1];
 		if (!is_merge_key(k)) {
-			VOS_GROW(out, alloc, n + 2);
+			VOS_GROW(out, b->merged_alloc, n + 2);
 			out[n++] = k;
 			out[n++] = v;
 			continue;
 		}
 		if (v->kind == VOS_YNODE_MAP) {
-			merge_from(&out, &n, &alloc, &seen, v);
+			merge_from(&out, &n, &b->merged_alloc, &seen, v);
 		} else if (v->kind == VOS_YNODE_SEQ) {
 			size_t j;
 			for (j = 0; j < v->n; j++) {
@@ -323,7 +329,7 @@ static void finish_map(struct builder *b, struct frame *f)
 					b->error = VOS_EINPUT;
 					continue;
 				}
-				merge_from(&out, &n, &alloc, &seen, v->u.items[j]);
+				merge_from(&out, &n, &b->merged_alloc, &seen, v->u.items[j]);
 			}
 		} else {
 			struct vos_loc loc = loc_at(b, v->line, v->col);
@@ -332,13 +338,13 @@ static void finish_map(struct builder *b, struct frame *f)
 			b->error = VOS_EINPUT;
 		}
 	}
-	f->node->u.items = vos_arena_alloc(&b->doc->arena, (n ? n : 1) * sizeof(*out));
+	node->u.items = vos_arena_alloc(&b->doc->arena, (n ? n : 1) * sizeof(*out));
 	if (n)
-		memcpy(f->node->u.items, out, n * sizeof(*out));
-	f->node->n = n / 2;
-	free(out);
+		memcpy(node->u.items, out, n * sizeof(*out));
+	node->n = (unsigned)(n / 2);
+	b->merged = out;
 out:
-	free(seen.keys);
+	b->seen = seen.keys;
 	if (seen.hashed)
 		vos_map_release(&seen.map);
 }
@@ -354,6 +360,7 @@ static void push_frame(struct builder *b, struct vos_ynode *node, const yaml_cha
 	f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = node;
+	f->base = b->nkids;
 	if (anchor)
 		f->anchor = register_anchor(b, anchor, node, true);
 }
@@ -414,15 +421,17 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 		yaml_mark_t m;
 		uint64_t w = f.weight + 1;
 		unsigned h = f.height + 1;
+		struct vos_ynode **kids = b->kids ? b->kids + f.base : NULL; /* none yet: empty containers only */
+		size_t nkids = b->nkids - f.base;
 		if (f.node->kind == VOS_YNODE_MAP) {
-			finish_map(b, &f);
+			finish_map(b, f.node, kids, nkids);
 		} else {
-			f.node->n = f.n;
-			f.node->u.items = vos_arena_alloc(&b->doc->arena, (f.n ? f.n : 1) * sizeof(*f.kids));
-			if (f.n)
-				memcpy(f.node->u.items, f.kids, f.n * sizeof(*f.kids));
+			f.node->n = (unsigned)nkids;
+			f.node->u.items = vos_arena_alloc(&b->doc->arena, (nkids ? nkids : 1) * sizeof(*kids));
+			if (nkids)
+				memcpy(f.node->u.items, kids, nkids * sizeof(*kids));
 		}
-		free(f.kids);
+		b->nkids = f.base;
 		if (f.anchor) {
 			f.anchor->open = false;
 			f.anchor->weight = w;
@@ -444,8 +453,8 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 				b->error = VOS_EINPUT;
 				return -1;
 			}
-			VOS_GROW(p->kids, p->alloc, p->n + 1);
-			p->kids[p->n++] = f.node;
+			VOS_GROW(b->kids, b->kids_alloc, b->nkids + 1);
+			b->kids[b->nkids++] = f.node;
 			return 0;
 		}
 		return add_node(b, f.node, w, h, &m);
@@ -516,9 +525,10 @@ int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	while (b.depth)
-		free(b.stack[--b.depth].kids);
 	free(b.stack);
+	free(b.kids);
+	free(b.seen);
+	free(b.merged);
 	vos_map_release(&b.anchors);
 	if (b.error) {
 		free(out->docs);

@@ -29,7 +29,8 @@ struct vos_ynode {
 	unsigned char kind;   /* enum vos_ynode_kind */
 	unsigned char style;  /* enum vos_yscalar_style (scalars) */
 	unsigned line, col;   /* 1-based */
-	size_t n;             /* SEQ: items; MAP: pairs */
+	unsigned n;           /* SEQ: items; MAP: pairs (a file is at most 64 MiB: 32 bits hold them,
+	                       * and a node is then 32 bytes, not 40) */
 	union {
 		struct {
 			char *str; /* NUL-terminated (may contain no NUL: such input is rejected) */

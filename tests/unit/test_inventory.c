@@ -451,6 +451,103 @@ static void test_assert_kind_names(void **state)
 	assert_int_equal(vos_assert_kind_parse(NULL), -1);
 }
 
+/* A launch, logs list or merged value that an alias or a merge key hands several services is
+ * converted once: the services share its strings (a lab where every service aliases its host's
+ * launch must not hold one copy per service), each with the right values and locations. */
+static void test_aliases_converted_once(void **state)
+{
+	struct fx *f = load("services:\n"
+	                    "  - &base\n"
+	                    "    id: a\n"
+	                    "    name: A\n"
+	                    "    host: h1\n"
+	                    "    class: ui\n"
+	                    "    exposure: [servers]\n"
+	                    "    launch: &l {kind: container, exec: /usr/bin/app --port 1}\n"
+	                    "    logs: &g [journald, /var/log/app.log]\n"
+	                    "  - <<: *base\n"
+	                    "    id: b\n"
+	                    "    name: B\n"
+	                    "    launch: *l\n"
+	                    "    logs: *g\n"
+	                    "  - <<: *base\n"
+	                    "    id: c\n"
+	                    "    name: C\n"
+	                    "    launch: {kind: container, exec: /usr/bin/app --port 1}\n");
+	const struct vos_service *a, *b, *c;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->inv.nservices, 3);
+	a = &f->inv.services[0];
+	b = &f->inv.services[1];
+	c = &f->inv.services[2];
+	assert_string_equal(b->launch.exec, "/usr/bin/app --port 1");
+	assert_ptr_equal(a->launch.exec, b->launch.exec);
+	assert_int_equal(b->launch.loc.line, a->launch.loc.line);
+	assert_true(b->has_launch);
+	assert_int_equal(b->nlogs, 2);
+	assert_ptr_equal(a->logs, b->logs);
+	assert_string_equal(b->logs[1].s, "/var/log/app.log");
+	assert_int_equal(b->logs[1].loc.line, 9);
+	assert_ptr_equal(a->host, c->host);   /* merged from &base */
+	assert_string_equal(c->host, "h1");
+	assert_ptr_equal(a->exposure, c->exposure);
+	assert_string_equal(c->exposure[0].s, "servers");
+	/* a mapping of its own is its own */
+	assert_string_equal(c->launch.exec, "/usr/bin/app --port 1");
+	assert_ptr_not_equal(a->launch.exec, c->launch.exec);
+	assert_int_equal(c->launch.loc.line, 18);
+	assert_string_equal(c->id, "c");
+	done(f);
+}
+
+/* A bad value that several services share through an alias is still an error at each use. */
+static void test_bad_shared_value_reported_each_time(void **state)
+{
+	struct fx *f = load("services:\n"
+	                    "  - id: a\n"
+	                    "    name: A\n"
+	                    "    class: ui\n"
+	                    "    launch: &l {kind: container, restart_sec: -1}\n"
+	                    "    logs: &g [journald, [nested]]\n"
+	                    "  - id: b\n"
+	                    "    name: B\n"
+	                    "    class: ui\n"
+	                    "    launch: *l\n"
+	                    "    logs: *g\n");
+	size_t i, sec = 0, logs = 0;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	for (i = 0; i < f->diags.n; i++) {
+		if (strstr(f->diags.items[i].message, "restart_sec must not be negative"))
+			sec++;
+		if (strstr(f->diags.items[i].message, "items of 'logs' must be strings"))
+			logs++;
+	}
+	assert_int_equal(sec, 2);
+	assert_int_equal(logs, 2);
+	done(f);
+}
+
+/* The services array holds room for the services loaded, not up to twice as many (at 100k services
+ * the slack of doubling was 11 MB). */
+static void test_services_array_exact(void **state)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	struct fx *f;
+	int i;
+	VOS_UNUSED(state);
+	vos_buf_adds(&b, "services:\n");
+	for (i = 0; i < 1100; i++)
+		vos_buf_addf(&b, "  - {id: s%d, name: S%d, class: ui}\n", i, i);
+	f = load(b.ptr);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->inv.nservices, 1100);
+	assert_int_equal(f->inv.services_alloc, 1100);
+	done(f);
+	vos_buf_release(&b);
+}
+
 /* Services as one inventory text: n flow mappings, ids s0..s<n-1>. */
 static void services_text(struct vos_buf *b, int n)
 {
@@ -513,6 +610,9 @@ int main(void)
 		cmocka_unit_test(test_display_name_values),
 		cmocka_unit_test(test_assert_kind_names),
 		cmocka_unit_test(test_many_services),
+		cmocka_unit_test(test_aliases_converted_once),
+		cmocka_unit_test(test_bad_shared_value_reported_each_time),
+		cmocka_unit_test(test_services_array_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

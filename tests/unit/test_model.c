@@ -429,6 +429,48 @@ static void test_rules(void **state)
 	lab_release(&l);
 }
 
+/* Rules naming many hosts or services (looked up through a hash past 8 names) decide as short ones. */
+static void test_rules_long_lists(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | <LAN_IP> | router |\n"
+		"| Ollama | <LAN_IP> | inference on the router |\n"
+		"\n## Compute Plane\n\n### watson (GPU)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| vLLM | <LAN_IP> | inference |\n"
+		"\n## Placement Rules\n\n"
+		"1. **watson** handles all GPU inference\n"
+		"2. **skynet** routes\n";
+	const char *inv =
+		"hosts: [{name: skynet}, {name: watson}]\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, class: router}\n"
+		"  - {id: ollama, name: Ollama, class: inference, traits: [gpu-inference]}\n"
+		"  - {id: vllm, name: vLLM, class: inference, traits: [gpu-inference]}\n"
+		"rules:\n"
+		"  - {id: gpu-hosts, page_rule: 1, text: watson handles all GPU inference, assert: only-on-host,\n"
+		"     select: {traits: [gpu-inference]}, hosts: [h1, h2, h3, h4, h5, h6, h7, h8, h9, watson]}\n"
+		"  - {id: skynet-routes, page_rule: 2, text: skynet routes, assert: host-holds-only-class,\n"
+		"     hosts: [h1, h2, h3, h4, h5, h6, h7, h8, h9, skynet], classes: [router]}\n"
+		"  - {id: picked, text: picked, page_rule: 2, assert: forbid,\n"
+		"     select: {services: [s1, s2, s3, s4, s5, s6, s7, s8, s9, vllm, litellm]},\n"
+		"     forbid: {hosts: [h1, h2, h3, h4, h5, h6, h7, h8, h9, watson]}}\n";
+	const struct vos_diag *d;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	assert_int_equal(count_rule(&l, "gpu-hosts"), 1);
+	assert_string_equal(find_rule(&l, "gpu-hosts")->service, "ollama");
+	assert_int_equal(count_rule(&l, "skynet-routes"), 1);
+	assert_string_equal(find_rule(&l, "skynet-routes")->service, "ollama");
+	assert_int_equal(count_rule(&l, "picked"), 1);
+	d = find_rule(&l, "picked");
+	assert_string_equal(d->service, "vllm");
+	lab_release(&l);
+}
+
 static void test_rule_unenforced(void **state)
 {
 	struct lab l;
@@ -456,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_host_names_ignore_case),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rules_long_lists),
 		cmocka_unit_test(test_rule_unenforced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,6 +105,25 @@ static void test_empty_and_multi_docs(void **state)
 	done(f);
 }
 
+/* Empty containers before any other node (nothing on the children stack yet): an empty tree, no
+ * undefined behaviour (found by the inventory fuzz target under UBSan). */
+static void test_empty_containers_first(void **state)
+{
+	struct fx *f = parse("[[[]]]\n");
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->doc.ndocs, 1);
+	assert_int_equal(f->doc.docs[0]->kind, VOS_YNODE_SEQ);
+	assert_int_equal(f->doc.docs[0]->n, 1);
+	assert_int_equal(f->doc.docs[0]->u.items[0]->u.items[0]->n, 0);
+	done(f);
+	f = parse("{}\n");
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->doc.docs[0]->kind, VOS_YNODE_MAP);
+	assert_int_equal(f->doc.docs[0]->n, 0);
+	done(f);
+}
+
 static void test_aliases_shared(void **state)
 {
 	struct fx *f = parse("base: &b {port: 80}\nother: *b\n");
@@ -385,6 +404,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_tree),
 		cmocka_unit_test(test_empty_and_multi_docs),
+		cmocka_unit_test(test_empty_containers_first),
 		cmocka_unit_test(test_aliases_shared),
 		cmocka_unit_test(test_unknown_and_recursive_alias),
 		cmocka_unit_test(test_merge_keys),
