@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -810,4 +811,39 @@ char *vos_now_iso(void)
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tmv.tm_year + 1900,
 	         tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ts.tv_nsec / 1000000);
 	return vos_strdup(buf);
+}
+
+/* ---------------------------------------------------------------- random */
+
+void vos_rng_seed(struct vos_rng *r, uint64_t seed)
+{
+	if (!seed) {
+		struct timespec ts;
+		if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed)) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			seed = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+			       ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)r;
+		}
+	}
+	/* splitmix64 once: nearby seeds give unrelated states, and the state is never 0 */
+	seed += 0x9e3779b97f4a7c15u;
+	seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9u;
+	seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebu;
+	seed ^= seed >> 31;
+	r->s = seed ? seed : 0x9e3779b97f4a7c15u;
+}
+
+uint64_t vos_rng_next(struct vos_rng *r)
+{
+	uint64_t x = r->s;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->s = x;
+	return x * 0x2545f4914f6cdd1du;
+}
+
+uint64_t vos_rng_below(struct vos_rng *r, uint64_t n)
+{
+	return n ? vos_rng_next(r) % n : 0;
 }

@@ -141,6 +141,18 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
 
+/* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
+ * random state (no rand()/srand()), so two users of the library in one process cannot disturb each
+ * other. Not for secrets. vos_rng_seed with seed 0 seeds from getrandom(2) (else the clock, the pid
+ * and the state's address); any other seed gives a fixed sequence (tests). */
+struct vos_rng {
+	uint64_t s;
+};
+void vos_rng_seed(struct vos_rng *r, uint64_t seed);
+uint64_t vos_rng_next(struct vos_rng *r);
+/* A number in [0, n) (0 when n is 0). */
+uint64_t vos_rng_below(struct vos_rng *r, uint64_t n);
+
 /* The version of vosctl (from VERSION, see lib/version.c). */
 const char *vos_version(void);
 
