@@ -3,6 +3,7 @@
  * atomically. All the work is in lib/render.c. */
 #include "cmd.h"
 #include "render.h"
+#include "lockfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -253,9 +254,11 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		size_t written = 0;
 		for (i = 0; i < np; i++) {
 			char *errmsg = NULL;
+			/* the page must still be what was read: an edit saved meanwhile is kept */
+			struct vos_write_expect was = {pages[i].exists ? pages[i].old : NULL, pages[i].oldlen};
 			if (!pages[i].differs)
 				continue;
-			if (vos_file_write_atomic(pages[i].path, pages[i].text, pages[i].len, &errmsg) < 0) {
+			if (vos_file_write(pages[i].path, pages[i].text, pages[i].len, 0, &was, &errmsg) < 0) {
 				vos_error("%s", errmsg ? errmsg : "unable to write a page");
 				free(errmsg);
 				rc = EXIT_OPFAIL;

@@ -1,5 +1,6 @@
 /* probe_model.c - probe targets from the model, port lists, findings, results as JSON. */
 #include "probe.h"
+#include "lockfile.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -365,7 +366,7 @@ int vos_probe_results_save(const char *path, const struct vos_probe_result *res,
 		return VOS_EIO;
 	}
 	free(dir);
-	err = vos_file_write_atomic(path, json, strlen(json), errmsg);
+	err = vos_file_write(path, json, strlen(json), 0, NULL, errmsg);
 	free(json);
 	return err;
 }

@@ -100,8 +100,7 @@ void *vos_map_get(const struct vos_map *m, const char *key);
 /* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
  * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
 int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg);
-/* Writes data to path atomically: temp file in the same directory, fsync, rename. */
-int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg);
+/* Writing a file: vos_file_write in lockfile.h. */
 bool vos_is_dir(const char *path);
 /* mkdir -p: creates path and its missing parents with mode; 0, or -1 with errno set. */
 int vos_mkdir_p(const char *path, unsigned mode);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "lockfile.h"
 
 static void test_buf(void **state)
 {
@@ -110,7 +111,7 @@ static void test_files(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	path = vos_path_join(dir, "page.md");
-	assert_int_equal(vos_file_write_atomic(path, "hello\n", 6, &err), 0);
+	assert_int_equal(vos_file_write(path, "hello\n", 6, 0, NULL, &err), 0);
 	assert_int_equal(vos_file_read(&data, &len, path, 100, &err), 0);
 	assert_int_equal(len, 6);
 	assert_string_equal(data, "hello\n");
@@ -128,7 +129,7 @@ static void test_files(void **state)
 	assert_non_null(strstr(err, "unable to open '/nonexistent/x'"));
 	free(err);
 	/* writing into a missing directory fails cleanly */
-	assert_int_equal(vos_file_write_atomic("/nonexistent/dir/x", "a", 1, &err), VOS_EIO);
+	assert_int_equal(vos_file_write("/nonexistent/dir/x", "a", 1, 0, NULL, &err), VOS_EIO);
 	free(err);
 	unlink(path);
 	rmdir(dir);
