@@ -365,6 +365,12 @@ void *vos_map_get(const struct vos_map *m, const char *key)
 
 int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg)
 {
+	return vos_file_read_uid(out, len_out, NULL, path, max, errmsg);
+}
+
+int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
+                      char **errmsg)
+{
 	struct stat st;
 	struct vos_buf b = VOS_BUF_INIT;
 	int fd;
@@ -378,8 +384,12 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 			*errmsg = vos_asprintf("unable to open '%s': %s", path, strerror(e));
 		return e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT;
 	}
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0) {
 		memset(&st, 0, sizeof(st));
+		st.st_uid = (uid_t)-1; /* unknown: trusted by nobody */
+	}
+	if (uid_out)
+		*uid_out = (unsigned)st.st_uid;
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		if (errmsg)

@@ -100,6 +100,9 @@ void *vos_map_get(const struct vos_map *m, const char *key);
 /* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
  * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
 int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg);
+/* The same, and *uid_out is the owner of the file read (fstat of the descriptor read from). */
+int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
+                      char **errmsg);
 /* Writing a file: vos_file_write in lockfile.h. */
 bool vos_is_dir(const char *path);
 /* mkdir -p: creates path and its missing parents with mode; 0, or -1 with errno set. */
