@@ -318,6 +318,17 @@ static void print_input_errors(struct vos_ctx *ctx)
 	vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
 }
 
+/* A config file ignored by the upward search (owned by someone else) is a warning on stderr now,
+ * not a finding of the lab: printed, then dropped from the findings. */
+static void print_config_warnings(struct vos_ctx *ctx)
+{
+	if (!ctx->diags.n)
+		return;
+	print_input_errors(ctx);
+	vos_diags_release(&ctx->diags);
+	vos_diags_init(&ctx->diags);
+}
+
 struct page_job {
 	struct vos_page *page;
 	const char *path;
@@ -380,6 +391,7 @@ int vos_ctx_load(struct vos_ctx *ctx)
 		print_input_errors(ctx);
 		return vos_exit_code(err);
 	}
+	print_config_warnings(ctx);
 	if (ctx->common.page)
 		ctx->config.page = vos_arena_strdup(&ctx->config.arena, ctx->common.page);
 	if (ctx->common.inventory)
@@ -509,6 +521,7 @@ int vos_ctx_load_staged(struct vos_ctx *ctx)
 		rc = vos_exit_code(err);
 		goto out;
 	}
+	print_config_warnings(ctx);
 	if (ctx->common.page)
 		ctx->config.page = vos_arena_strdup(&ctx->config.arena, ctx->common.page);
 	if (ctx->common.inventory)
