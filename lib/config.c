@@ -556,7 +556,7 @@ int vos_config_load(struct vos_config *out, const char *explicit_path, const cha
 	ceil = ceilings(&nceil);
 	/* the start directory is always searched; the search then moves up, but never into a ceiling
 	 * (nor past one: a ceiling itself is not searched, as git does), nor, without
-	 * VOSCTL_DISCOVERY_ACROSS_FILESYSTEM, onto another file system (docs/configuration.md) */
+	 * VOSCTL_DISCOVERY_ACROSS_FILESYSTEM, onto another file system: see docs/configuration.md */
 	for (;;) {
 		char *cand = vos_path_join(dir, VOS_CONFIG_NAME);
 		if (vos_is_file(cand)) {
