@@ -1,6 +1,7 @@
 /* graph.c - vosctl graph: hosts as clusters, services inside, dependencies as edges, findings
  * highlighted; Graphviz DOT (default) or Mermaid (for a wiki page). */
 #include "cmd.h"
+#include "lockfile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -506,7 +507,7 @@ int cmd_graph(struct vos_ctx *ctx, int argc, const char **argv)
 	rc = EXIT_CLEAN;
 	if (output) {
 		char *err = NULL;
-		if (vos_file_write_atomic(output, g.out.ptr, g.out.len, &err) < 0) {
+		if (vos_file_write(output, g.out.ptr, g.out.len, 0, NULL, &err) < 0) {
 			vos_error("%s", err ? err : "unable to write the graph");
 			rc = EXIT_OPFAIL;
 		}

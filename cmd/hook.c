@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "git_index.h"
+#include "lockfile.h"
 
 #define HOOK_MARKER "# installed by vosctl hook"
 static const char *const hook_names[] = {"pre-commit", "pre-merge-commit"};
@@ -153,13 +154,18 @@ static void paths_release(struct hook_paths *h, size_t n)
 static int install_one(const struct hook_paths *h, const char *name, const char *kept, bool chain,
                        bool strict)
 {
-	char *script, *msg = NULL;
+	char *script = hook_script(name, strict), *msg = NULL;
+	struct vos_lockfile lk;
 	int rc = 0;
-	if (kept && (rc = do_rename(h->hook, kept)) != 0)
-		return rc;
-	script = hook_script(name, strict);
-	if (vos_file_write_atomic(h->hook, script, strlen(script), &msg) < 0 || chmod(h->hook, 0755) < 0) {
-		vos_error("%s", msg ? msg : strerror(errno));
+	/* HOOK.lock is 0755 from its creation, filled and synced before the foreign hook moves aside */
+	if (vos_lockfile_hold(&lk, h->hook, 0755, &msg) < 0 ||
+	    vos_lockfile_write(&lk, script, strlen(script), &msg) < 0) {
+		vos_error("%s", msg);
+		rc = EXIT_OPFAIL;
+	} else if (kept && (rc = do_rename(h->hook, kept)) != 0) {
+		vos_lockfile_rollback(&lk);
+	} else if (vos_lockfile_commit(&lk, NULL, &msg) < 0) {
+		vos_error("%s", msg);
 		if (kept)
 			rename(kept, h->hook); /* put the user's hook back */
 		rc = EXIT_OPFAIL;

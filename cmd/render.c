@@ -6,6 +6,7 @@
 #include "git.h"
 #include "probe.h"
 #include "render_plan.h"
+#include "lockfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -227,9 +228,11 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		for (i = 0; i < plan.n; i++) {
 			const struct vos_render_item *it = &plan.items[i];
 			char *errmsg = NULL;
+			/* the page must still be what was read: an edit saved meanwhile is kept */
+			struct vos_write_expect was = {it->old, it->old_len};
 			if (!it->changed)
 				continue;
-			if (vos_file_write_atomic(it->path, it->data, it->len, &errmsg) < 0) {
+			if (vos_file_write(it->path, it->data, it->len, 0, &was, &errmsg) < 0) {
 				vos_error("%s", errmsg ? errmsg : "unable to write a page");
 				free(errmsg);
 				rc = EXIT_OPFAIL;

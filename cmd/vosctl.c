@@ -348,6 +348,10 @@ static int ctx_load_from(struct vos_ctx *ctx, const char *cwd, const struct vos_
 	rq.config_src = rq.page_src = rq.inv_src = src;
 	rq.check_links = src != NULL; /* links of staged pages to pages the index lacks: warnings */
 	err = vos_lab_load(&ctx->lab, &rq, &ctx->diags, &msg);
+	if (ctx->lab.have_notices && ctx->lab.notices.n) {
+		fflush(stdout);
+		vos_print_diags_text(stderr, &ctx->lab.notices, ctx->color_err);
+	}
 	if (ctx->lab.warning)
 		vos_warning("--staged: %s", ctx->lab.warning);
 	if (err < 0) {

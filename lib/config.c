@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct cparse {
@@ -199,6 +201,12 @@ static char *get_env_name(struct cparse *p, const struct vos_ynode *m, const cha
 			cerr(p, v, "'%s' must name an environment variable, not '%s'", key, v->u.s.str);
 			return vos_arena_strdup(&p->cfg->arena, def);
 		}
+	}
+	/* a vosctl.yaml someone else wrote must not send $AWS_SECRET_ACCESS_KEY to its own remote */
+	if (!vos_starts_with(v->u.s.str, "VOSCTL_") || !v->u.s.str[7]) {
+		cerr(p, v, "'%s' must name a VOSCTL_* variable, not '%s' (vosctl sends it to the remote)",
+		     key, v->u.s.str);
+		return vos_arena_strdup(&p->cfg->arena, def);
 	}
 	return vos_arena_strndup(&p->cfg->arena, v->u.s.str, v->u.s.len);
 }
@@ -432,13 +440,15 @@ int vos_config_parse(struct vos_config *out, const char *file, const char *base_
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
 }
 
-/* Reads and parses one config file; base_dir is its directory. */
-static int load_file(struct vos_config *out, const char *path, const char *base_dir,
+/* Reads and parses one config file; base_dir is its directory. A discovered file (not given with
+ * -c) owned by someone else than the user or root is ignored with a warning: returns 1. */
+static int load_file(struct vos_config *out, const char *path, const char *base_dir, bool discovered,
                      struct vos_diags *diags)
 {
 	char *buf = NULL, *errmsg = NULL;
 	size_t len = 0;
-	int err = vos_file_read(&buf, &len, path, VOS_MAX_YAML_BYTES, &errmsg);
+	unsigned uid = 0;
+	int err = vos_file_read_uid(&buf, &len, &uid, path, VOS_MAX_YAML_BYTES, &errmsg);
 	if (err < 0) {
 		struct vos_loc loc;
 		init_config(out);
@@ -450,9 +460,66 @@ static int load_file(struct vos_config *out, const char *path, const char *base_
 		free(errmsg);
 		return VOS_EINPUT;
 	}
+	if (discovered && uid != (unsigned)geteuid() && uid != 0) {
+		/* as git answers CVE-2022-24765: a file found by searching upward is trusted only when
+		 * the user (or root) owns it; the owner was read from the descriptor the text came from */
+		struct vos_loc loc = {path, 0, 0};
+		vos_diags_add(diags, VOS_SEV_WARNING, &loc, "config",
+		              "ignoring '%s': it is owned by uid %u, not by you (uid %u) or root; to trust it, "
+		              "name it: vosctl -c '%s'", path, uid, (unsigned)geteuid(), path);
+		free(buf);
+		return 1;
+	}
 	err = vos_config_parse(out, path, base_dir, buf, len, diags);
 	free(buf);
 	return err;
+}
+
+/* The directories the upward search never moves into (git's GIT_CEILING_DIRECTORIES):
+ * $VOSCTL_CEILING_DIRECTORIES (colon-separated absolute paths; others are ignored, as git does)
+ * and $HOME, each resolved. Caller frees with free_list. */
+static char **ceilings(size_t *n_out)
+{
+	const char *env = getenv("VOSCTL_CEILING_DIRECTORIES"), *home = getenv("HOME");
+	char **v = NULL, real[PATH_MAX];
+	size_t n = 0, alloc = 0;
+	while (env && *env) {
+		const char *e = strchr(env, ':');
+		size_t len = e ? (size_t)(e - env) : strlen(env);
+		char *one = vos_strndup(env, len);
+		if (one[0] == '/' && realpath(one, real))
+			*VOS_PUSH(v, n, alloc) = vos_strdup(real);
+		free(one);
+		env += len + (e ? 1 : 0);
+	}
+	if (home && home[0] == '/' && realpath(home, real))
+		*VOS_PUSH(v, n, alloc) = vos_strdup(real);
+	*n_out = n;
+	return v;
+}
+
+static bool in_list(char **v, size_t n, const char *dir)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], dir))
+			return true;
+	return false;
+}
+
+static void free_list(char **v, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	             !strcasecmp(v, "on"));
 }
 
 int vos_config_load(struct vos_config *out, const char *explicit_path, const char *start_dir,
@@ -460,10 +527,14 @@ int vos_config_load(struct vos_config *out, const char *explicit_path, const cha
 {
 	char abs_start[PATH_MAX], cwd[PATH_MAX], dir[PATH_MAX];
 	unsigned up = 0;
-	bool relative;
+	bool relative, across = env_true("VOSCTL_DISCOVERY_ACROSS_FILESYSTEM");
+	char **ceil;
+	size_t nceil;
+	struct stat st;
+	dev_t dev = 0;
 	if (explicit_path) {
 		char *base = vos_path_dirname(explicit_path);
-		int err = load_file(out, explicit_path, base, diags);
+		int err = load_file(out, explicit_path, base, false, diags);
 		free(base);
 		return err;
 	}
@@ -480,6 +551,12 @@ int vos_config_load(struct vos_config *out, const char *explicit_path, const cha
 	/* name what we find relative to the working directory when we started in it */
 	relative = getcwd(cwd, sizeof(cwd)) && realpath(cwd, dir) && strcmp(dir, abs_start) == 0;
 	snprintf(dir, sizeof(dir), "%s", abs_start);
+	if (stat(dir, &st) == 0)
+		dev = st.st_dev;
+	ceil = ceilings(&nceil);
+	/* the start directory is always searched; the search then moves up, but never into a ceiling
+	 * (nor past one: a ceiling itself is not searched, as git does), nor, without
+	 * VOSCTL_DISCOVERY_ACROSS_FILESYSTEM, onto another file system: see docs/configuration.md */
 	for (;;) {
 		char *cand = vos_path_join(dir, VOS_CONFIG_NAME);
 		if (vos_is_file(cand)) {
@@ -495,17 +572,21 @@ int vos_config_load(struct vos_config *out, const char *explicit_path, const cha
 					vos_buf_addf(&path, "%s/%s", base.ptr, VOS_CONFIG_NAME);
 				else
 					vos_buf_adds(&path, VOS_CONFIG_NAME);
-				err = load_file(out, path.ptr, base.ptr, diags);
+				err = load_file(out, path.ptr, base.ptr, true, diags);
 				vos_buf_release(&base);
 				vos_buf_release(&path);
 			} else {
-				err = load_file(out, cand, dir, diags);
+				err = load_file(out, cand, dir, true, diags);
 			}
 			free(cand);
-			return err;
+			if (err != 1) {
+				free_list(ceil, nceil);
+				return err;
+			}
+		} else {
+			free(cand);
 		}
-		free(cand);
-		if (strcmp(dir, "/") == 0)
+		if (strcmp(dir, "/") == 0 || in_list(ceil, nceil, dir))
 			break;
 		{
 			char *slash = strrchr(dir, '/');
@@ -516,8 +597,13 @@ int vos_config_load(struct vos_config *out, const char *explicit_path, const cha
 			else
 				*slash = '\0';
 		}
+		if (in_list(ceil, nceil, dir))
+			break;
+		if (!across && (stat(dir, &st) < 0 || st.st_dev != dev))
+			break;
 		up++;
 	}
+	free_list(ceil, nceil);
 	/* none found: defaults relative to start_dir */
 	init_config(out);
 	set_defaults(out, relative ? "." : start_dir);

@@ -20,6 +20,8 @@ void vos_lab_release(struct vos_lab *lab)
 		vos_inventory_release(&lab->inv);
 	if (lab->have_config)
 		vos_config_release(&lab->config);
+	if (lab->have_notices)
+		vos_diags_release(&lab->notices);
 	free(lab->warning);
 	memset(lab, 0, sizeof(*lab));
 }
@@ -178,8 +180,14 @@ int vos_lab_load(struct vos_lab *lab, const struct vos_lab_request *rq, struct v
 
 	*errmsg = NULL;
 	vos_source_worktree(&wt);
-	if ((err = load_config(lab, rq, diags)) < 0)
+	/* what the configuration search says on success (an ignored vosctl.yaml) is a notice for
+	 * stderr, not a finding of the lab */
+	vos_diags_init(&lab->notices);
+	lab->have_notices = true;
+	if ((err = load_config(lab, rq, &lab->notices)) < 0) {
+		vos_diags_move(diags, &lab->notices);
 		return err;
+	}
 	if (rq->page)
 		c->page = vos_arena_strdup(&c->arena, rq->page);
 	if (rq->inventory)

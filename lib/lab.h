@@ -18,6 +18,10 @@ struct vos_lab {
 	struct vos_model model;
 	bool have_config, have_page, have_inv, have_model;
 	char *warning; /* something worth saying on stderr ("links not checked: ..."), or NULL */
+	/* what the configuration search noticed (a vosctl.yaml ignored for its owner): for stderr,
+	 * never findings of the lab */
+	struct vos_diags notices;
+	bool have_notices;
 };
 
 enum vos_lab_parts {

@@ -1,10 +1,12 @@
 /* probe_model.c - probe targets from the model, port lists, findings, results as JSON. */
 #include "probe.h"
+#include "lockfile.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ targets */
 
@@ -363,7 +365,7 @@ int vos_probe_results_save(const char *path, const struct vos_probe_result *res,
 		return VOS_EIO;
 	}
 	free(dir);
-	err = vos_file_write_atomic(path, json, strlen(json), errmsg);
+	err = vos_file_write(path, json, strlen(json), 0, NULL, errmsg);
 	free(json);
 	return err;
 }
@@ -405,7 +407,7 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 	int err;
 
 	vos_probe_results_init(out);
-	if (!vos_is_file(path)) {
+	if (access(path, F_OK) != 0 || vos_is_dir(path)) { /* a pipe is read like a file */
 		if (errmsg)
 			*errmsg = vos_asprintf("no probe results at '%s' (run 'vosctl probe' first)", path);
 		return VOS_ENOTFOUND;

@@ -185,10 +185,10 @@ static char *make_message(const struct vos_publish_result *r)
 	return vos_buf_detach(&b, NULL);
 }
 
-static void backoff(int attempt)
+static void backoff(int attempt, struct vos_rng *rng)
 {
 	/* 100..300 ms times the attempt, jittered so that racing publishers spread out */
-	long ms = 100L * attempt + (long)(((unsigned)rand() ^ (unsigned)getpid()) % 200u) * attempt;
+	long ms = 100L * attempt + (long)vos_rng_below(rng, 200u) * attempt;
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 }
@@ -204,6 +204,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	struct vos_probe_results results;
 	bool have_results = false;
 	int err = 0, attempt;
+	struct vos_rng rng;
 
 	*errmsg = NULL;
 	vos_probe_results_init(&results);
@@ -247,7 +248,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			aemail = gemail ? gemail : "vosctl@localhost";
 	}
 	now = o->now_iso ? vos_strdup(o->now_iso) : vos_now_iso();
-	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	vos_rng_seed(&rng, 0); /* this run's own source: the process's rand() state is not ours */
 
 	for (attempt = 1; attempt <= max; attempt++) {
 		struct round r;
@@ -321,7 +322,7 @@ round_done:
 		}
 		vos_diags_release(&found);
 		out->commit[0] = '\0';
-		backoff(attempt);
+		backoff(attempt, &rng);
 	}
 	if (err == VOS_GIT_EREJECTED) {
 		char *m = vos_asprintf("%s (gave up after %d attempts)", *errmsg ? *errmsg : "push rejected",

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,6 +365,12 @@ void *vos_map_get(const struct vos_map *m, const char *key)
 
 int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg)
 {
+	return vos_file_read_uid(out, len_out, NULL, path, max, errmsg);
+}
+
+int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
+                      char **errmsg)
+{
 	struct stat st;
 	struct vos_buf b = VOS_BUF_INIT;
 	int fd;
@@ -377,8 +384,12 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 			*errmsg = vos_asprintf("unable to open '%s': %s", path, strerror(e));
 		return e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT;
 	}
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0) {
 		memset(&st, 0, sizeof(st));
+		st.st_uid = (uid_t)-1; /* unknown: trusted by nobody */
+	}
+	if (uid_out)
+		*uid_out = (unsigned)st.st_uid;
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		if (errmsg)
@@ -429,75 +440,6 @@ int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, cha
 	close(fd);
 	*out = vos_buf_detach(&b, len_out);
 	return 0;
-}
-
-int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg)
-{
-	char *dir = vos_path_dirname(path);
-	const char *base = strrchr(path, '/');
-	char *tmp;
-	const char *p = data;
-	size_t left = len;
-	int fd, dfd, e = 0;
-	struct stat st;
-
-	base = base ? base + 1 : path;
-	tmp = vos_asprintf("%s/.%s.vosctl-XXXXXX", dir, base);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		e = errno;
-		if (errmsg)
-			*errmsg = vos_asprintf("unable to create a temporary file in '%s': %s", dir, strerror(e));
-		goto fail_nofd;
-	}
-	/* keep the mode of the file we replace, else 0644 */
-	if (stat(path, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	else
-		fchmod(fd, 0644);
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			goto fail;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) < 0) {
-		e = errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		e = errno;
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		e = errno;
-		goto fail;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(tmp);
-	free(dir);
-	return 0;
-fail:
-	if (errmsg)
-		*errmsg = vos_asprintf("unable to write '%s': %s", path, strerror(e));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-fail_nofd:
-	free(tmp);
-	free(dir);
-	return VOS_EIO;
 }
 
 bool vos_is_dir(const char *path)
@@ -818,4 +760,39 @@ char *vos_now_iso(void)
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tmv.tm_year + 1900,
 	         tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, ts.tv_nsec / 1000000);
 	return vos_strdup(buf);
+}
+
+/* ---------------------------------------------------------------- random */
+
+void vos_rng_seed(struct vos_rng *r, uint64_t seed)
+{
+	if (!seed) {
+		struct timespec ts;
+		if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed)) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			seed = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+			       ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)r;
+		}
+	}
+	/* splitmix64 once: nearby seeds give unrelated states, and the state is never 0 */
+	seed += 0x9e3779b97f4a7c15u;
+	seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9u;
+	seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebu;
+	seed ^= seed >> 31;
+	r->s = seed ? seed : 0x9e3779b97f4a7c15u;
+}
+
+uint64_t vos_rng_next(struct vos_rng *r)
+{
+	uint64_t x = r->s;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->s = x;
+	return x * 0x2545f4914f6cdd1du;
+}
+
+uint64_t vos_rng_below(struct vos_rng *r, uint64_t n)
+{
+	return n ? vos_rng_next(r) % n : 0;
 }

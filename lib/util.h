@@ -102,8 +102,10 @@ void *vos_map_get(const struct vos_map *m, const char *key);
 /* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
  * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
 int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg);
-/* Writes data to path atomically: temp file in the same directory, fsync, rename. */
-int vos_file_write_atomic(const char *path, const void *data, size_t len, char **errmsg);
+/* The same, and *uid_out is the owner of the file read (fstat of the descriptor read from). */
+int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
+                      char **errmsg);
+/* Writing a file: vos_file_write in lockfile.h. */
 bool vos_is_dir(const char *path);
 /* mkdir -p: creates path and its missing parents with mode; 0, or -1 with errno set. */
 int vos_mkdir_p(const char *path, unsigned mode);
@@ -142,6 +144,18 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
+
+/* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
+ * random state (no rand()/srand()), so two users of the library in one process cannot disturb each
+ * other. Not for secrets. vos_rng_seed with seed 0 seeds from getrandom(2) (else the clock, the pid
+ * and the state's address); any other seed gives a fixed sequence (tests). */
+struct vos_rng {
+	uint64_t s;
+};
+void vos_rng_seed(struct vos_rng *r, uint64_t seed);
+uint64_t vos_rng_next(struct vos_rng *r);
+/* A number in [0, n) (0 when n is 0). */
+uint64_t vos_rng_below(struct vos_rng *r, uint64_t n);
 
 /* The version of vosctl (from VERSION, see lib/version.c). */
 const char *vos_version(void);

@@ -48,6 +48,13 @@ test_expect_success 'the binary imports none of system, popen, exec*, fork' '
 	test_line_count 0 bad
 '
 
+test_expect_success 'lib/ keeps no process-wide random state: no rand(), srand(), random()' '
+	nm --undefined-only "$SRC/${BUILD:-build}"/lib/*.o >libsyms &&
+	test -s libsyms &&
+	grep -E " (rand|srand|rand_r|random|srandom|drand48|srand48)(@|$)" libsyms >bad;
+	test_line_count 0 bad
+'
+
 # ---------------------------------------------------------------- write paths from the configuration
 cp -R "$SRC/inventory" inventory
 for kv in "render: {services: ../outside.md}" "render: {services: /tmp/outside.md}" \

@@ -280,6 +280,28 @@ test_expect_success 'install --force sets the foreign hook aside; uninstall puts
 	rm .git/hooks/pre-commit
 '
 
+test_expect_success 'install --force with a pre-commit.lock held: exit 3 naming it, the foreign hook stays' '
+	cd wiki &&
+	cp foreign.orig .git/hooks/pre-commit && chmod 755 .git/hooks/pre-commit &&
+	: >.git/hooks/pre-commit.lock &&
+	test_expect_code 3 vosctl hook install --force 2>err &&
+	test_grep "pre-commit.lock" err &&
+	test_grep "another vosctl process seems to be" err &&
+	test_cmp foreign.orig .git/hooks/pre-commit &&
+	test ! -e .git/hooks/pre-commit.vosctl-saved &&
+	test -e .git/hooks/pre-commit.lock &&
+	rm .git/hooks/pre-commit.lock .git/hooks/pre-commit
+'
+
+test_expect_success 'under umask 077 the installed hook is 0755, and no lock is left' '
+	cd wiki &&
+	(umask 077 && vosctl hook install 2>err) &&
+	test "$(stat -c %a .git/hooks/pre-commit)" = 755 &&
+	test "$(stat -c %a .git/hooks/pre-merge-commit)" = 755 &&
+	test ! -e .git/hooks/pre-commit.lock &&
+	vosctl hook uninstall 2>err
+'
+
 test_expect_success 'install honours core.hooksPath' '
 	cd wiki &&
 	git config core.hooksPath githooks &&

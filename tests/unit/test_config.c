@@ -27,8 +27,8 @@ static const char full[] =
 	"    services: vos/services.md\n"
 	"    inventory: vos/service-inventory.md\n"
 	"    status: vos/status.md\n"
-	"  token_env: WIKI_TOKEN\n"
-	"  user_env: WIKI_USER\n"
+	"  token_env: VOSCTL_WIKI_TOKEN\n"
+	"  user_env: VOSCTL_WIKI_USER\n"
 	"  author: {name: vosctl, email: vosctl@localhost}\n"
 	"probe:\n"
 	"  timeout_ms: 500\n"
@@ -55,8 +55,8 @@ static void test_full(void **state)
 	assert_string_equal(c.remote_services, "vos/services.md");
 	assert_string_equal(c.remote_inventory, "vos/service-inventory.md");
 	assert_string_equal(c.remote_status, "vos/status.md");
-	assert_string_equal(c.token_env, "WIKI_TOKEN");
-	assert_string_equal(c.user_env, "WIKI_USER");
+	assert_string_equal(c.token_env, "VOSCTL_WIKI_TOKEN");
+	assert_string_equal(c.user_env, "VOSCTL_WIKI_USER");
 	assert_string_equal(c.author_name, "vosctl");
 	assert_string_equal(c.author_email, "vosctl@localhost");
 	assert_int_equal(c.probe_timeout_ms, 500);
@@ -135,6 +135,28 @@ static void test_errors(void **state)
 	expect(&d, 10, 13, 16, "'concurrency' must be between 1 and 65536, not 0");
 	assert_int_equal(d.n, 11);
 	assert_string_equal(c.remote_status, "ok/status.md");
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
+/* token_env/user_env may only name VOSCTL_* variables: a planted vosctl.yaml cannot send another
+ * secret of the environment to its own remote */
+static void test_env_names(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *text =
+		"publish:\n"
+		"  token_env: AWS_SECRET_ACCESS_KEY\n" /* 2 */
+		"  user_env: VOSCTL_\n";              /* 3 */
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), VOS_EINPUT);
+	vos_diags_sort(&d);
+	expect(&d, 0, 2, 14, "'token_env' must name a VOSCTL_* variable, not 'AWS_SECRET_ACCESS_KEY'");
+	expect(&d, 1, 3, 13, "'user_env' must name a VOSCTL_* variable, not 'VOSCTL_'");
+	assert_int_equal(d.n, 2);
+	assert_string_equal(c.token_env, "VOSCTL_TOKEN");
 	vos_config_release(&c);
 	vos_diags_release(&d);
 }
@@ -256,6 +278,77 @@ static void test_lookup_upward(void **state)
 	free(sub);
 }
 
+/* the upward search stops at a ceiling ($VOSCTL_CEILING_DIRECTORIES, $HOME: not searched itself)
+ * and ignores a file someone else owns, with a warning naming it; -c FILE is trusted */
+static void test_lookup_trust(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	char *cfg = vos_asprintf("%s/vosctl.yaml", tmpdir);
+	char *a = vos_asprintf("%s/a", tmpdir), *sub = vos_asprintf("%s/a/b", tmpdir);
+	char *ceil = vos_asprintf("/nonexistent:relative:%s", a);
+	const char *home = getenv("HOME");
+	char *home_saved = home ? vos_strdup(home) : NULL;
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	write_file(cfg, "page: inventory/services.md\n");
+	unsetenv("VOSCTL_CEILING_DIRECTORIES");
+	setenv("HOME", "/nonexistent", 1);
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_non_null(c.file);
+	vos_config_release(&c);
+	/* a ceiling: never moved into, so tmpdir above it is not reached either */
+	setenv("VOSCTL_CEILING_DIRECTORIES", ceil, 1);
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_null(c.file);
+	vos_config_release(&c);
+	/* the ceiling itself is not searched: a vosctl.yaml in it is not found from below */
+	setenv("VOSCTL_CEILING_DIRECTORIES", tmpdir, 1);
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_null(c.file);
+	vos_config_release(&c);
+	/* ... but the start directory always is, ceiling or not */
+	assert_int_equal(vos_config_load(&c, NULL, tmpdir, &d), 0);
+	assert_non_null(c.file);
+	vos_config_release(&c);
+	unsetenv("VOSCTL_CEILING_DIRECTORIES");
+	/* $HOME is a ceiling too */
+	setenv("HOME", tmpdir, 1);
+	assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+	assert_null(c.file);
+	vos_config_release(&c);
+	setenv("HOME", "/nonexistent", 1);
+	assert_int_equal(d.n, 0);
+	/* owned by someone else (nobody): ignored with a warning naming it; -c FILE trusts it */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(cfg, 65534, 65534), 0);
+		assert_int_equal(vos_config_load(&c, NULL, sub, &d), 0);
+		assert_null(c.file);
+		assert_null(c.page);
+		assert_int_equal(d.n, 1);
+		assert_int_equal(d.errors, 0);
+		assert_int_equal(d.items[0].severity, VOS_SEV_WARNING);
+		assert_string_equal(d.items[0].file, cfg);
+		assert_non_null(strstr(d.items[0].message, "it is owned by uid 65534, not by you (uid 0)"));
+		assert_non_null(strstr(d.items[0].message, "vosctl -c"));
+		vos_config_release(&c);
+		assert_int_equal(vos_config_load(&c, cfg, ".", &d), 0);
+		assert_non_null(c.page);
+		assert_int_equal(d.n, 1);
+		vos_config_release(&c);
+	}
+	if (home_saved)
+		setenv("HOME", home_saved, 1);
+	else
+		unsetenv("HOME");
+	vos_diags_release(&d);
+	free(home_saved);
+	free(ceil);
+	free(cfg);
+	free(a);
+	free(sub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,7 +356,9 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_yaml_error),
+		cmocka_unit_test(test_env_names),
 		cmocka_unit_test_setup_teardown(test_lookup_upward, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_lookup_trust, setup_tmp, teardown_tmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

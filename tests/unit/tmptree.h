@@ -4,6 +4,8 @@
 #ifndef VOS_TEST_TMPTREE_H
 #define VOS_TEST_TMPTREE_H
 
+#include "lockfile.h"
+
 static char tmpdir[256];
 
 static inline int tmptree_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -31,7 +33,7 @@ static inline void put(const char *rel, const char *text)
 {
 	char *path = vos_path_join(tmpdir, rel), *dir = vos_path_dirname(path), *msg = NULL;
 	assert_int_equal(vos_mkdir_p(dir, 0755), 0);
-	assert_int_equal(vos_file_write_atomic(path, text, strlen(text), &msg), 0);
+	assert_int_equal(vos_file_write(path, text, strlen(text), 0, NULL, &msg), 0);
 	free(path);
 	free(dir);
 }
