@@ -22,7 +22,10 @@ rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 export SRC VOSCTL FIXTURES TRASH NO_COLOR=1
 # repository discovery (git and libgit2) must never climb out of the trash into the project's own repo
 GIT_CEILING_DIRECTORIES=$(dirname "$TRASH")
-export GIT_CEILING_DIRECTORIES
+# nor may vosctl's search for vosctl.yaml find the project's own (tests that test the ceiling set
+# their own)
+VOSCTL_CEILING_DIRECTORIES=$GIT_CEILING_DIRECTORIES
+export GIT_CEILING_DIRECTORIES VOSCTL_CEILING_DIRECTORIES
 unset VOSCTL_TOKEN VOSCTL_GIT_USER GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
 test_count=0
 test_failed=0
