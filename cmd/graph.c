@@ -1,6 +1,6 @@
 /* graph.c - vosctl graph: hosts as clusters, services inside, dependencies as edges, findings
  * highlighted; Graphviz DOT (default) or Mermaid (for a wiki page). */
-#include "cmd.h"
+#include "cli.h"
 #include "lockfile.h"
 
 #include <stdlib.h>
@@ -460,28 +460,28 @@ static void graph_release(struct graph *g)
 	vos_buf_release(&g->out);
 }
 
-int cmd_graph(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "dot", *output = NULL;
 	struct graph g;
 	int n, rc, fmt;
-	struct vos_opt opts[] = {
-		OPT_STRING(0, "format", &format, "FMT", "dot (default, Graphviz) or mermaid"),
-		OPT_STRING('o', "output", &output, "FILE", "write the graph to FILE (atomically), not stdout"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_STRING(0, "format", &format, "FMT", "dot (default, Graphviz) or mermaid"),
+		CLI_OPT_STRING('o', "output", &output, "FILE", "write the graph to FILE (atomically), not stdout"),
+		CLI_OPT_END(),
 	};
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
 	if (!strcmp(format, "dot")) {
 		fmt = GRAPH_DOT;
 	} else if (!strcmp(format, "mermaid")) {
 		fmt = GRAPH_MERMAID;
 	} else {
-		vos_error("unknown format '%s' (dot or mermaid)", format);
-		return EXIT_USAGE;
+		cli_error("unknown format '%s' (dot or mermaid)", format);
+		return CLI_EXIT_USAGE;
 	}
-	rc = vos_ctx_load(ctx);
+	rc = cli_ctx_load(ctx);
 	if (rc)
 		return rc;
 	vos_check_integrity(&ctx->lab.model, &ctx->diags);
@@ -504,12 +504,12 @@ int cmd_graph(struct vos_ctx *ctx, int argc, const char **argv)
 	else
 		render_mermaid(&g);
 
-	rc = EXIT_CLEAN;
+	rc = CLI_EXIT_CLEAN;
 	if (output) {
 		char *err = NULL;
 		if (vos_file_write(output, g.out.ptr, g.out.len, 0, NULL, &err) < 0) {
-			vos_error("%s", err ? err : "unable to write the graph");
-			rc = EXIT_OPFAIL;
+			cli_error("%s", err ? err : "unable to write the graph");
+			rc = CLI_EXIT_OPFAIL;
 		}
 		free(err);
 	} else {

@@ -7,7 +7,7 @@
  * --force the install refuses; --chain keeps it as NAME.vosctl-chained and runs it first;
  * --force keeps it as NAME.vosctl-saved and does not run it. Uninstall removes only our
  * hooks and puts the kept ones back. */
-#include "cmd.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -110,9 +110,9 @@ static int find_hooks_dir(char **out)
 		err = vos_git_hooks_dir(out, ix, &msg);
 	vos_git_index_free(ix);
 	if (err < 0) {
-		vos_error("%s", msg ? msg : "unable to open the repository");
+		cli_error("%s", msg ? msg : "unable to open the repository");
 		free(msg);
-		return err == VOS_ENOTFOUND ? EXIT_USAGE : EXIT_OPFAIL;
+		return err == VOS_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
 	return 0;
 }
@@ -120,8 +120,8 @@ static int find_hooks_dir(char **out)
 static int do_rename(const char *from, const char *to)
 {
 	if (rename(from, to) < 0) {
-		vos_error("unable to rename '%s' to '%s': %s", from, to, strerror(errno));
-		return EXIT_OPFAIL;
+		cli_error("unable to rename '%s' to '%s': %s", from, to, strerror(errno));
+		return CLI_EXIT_OPFAIL;
 	}
 	return 0;
 }
@@ -160,15 +160,15 @@ static int install_one(const struct hook_paths *h, const char *name, const char 
 	/* HOOK.lock is 0755 from its creation, filled and synced before the foreign hook moves aside */
 	if (vos_lockfile_hold(&lk, h->hook, 0755, &msg) < 0 ||
 	    vos_lockfile_write(&lk, script, strlen(script), &msg) < 0) {
-		vos_error("%s", msg);
-		rc = EXIT_OPFAIL;
+		cli_error("%s", msg);
+		rc = CLI_EXIT_OPFAIL;
 	} else if (kept && (rc = do_rename(h->hook, kept)) != 0) {
 		vos_lockfile_rollback(&lk);
 	} else if (vos_lockfile_commit(&lk, NULL, &msg) < 0) {
-		vos_error("%s", msg);
+		cli_error("%s", msg);
 		if (kept)
 			rename(kept, h->hook); /* put the user's hook back */
-		rc = EXIT_OPFAIL;
+		rc = CLI_EXIT_OPFAIL;
 	} else if (h->kind == HOOK_OURS) {
 		fprintf(stderr, "vosctl: updated '%s'\n", h->hook);
 	} else {
@@ -195,22 +195,22 @@ static int hook_install(const char *dir, bool chain, bool force, bool strict)
 		if (h[i].kind != HOOK_FOREIGN)
 			continue;
 		if (!chain && !force) {
-			vos_error("'%s' exists and was not installed by vosctl: use --chain to run it before "
+			cli_error("'%s' exists and was not installed by vosctl: use --chain to run it before "
 			          "vosctl, or --force to set it aside (as %s%s)", h[i].hook, hook_names[i], SAVED_SUFFIX);
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			continue;
 		}
 		kept[i] = chain ? h[i].chained : h[i].saved;
 		if (exists(kept[i])) {
-			vos_error("'%s' exists and so does '%s': move one of them away first", h[i].hook, kept[i]);
-			rc = EXIT_USAGE;
+			cli_error("'%s' exists and so does '%s': move one of them away first", h[i].hook, kept[i]);
+			rc = CLI_EXIT_USAGE;
 		}
 	}
 	if (rc)
 		goto out;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		vos_error("unable to create '%s': %s", dir, strerror(errno));
-		rc = EXIT_OPFAIL;
+		cli_error("unable to create '%s': %s", dir, strerror(errno));
+		rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
 	for (i = 0; i < VOS_ARRAY_SIZE(hook_names) && !rc; i++)
@@ -234,10 +234,10 @@ static int hook_uninstall(const char *dir)
 	if (!ours) {
 		for (i = 0; i < VOS_ARRAY_SIZE(hook_names); i++)
 			if (h[i].kind == HOOK_FOREIGN)
-				vos_error("'%s' was not installed by vosctl: not removing it", h[i].hook);
+				cli_error("'%s' was not installed by vosctl: not removing it", h[i].hook);
 		if (!foreign)
 			fprintf(stderr, "vosctl: no vosctl hook in '%s': nothing to remove\n", dir);
-		rc = foreign ? EXIT_USAGE : 0;
+		rc = foreign ? CLI_EXIT_USAGE : 0;
 		goto out;
 	}
 	for (i = 0; i < VOS_ARRAY_SIZE(hook_names) && !rc; i++) {
@@ -247,8 +247,8 @@ static int hook_uninstall(const char *dir)
 		if (h[i].kind != HOOK_OURS)
 			continue;
 		if (unlink(h[i].hook) < 0) {
-			vos_error("unable to remove '%s': %s", h[i].hook, strerror(errno));
-			rc = EXIT_OPFAIL;
+			cli_error("unable to remove '%s': %s", h[i].hook, strerror(errno));
+			rc = CLI_EXIT_OPFAIL;
 			break;
 		}
 		if (kept && (rc = do_rename(kept, h[i].hook)) != 0)
@@ -261,37 +261,37 @@ out:
 	return rc;
 }
 
-int cmd_hook(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	int chain = 0, force = 0, strict = 0, n, rc;
 	char *dir = NULL;
-	struct vos_opt opts[] = {
-		OPT_GROUP("install"),
-		OPT_FLAG(0, "chain", &chain, "keep existing hooks and run them before vosctl"),
-		OPT_FLAG(0, "force", &force, "set existing hooks aside (NAME.vosctl-saved)"),
-		OPT_FLAG(0, "strict", &strict, "the hook treats warnings (e.g. broken wiki links) as errors"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_GROUP("install"),
+		CLI_OPT_FLAG(0, "chain", &chain, "keep existing hooks and run them before vosctl"),
+		CLI_OPT_FLAG(0, "force", &force, "set existing hooks aside (NAME.vosctl-saved)"),
+		CLI_OPT_FLAG(0, "strict", &strict, "the hook treats warnings (e.g. broken wiki links) as errors"),
+		CLI_OPT_END(),
 	};
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
 	if (n != 1 || (strcmp(argv[0], "install") && strcmp(argv[0], "uninstall"))) {
 		if (n >= 1)
-			vos_error("unknown hook action '%s' (install or uninstall)", argv[0]);
+			cli_error("unknown hook action '%s' (install or uninstall)", argv[0]);
 		else
-			vos_error("missing hook action (install or uninstall)");
+			cli_error("missing hook action (install or uninstall)");
 		fprintf(stderr, "usage: %s\n", ctx->cmd->usage);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	if (chain && force) {
-		vos_error("--chain and --force cannot be used together");
-		return EXIT_USAGE;
+		cli_error("--chain and --force cannot be used together");
+		return CLI_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "uninstall") && (chain || force || strict)) {
-		vos_error("'hook uninstall' takes no options");
-		return EXIT_USAGE;
+		cli_error("'hook uninstall' takes no options");
+		return CLI_EXIT_USAGE;
 	}
-	if ((rc = vos_ctx_load(ctx)) != 0) /* -C DIR */
+	if ((rc = cli_ctx_load(ctx)) != 0) /* -C DIR */
 		return rc;
 	if ((rc = find_hooks_dir(&dir)) != 0)
 		return rc;

@@ -1,12 +1,87 @@
-/* output.c - one formatter per output format for diagnostics (text, json, github, junit, sarif). */
-#include "cmd.h"
+/* output.c - messages to the user, and one formatter per output format for diagnostics
+ * (text, json, github, junit, sarif). */
+#include "cli.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <string.h>
+
+/* ------------------------------------------------------------------ messages */
+
+/* "vosctl: KIND: message" on stderr, after what stdout holds */
+static void message(const char *kind, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "vosctl: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	message("warning", fmt, ap);
+	va_end(ap);
+}
+
+int cli_finish_output(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+		fprintf(stderr, "vosctl: error: unable to write output: %s\n",
+		        e ? strerror(e) : "write error");
+		return CLI_EXIT_OPFAIL;
+	}
+	return rc;
+}
+
+void cli_print_diags_text(FILE *f, const struct vos_diags *d, bool color)
+{
+	struct vos_arena a; /* escaped copies of what has control characters (a page edit can) */
+	size_t i;
+	vos_arena_init(&a);
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		const char *sc = "", *reset = "", *bold = "";
+		const char *file = vos_arena_escaped(&a, x->file), *rel_file = vos_arena_escaped(&a, x->rel_file);
+		if (color) {
+			sc = x->severity == VOS_SEV_ERROR ? "\033[1;31m"
+			     : x->severity == VOS_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+			reset = "\033[0m";
+			bold = "\033[1m";
+		}
+		if (file && x->line)
+			fprintf(f, "%s%s:%u:%u:%s ", bold, file, x->line, x->col ? x->col : 1, reset);
+		else if (file)
+			fprintf(f, "%s%s:%s ", bold, file, reset);
+		else
+			fprintf(f, "vosctl: ");
+		fprintf(f, "%s%s:%s [%s] %s\n", sc, vos_severity_name(x->severity), reset,
+		        vos_arena_escaped(&a, x->rule), vos_arena_escaped(&a, x->message));
+		if (rel_file && x->rel_line)
+			fprintf(f, "%s%s:%u:%u:%s %snote:%s see also\n", bold, rel_file, x->rel_line,
+			        x->rel_col ? x->rel_col : 1, reset, color ? "\033[1;36m" : "", reset);
+	}
+	vos_arena_release(&a);
+	if (d->dropped)
+		fprintf(f, "vosctl: note: %zu more diagnostics not shown\n", d->dropped);
+}
+
+/* ------------------------------------------------------------------ findings */
 
 static const char *const formats[] = {"text", "json", "github", "junit", "sarif", NULL};
 
-int vos_findings_format_parse(const char *name)
+int cli_findings_format_parse(const char *name)
 {
 	int i;
 	for (i = 0; formats[i]; i++)
@@ -27,7 +102,7 @@ static json_t *jstr(const char *s)
 	return j ? j : json_stringn("?", 1);
 }
 
-json_t *vos_diag_to_json(const struct vos_diag *x)
+json_t *cli_diag_to_json(const struct vos_diag *x)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "severity", json_string(vos_severity_name(x->severity)));
@@ -48,7 +123,7 @@ json_t *vos_diag_to_json(const struct vos_diag *x)
 	return o;
 }
 
-int vos_json_dump(FILE *f, json_t *j)
+int cli_json_dump(FILE *f, json_t *j)
 {
 	int r = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
 	fputc('\n', f);
@@ -60,13 +135,13 @@ static void print_json(FILE *f, const struct vos_diags *d)
 	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
 	size_t i;
 	for (i = 0; i < d->n; i++)
-		json_array_append_new(arr, vos_diag_to_json(&d->items[i]));
+		json_array_append_new(arr, cli_diag_to_json(&d->items[i]));
 	json_object_set_new(root, "ok", json_boolean(d->errors == 0));
 	json_object_set_new(root, "findings", arr);
 	json_object_set_new(sum, "errors", json_integer((json_int_t)d->errors));
 	json_object_set_new(sum, "warnings", json_integer((json_int_t)d->warnings));
 	json_object_set_new(root, "summary", sum);
-	vos_json_dump(f, root);
+	cli_json_dump(f, root);
 	json_decref(root);
 }
 
@@ -242,18 +317,18 @@ static void print_sarif(FILE *f, const struct vos_diags *d)
 	json_object_set_new(run, "results", results);
 	json_array_append_new(runs, run);
 	json_object_set_new(root, "runs", runs);
-	vos_json_dump(f, root);
+	cli_json_dump(f, root);
 	json_decref(root);
 	vos_map_release(&index);
 }
 
-void vos_print_findings(FILE *f, int format, const struct vos_diags *d, bool color, const char *suite)
+void cli_print_findings(FILE *f, enum cli_format format, const struct vos_diags *d, bool color, const char *suite)
 {
 	switch (format) {
-	case VOS_FMT_JSON: print_json(f, d); break;
-	case VOS_FMT_GITHUB: print_github(f, d); break;
-	case VOS_FMT_JUNIT: print_junit(f, d, suite); break;
-	case VOS_FMT_SARIF: print_sarif(f, d); break;
-	default: vos_print_diags_text(f, d, color); break;
+	case CLI_FMT_JSON: print_json(f, d); break;
+	case CLI_FMT_GITHUB: print_github(f, d); break;
+	case CLI_FMT_JUNIT: print_junit(f, d, suite); break;
+	case CLI_FMT_SARIF: print_sarif(f, d); break;
+	default: cli_print_diags_text(f, d, color); break;
 	}
 }

@@ -1,6 +1,6 @@
 /* probe.c - vosctl probe: check every declared port (loopback only), optionally scan for
  * undeclared open ports, print table / json / prom, save the results for render --with-status. */
-#include "cmd.h"
+#include "cli.h"
 #include "probe.h"
 
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 struct probe_cmd {
-	struct vos_ctx *ctx;
+	struct cli_ctx *ctx;
 	struct vos_probe_target *targets;   /* declared targets, then scan targets */
 	size_t ntargets, ndeclared;
 	struct vos_probe_result *results;
@@ -59,7 +59,7 @@ static size_t host_rank(const struct vos_model *m, const char *host)
 
 static void print_table(struct probe_cmd *pc)
 {
-	struct vos_ctx *ctx = pc->ctx;
+	struct cli_ctx *ctx = pc->ctx;
 	const struct vos_model *m = &ctx->lab.model;
 	size_t n = pc->ndeclared, i, h, w_svc = 7, w_port = 4, w_check = 5, w_state = 5, w_lat = 7;
 	size_t counts[VOS_PROBE__NSTATES] = {0};
@@ -261,7 +261,7 @@ static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t npor
 		if (!sel)
 			continue;
 		if (vos_ipv4_parse(&a, addr) < 0 || !vos_ipv4_is_loopback(a)) {
-			vos_warning("not scanning '%s': refusing to probe non-loopback address %s", mh->name, addr);
+			cli_warning("not scanning '%s': refusing to probe non-loopback address %s", mh->name, addr);
 			continue;
 		}
 		/* every port any service declares at this address, selected or not */
@@ -285,27 +285,27 @@ static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t npor
 
 /* ------------------------------------------------------------------ the command */
 
-int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	struct vos_strlist hosts = {0}, services = {0}, classes = {0};
-	const char *scan = NULL, *cacert = NULL;
+	struct cli_strlist hosts = {0}, services = {0}, classes = {0};
+	const char *scan = NULL, *cacert = NULL, *format = NULL;
 	int timeout = 0, concurrency = 0, deadline = 0, insecure = 0, no_save = 0;
-	struct vos_opt opts[] = {
-		OPT_GROUP("selection (repeatable; none means everything)"),
-		OPT_LIST(0, "host", &hosts, "HOST", "probe the services of this host"),
-		OPT_LIST(0, "service", &services, "ID", "probe this service"),
-		OPT_LIST(0, "class", &classes, "CLASS", "probe services of this class"),
-		OPT_GROUP("probing"),
-		OPT_INT(0, "timeout", &timeout, "MS", "per-target timeout (default 2000)"),
-		OPT_INT(0, "deadline", &deadline, "MS", "overall deadline of the run (default 60000)"),
-		OPT_INT(0, "concurrency", &concurrency, "N", "targets in flight at once (default 1024)"),
-		OPT_STRING(0, "cacert", &cacert, "FILE", "verify https against this CA bundle"),
-		OPT_FLAG(0, "insecure", &insecure, "https: do not verify the certificate"),
-		OPT_STRING(0, "scan", &scan, "PORTS", "also report open ports no service declares (1-1024,8080)"),
-		OPT_GROUP("output"),
-		OPT_STRING(0, "format", &ctx->common.format, "FMT", "table (default), json or prom"),
-		OPT_FLAG(0, "no-save", &no_save, "do not save the results to the status file"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_GROUP("selection (repeatable; none means everything)"),
+		CLI_OPT_LIST(0, "host", &hosts, "HOST", "probe the services of this host"),
+		CLI_OPT_LIST(0, "service", &services, "ID", "probe this service"),
+		CLI_OPT_LIST(0, "class", &classes, "CLASS", "probe services of this class"),
+		CLI_OPT_GROUP("probing"),
+		CLI_OPT_INT(0, "timeout", &timeout, "MS", "per-target timeout (default 2000)"),
+		CLI_OPT_INT(0, "deadline", &deadline, "MS", "overall deadline of the run (default 60000)"),
+		CLI_OPT_INT(0, "concurrency", &concurrency, "N", "targets in flight at once (default 1024)"),
+		CLI_OPT_STRING(0, "cacert", &cacert, "FILE", "verify https against this CA bundle"),
+		CLI_OPT_FLAG(0, "insecure", &insecure, "https: do not verify the certificate"),
+		CLI_OPT_STRING(0, "scan", &scan, "PORTS", "also report open ports no service declares (1-1024,8080)"),
+		CLI_OPT_GROUP("output"),
+		CLI_OPT_STRING(0, "format", &format, "FMT", "table (default), json or prom"),
+		CLI_OPT_FLAG(0, "no-save", &no_save, "do not save the results to the status file"),
+		CLI_OPT_END(),
 	};
 	struct probe_cmd pc;
 	struct vos_probe_filter filter;
@@ -319,35 +319,35 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 
 	memset(&pc, 0, sizeof(pc));
 	pc.ctx = ctx;
-	rc = vos_parse_options(ctx, argc, argv, opts);
+	rc = cli_parse_options(ctx, argc, argv, opts);
 	if (rc < 0) {
-		rc = rc == -2 ? EXIT_CLEAN : EXIT_USAGE;
+		rc = rc == -2 ? CLI_EXIT_CLEAN : CLI_EXIT_USAGE;
 		goto out;
 	}
-	fmt = !ctx->common.format || !strcmp(ctx->common.format, "table") ? 0
-	      : !strcmp(ctx->common.format, "json") ? 1 : !strcmp(ctx->common.format, "prom") ? 2 : -1;
+	fmt = !format || !strcmp(format, "table") ? 0
+	      : !strcmp(format, "json") ? 1 : !strcmp(format, "prom") ? 2 : -1;
 	if (fmt < 0) {
-		vos_error("unknown format '%s' (expected table, json or prom)", ctx->common.format);
-		rc = EXIT_USAGE;
+		cli_error("unknown format '%s' (expected table, json or prom)", format);
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	if (timeout < 0 || concurrency < 0 || deadline < 0 || (insecure && cacert)) {
-		vos_error(insecure && cacert ? "--insecure and --cacert cannot be used together"
+		cli_error(insecure && cacert ? "--insecure and --cacert cannot be used together"
 		                             : "--timeout, --deadline and --concurrency must be positive");
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	if (cacert && !vos_is_file(cacert)) {
-		vos_error("unable to read CA bundle '%s'", cacert);
-		rc = EXIT_USAGE;
+		cli_error("unable to read CA bundle '%s'", cacert);
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &errmsg) < 0) {
-		vos_error("%s", errmsg);
-		rc = EXIT_USAGE;
+		cli_error("%s", errmsg);
+		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = vos_ctx_load(ctx)) != 0)
+	if ((rc = cli_ctx_load(ctx)) != 0)
 		goto out;
 
 	memset(&filter, 0, sizeof(filter));
@@ -362,14 +362,14 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 		vos_diags_init(&d);
 		err = vos_probe_targets_from_model(&declared, &pc.ndeclared, &ctx->lab.model, &filter, &d);
 		if (err < 0) {
-			vos_print_diags_text(stderr, &d, ctx->color_err);
+			cli_print_diags_text(stderr, &d, ctx->color_err);
 			vos_diags_release(&d);
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		vos_diags_release(&d);
 		if (scan && vos_probe_targets_from_model(&all, &nall, &ctx->lab.model, NULL, NULL) < 0) {
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -399,8 +399,8 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
 	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &errmsg);
 	if (err < 0) {
-		vos_error("%s", errmsg ? errmsg : "probe failed");
-		rc = EXIT_OPFAIL;
+		cli_error("%s", errmsg ? errmsg : "probe failed");
+		rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
 	for (i = pc.ndeclared; i < pc.ntargets; i++) {
@@ -426,13 +426,13 @@ int cmd_probe(struct vos_ctx *ctx, int argc, const char **argv)
 	} else {
 		print_table(&pc);
 	}
-	rc = all_up && !pc.nundeclared ? EXIT_CLEAN : EXIT_FINDINGS;
+	rc = all_up && !pc.nundeclared ? CLI_EXIT_CLEAN : CLI_EXIT_FINDINGS;
 
 	if (!no_save && ctx->lab.config.status_file) {
 		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,
 		                           pc.nundeclared, pc.scanned, &errmsg) < 0) {
-			vos_error("%s", errmsg ? errmsg : "unable to save the probe results");
-			rc = EXIT_OPFAIL;
+			cli_error("%s", errmsg ? errmsg : "unable to save the probe results");
+			rc = CLI_EXIT_OPFAIL;
 		}
 	}
 
@@ -446,8 +446,8 @@ out:
 	free(all);
 	free(ports);
 	free(errmsg);
-	vos_strlist_release(&hosts);
-	vos_strlist_release(&services);
-	vos_strlist_release(&classes);
+	cli_strlist_release(&hosts);
+	cli_strlist_release(&services);
+	cli_strlist_release(&classes);
 	return rc;
 }

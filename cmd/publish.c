@@ -1,6 +1,6 @@
 /* publish.c - vosctl publish: render the pages from the wiki repository's head plus the inventory,
  * commit what changed and push it. The work is lib/publish.c's; this file parses options and prints. */
-#include "cmd.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,7 @@ static char *read_optional(const char *path, size_t *len)
 	if (!path || !vos_is_file(path))
 		return NULL;
 	if (vos_file_read(&text, len, path, VOS_MAX_PAGE_BYTES, &err) < 0) {
-		vos_warning("%s", err);
+		cli_warning("%s", err);
 		free(err);
 		return NULL;
 	}
@@ -62,17 +62,17 @@ static void print_summary(const struct vos_publish_result *r, const char *branch
 	       r->message ? r->message : "");
 }
 
-int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *remote = NULL, *branch = NULL, *cache = NULL;
 	int dry_run = 0, prune = 0;
-	struct vos_opt opts[] = {
-		OPT_STRING(0, "remote", &remote, "URL", "the wiki repository (overrides vosctl.yaml)"),
-		OPT_STRING(0, "branch", &branch, "BRANCH", "the branch to publish to (default: main)"),
-		OPT_FLAG('n', "dry-run", &dry_run, "print the diff and the commit; push nothing"),
-		OPT_STRING(0, "cache-dir", &cache, "DIR", "where cache clones live (default: $XDG_CACHE_HOME/vosctl)"),
-		OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes (as render --prune)"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_STRING(0, "remote", &remote, "URL", "the wiki repository (overrides vosctl.yaml)"),
+		CLI_OPT_STRING(0, "branch", &branch, "BRANCH", "the branch to publish to (default: main)"),
+		CLI_OPT_FLAG('n', "dry-run", &dry_run, "print the diff and the commit; push nothing"),
+		CLI_OPT_STRING(0, "cache-dir", &cache, "DIR", "where cache clones live (default: $XDG_CACHE_HOME/vosctl)"),
+		CLI_OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes (as render --prune)"),
+		CLI_OPT_END(),
 	};
 	struct vos_publish_opts po;
 	struct vos_publish_result res;
@@ -81,14 +81,14 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	const char *tok_env, *user_env, *v;
 	int n, rc, err;
 
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
 	if (n > 0) {
-		vos_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
+		cli_error("unexpected argument '%s'", argv[0]);
+		return CLI_EXIT_USAGE;
 	}
-	if ((rc = vos_ctx_load(ctx)) != 0) /* the configuration and the inventory */
+	if ((rc = cli_ctx_load(ctx)) != 0) /* the configuration and the inventory */
 		return rc;
 	if (ctx->lab.config.remote_status)
 		results = read_optional(ctx->lab.config.status_file, &results_len);
@@ -127,22 +127,22 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 	vos_publish_result_init(&res);
 	err = vos_publish_run(&res, &po, &ctx->diags, &errmsg);
 	if (res.notice)
-		vos_warning("%s", res.notice);
+		cli_warning("%s", res.notice);
 	if (ctx->diags.n) {
 		vos_diags_sort(&ctx->diags);
-		vos_print_diags_text(stderr, &ctx->diags, ctx->color_err);
+		cli_print_diags_text(stderr, &ctx->diags, ctx->color_err);
 	}
 	if (err < 0) {
 		if (errmsg)
-			vos_error("%s", errmsg);
-		rc = vos_exit_code(err);
+			cli_error("%s", errmsg);
+		rc = cli_exit_code(err);
 	} else if (res.blocked) {
-		vos_error("not published: the rendered pages have %zu error%s (see above)",
+		cli_error("not published: the rendered pages have %zu error%s (see above)",
 		          ctx->diags.errors, ctx->diags.errors == 1 ? "" : "s");
-		rc = EXIT_FINDINGS;
+		rc = CLI_EXIT_FINDINGS;
 	} else if (!res.nfiles) {
 		printf("nothing to publish: '%s' (%s) is up to date\n", res.url, po.branch);
-		rc = EXIT_CLEAN;
+		rc = CLI_EXIT_CLEAN;
 	} else if (po.dry_run) {
 		fwrite(res.diff.ptr ? res.diff.ptr : "", 1, res.diff.len, stdout);
 		printf("\nwould commit %s on %s to '%s' (%s), not pushed:\n\n", res.commit,
@@ -153,13 +153,13 @@ int cmd_publish(struct vos_ctx *ctx, int argc, const char **argv)
 			printf(l ? "    %.*s\n" : "%.*s\n", l, p);
 			p = e ? e + 1 : p + l;
 		}
-		rc = EXIT_CLEAN;
+		rc = CLI_EXIT_CLEAN;
 	} else {
 		if (res.attempts > 1)
 			fprintf(stderr, "vosctl: note: the remote moved during the publish; landed on attempt %d\n",
 			        res.attempts);
 		print_summary(&res, po.branch);
-		rc = EXIT_CLEAN;
+		rc = CLI_EXIT_CLEAN;
 	}
 	vos_publish_result_release(&res);
 	free(errmsg);

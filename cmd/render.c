@@ -2,7 +2,7 @@
  * --with-status) the status page; --check diffs them against the disk, --write writes them
  * atomically. The pages come from the render plan (lib/render_plan.c), as publish's do; this file
  * reads the pages' current text and the probe results, and prints or writes. */
-#include "cmd.h"
+#include "cli.h"
 #include "git.h"
 #include "probe.h"
 #include "render_plan.h"
@@ -32,19 +32,19 @@ static int read_current(struct current *c)
 	if (stat(c->path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		vos_error("unable to read '%s': %s", c->path, strerror(errno));
-		return EXIT_OPFAIL;
+		cli_error("unable to read '%s': %s", c->path, strerror(errno));
+		return CLI_EXIT_OPFAIL;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		vos_error("'%s' is not a regular file", c->path);
-		return EXIT_USAGE;
+		cli_error("'%s' is not a regular file", c->path);
+		return CLI_EXIT_USAGE;
 	}
 	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &errmsg);
 	if (err < 0) {
-		vos_error("%s", errmsg ? errmsg : "unable to read a page");
+		cli_error("%s", errmsg ? errmsg : "unable to read a page");
 		free(errmsg);
 		c->text = NULL;
-		return vos_exit_code(err);
+		return cli_exit_code(err);
 	}
 	c->owned = true;
 	return 0;
@@ -100,17 +100,17 @@ static void print_summary(const struct vos_render_item *it)
 	printf(")\n");
 }
 
-int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	int check = 0, write = 0, to_stdout = 0, with_status = 0, prune = 0, quiet = 0;
-	struct vos_opt opts[] = {
-		OPT_FLAG(0, "check", &check, "exit 1 and print a diff when the pages on disk differ"),
-		OPT_FLAG(0, "write", &write, "write the pages that changed (atomically)"),
-		OPT_FLAG(0, "stdout", &to_stdout, "print the reconciled services page"),
-		OPT_FLAG(0, "with-status", &with_status, "also render the status page from the last probe"),
-		OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes"),
-		OPT_FLAG('q', "quiet", &quiet, "print nothing but errors (and diffs with --check)"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_FLAG(0, "check", &check, "exit 1 and print a diff when the pages on disk differ"),
+		CLI_OPT_FLAG(0, "write", &write, "write the pages that changed (atomically)"),
+		CLI_OPT_FLAG(0, "stdout", &to_stdout, "print the reconciled services page"),
+		CLI_OPT_FLAG(0, "with-status", &with_status, "also render the status page from the last probe"),
+		CLI_OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes"),
+		CLI_OPT_FLAG('q', "quiet", &quiet, "print nothing but errors (and diffs with --check)"),
+		CLI_OPT_END(),
 	};
 	struct current cur[VOS_RENDER__NKINDS];
 	struct vos_render_inputs in;
@@ -127,14 +127,14 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 	memset(&ropts, 0, sizeof(ropts));
 	vos_render_plan_init(&plan);
 	vos_probe_results_init(&results);
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
 	if (check + write + to_stdout > 1) {
-		vos_error("--check, --write and --stdout cannot be combined");
-		return EXIT_USAGE;
+		cli_error("--check, --write and --stdout cannot be combined");
+		return CLI_EXIT_USAGE;
 	}
-	if ((rc = vos_ctx_load(ctx)) != 0)
+	if ((rc = cli_ctx_load(ctx)) != 0)
 		return rc;
 	ropts.prune = prune != 0;
 
@@ -157,24 +157,24 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 		char *errmsg = NULL;
 		int err;
 		if (!ctx->lab.config.render_status) {
-			vos_error("no status page to render: set render.status in %s",
+			cli_error("no status page to render: set render.status in %s",
 			          ctx->lab.config.file ? ctx->lab.config.file : VOS_CONFIG_NAME);
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		if (!ctx->lab.config.status_file) {
-			vos_error("no probe results: no status_file configured (run 'vosctl probe' first)");
-			rc = EXIT_USAGE;
+			cli_error("no probe results: no status_file configured (run 'vosctl probe' first)");
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		err = vos_probe_results_load(&results, ctx->lab.config.status_file, &errmsg);
 		if (err < 0) {
 			if (err == VOS_ENOTFOUND)
-				vos_error("%s", errmsg);
+				cli_error("%s", errmsg);
 			else
-				vos_error("unable to read probe results: %s", errmsg ? errmsg : "unknown error");
+				cli_error("unable to read probe results: %s", errmsg ? errmsg : "unknown error");
 			free(errmsg);
-			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? EXIT_USAGE : vos_exit_code(err);
+			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? CLI_EXIT_USAGE : cli_exit_code(err);
 			goto out;
 		}
 		cur[VOS_RENDER_STATUS].path = ctx->lab.config.render_status;
@@ -203,7 +203,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 
 	if (to_stdout) {
 		if (fwrite(sp->data, 1, sp->len, stdout) != sp->len)
-			rc = EXIT_OPFAIL;
+			rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
 	if (check) {
@@ -220,7 +220,7 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			fprintf(stderr, "vosctl: %zu page%s differ%s from what render would write; run 'vosctl render --write'\n",
 			        ndiff, ndiff == 1 ? "" : "s", ndiff == 1 ? "s" : "");
 		}
-		rc = ndiff ? EXIT_FINDINGS : EXIT_CLEAN;
+		rc = ndiff ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
 	}
 	if (write) {
@@ -233,9 +233,9 @@ int cmd_render(struct vos_ctx *ctx, int argc, const char **argv)
 			if (!it->changed)
 				continue;
 			if (vos_file_write(it->path, it->data, it->len, 0, &was, &errmsg) < 0) {
-				vos_error("%s", errmsg ? errmsg : "unable to write a page");
+				cli_error("%s", errmsg ? errmsg : "unable to write a page");
 				free(errmsg);
-				rc = EXIT_OPFAIL;
+				rc = CLI_EXIT_OPFAIL;
 				goto out;
 			}
 			written++;

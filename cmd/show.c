@@ -1,5 +1,5 @@
 /* show.c - vosctl show: the merged model, as text or JSON. */
-#include "cmd.h"
+#include "cli.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -149,30 +149,30 @@ static void print_text(const struct vos_model *m, bool color)
 	vos_buf_release(&b);
 }
 
-int cmd_show(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "text";
 	int n, rc;
-	struct vos_opt opts[] = {
-		OPT_STRING(0, "format", &format, "FMT", "text (default) or json"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_STRING(0, "format", &format, "FMT", "text (default) or json"),
+		CLI_OPT_END(),
 	};
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
 	if (strcmp(format, "text") && strcmp(format, "json")) {
-		vos_error("unknown format '%s' (text or json)", format);
-		return EXIT_USAGE;
+		cli_error("unknown format '%s' (text or json)", format);
+		return CLI_EXIT_USAGE;
 	}
-	rc = vos_ctx_load(ctx);
+	rc = cli_ctx_load(ctx);
 	if (rc)
 		return rc;
 	if (!strcmp(format, "json")) {
 		json_t *j = model_json(&ctx->lab.model);
-		vos_json_dump(stdout, j);
+		cli_json_dump(stdout, j);
 		json_decref(j);
 	} else {
 		print_text(&ctx->lab.model, ctx->color);
 	}
-	return EXIT_CLEAN;
+	return CLI_EXIT_CLEAN;
 }

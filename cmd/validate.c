@@ -1,12 +1,12 @@
 /* validate.c - vosctl validate: the page and the inventory, checked against the rules. */
-#include "cmd.h"
+#include "cli.h"
 #include "probe.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* --probe: live results become findings (a service down; a dependency down under up services) */
-static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
+static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 {
 	struct vos_probe_target *targets = NULL;
 	struct vos_probe_result *res;
@@ -17,7 +17,7 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 	int rc;
 	memset(&filter, 0, sizeof(filter));
 	if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &ctx->diags) < 0)
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	vos_probe_options_init(&po);
 	if (timeout_ms > 0)
 		po.timeout_ms = timeout_ms;
@@ -28,11 +28,11 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 	res = vos_calloc(n ? n : 1, sizeof(*res));
 	rc = vos_probe_run(res, targets, n, &po, &err);
 	if (rc < 0) {
-		vos_error("probe failed: %s", err ? err : "unknown error");
+		cli_error("probe failed: %s", err ? err : "unknown error");
 		free(err);
 		free(res);
 		free(targets);
-		return EXIT_OPFAIL;
+		return CLI_EXIT_OPFAIL;
 	}
 	vos_probe_findings(&ctx->lab.model, res, n, &ctx->diags);
 	vos_probe_result_release_array(res, n);
@@ -41,32 +41,32 @@ static int validate_probe(struct vos_ctx *ctx, int timeout_ms)
 	return 0;
 }
 
-int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
+int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "text";
 	int strict = 0, quiet = 0, probe = 0, timeout_ms = 0, staged = 0, fmt, rc, n;
-	struct vos_opt opts[] = {
-		OPT_STRING(0, "format", &format, "FMT", "text (default), json, github, junit or sarif"),
-		OPT_FLAG(0, "strict", &strict, "treat warnings as errors"),
-		OPT_FLAG('q', "quiet", &quiet, "print findings only, no summary line"),
-		OPT_FLAG(0, "staged", &staged, "validate what is staged in the git index, not the work tree"),
-		OPT_FLAG(0, "probe", &probe, "also probe every declared port and report what is down"),
-		OPT_INT(0, "timeout", &timeout_ms, "MS", "with --probe: per-target timeout (default 2000)"),
-		OPT_END(),
+	struct cli_opt opts[] = {
+		CLI_OPT_STRING(0, "format", &format, "FMT", "text (default), json, github, junit or sarif"),
+		CLI_OPT_FLAG(0, "strict", &strict, "treat warnings as errors"),
+		CLI_OPT_FLAG('q', "quiet", &quiet, "print findings only, no summary line"),
+		CLI_OPT_FLAG(0, "staged", &staged, "validate what is staged in the git index, not the work tree"),
+		CLI_OPT_FLAG(0, "probe", &probe, "also probe every declared port and report what is down"),
+		CLI_OPT_INT(0, "timeout", &timeout_ms, "MS", "with --probe: per-target timeout (default 2000)"),
+		CLI_OPT_END(),
 	};
-	n = vos_parse_options(ctx, argc, argv, opts);
+	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
-		return n == -2 ? 0 : EXIT_USAGE;
-	fmt = vos_findings_format_parse(format);
+		return n == -2 ? 0 : CLI_EXIT_USAGE;
+	fmt = cli_findings_format_parse(format);
 	if (fmt < 0) {
-		vos_error("unknown format '%s' (text, json, github, junit or sarif)", format);
-		return EXIT_USAGE;
+		cli_error("unknown format '%s' (text, json, github, junit or sarif)", format);
+		return CLI_EXIT_USAGE;
 	}
-	rc = staged ? vos_ctx_load_staged(ctx) : vos_ctx_load(ctx);
+	rc = staged ? cli_ctx_load_staged(ctx) : cli_ctx_load(ctx);
 	if (rc) {
 		/* input errors were printed as text on stderr; machine formats get them on stdout too */
-		if (fmt != VOS_FMT_TEXT && ctx->diags.n)
-			vos_print_findings(stdout, fmt, &ctx->diags, false, "vosctl validate");
+		if (fmt != CLI_FMT_TEXT && ctx->diags.n)
+			cli_print_findings(stdout, fmt, &ctx->diags, false, "vosctl validate");
 		return rc;
 	}
 	vos_check_integrity(&ctx->lab.model, &ctx->diags);
@@ -76,11 +76,11 @@ int cmd_validate(struct vos_ctx *ctx, int argc, const char **argv)
 	if (strict)
 		vos_diags_promote_warnings(&ctx->diags);
 	vos_diags_sort(&ctx->diags);
-	vos_print_findings(stdout, fmt, &ctx->diags, ctx->color, "vosctl validate");
-	if (fmt == VOS_FMT_TEXT && !quiet)
+	cli_print_findings(stdout, fmt, &ctx->diags, ctx->color, "vosctl validate");
+	if (fmt == CLI_FMT_TEXT && !quiet)
 		printf("%zu error%s, %zu warning%s (%zu services on %zu hosts, %zu rules)\n",
 		       ctx->diags.errors, ctx->diags.errors == 1 ? "" : "s",
 		       ctx->diags.warnings, ctx->diags.warnings == 1 ? "" : "s",
 		       ctx->lab.model.nservices, ctx->lab.model.nhosts, ctx->lab.inv.nrules);
-	return ctx->diags.errors ? EXIT_FINDINGS : EXIT_CLEAN;
+	return ctx->diags.errors ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 }

@@ -8,8 +8,8 @@ MAN=$SRC/docs/vosctl.1
 BASHCOMP=$SRC/docs/completion/vosctl.bash
 ZSHCOMP=$SRC/docs/completion/_vosctl
 
-# the command table of cmd/vosctl.c: {"name", cmd_fn, ...}
-sed -n 's/^[[:space:]]*{"\([a-z-]*\)", cmd_[a-z_]*,.*/\1/p' "$SRC/cmd/vosctl.c" >commands
+# the command table of cmd/main.c: {"name", cli_cmd_fn, ...}
+sed -n 's/^[[:space:]]*{"\([a-z-]*\)", cli_cmd_[a-z_]*,.*/\1/p' "$SRC/cmd/main.c" >commands
 
 test_expect_success 'the command table lists the nine commands' '
 	test $(wc -l <commands) -ge 9 &&
