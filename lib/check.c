@@ -1,5 +1,5 @@
 /* check.c - built-in integrity checks on the merged model. */
-#include "model.h"
+#include "check.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* inventory.c - the YAML inventory directory -> struct vos_inventory (docs/inventory.md, docs/rules.md). */
-#include "model.h"
+#include "inventory.h"
 #include "source.h"
 #include "yaml.h"
 
@@ -62,22 +62,32 @@ static const char *const assert_names[VOS_ASSERT__COUNT] = {
 	"forbid",
 };
 
-const char *vos_assert_kind_name(int kind)
+const char *vos_assert_kind_name(enum vos_assert_kind kind)
 {
 	if (kind < 0 || kind >= VOS_ASSERT__COUNT)
 		return "unknown";
 	return assert_names[kind];
 }
 
-int vos_assert_kind_parse(const char *name)
+enum vos_assert_kind vos_assert_kind_parse(const char *name)
 {
 	int i;
 	if (!name)
-		return -1;
+		return VOS_ASSERT_UNKNOWN;
 	for (i = 0; i < VOS_ASSERT__COUNT; i++)
 		if (strcmp(assert_names[i], name) == 0)
-			return i;
-	return -1;
+			return (enum vos_assert_kind)i;
+	return VOS_ASSERT_UNKNOWN;
+}
+
+void vos_port_describe(struct vos_buf *b, const struct vos_port *p)
+{
+	if (p->port_end > p->port)
+		vos_buf_addf(b, "%d-%d", p->port, p->port_end);
+	else
+		vos_buf_addf(b, "%d", p->port);
+	if (p->proto && strcmp(p->proto, "tcp"))
+		vos_buf_addf(b, "/%s", p->proto);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -768,20 +778,19 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			report(c, arg, "inventory-value", "'%s' selector must not be empty", kind);
 		break;
 	}
-	default:
-		r->assert_kind = -1;
-		{
-			struct vos_buf b = VOS_BUF_INIT;
-			int i;
-			for (i = 0; i < VOS_ASSERT__COUNT; i++)
-				vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
-			report(c, f.v[R_ASSERT], "inventory-value", "unknown assert kind '%s' (allowed: %s)",
-			       kind, b.ptr);
-			vos_buf_release(&b);
-		}
+	case VOS_ASSERT_UNKNOWN: {
+		struct vos_buf b = VOS_BUF_INIT;
+		int i;
+		for (i = 0; i < VOS_ASSERT__COUNT; i++)
+			vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
+		report(c, f.v[R_ASSERT], "inventory-value", "unknown assert kind '%s' (allowed: %s)",
+		       kind, b.ptr);
+		vos_buf_release(&b);
 		break;
 	}
-	if (r->assert_kind != VOS_ASSERT_REQUIRE && r->assert_kind != VOS_ASSERT_FORBID && r->assert_kind >= 0) {
+	}
+	if (r->assert_kind != VOS_ASSERT_REQUIRE && r->assert_kind != VOS_ASSERT_FORBID &&
+	    r->assert_kind != VOS_ASSERT_UNKNOWN) {
 		if (req)
 			report(c, req, "inventory-value", "'require' is only used by assert 'require'");
 		if (forbid)
@@ -880,7 +889,7 @@ static int load_text(struct vos_inventory *inv, const char *file, const char *bu
 	c.file = vos_arena_strdup(&inv->arena, file ? file : "<input>");
 	c.tcp = vos_arena_strdup(&inv->arena, "tcp");
 	c.slash = vos_arena_strdup(&inv->arena, "/");
-	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = (char *)(uintptr_t)c.file;
+	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = c.file;
 	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
 	free(owned);
 	if (err == 0) {

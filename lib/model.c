@@ -64,11 +64,6 @@ static void plane_key(char *out, size_t outlen, const char *s)
 		out[--n] = '\0';
 }
 
-bool vos_name_eq(const char *a, const char *b)
-{
-	return vos_strcaseeq(a, b);
-}
-
 /* The inventory's address of a service (see model.h) and where it is written. */
 static const char *inventory_address(const struct vos_model *m, const struct vos_mservice *s,
                                      const struct vos_loc **loc_out)
@@ -345,14 +340,4 @@ void vos_model_release(struct vos_model *m)
 	vos_map_release(&m->service_by_name);
 	vos_map_release(&m->vlan_by_name);
 	memset(m, 0, sizeof(*m));
-}
-
-void vos_port_describe(struct vos_buf *b, const struct vos_port *p)
-{
-	if (p->port_end > p->port)
-		vos_buf_addf(b, "%d-%d", p->port, p->port_end);
-	else
-		vos_buf_addf(b, "%d", p->port);
-	if (p->proto && strcmp(p->proto, "tcp"))
-		vos_buf_addf(b, "/%s", p->proto);
 }

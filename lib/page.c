@@ -9,7 +9,7 @@
  * "\r" end a line, as in CommonMark). Columns are 1-based byte columns; a UTF-8 BOM is not part of
  * line 1 (an editor does not show it).
  */
-#include "model.h"
+#include "page.h"
 #include "source.h"
 #include "yaml.h"
 

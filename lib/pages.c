@@ -1,6 +1,7 @@
 /* pages.c - the pages render generates from the model: the service inventory page and the status
  * page (from the probe results), each with Wiki.js front matter whose dateCreated is kept and whose
  * date moves only when the content changed. See docs/render.md. */
+#include "render.h"
 #include "page_edit.h"
 #include "probe.h"
 

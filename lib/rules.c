@@ -4,7 +4,7 @@
  * vos_assert_kind). The assertion kinds are the language; no rule is C code. The names of the
  * kinds live with the loader (lib/inventory.c).
  */
-#include "model.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +280,7 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			if (selset_matches(m, &require, s))
 				vos_buf_adds(&why, "it matches what the rule forbids");
 			break;
-		default:
+		case VOS_ASSERT_UNKNOWN:
 			break;
 		}
 		if (why.len)

@@ -624,6 +624,11 @@ bool vos_strcaseeq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+bool vos_name_eq(const char *a, const char *b)
+{
+	return vos_strcaseeq(a, b);
+}
+
 bool vos_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -126,6 +126,12 @@ bool vos_path_within(const char *path, const char *root);
 /* Strings. */
 bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
+/* Host names and service display names are the same on the page and in the inventory when they
+ * are equal ignoring ASCII case (as DNS compares host names): every module compares them with
+ * this, and maps keyed by them are made with vos_map_init(map, VOS_NAMES_NOCASE). Service ids,
+ * VLAN names and rule ids are exact. */
+#define VOS_NAMES_NOCASE true
+bool vos_name_eq(const char *a, const char *b); /* NULL-safe */
 bool vos_starts_with(const char *s, const char *prefix);
 bool vos_ends_with(const char *s, const char *suffix);
 /* Appends str with its control characters (C0, DEL and UTF-8 encoded C1) escaped as git's
