@@ -404,11 +404,11 @@ static size_t parse_front_matter(struct pctx *c)
 
 /* ------------------------------------------------------------------- tables */
 
-static int column_role(const char *name)
+static enum vos_column_role column_role(const char *name)
 {
 	static const struct {
 		const char *name;
-		int role;
+		enum vos_column_role role;
 	} names[] = {
 		{"service", VOS_COL_SERVICE},    {"services", VOS_COL_SERVICE},
 		{"name", VOS_COL_SERVICE},       {"service name", VOS_COL_SERVICE},
@@ -515,7 +515,8 @@ static void do_row(struct pctx *c, size_t ti, cmark_node *row)
 		case VOS_COL_PURPOSE:
 			r->purpose = r->cells[i];
 			break;
-		default:
+		case VOS_COL_EXTRA:
+		case VOS_COL_PORT:
 			break;
 		}
 	}
@@ -552,7 +553,7 @@ static void do_table(struct pctx *c, cmark_node *table)
 	t->ncols = ncols;
 	t->cols = vos_arena_alloc(&page->arena, ncols * sizeof(*t->cols));
 	for (cell = cmark_node_first_child(hdr), i = 0; cell; cell = cmark_node_next(cell), i++) {
-		int role;
+		enum vos_column_role role;
 		t->cols[i].name = inline_text(c, cell);
 		role = column_role(t->cols[i].name);
 		if (role != VOS_COL_EXTRA && seen[role])
@@ -656,7 +657,8 @@ static void do_item(struct pctx *c, cmark_node *item)
 
 /* -------------------------------------------------------------------- links */
 
-static void add_link(struct pctx *c, int kind, const char *target, size_t n, struct vos_loc loc)
+static void add_link(struct pctx *c, enum vos_link_kind kind, const char *target, size_t n,
+                     struct vos_loc loc)
 {
 	struct vos_page_link *l = VOS_PUSH(c->page->links, c->page->nlinks, c->page->links_alloc);
 	l->kind = kind;

@@ -494,7 +494,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			row.n = ncols;
 			row.cells = vos_arena_alloc(&a, (ncols ? ncols : 1) * sizeof(*row.cells));
 			for (c = 0; c < ncols; c++) {
-				int role = c < t->ncols ? t->cols[c].role : VOS_COL_EXTRA;
+				enum vos_column_role role = c < t->ncols ? t->cols[c].role : VOS_COL_EXTRA;
 				struct vos_buf cb = VOS_BUF_INIT;
 				char *str;
 				size_t sl;

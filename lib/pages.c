@@ -310,7 +310,7 @@ static void status_row(struct vos_buf *b, const char *name, const struct vos_pro
                        const size_t *idx, size_t nidx)
 {
 	size_t i;
-	int worst = VOS_PROBE_UP;
+	enum vos_probe_state worst = VOS_PROBE_UP;
 	double lat = 0;
 	bool has_lat = false, first = true;
 	for (i = 0; i < nidx; i++) {
