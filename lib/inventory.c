@@ -964,7 +964,6 @@ int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_di
 	return vos_inventory_load_from(out, &wt, dir, diags);
 }
 
-#define IDX(i) ((void *)(uintptr_t)((i) + 1))
 
 /* Puts name -> index into map; reports a duplicate citing the first one. */
 static bool index_name(struct vos_map *map, const char *name, size_t i, const struct vos_loc *loc,
@@ -976,14 +975,14 @@ static bool index_name(struct vos_map *map, const char *name, size_t i, const st
 		return true;
 	prev = vos_map_get(map, name);
 	if (prev) {
-		size_t first = (size_t)(uintptr_t)prev - 1;
+		size_t first = VOS_MAP_SLOT(prev) - 1;
 		struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, loc, "inventory-duplicate-id",
 		                                   "duplicate %s '%s'", what, name);
 		const struct vos_loc *rel = loc_of(inv, first);
 		vos_diag_set_related(d, rel);
 		return false;
 	}
-	vos_map_put(map, name, IDX(i));
+	vos_map_put(map, name, VOS_MAP_INDEX(i));
 	return true;
 }
 
@@ -1018,14 +1017,14 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 		memcpy(key + hl + 1, name, nl + 1);
 		prev = vos_map_get(&seen, key);
 		if (prev) {
-			const struct vos_service *first = &inv->services[(size_t)(uintptr_t)prev - 1];
+			const struct vos_service *first = &inv->services[VOS_MAP_SLOT(prev) - 1];
 			struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, &s->loc, "inventory-duplicate-name",
 			        "services '%s' and '%s' are both named '%s' on host '%s': the page could not tell "
 			        "them apart", first->id, s->id, name, s->host);
 			vos_diag_set_related(d, &first->loc);
 			continue;
 		}
-		vos_map_put(&seen, key, IDX(i));
+		vos_map_put(&seen, key, VOS_MAP_INDEX(i));
 	}
 	vos_map_release(&seen);
 	vos_arena_release(&keys);
@@ -1061,17 +1060,17 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 const struct vos_service *vos_inventory_service(const struct vos_inventory *inv, const char *id)
 {
 	void *v = inv ? vos_map_get(&inv->service_by_id, id) : NULL;
-	return v ? &inv->services[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->services[VOS_MAP_SLOT(v) - 1] : NULL;
 }
 
 const struct vos_host *vos_inventory_host(const struct vos_inventory *inv, const char *name)
 {
 	void *v = inv ? vos_map_get(&inv->host_by_name, name) : NULL;
-	return v ? &inv->hosts[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->hosts[VOS_MAP_SLOT(v) - 1] : NULL;
 }
 
 const struct vos_vlan *vos_inventory_vlan(const struct vos_inventory *inv, const char *name)
 {
 	void *v = inv ? vos_map_get(&inv->vlan_by_name, name) : NULL;
-	return v ? &inv->vlans[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->vlans[VOS_MAP_SLOT(v) - 1] : NULL;
 }

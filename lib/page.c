@@ -729,33 +729,33 @@ static void scan_wikilinks(struct pctx *c, cmark_node *first, cmark_node *fallba
 
 /* ------------------------------------------------------------ planes, hosts */
 
-static int add_plane(struct pctx *c, const char *name, struct vos_loc loc)
+static int add_plane(struct pctx *c, char *name, struct vos_loc loc)
 {
 	struct vos_page *page = c->page;
 	struct vos_page_plane *p;
 	void *v = vos_map_get(&c->plane_by_name, name);
 	if (v)
-		return (int)((uintptr_t)v - 1);
+		return (int)(VOS_MAP_SLOT(v) - 1);
 	p = VOS_PUSH(page->planes, page->nplanes, page->planes_alloc);
-	p->name = (char *)name;
+	p->name = name;
 	p->loc = loc;
-	vos_map_put(&c->plane_by_name, p->name, (void *)(uintptr_t)page->nplanes);
+	vos_map_put(&c->plane_by_name, p->name, VOS_MAP_INDEX(page->nplanes - 1));
 	return (int)page->nplanes - 1;
 }
 
-static int add_host(struct pctx *c, const char *name, const char *role, int plane, struct vos_loc loc)
+static int add_host(struct pctx *c, char *name, char *role, int plane, struct vos_loc loc)
 {
 	struct vos_page *page = c->page;
 	struct vos_page_host *h;
 	void *v = vos_map_get(&c->host_by_name, name);
 	if (v)
-		return (int)((uintptr_t)v - 1);
+		return (int)(VOS_MAP_SLOT(v) - 1);
 	h = VOS_PUSH(page->hosts, page->nhosts, page->hosts_alloc);
-	h->name = (char *)name;
-	h->role = (char *)role;
+	h->name = name;
+	h->role = role;
 	h->plane = plane;
 	h->loc = loc;
-	vos_map_put(&c->host_by_name, h->name, (void *)(uintptr_t)page->nhosts);
+	vos_map_put(&c->host_by_name, h->name, VOS_MAP_INDEX(page->nhosts - 1));
 	return (int)page->nhosts - 1;
 }
 

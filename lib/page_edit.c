@@ -185,7 +185,7 @@ void vos_edit_host_tables(struct vos_map *out, const struct vos_page *page)
 	for (ti = 0; ti < page->ntables; ti++) {
 		const char *h = table_host(page, &page->tables[ti]);
 		if (h)
-			vos_map_put(out, h, (void *)(uintptr_t)(ti + 1));
+			vos_map_put(out, h, VOS_MAP_INDEX(ti));
 	}
 }
 
@@ -197,7 +197,7 @@ size_t vos_edit_table_for(const struct vos_map *tables, const struct vos_mservic
 	if (!s->inv || s->row || !s->inv->host)
 		return (size_t)-1;
 	v = vos_map_get(tables, s->inv->host);
-	return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
+	return v ? VOS_MAP_SLOT(v) - 1 : (size_t)-1;
 }
 
 

@@ -394,10 +394,10 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 		for (i = 0; i < nt; i++) {
 			void *h = vos_map_get(&first, t[i]->service);
 			if (!h) {
-				vos_map_put(&first, t[i]->service, (void *)(uintptr_t)(i + 1));
+				vos_map_put(&first, t[i]->service, VOS_MAP_INDEX(i));
 				last[i] = i + 1;
 			} else {
-				size_t head = (size_t)(uintptr_t)h - 1;
+				size_t head = VOS_MAP_SLOT(h) - 1;
 				next[last[head] - 1] = i + 1;
 				last[head] = i + 1;
 			}
@@ -409,9 +409,9 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 			void *h;
 			if (s) {
 				h = vos_map_get(&first, s->id);
-				if (!h || used[(size_t)(uintptr_t)h - 1])
+				if (!h || used[VOS_MAP_SLOT(h) - 1])
 					continue;
-				for (j = (size_t)(uintptr_t)h; j; j = next[j - 1])
+				for (j = VOS_MAP_SLOT(h); j; j = next[j - 1])
 					idx[ni++] = j - 1, used[j - 1] = true;
 				status_row(&table, s->name ? s->name : s->id, t, idx, ni);
 				continue;

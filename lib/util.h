@@ -98,6 +98,11 @@ void vos_map_release(struct vos_map *m);
 /* Returns the previous value for key (NULL if none) and stores val. */
 void *vos_map_put(struct vos_map *m, const char *key, void *val);
 void *vos_map_get(const struct vos_map *m, const char *key);
+/* A map that indexes an array stores index + 1 as its value, so that NULL still means absent:
+ * VOS_MAP_INDEX(i) is the value to store for index i, VOS_MAP_SLOT(v) turns a value read back into
+ * index + 1 (0 when absent). */
+#define VOS_MAP_INDEX(i) ((void *)(uintptr_t)((i) + 1))
+#define VOS_MAP_SLOT(v) ((size_t)(uintptr_t)(v))
 
 /* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
  * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
