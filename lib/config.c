@@ -30,51 +30,34 @@ static struct vos_diag *cerr(struct cparse *p, const struct vos_ynode *n, const 
 	return d;
 }
 
-static const char *a_kind(const struct vos_ynode *n)
+struct map_check {
+	struct cparse *p;
+	const char *what;
+};
+
+static void map_problem(enum vos_ymap_problem problem, const struct vos_ynode *n, const char *allowed,
+                        void *payload)
 {
-	const char *k = vos_ynode_kind_name(n);
-	if (!strcmp(k, "null"))
-		return "null";
-	if (!strcmp(k, "list"))
-		return "a list";
-	if (!strcmp(k, "mapping"))
-		return "a mapping";
-	if (!strcmp(k, "number"))
-		return "a number";
-	if (!strcmp(k, "boolean"))
-		return "a boolean";
-	return "a string";
+	struct map_check *mc = payload;
+	switch (problem) {
+	case VOS_YMAP_NOT_MAP:
+		cerr(mc->p, n, "'%s' must be a mapping, not %s", mc->what, vos_ynode_kind_phrase(n));
+		break;
+	case VOS_YMAP_KEY_NOT_STRING:
+		cerr(mc->p, n, "keys of '%s' must be strings, not %s", mc->what, vos_ynode_kind_phrase(n));
+		break;
+	case VOS_YMAP_KEY_UNKNOWN:
+		cerr(mc->p, n, "unknown key '%s' in %s (allowed: %s)", n->u.s.str, mc->what, allowed);
+		break;
+	}
 }
 
 /* Checks that m is a mapping with only allowed keys. */
 static bool check_map(struct cparse *p, const struct vos_ynode *m, const char *what,
                       const char *const *allowed)
 {
-	size_t i, j;
-	if (!m || m->kind != VOS_YNODE_MAP) {
-		if (m)
-			cerr(p, m, "'%s' must be a mapping, not %s", what, a_kind(m));
-		return false;
-	}
-	for (i = 0; i < m->n; i++) {
-		const struct vos_ynode *k = vos_ymap_key(m, i);
-		bool ok = false;
-		if (k->kind != VOS_YNODE_SCALAR) {
-			cerr(p, k, "keys of '%s' must be strings, not %s", what, a_kind(k));
-			continue;
-		}
-		for (j = 0; allowed[j]; j++)
-			if (!strcmp(allowed[j], k->u.s.str))
-				ok = true;
-		if (!ok) {
-			struct vos_buf b = VOS_BUF_INIT;
-			for (j = 0; allowed[j]; j++)
-				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
-			cerr(p, k, "unknown key '%s' in %s (allowed: %s)", k->u.s.str, what, b.ptr);
-			vos_buf_release(&b);
-		}
-	}
-	return true;
+	struct map_check mc = {p, what};
+	return vos_ymap_check(m, allowed, NULL, map_problem, &mc);
 }
 
 /* A string (non-null scalar) or NULL; reports wrong types. */
@@ -84,7 +67,7 @@ static const struct vos_ynode *str_node(struct cparse *p, const struct vos_ynode
 	if (!v || vos_yscalar_is_null(v))
 		return NULL;
 	if (v->kind != VOS_YNODE_SCALAR) {
-		cerr(p, v, "'%s' must be a string, not %s", key, a_kind(v));
+		cerr(p, v, "'%s' must be a string, not %s", key, vos_ynode_kind_phrase(v));
 		return NULL;
 	}
 	if (!v->u.s.len) {
@@ -177,7 +160,7 @@ static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *
 	if (!v || vos_yscalar_is_null(v))
 		return;
 	if (vos_yscalar_int(v, &i) < 0) {
-		cerr(p, v, "'%s' must be an integer, not %s", key, a_kind(v));
+		cerr(p, v, "'%s' must be an integer, not %s", key, vos_ynode_kind_phrase(v));
 		return;
 	}
 	if (i < 1 || i > max) {

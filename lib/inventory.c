@@ -111,21 +111,29 @@ static struct vos_diag *report(struct conv *c, const struct vos_ynode *n, const 
 	return d;
 }
 
-/* "a list", "a mapping", "a string", "a number", "a boolean", "null" */
-static const char *a_kind(const struct vos_ynode *n)
+struct map_check {
+	struct conv *c;
+	const char *what;
+};
+
+static void map_problem(enum vos_ymap_problem problem, const struct vos_ynode *n, const char *allowed,
+                        void *payload)
 {
-	const char *k = vos_ynode_kind_name(n);
-	if (strcmp(k, "null") == 0)
-		return "null";
-	if (strcmp(k, "list") == 0)
-		return "a list";
-	if (strcmp(k, "mapping") == 0)
-		return "a mapping";
-	if (strcmp(k, "number") == 0)
-		return "a number";
-	if (strcmp(k, "boolean") == 0)
-		return "a boolean";
-	return "a string";
+	struct map_check *mc = payload;
+	switch (problem) {
+	case VOS_YMAP_NOT_MAP:
+		report(mc->c, n, "inventory-type", "%s must be a mapping, not %s", mc->what,
+		       vos_ynode_kind_phrase(n));
+		break;
+	case VOS_YMAP_KEY_NOT_STRING:
+		report(mc->c, n, "inventory-type", "keys of %s must be strings, not %s", mc->what,
+		       vos_ynode_kind_phrase(n));
+		break;
+	case VOS_YMAP_KEY_UNKNOWN:
+		report(mc->c, n, "inventory-unknown-key", "unknown key '%s' in %s (allowed: %s)", n->u.s.str,
+		       mc->what, allowed);
+		break;
+	}
 }
 
 /* Reports keys of m that are not in allowed (NULL-terminated, at most FIELDS_MAX) and fills f with
@@ -133,38 +141,11 @@ static const char *a_kind(const struct vos_ynode *n)
 static bool check_map(struct conv *c, const struct vos_ynode *m, const char *what,
                       const char *const *allowed, struct fields *f)
 {
-	size_t i, j;
+	struct map_check mc = {c, what};
 	memset(f, 0, sizeof(*f));
 	f->m = m;
 	f->keys = allowed;
-	if (!m || m->kind != VOS_YNODE_MAP) {
-		if (m)
-			report(c, m, "inventory-type", "%s must be a mapping, not %s", what, a_kind(m));
-		return false;
-	}
-	for (i = 0; i < m->n; i++) {
-		const struct vos_ynode *k = vos_ymap_key(m, i);
-		bool ok = false;
-		if (k->kind != VOS_YNODE_SCALAR) {
-			report(c, k, "inventory-type", "keys of %s must be strings, not %s", what, a_kind(k));
-			continue;
-		}
-		for (j = 0; allowed[j]; j++)
-			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
-				ok = true;
-				f->v[j] = vos_ymap_val(m, i);
-				break;
-			}
-		if (!ok) {
-			struct vos_buf b = VOS_BUF_INIT;
-			for (j = 0; allowed[j]; j++)
-				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
-			report(c, k, "inventory-unknown-key", "unknown key '%s' in %s (allowed: %s)", k->u.s.str,
-			       what, b.ptr);
-			vos_buf_release(&b);
-		}
-	}
-	return true;
+	return vos_ymap_check(m, allowed, f->v, map_problem, &mc);
 }
 
 /* A string value (any non-null scalar), copied into the arena; NULL when absent, null or wrong. */
@@ -176,7 +157,7 @@ static char *get_str(struct conv *c, const struct fields *f, int k, struct vos_l
 	if (!v || vos_yscalar_is_null(v))
 		return NULL;
 	if (v->kind != VOS_YNODE_SCALAR) {
-		report(c, v, "inventory-type", "'%s' must be a string, not %s", f->keys[k], a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a string, not %s", f->keys[k], vos_ynode_kind_phrase(v));
 		return NULL;
 	}
 	if (loc)
@@ -269,7 +250,7 @@ static size_t strlist_of(struct conv *c, const struct vos_ynode *v, const char *
 		const struct vos_ynode *it = v->u.items[i];
 		char *s;
 		if (it->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(it)) {
-			report(c, it, "inventory-type", "items of '%s' must be strings, not %s", key, a_kind(it));
+			report(c, it, "inventory-type", "items of '%s' must be strings, not %s", key, vos_ynode_kind_phrase(it));
 			continue;
 		}
 		s = vos_arena_strndup(&c->inv->arena, it->u.s.str, it->u.s.len);
@@ -291,7 +272,7 @@ static int get_int(struct conv *c, const struct fields *f, int k, long long *out
 	if (!v || vos_yscalar_is_null(v))
 		return 0;
 	if (vos_yscalar_int(v, out) < 0) {
-		report(c, v, "inventory-type", "'%s' must be an integer, not %s", f->keys[k], a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be an integer, not %s", f->keys[k], vos_ynode_kind_phrase(v));
 		return -1;
 	}
 	return 1;
@@ -368,7 +349,7 @@ static int get_range(struct conv *c, const struct vos_ynode *v, const char *key,
 		return 0;
 	if (v->kind != VOS_YNODE_SCALAR) {
 		report(c, v, "inventory-type", "'%s' must be an integer or a range like \"%s\", not %s", key,
-		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", a_kind(v));
+		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", vos_ynode_kind_phrase(v));
 		return -1;
 	}
 	if (vos_yscalar_int(v, &i) == 0) {
@@ -566,7 +547,7 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 	if (rs && !vos_yscalar_is_null(rs)) {
 		double d;
 		if (vos_yscalar_double(rs, &d) < 0)
-			report(c, rs, "inventory-type", "'restart_sec' must be a number, not %s", a_kind(rs));
+			report(c, rs, "inventory-type", "'restart_sec' must be a number, not %s", vos_ynode_kind_phrase(rs));
 		else if (!(d >= 0))
 			report(c, rs, "inventory-value", "restart_sec must not be negative");
 		else
@@ -633,7 +614,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 				conv_port(c, v->u.items[i], &s->ports[s->nports++]);
 			}
 		} else {
-			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", a_kind(v));
+			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", vos_ynode_kind_phrase(v));
 		}
 	}
 	v = f.v[S_LAUNCH];
@@ -650,7 +631,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 	s->nadmin_via = get_strlist(c, &f, S_ADMIN_VIA, NULL, &s->admin_via);
 	v = f.v[S_IMMUTABLE];
 	if (v && !vos_yscalar_is_null(v) && vos_yscalar_bool(v, &s->immutable) < 0)
-		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", a_kind(v));
+		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", vos_ynode_kind_phrase(v));
 	s->owner_repo = get_str(c, &f, S_OWNER_REPO, NULL);
 	s->notes = get_str(c, &f, S_NOTES, NULL);
 }
@@ -806,7 +787,8 @@ static void conv_list(struct conv *c, const struct fields *f, int k, const char 
 	if (!v || vos_yscalar_is_null(v))
 		return;
 	if (v->kind != VOS_YNODE_SEQ) {
-		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", f->keys[k], what, a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", f->keys[k], what,
+		       vos_ynode_kind_phrase(v));
 		return;
 	}
 	for (i = 0; i < v->n; i++)
@@ -826,7 +808,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
 		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules), not %s",
-		       a_kind(root));
+		       vos_ynode_kind_phrase(root));
 		return;
 	}
 	check_map(c, root, "the inventory", top_keys, &f);

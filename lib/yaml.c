@@ -732,3 +732,56 @@ const char *vos_ynode_kind_name(const struct vos_ynode *n)
 		return "number";
 	return "string";
 }
+
+const char *vos_ynode_kind_phrase(const struct vos_ynode *n)
+{
+	const char *k = vos_ynode_kind_name(n);
+	if (!strcmp(k, "null"))
+		return "null";
+	if (!strcmp(k, "list"))
+		return "a list";
+	if (!strcmp(k, "mapping"))
+		return "a mapping";
+	if (!strcmp(k, "number"))
+		return "a number";
+	if (!strcmp(k, "boolean"))
+		return "a boolean";
+	return "a string";
+}
+
+bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
+                    const struct vos_ynode **vals,
+                    void (*report)(enum vos_ymap_problem problem, const struct vos_ynode *n,
+                                   const char *allowed_text, void *payload),
+                    void *payload)
+{
+	size_t i, j;
+	if (!m || m->kind != VOS_YNODE_MAP) {
+		if (m)
+			report(VOS_YMAP_NOT_MAP, m, NULL, payload);
+		return false;
+	}
+	for (i = 0; i < m->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(m, i);
+		bool ok = false;
+		if (k->kind != VOS_YNODE_SCALAR) {
+			report(VOS_YMAP_KEY_NOT_STRING, k, NULL, payload);
+			continue;
+		}
+		for (j = 0; allowed[j]; j++)
+			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
+				ok = true;
+				if (vals)
+					vals[j] = vos_ymap_val(m, i);
+				break;
+			}
+		if (!ok) {
+			struct vos_buf b = VOS_BUF_INIT;
+			for (j = 0; allowed[j]; j++)
+				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
+			report(VOS_YMAP_KEY_UNKNOWN, k, b.ptr, payload);
+			vos_buf_release(&b);
+		}
+	}
+	return true;
+}

@@ -68,5 +68,24 @@ int vos_yscalar_bool(const struct vos_ynode *n, bool *out);
 int vos_yscalar_double(const struct vos_ynode *n, double *out);
 bool vos_yscalar_is_null(const struct vos_ynode *n);
 const char *vos_ynode_kind_name(const struct vos_ynode *n); /* "string", "number", "boolean", "null", "list", "mapping" */
+/* The same as a message says it: "a string", "a number", "a boolean", "null", "a list", "a mapping". */
+const char *vos_ynode_kind_phrase(const struct vos_ynode *n);
+
+/* What vos_ymap_check found wrong with a mapping. */
+enum vos_ymap_problem {
+	VOS_YMAP_NOT_MAP,        /* the node is not a mapping */
+	VOS_YMAP_KEY_NOT_STRING, /* a key that is not a scalar */
+	VOS_YMAP_KEY_UNKNOWN,    /* a key that is not one of the allowed keys */
+};
+/* Checks that m is a mapping whose keys are all in allowed (NULL-terminated), calling
+ * report(problem, node, allowed_text, payload) for each problem, where allowed_text is the allowed
+ * keys joined with ", " (KEY_UNKNOWN) or NULL. When vals is not NULL, vals[j] is set to the value of
+ * allowed[j] (left as it is when m lacks that key). Returns false when m is not a mapping (NULL m:
+ * false, nothing reported). */
+bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
+                    const struct vos_ynode **vals,
+                    void (*report)(enum vos_ymap_problem problem, const struct vos_ynode *n,
+                                   const char *allowed_text, void *payload),
+                    void *payload);
 
 #endif
