@@ -55,19 +55,6 @@ static char lower(char ch)
 	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
 }
 
-/* ASCII case-insensitive substring test. */
-static bool contains_nocase(const char *s, const char *needle)
-{
-	size_t n = strlen(needle), i;
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] && lower(s[i]) == lower(needle[i]); i++)
-			;
-		if (i == n)
-			return true;
-	}
-	return false;
-}
-
 static bool ends_with_nocase(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix), i;
@@ -588,7 +575,7 @@ static void do_heading(struct pctx *c, cmark_node *n)
 	struct vos_page_section *s;
 	char *open, *close;
 
-	c->in_rules = contains_nocase(text, "rule");
+	c->in_rules = vos_contains_nocase(text, "rule");
 	if (level == 1) {
 		if (!page->title)
 			page->title = text;
@@ -772,7 +759,7 @@ static bool hostname_like(const char *s)
 
 static bool never_plane(const char *name)
 {
-	return contains_nocase(name, "rule") || vos_strcaseeq(name, "related") ||
+	return vos_contains_nocase(name, "rule") || vos_strcaseeq(name, "related") ||
 	       vos_starts_with(name, "Related");
 }
 

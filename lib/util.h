@@ -131,6 +131,8 @@ bool vos_path_within(const char *path, const char *root);
 /* Strings. */
 bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
+/* Whether needle occurs in hay, ignoring ASCII case (an empty needle always does). */
+bool vos_contains_nocase(const char *hay, const char *needle);
 /* Host names and service display names are the same on the page and in the inventory when they
  * are equal ignoring ASCII case (as DNS compares host names): every module compares them with
  * this, and maps keyed by them are made with vos_map_init(map, VOS_NAMES_NOCASE). Service ids,
