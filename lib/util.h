@@ -22,7 +22,6 @@ enum vos_error {
 /* Size limits for untrusted input (documented in docs/limits.md). */
 #define VOS_MAX_PAGE_BYTES (64u * 1024u * 1024u)
 #define VOS_MAX_YAML_BYTES (64u * 1024u * 1024u)
-#define VOS_MAX_LINE_BYTES (1024u * 1024u)
 
 #define VOS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VOS_UNUSED(x) ((void)(x))
