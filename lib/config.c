@@ -30,34 +30,12 @@ static struct vos_diag *cerr(struct cparse *p, const struct vos_ynode *n, const 
 	return d;
 }
 
-struct map_check {
-	struct cparse *p;
-	const char *what;
-};
-
-static void map_problem(enum vos_ymap_problem problem, const struct vos_ynode *n, const char *allowed,
-                        void *payload)
-{
-	struct map_check *mc = payload;
-	switch (problem) {
-	case VOS_YMAP_NOT_MAP:
-		cerr(mc->p, n, "'%s' must be a mapping, not %s", mc->what, vos_ynode_kind_phrase(n));
-		break;
-	case VOS_YMAP_KEY_NOT_STRING:
-		cerr(mc->p, n, "keys of '%s' must be strings, not %s", mc->what, vos_ynode_kind_phrase(n));
-		break;
-	case VOS_YMAP_KEY_UNKNOWN:
-		cerr(mc->p, n, "unknown key '%s' in %s (allowed: %s)", n->u.s.str, mc->what, allowed);
-		break;
-	}
-}
-
 /* Checks that m is a mapping with only allowed keys. */
 static bool check_map(struct cparse *p, const struct vos_ynode *m, const char *what,
                       const char *const *allowed)
 {
-	struct map_check mc = {p, what};
-	return vos_ymap_check(m, allowed, NULL, map_problem, &mc);
+	static const struct vos_ymap_style style = {"config", "config", true};
+	return vos_ymap_check(m, allowed, NULL, what, &style, p->file, p->diags);
 }
 
 /* A string (non-null scalar) or NULL; reports wrong types. */

@@ -111,41 +111,16 @@ static struct vos_diag *report(struct conv *c, const struct vos_ynode *n, const 
 	return d;
 }
 
-struct map_check {
-	struct conv *c;
-	const char *what;
-};
-
-static void map_problem(enum vos_ymap_problem problem, const struct vos_ynode *n, const char *allowed,
-                        void *payload)
-{
-	struct map_check *mc = payload;
-	switch (problem) {
-	case VOS_YMAP_NOT_MAP:
-		report(mc->c, n, "inventory-type", "%s must be a mapping, not %s", mc->what,
-		       vos_ynode_kind_phrase(n));
-		break;
-	case VOS_YMAP_KEY_NOT_STRING:
-		report(mc->c, n, "inventory-type", "keys of %s must be strings, not %s", mc->what,
-		       vos_ynode_kind_phrase(n));
-		break;
-	case VOS_YMAP_KEY_UNKNOWN:
-		report(mc->c, n, "inventory-unknown-key", "unknown key '%s' in %s (allowed: %s)", n->u.s.str,
-		       mc->what, allowed);
-		break;
-	}
-}
-
 /* Reports keys of m that are not in allowed (NULL-terminated, at most FIELDS_MAX) and fills f with
  * the value of each allowed key. Returns false if m is not a map. */
 static bool check_map(struct conv *c, const struct vos_ynode *m, const char *what,
                       const char *const *allowed, struct fields *f)
 {
-	struct map_check mc = {c, what};
+	static const struct vos_ymap_style style = {"inventory-type", "inventory-unknown-key", false};
 	memset(f, 0, sizeof(*f));
 	f->m = m;
 	f->keys = allowed;
-	return vos_ymap_check(m, allowed, f->v, map_problem, &mc);
+	return vos_ymap_check(m, allowed, f->v, what, &style, c->file, c->diags);
 }
 
 /* A string value (any non-null scalar), copied into the arena; NULL when absent, null or wrong. */
