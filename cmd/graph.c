@@ -1,7 +1,9 @@
 /* graph.c - vosctl graph: hosts as clusters, services inside, dependencies as edges, findings
  * highlighted; Graphviz DOT (default) or Mermaid (for a wiki page). */
 #include "cli.h"
+#include "check.h"
 #include "lockfile.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /* validate.c - vosctl validate: the page and the inventory, checked against the rules. */
 #include "cli.h"
+#include "check.h"
 #include "probe.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* check.c - built-in integrity checks on the merged model. */
-#include "model.h"
+#include "check.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -188,7 +188,7 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 	for (i = 0; i < m->nhosts; i++) {
 		const struct vos_mhost *h = &m->hosts[i];
 		const struct vos_host *hi = h->inv;
-		const struct vos_host *prev;
+		size_t slot;
 		uint32_t a;
 		if (!hi)
 			continue;
@@ -207,13 +207,14 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 			vos_diag_set_subject(d, NULL, h->name);
 			vos_diag_set_related(d, &h->vlan->cidr_loc);
 		}
-		prev = vos_map_put(&seen, hi->address, (void *)hi);
-		if (prev) {
+		slot = VOS_MAP_SLOT(vos_map_put(&seen, hi->address, VOS_MAP_INDEX(i)));
+		if (slot) {
+			const struct vos_host *prev = m->hosts[slot - 1].inv;
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-shared",
 			        "address %s is on two hosts: '%s' and '%s'", hi->address, prev->name, h->name);
 			vos_diag_set_subject(d, NULL, h->name);
 			vos_diag_set_related(d, &prev->addr_loc);
-			vos_map_put(&seen, hi->address, (void *)prev);
+			vos_map_put(&seen, hi->address, VOS_MAP_INDEX(slot - 1));
 		}
 	}
 	vos_map_release(&seen);

@@ -30,51 +30,12 @@ static struct vos_diag *cerr(struct cparse *p, const struct vos_ynode *n, const 
 	return d;
 }
 
-static const char *a_kind(const struct vos_ynode *n)
-{
-	const char *k = vos_ynode_kind_name(n);
-	if (!strcmp(k, "null"))
-		return "null";
-	if (!strcmp(k, "list"))
-		return "a list";
-	if (!strcmp(k, "mapping"))
-		return "a mapping";
-	if (!strcmp(k, "number"))
-		return "a number";
-	if (!strcmp(k, "boolean"))
-		return "a boolean";
-	return "a string";
-}
-
 /* Checks that m is a mapping with only allowed keys. */
 static bool check_map(struct cparse *p, const struct vos_ynode *m, const char *what,
                       const char *const *allowed)
 {
-	size_t i, j;
-	if (!m || m->kind != VOS_YNODE_MAP) {
-		if (m)
-			cerr(p, m, "'%s' must be a mapping, not %s", what, a_kind(m));
-		return false;
-	}
-	for (i = 0; i < m->n; i++) {
-		const struct vos_ynode *k = vos_ymap_key(m, i);
-		bool ok = false;
-		if (k->kind != VOS_YNODE_SCALAR) {
-			cerr(p, k, "keys of '%s' must be strings, not %s", what, a_kind(k));
-			continue;
-		}
-		for (j = 0; allowed[j]; j++)
-			if (!strcmp(allowed[j], k->u.s.str))
-				ok = true;
-		if (!ok) {
-			struct vos_buf b = VOS_BUF_INIT;
-			for (j = 0; allowed[j]; j++)
-				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
-			cerr(p, k, "unknown key '%s' in %s (allowed: %s)", k->u.s.str, what, b.ptr);
-			vos_buf_release(&b);
-		}
-	}
-	return true;
+	static const struct vos_ymap_style style = {"config", "config", true};
+	return vos_ymap_check(m, allowed, NULL, what, &style, p->file, p->diags);
 }
 
 /* A string (non-null scalar) or NULL; reports wrong types. */
@@ -84,7 +45,7 @@ static const struct vos_ynode *str_node(struct cparse *p, const struct vos_ynode
 	if (!v || vos_yscalar_is_null(v))
 		return NULL;
 	if (v->kind != VOS_YNODE_SCALAR) {
-		cerr(p, v, "'%s' must be a string, not %s", key, a_kind(v));
+		cerr(p, v, "'%s' must be a string, not %s", key, vos_ynode_kind_phrase(v));
 		return NULL;
 	}
 	if (!v->u.s.len) {
@@ -177,7 +138,7 @@ static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *
 	if (!v || vos_yscalar_is_null(v))
 		return;
 	if (vos_yscalar_int(v, &i) < 0) {
-		cerr(p, v, "'%s' must be an integer, not %s", key, a_kind(v));
+		cerr(p, v, "'%s' must be an integer, not %s", key, vos_ynode_kind_phrase(v));
 		return;
 	}
 	if (i < 1 || i > max) {

@@ -171,6 +171,7 @@ const char *vos_severity_name(enum vos_severity s)
 	switch (s) {
 	case VOS_SEV_ERROR: return "error";
 	case VOS_SEV_WARNING: return "warning";
-	default: return "note";
+	case VOS_SEV_NOTE: break;
 	}
+	return "note";
 }

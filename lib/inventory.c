@@ -1,5 +1,5 @@
 /* inventory.c - the YAML inventory directory -> struct vos_inventory (docs/inventory.md, docs/rules.md). */
-#include "model.h"
+#include "inventory.h"
 #include "source.h"
 #include "yaml.h"
 
@@ -62,22 +62,32 @@ static const char *const assert_names[VOS_ASSERT__COUNT] = {
 	"forbid",
 };
 
-const char *vos_assert_kind_name(int kind)
+const char *vos_assert_kind_name(enum vos_assert_kind kind)
 {
 	if (kind < 0 || kind >= VOS_ASSERT__COUNT)
 		return "unknown";
 	return assert_names[kind];
 }
 
-int vos_assert_kind_parse(const char *name)
+enum vos_assert_kind vos_assert_kind_parse(const char *name)
 {
 	int i;
 	if (!name)
-		return -1;
+		return VOS_ASSERT_UNKNOWN;
 	for (i = 0; i < VOS_ASSERT__COUNT; i++)
 		if (strcmp(assert_names[i], name) == 0)
-			return i;
-	return -1;
+			return (enum vos_assert_kind)i;
+	return VOS_ASSERT_UNKNOWN;
+}
+
+void vos_port_describe(struct vos_buf *b, const struct vos_port *p)
+{
+	if (p->port_end > p->port)
+		vos_buf_addf(b, "%d-%d", p->port, p->port_end);
+	else
+		vos_buf_addf(b, "%d", p->port);
+	if (p->proto && strcmp(p->proto, "tcp"))
+		vos_buf_addf(b, "/%s", p->proto);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -101,60 +111,16 @@ static struct vos_diag *report(struct conv *c, const struct vos_ynode *n, const 
 	return d;
 }
 
-/* "a list", "a mapping", "a string", "a number", "a boolean", "null" */
-static const char *a_kind(const struct vos_ynode *n)
-{
-	const char *k = vos_ynode_kind_name(n);
-	if (strcmp(k, "null") == 0)
-		return "null";
-	if (strcmp(k, "list") == 0)
-		return "a list";
-	if (strcmp(k, "mapping") == 0)
-		return "a mapping";
-	if (strcmp(k, "number") == 0)
-		return "a number";
-	if (strcmp(k, "boolean") == 0)
-		return "a boolean";
-	return "a string";
-}
-
 /* Reports keys of m that are not in allowed (NULL-terminated, at most FIELDS_MAX) and fills f with
  * the value of each allowed key. Returns false if m is not a map. */
 static bool check_map(struct conv *c, const struct vos_ynode *m, const char *what,
                       const char *const *allowed, struct fields *f)
 {
-	size_t i, j;
+	static const struct vos_ymap_style style = {"inventory-type", "inventory-unknown-key", false};
 	memset(f, 0, sizeof(*f));
 	f->m = m;
 	f->keys = allowed;
-	if (!m || m->kind != VOS_YNODE_MAP) {
-		if (m)
-			report(c, m, "inventory-type", "%s must be a mapping, not %s", what, a_kind(m));
-		return false;
-	}
-	for (i = 0; i < m->n; i++) {
-		const struct vos_ynode *k = vos_ymap_key(m, i);
-		bool ok = false;
-		if (k->kind != VOS_YNODE_SCALAR) {
-			report(c, k, "inventory-type", "keys of %s must be strings, not %s", what, a_kind(k));
-			continue;
-		}
-		for (j = 0; allowed[j]; j++)
-			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
-				ok = true;
-				f->v[j] = vos_ymap_val(m, i);
-				break;
-			}
-		if (!ok) {
-			struct vos_buf b = VOS_BUF_INIT;
-			for (j = 0; allowed[j]; j++)
-				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
-			report(c, k, "inventory-unknown-key", "unknown key '%s' in %s (allowed: %s)", k->u.s.str,
-			       what, b.ptr);
-			vos_buf_release(&b);
-		}
-	}
-	return true;
+	return vos_ymap_check(m, allowed, f->v, what, &style, c->file, c->diags);
 }
 
 /* A string value (any non-null scalar), copied into the arena; NULL when absent, null or wrong. */
@@ -166,7 +132,7 @@ static char *get_str(struct conv *c, const struct fields *f, int k, struct vos_l
 	if (!v || vos_yscalar_is_null(v))
 		return NULL;
 	if (v->kind != VOS_YNODE_SCALAR) {
-		report(c, v, "inventory-type", "'%s' must be a string, not %s", f->keys[k], a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a string, not %s", f->keys[k], vos_ynode_kind_phrase(v));
 		return NULL;
 	}
 	if (loc)
@@ -259,7 +225,7 @@ static size_t strlist_of(struct conv *c, const struct vos_ynode *v, const char *
 		const struct vos_ynode *it = v->u.items[i];
 		char *s;
 		if (it->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(it)) {
-			report(c, it, "inventory-type", "items of '%s' must be strings, not %s", key, a_kind(it));
+			report(c, it, "inventory-type", "items of '%s' must be strings, not %s", key, vos_ynode_kind_phrase(it));
 			continue;
 		}
 		s = vos_arena_strndup(&c->inv->arena, it->u.s.str, it->u.s.len);
@@ -281,7 +247,7 @@ static int get_int(struct conv *c, const struct fields *f, int k, long long *out
 	if (!v || vos_yscalar_is_null(v))
 		return 0;
 	if (vos_yscalar_int(v, out) < 0) {
-		report(c, v, "inventory-type", "'%s' must be an integer, not %s", f->keys[k], a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be an integer, not %s", f->keys[k], vos_ynode_kind_phrase(v));
 		return -1;
 	}
 	return 1;
@@ -358,7 +324,7 @@ static int get_range(struct conv *c, const struct vos_ynode *v, const char *key,
 		return 0;
 	if (v->kind != VOS_YNODE_SCALAR) {
 		report(c, v, "inventory-type", "'%s' must be an integer or a range like \"%s\", not %s", key,
-		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", a_kind(v));
+		       strcmp(key, "port") == 0 ? "8100-8109" : "200-299", vos_ynode_kind_phrase(v));
 		return -1;
 	}
 	if (vos_yscalar_int(v, &i) == 0) {
@@ -556,7 +522,7 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 	if (rs && !vos_yscalar_is_null(rs)) {
 		double d;
 		if (vos_yscalar_double(rs, &d) < 0)
-			report(c, rs, "inventory-type", "'restart_sec' must be a number, not %s", a_kind(rs));
+			report(c, rs, "inventory-type", "'restart_sec' must be a number, not %s", vos_ynode_kind_phrase(rs));
 		else if (!(d >= 0))
 			report(c, rs, "inventory-value", "restart_sec must not be negative");
 		else
@@ -623,7 +589,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 				conv_port(c, v->u.items[i], &s->ports[s->nports++]);
 			}
 		} else {
-			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", a_kind(v));
+			report(c, v, "inventory-type", "'ports' must be a list of ports, not %s", vos_ynode_kind_phrase(v));
 		}
 	}
 	v = f.v[S_LAUNCH];
@@ -640,7 +606,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 	s->nadmin_via = get_strlist(c, &f, S_ADMIN_VIA, NULL, &s->admin_via);
 	v = f.v[S_IMMUTABLE];
 	if (v && !vos_yscalar_is_null(v) && vos_yscalar_bool(v, &s->immutable) < 0)
-		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", a_kind(v));
+		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", vos_ynode_kind_phrase(v));
 	s->owner_repo = get_str(c, &f, S_OWNER_REPO, NULL);
 	s->notes = get_str(c, &f, S_NOTES, NULL);
 }
@@ -768,20 +734,19 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			report(c, arg, "inventory-value", "'%s' selector must not be empty", kind);
 		break;
 	}
-	default:
-		r->assert_kind = -1;
-		{
-			struct vos_buf b = VOS_BUF_INIT;
-			int i;
-			for (i = 0; i < VOS_ASSERT__COUNT; i++)
-				vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
-			report(c, f.v[R_ASSERT], "inventory-value", "unknown assert kind '%s' (allowed: %s)",
-			       kind, b.ptr);
-			vos_buf_release(&b);
-		}
+	case VOS_ASSERT_UNKNOWN: {
+		struct vos_buf b = VOS_BUF_INIT;
+		int i;
+		for (i = 0; i < VOS_ASSERT__COUNT; i++)
+			vos_buf_addf(&b, "%s%s", i ? ", " : "", assert_names[i]);
+		report(c, f.v[R_ASSERT], "inventory-value", "unknown assert kind '%s' (allowed: %s)",
+		       kind, b.ptr);
+		vos_buf_release(&b);
 		break;
 	}
-	if (r->assert_kind != VOS_ASSERT_REQUIRE && r->assert_kind != VOS_ASSERT_FORBID && r->assert_kind >= 0) {
+	}
+	if (r->assert_kind != VOS_ASSERT_REQUIRE && r->assert_kind != VOS_ASSERT_FORBID &&
+	    r->assert_kind != VOS_ASSERT_UNKNOWN) {
 		if (req)
 			report(c, req, "inventory-value", "'require' is only used by assert 'require'");
 		if (forbid)
@@ -797,7 +762,8 @@ static void conv_list(struct conv *c, const struct fields *f, int k, const char 
 	if (!v || vos_yscalar_is_null(v))
 		return;
 	if (v->kind != VOS_YNODE_SEQ) {
-		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", f->keys[k], what, a_kind(v));
+		report(c, v, "inventory-type", "'%s' must be a list of %s, not %s", f->keys[k], what,
+		       vos_ynode_kind_phrase(v));
 		return;
 	}
 	for (i = 0; i < v->n; i++)
@@ -817,7 +783,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
 		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules), not %s",
-		       a_kind(root));
+		       vos_ynode_kind_phrase(root));
 		return;
 	}
 	check_map(c, root, "the inventory", top_keys, &f);
@@ -880,7 +846,7 @@ static int load_text(struct vos_inventory *inv, const char *file, const char *bu
 	c.file = vos_arena_strdup(&inv->arena, file ? file : "<input>");
 	c.tcp = vos_arena_strdup(&inv->arena, "tcp");
 	c.slash = vos_arena_strdup(&inv->arena, "/");
-	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = (char *)(uintptr_t)c.file;
+	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = c.file;
 	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
 	free(owned);
 	if (err == 0) {
@@ -955,7 +921,6 @@ int vos_inventory_load(struct vos_inventory *out, const char *dir, struct vos_di
 	return vos_inventory_load_from(out, &wt, dir, diags);
 }
 
-#define IDX(i) ((void *)(uintptr_t)((i) + 1))
 
 /* Puts name -> index into map; reports a duplicate citing the first one. */
 static bool index_name(struct vos_map *map, const char *name, size_t i, const struct vos_loc *loc,
@@ -967,14 +932,14 @@ static bool index_name(struct vos_map *map, const char *name, size_t i, const st
 		return true;
 	prev = vos_map_get(map, name);
 	if (prev) {
-		size_t first = (size_t)(uintptr_t)prev - 1;
+		size_t first = VOS_MAP_SLOT(prev) - 1;
 		struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, loc, "inventory-duplicate-id",
 		                                   "duplicate %s '%s'", what, name);
 		const struct vos_loc *rel = loc_of(inv, first);
 		vos_diag_set_related(d, rel);
 		return false;
 	}
-	vos_map_put(map, name, IDX(i));
+	vos_map_put(map, name, VOS_MAP_INDEX(i));
 	return true;
 }
 
@@ -1009,14 +974,14 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 		memcpy(key + hl + 1, name, nl + 1);
 		prev = vos_map_get(&seen, key);
 		if (prev) {
-			const struct vos_service *first = &inv->services[(size_t)(uintptr_t)prev - 1];
+			const struct vos_service *first = &inv->services[VOS_MAP_SLOT(prev) - 1];
 			struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, &s->loc, "inventory-duplicate-name",
 			        "services '%s' and '%s' are both named '%s' on host '%s': the page could not tell "
 			        "them apart", first->id, s->id, name, s->host);
 			vos_diag_set_related(d, &first->loc);
 			continue;
 		}
-		vos_map_put(&seen, key, IDX(i));
+		vos_map_put(&seen, key, VOS_MAP_INDEX(i));
 	}
 	vos_map_release(&seen);
 	vos_arena_release(&keys);
@@ -1052,17 +1017,17 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 const struct vos_service *vos_inventory_service(const struct vos_inventory *inv, const char *id)
 {
 	void *v = inv ? vos_map_get(&inv->service_by_id, id) : NULL;
-	return v ? &inv->services[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->services[VOS_MAP_SLOT(v) - 1] : NULL;
 }
 
 const struct vos_host *vos_inventory_host(const struct vos_inventory *inv, const char *name)
 {
 	void *v = inv ? vos_map_get(&inv->host_by_name, name) : NULL;
-	return v ? &inv->hosts[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->hosts[VOS_MAP_SLOT(v) - 1] : NULL;
 }
 
 const struct vos_vlan *vos_inventory_vlan(const struct vos_inventory *inv, const char *name)
 {
 	void *v = inv ? vos_map_get(&inv->vlan_by_name, name) : NULL;
-	return v ? &inv->vlans[(size_t)(uintptr_t)v - 1] : NULL;
+	return v ? &inv->vlans[VOS_MAP_SLOT(v) - 1] : NULL;
 }

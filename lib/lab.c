@@ -1,5 +1,6 @@
 /* lab.c - load a lab (configuration, page, inventory, model) from its sources, once (see lab.h). */
 #include "lab.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdlib.h>

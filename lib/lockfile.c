@@ -70,11 +70,11 @@ static void lock_register(char *lock)
 	}
 }
 
-static void lock_unregister(const char *lock)
+static void lock_unregister(char *lock)
 {
 	size_t i;
 	for (i = 0; i < NSLOTS; i++) {
-		char *expected = (char *)lock;
+		char *expected = lock;
 		if (atomic_compare_exchange_strong(&slots[i], &expected, NULL))
 			return;
 	}

@@ -10,18 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IDX(p) ((size_t)(uintptr_t)(p)) /* maps store index + 1 */
-#define PIDX(i) ((void *)(uintptr_t)((i) + 1))
-
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name)
 {
-	size_t i = IDX(vos_map_get(&m->host_by_name, name));
+	size_t i = VOS_MAP_SLOT(vos_map_get(&m->host_by_name, name));
 	return i ? &m->hosts[i - 1] : NULL;
 }
 
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id)
 {
-	size_t i = IDX(vos_map_get(&m->service_by_id, id));
+	size_t i = VOS_MAP_SLOT(vos_map_get(&m->service_by_id, id));
 	return i ? &m->services[i - 1] : NULL;
 }
 
@@ -32,13 +29,13 @@ struct vos_mhost *vos_model_service_host(const struct vos_model *m, const struct
 
 static int host_add(struct vos_model *m, const char *name)
 {
-	size_t i = IDX(vos_map_get(&m->host_by_name, name));
+	size_t i = VOS_MAP_SLOT(vos_map_get(&m->host_by_name, name));
 	struct vos_mhost *h;
 	if (i)
 		return (int)(i - 1);
 	h = VOS_PUSH(m->hosts, m->nhosts, m->hosts_alloc);
 	h->name = name;
-	vos_map_put(&m->host_by_name, name, PIDX(m->nhosts - 1));
+	vos_map_put(&m->host_by_name, name, VOS_MAP_INDEX(m->nhosts - 1));
 	return (int)(m->nhosts - 1);
 }
 
@@ -62,11 +59,6 @@ static void plane_key(char *out, size_t outlen, const char *s)
 	n = strlen(out);
 	while (n && (out[n - 1] == ' ' || out[n - 1] == '-'))
 		out[--n] = '\0';
-}
-
-bool vos_name_eq(const char *a, const char *b)
-{
-	return vos_strcaseeq(a, b);
 }
 
 /* The inventory's address of a service (see model.h) and where it is written. */
@@ -113,8 +105,10 @@ static void build_hosts(struct vos_model *m, struct vos_diags *f)
 		if (h->page && h->page->plane >= 0)
 			page_plane = page->planes[h->page->plane].name;
 		h->plane = h->inv && h->inv->plane ? h->inv->plane : page_plane;
-		if (h->inv && h->inv->vlan)
-			h->vlan = vos_map_get(&m->vlan_by_name, h->inv->vlan);
+		if (h->inv && h->inv->vlan) {
+			size_t v = VOS_MAP_SLOT(vos_map_get(&m->vlan_by_name, h->inv->vlan));
+			h->vlan = v ? &m->inv->vlans[v - 1] : NULL;
+		}
 		if (h->page && !h->inv) {
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &h->page->loc, "host-page-only",
 			        "host '%s' is on the page but not in the inventory", h->name);
@@ -154,7 +148,7 @@ static size_t row_candidate(const struct vos_model *m, const size_t *same_name, 
                             const char *host, bool on_host)
 {
 	size_t k;
-	for (k = IDX(vos_map_get(&m->service_by_name, name)); k; k = same_name[k - 1]) {
+	for (k = VOS_MAP_SLOT(vos_map_get(&m->service_by_name, name)); k; k = same_name[k - 1]) {
 		const struct vos_mservice *s = &m->services[k - 1];
 		if (s->row)
 			continue;
@@ -190,10 +184,10 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 		const struct vos_service *sv = &inv->services[i];
 		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id), j;
 		m->services[k].inv = sv;
-		vos_map_put(&m->service_by_id, sv->id, PIDX(k));
-		j = IDX(vos_map_get(&m->service_by_name, m->services[k].name));
+		vos_map_put(&m->service_by_id, sv->id, VOS_MAP_INDEX(k));
+		j = VOS_MAP_SLOT(vos_map_get(&m->service_by_name, m->services[k].name));
 		if (!j) {
-			vos_map_put(&m->service_by_name, m->services[k].name, PIDX(k));
+			vos_map_put(&m->service_by_name, m->services[k].name, VOS_MAP_INDEX(k));
 			continue;
 		}
 		while (same_name[j - 1])
@@ -219,10 +213,10 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 		size_t k, named;
 		if (placed[i] || !row->service || !*row->service)
 			continue;
-		named = IDX(vos_map_get(&m->service_by_name, row->service));
+		named = VOS_MAP_SLOT(vos_map_get(&m->service_by_name, row->service));
 		k = row_candidate(m, same_name, row->service, NULL, false);
 		if (!k && !named) {
-			k = IDX(vos_map_get(&m->service_by_id, row->service));
+			k = VOS_MAP_SLOT(vos_map_get(&m->service_by_id, row->service));
 			named = k;
 			if (k && m->services[k - 1].row)
 				k = 0;
@@ -239,8 +233,8 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			k = service_add(m, row->service, row->service) + 1;
 			/* only-on-page services are still findable by their page name */
 			if (!vos_map_get(&m->service_by_id, row->service))
-				vos_map_put(&m->service_by_id, row->service, PIDX(k - 1));
-			vos_map_put(&m->service_by_name, row->service, PIDX(k - 1));
+				vos_map_put(&m->service_by_id, row->service, VOS_MAP_INDEX(k - 1));
+			vos_map_put(&m->service_by_name, row->service, VOS_MAP_INDEX(k - 1));
 			d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "inventory-missing",
 			        "service '%s' is on the page but no inventory entry describes it", row->service);
 			vos_diag_set_subject(d, NULL, row->host >= 0 ? page->hosts[row->host].name : NULL);
@@ -321,7 +315,7 @@ int vos_model_build(struct vos_model *out, const struct vos_page *page,
 	vos_map_init(&out->service_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&out->vlan_by_name, false);
 	for (i = 0; i < inv->nvlans; i++)
-		vos_map_put(&out->vlan_by_name, inv->vlans[i].name, (void *)&inv->vlans[i]);
+		vos_map_put(&out->vlan_by_name, inv->vlans[i].name, VOS_MAP_INDEX(i));
 	build_hosts(out, findings);
 	build_services(out, findings);
 	if (page->ntables == 0) {
@@ -345,14 +339,4 @@ void vos_model_release(struct vos_model *m)
 	vos_map_release(&m->service_by_name);
 	vos_map_release(&m->vlan_by_name);
 	memset(m, 0, sizeof(*m));
-}
-
-void vos_port_describe(struct vos_buf *b, const struct vos_port *p)
-{
-	if (p->port_end > p->port)
-		vos_buf_addf(b, "%d-%d", p->port, p->port_end);
-	else
-		vos_buf_addf(b, "%d", p->port);
-	if (p->proto && strcmp(p->proto, "tcp"))
-		vos_buf_addf(b, "/%s", p->proto);
 }

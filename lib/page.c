@@ -9,7 +9,7 @@
  * "\r" end a line, as in CommonMark). Columns are 1-based byte columns; a UTF-8 BOM is not part of
  * line 1 (an editor does not show it).
  */
-#include "model.h"
+#include "page.h"
 #include "source.h"
 #include "yaml.h"
 
@@ -53,19 +53,6 @@ static bool is_blank(char ch)
 static char lower(char ch)
 {
 	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-}
-
-/* ASCII case-insensitive substring test. */
-static bool contains_nocase(const char *s, const char *needle)
-{
-	size_t n = strlen(needle), i;
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] && lower(s[i]) == lower(needle[i]); i++)
-			;
-		if (i == n)
-			return true;
-	}
-	return false;
 }
 
 static bool ends_with_nocase(const char *s, const char *suffix)
@@ -404,11 +391,11 @@ static size_t parse_front_matter(struct pctx *c)
 
 /* ------------------------------------------------------------------- tables */
 
-static int column_role(const char *name)
+static enum vos_column_role column_role(const char *name)
 {
 	static const struct {
 		const char *name;
-		int role;
+		enum vos_column_role role;
 	} names[] = {
 		{"service", VOS_COL_SERVICE},    {"services", VOS_COL_SERVICE},
 		{"name", VOS_COL_SERVICE},       {"service name", VOS_COL_SERVICE},
@@ -515,7 +502,8 @@ static void do_row(struct pctx *c, size_t ti, cmark_node *row)
 		case VOS_COL_PURPOSE:
 			r->purpose = r->cells[i];
 			break;
-		default:
+		case VOS_COL_EXTRA:
+		case VOS_COL_PORT:
 			break;
 		}
 	}
@@ -552,7 +540,7 @@ static void do_table(struct pctx *c, cmark_node *table)
 	t->ncols = ncols;
 	t->cols = vos_arena_alloc(&page->arena, ncols * sizeof(*t->cols));
 	for (cell = cmark_node_first_child(hdr), i = 0; cell; cell = cmark_node_next(cell), i++) {
-		int role;
+		enum vos_column_role role;
 		t->cols[i].name = inline_text(c, cell);
 		role = column_role(t->cols[i].name);
 		if (role != VOS_COL_EXTRA && seen[role])
@@ -587,7 +575,7 @@ static void do_heading(struct pctx *c, cmark_node *n)
 	struct vos_page_section *s;
 	char *open, *close;
 
-	c->in_rules = contains_nocase(text, "rule");
+	c->in_rules = vos_contains_nocase(text, "rule");
 	if (level == 1) {
 		if (!page->title)
 			page->title = text;
@@ -656,7 +644,8 @@ static void do_item(struct pctx *c, cmark_node *item)
 
 /* -------------------------------------------------------------------- links */
 
-static void add_link(struct pctx *c, int kind, const char *target, size_t n, struct vos_loc loc)
+static void add_link(struct pctx *c, enum vos_link_kind kind, const char *target, size_t n,
+                     struct vos_loc loc)
 {
 	struct vos_page_link *l = VOS_PUSH(c->page->links, c->page->nlinks, c->page->links_alloc);
 	l->kind = kind;
@@ -727,33 +716,33 @@ static void scan_wikilinks(struct pctx *c, cmark_node *first, cmark_node *fallba
 
 /* ------------------------------------------------------------ planes, hosts */
 
-static int add_plane(struct pctx *c, const char *name, struct vos_loc loc)
+static int add_plane(struct pctx *c, char *name, struct vos_loc loc)
 {
 	struct vos_page *page = c->page;
 	struct vos_page_plane *p;
 	void *v = vos_map_get(&c->plane_by_name, name);
 	if (v)
-		return (int)((uintptr_t)v - 1);
+		return (int)(VOS_MAP_SLOT(v) - 1);
 	p = VOS_PUSH(page->planes, page->nplanes, page->planes_alloc);
-	p->name = (char *)name;
+	p->name = name;
 	p->loc = loc;
-	vos_map_put(&c->plane_by_name, p->name, (void *)(uintptr_t)page->nplanes);
+	vos_map_put(&c->plane_by_name, p->name, VOS_MAP_INDEX(page->nplanes - 1));
 	return (int)page->nplanes - 1;
 }
 
-static int add_host(struct pctx *c, const char *name, const char *role, int plane, struct vos_loc loc)
+static int add_host(struct pctx *c, char *name, char *role, int plane, struct vos_loc loc)
 {
 	struct vos_page *page = c->page;
 	struct vos_page_host *h;
 	void *v = vos_map_get(&c->host_by_name, name);
 	if (v)
-		return (int)((uintptr_t)v - 1);
+		return (int)(VOS_MAP_SLOT(v) - 1);
 	h = VOS_PUSH(page->hosts, page->nhosts, page->hosts_alloc);
-	h->name = (char *)name;
-	h->role = (char *)role;
+	h->name = name;
+	h->role = role;
 	h->plane = plane;
 	h->loc = loc;
-	vos_map_put(&c->host_by_name, h->name, (void *)(uintptr_t)page->nhosts);
+	vos_map_put(&c->host_by_name, h->name, VOS_MAP_INDEX(page->nhosts - 1));
 	return (int)page->nhosts - 1;
 }
 
@@ -770,7 +759,7 @@ static bool hostname_like(const char *s)
 
 static bool never_plane(const char *name)
 {
-	return contains_nocase(name, "rule") || vos_strcaseeq(name, "related") ||
+	return vos_contains_nocase(name, "rule") || vos_strcaseeq(name, "related") ||
 	       vos_starts_with(name, "Related");
 }
 

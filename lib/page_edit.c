@@ -185,7 +185,7 @@ void vos_edit_host_tables(struct vos_map *out, const struct vos_page *page)
 	for (ti = 0; ti < page->ntables; ti++) {
 		const char *h = table_host(page, &page->tables[ti]);
 		if (h)
-			vos_map_put(out, h, (void *)(uintptr_t)(ti + 1));
+			vos_map_put(out, h, VOS_MAP_INDEX(ti));
 	}
 }
 
@@ -197,7 +197,7 @@ size_t vos_edit_table_for(const struct vos_map *tables, const struct vos_mservic
 	if (!s->inv || s->row || !s->inv->host)
 		return (size_t)-1;
 	v = vos_map_get(tables, s->inv->host);
-	return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
+	return v ? VOS_MAP_SLOT(v) - 1 : (size_t)-1;
 }
 
 
@@ -494,7 +494,7 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			row.n = ncols;
 			row.cells = vos_arena_alloc(&a, (ncols ? ncols : 1) * sizeof(*row.cells));
 			for (c = 0; c < ncols; c++) {
-				int role = c < t->ncols ? t->cols[c].role : VOS_COL_EXTRA;
+				enum vos_column_role role = c < t->ncols ? t->cols[c].role : VOS_COL_EXTRA;
 				struct vos_buf cb = VOS_BUF_INIT;
 				char *str;
 				size_t sl;

@@ -1,6 +1,7 @@
 /* pages.c - the pages render generates from the model: the service inventory page and the status
  * page (from the probe results), each with Wiki.js front matter whose dateCreated is kept and whose
  * date moves only when the content changed. See docs/render.md. */
+#include "render.h"
 #include "page_edit.h"
 #include "probe.h"
 
@@ -309,7 +310,7 @@ static void status_row(struct vos_buf *b, const char *name, const struct vos_pro
                        const size_t *idx, size_t nidx)
 {
 	size_t i;
-	int worst = VOS_PROBE_UP;
+	enum vos_probe_state worst = VOS_PROBE_UP;
 	double lat = 0;
 	bool has_lat = false, first = true;
 	for (i = 0; i < nidx; i++) {
@@ -393,10 +394,10 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 		for (i = 0; i < nt; i++) {
 			void *h = vos_map_get(&first, t[i]->service);
 			if (!h) {
-				vos_map_put(&first, t[i]->service, (void *)(uintptr_t)(i + 1));
+				vos_map_put(&first, t[i]->service, VOS_MAP_INDEX(i));
 				last[i] = i + 1;
 			} else {
-				size_t head = (size_t)(uintptr_t)h - 1;
+				size_t head = VOS_MAP_SLOT(h) - 1;
 				next[last[head] - 1] = i + 1;
 				last[head] = i + 1;
 			}
@@ -408,9 +409,9 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 			void *h;
 			if (s) {
 				h = vos_map_get(&first, s->id);
-				if (!h || used[(size_t)(uintptr_t)h - 1])
+				if (!h || used[VOS_MAP_SLOT(h) - 1])
 					continue;
-				for (j = (size_t)(uintptr_t)h; j; j = next[j - 1])
+				for (j = VOS_MAP_SLOT(h); j; j = next[j - 1])
 					idx[ni++] = j - 1, used[j - 1] = true;
 				status_row(&table, s->name ? s->name : s->id, t, idx, ni);
 				continue;

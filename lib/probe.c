@@ -29,20 +29,21 @@ void vos_probe_options_init(struct vos_probe_options *o)
 	o->concurrency = 4096;
 }
 
-const char *vos_probe_state_name(int state)
+const char *vos_probe_state_name(enum vos_probe_state state)
 {
 	static const char *const names[] = {"up", "down", "timeout", "error"};
 	return state >= 0 && state < VOS_PROBE__NSTATES ? names[state] : "error";
 }
 
-const char *vos_probe_check_name(int check)
+const char *vos_probe_check_name(enum vos_check_kind check)
 {
 	switch (check) {
 	case VOS_CHECK_TCP: return "tcp";
 	case VOS_CHECK_HTTP: return "http";
 	case VOS_CHECK_HTTPS: return "https";
-	default: return "none";
+	case VOS_CHECK_NONE: break;
 	}
+	return "none";
 }
 
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n)
@@ -124,7 +125,8 @@ struct engine {
 	double timeout_s;
 };
 
-static void finish(struct engine *e, size_t idx, int state, int status, double now, char *detail)
+static void finish(struct engine *e, size_t idx, enum vos_probe_state state, int status, double now,
+                   char *detail)
 {
 	struct vos_probe_result *r = &e->r[idx];
 	r->state = state;
@@ -159,7 +161,8 @@ static void release_slot(struct engine *e, size_t s)
 	e->free_slots[e->nfree++] = s;
 }
 
-static void complete(struct engine *e, size_t s, int state, int status, double now, char *detail)
+static void complete(struct engine *e, size_t s, enum vos_probe_state state, int status, double now,
+                     char *detail)
 {
 	size_t idx = e->slots[s].idx;
 	if (state == VOS_PROBE_UP && e->slots[s].fd >= 0) {
@@ -454,7 +457,7 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	}
 	{
 		const char *why = sl->errbuf[0] ? sl->errbuf : curl_easy_strerror(rc);
-		int state = VOS_PROBE_ERROR;
+		enum vos_probe_state state = VOS_PROBE_ERROR;
 		char *detail;
 		if (rc == CURLE_OPERATION_TIMEDOUT)
 			state = VOS_PROBE_TIMEOUT;

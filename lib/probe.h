@@ -18,8 +18,8 @@ enum vos_probe_state {
 	VOS_PROBE_DOWN = 1,    /* refused, reset */
 	VOS_PROBE_TIMEOUT = 2,
 	VOS_PROBE_ERROR = 3,   /* TLS, status/body mismatch, refused to probe... */
-	VOS_PROBE__NSTATES
 };
+#define VOS_PROBE__NSTATES (VOS_PROBE_ERROR + 1)
 
 /* One thing to check. Strings are borrowed (from the model, or the caller). */
 struct vos_probe_target {
@@ -27,7 +27,7 @@ struct vos_probe_target {
 	const char *host;      /* host name, or NULL */
 	const char *address;   /* IPv4 literal; anything outside 127.0.0.0/8 is refused */
 	int port;
-	int check;             /* enum vos_check_kind: TCP, HTTP or HTTPS */
+	enum vos_check_kind check; /* TCP, HTTP or HTTPS */
 	const char *path;      /* http(s): path, NULL for "/" */
 	int status_min, status_max; /* http(s): expected status range (0, 0: 200-399) */
 	const char *body;      /* http(s): required body substring, or NULL */
@@ -38,8 +38,8 @@ struct vos_probe_target {
 struct vos_probe_result {
 	const char *service, *host, *address;
 	int port;
-	int check;             /* enum vos_check_kind */
-	int state;             /* enum vos_probe_state */
+	enum vos_check_kind check;
+	enum vos_probe_state state;
 	double latency_ms;
 	int status;            /* HTTP status, 0 when none */
 	char *detail;          /* why, or NULL ("" in output) */
@@ -99,8 +99,8 @@ int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **err
 int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
                        struct vos_diags *findings);
 
-const char *vos_probe_state_name(int state);   /* "up", "down", "timeout", "error" */
-const char *vos_probe_check_name(int check);   /* "tcp", "http", "https", "none" */
+const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error" */
+const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "none" */
 
 /* The JSON document (the format other tools read):
  * {"results": [...], "summary": {...}, "undeclared": [...]} (undeclared only when scanned is true).

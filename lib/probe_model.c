@@ -221,8 +221,10 @@ static const char *state_phrase(const struct vos_probe_result *r)
 	switch (r ? r->state : VOS_PROBE_DOWN) {
 	case VOS_PROBE_TIMEOUT: return "does not answer";
 	case VOS_PROBE_ERROR: return "fails its check";
-	default: return "is down";
+	case VOS_PROBE_UP:
+	case VOS_PROBE_DOWN: break;
 	}
+	return "is down";
 }
 
 static void service_loc(struct vos_loc *loc, const struct vos_mservice *s)
@@ -328,7 +330,7 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 	}
 	json_object_set_new(root, "results", arr);
 	for (i = 0; i < VOS_PROBE__NSTATES; i++)
-		json_object_set_new(sum, vos_probe_state_name((int)i), json_integer((json_int_t)counts[i]));
+		json_object_set_new(sum, vos_probe_state_name((enum vos_probe_state)i), json_integer((json_int_t)counts[i]));
 	json_object_set_new(root, "summary", sum);
 	if (scanned) {
 		json_t *u = json_array();
@@ -461,8 +463,8 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		r->host = arena_str(&out->arena, o, "host");
 		r->address = arena_str(&out->arena, o, "address");
 		r->port = (int)json_integer_value(json_object_get(o, "port"));
-		r->check = check;
-		r->state = state;
+		r->check = (enum vos_check_kind)check;
+		r->state = (enum vos_probe_state)state;
 		lat = json_object_get(o, "latency_ms");
 		r->latency_ms = json_is_number(lat) ? json_number_value(lat) : -1;
 		r->status = json_is_integer(json_object_get(o, "status"))

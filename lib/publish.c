@@ -7,9 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "git.h"
 #include "probe.h"
 #include "render_plan.h"
+#include "rules.h"
 
 void vos_publish_result_init(struct vos_publish_result *r)
 {

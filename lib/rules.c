@@ -4,7 +4,7 @@
  * vos_assert_kind). The assertion kinds are the language; no rule is C code. The names of the
  * kinds live with the loader (lib/inventory.c).
  */
-#include "model.h"
+#include "rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +280,7 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 			if (selset_matches(m, &require, s))
 				vos_buf_adds(&why, "it matches what the rule forbids");
 			break;
-		default:
+		case VOS_ASSERT_UNKNOWN:
 			break;
 		}
 		if (why.len)
@@ -293,17 +293,6 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 }
 
 /* ---------------------------------------------------------------- page/rules drift */
-
-static bool contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	if (!n)
-		return true;
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return true;
-	return false;
-}
 
 static bool rule_names_host(const struct vos_rule *r, const char *host)
 {
@@ -344,9 +333,9 @@ static void check_drift(const struct vos_model *m, struct vos_diags *f)
 		if (r->page_text) {
 			bool found = false;
 			for (j = 0; j < page->nstatements && !found; j++)
-				found = contains_nocase(page->statements[j].text, r->page_text);
+				found = vos_contains_nocase(page->statements[j].text, r->page_text);
 			for (j = 0; j < page->nrules; j++)
-				if (contains_nocase(page->rules[j].text, r->page_text)) {
+				if (vos_contains_nocase(page->rules[j].text, r->page_text)) {
 					found = true;
 					enforced[j] = true;
 				}

@@ -624,6 +624,22 @@ bool vos_strcaseeq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+bool vos_contains_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return true;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+bool vos_name_eq(const char *a, const char *b)
+{
+	return vos_strcaseeq(a, b);
+}
+
 bool vos_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

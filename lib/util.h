@@ -22,7 +22,6 @@ enum vos_error {
 /* Size limits for untrusted input (documented in docs/limits.md). */
 #define VOS_MAX_PAGE_BYTES (64u * 1024u * 1024u)
 #define VOS_MAX_YAML_BYTES (64u * 1024u * 1024u)
-#define VOS_MAX_LINE_BYTES (1024u * 1024u)
 
 #define VOS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VOS_UNUSED(x) ((void)(x))
@@ -98,6 +97,11 @@ void vos_map_release(struct vos_map *m);
 /* Returns the previous value for key (NULL if none) and stores val. */
 void *vos_map_put(struct vos_map *m, const char *key, void *val);
 void *vos_map_get(const struct vos_map *m, const char *key);
+/* A map that indexes an array stores index + 1 as its value, so that NULL still means absent:
+ * VOS_MAP_INDEX(i) is the value to store for index i, VOS_MAP_SLOT(v) turns a value read back into
+ * index + 1 (0 when absent). */
+#define VOS_MAP_INDEX(i) ((void *)(uintptr_t)((i) + 1))
+#define VOS_MAP_SLOT(v) ((size_t)(uintptr_t)(v))
 
 /* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
  * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
@@ -126,6 +130,14 @@ bool vos_path_within(const char *path, const char *root);
 /* Strings. */
 bool vos_streq(const char *a, const char *b);      /* NULL-safe */
 bool vos_strcaseeq(const char *a, const char *b);  /* NULL-safe, ASCII */
+/* Whether needle occurs in hay, ignoring ASCII case (an empty needle always does). */
+bool vos_contains_nocase(const char *hay, const char *needle);
+/* Host names and service display names are the same on the page and in the inventory when they
+ * are equal ignoring ASCII case (as DNS compares host names): every module compares them with
+ * this, and maps keyed by them are made with vos_map_init(map, VOS_NAMES_NOCASE). Service ids,
+ * VLAN names and rule ids are exact. */
+#define VOS_NAMES_NOCASE true
+bool vos_name_eq(const char *a, const char *b); /* NULL-safe */
 bool vos_starts_with(const char *s, const char *prefix);
 bool vos_ends_with(const char *s, const char *suffix);
 /* Appends str with its control characters (C0, DEL and UTF-8 encoded C1) escaped as git's

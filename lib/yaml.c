@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <yaml.h>
 
@@ -731,4 +732,71 @@ const char *vos_ynode_kind_name(const struct vos_ynode *n)
 	if (vos_yscalar_double(n, &d) == 0)
 		return "number";
 	return "string";
+}
+
+const char *vos_ynode_kind_phrase(const struct vos_ynode *n)
+{
+	const char *k = vos_ynode_kind_name(n);
+	if (!strcmp(k, "null"))
+		return "null";
+	if (!strcmp(k, "list"))
+		return "a list";
+	if (!strcmp(k, "mapping"))
+		return "a mapping";
+	if (!strcmp(k, "number"))
+		return "a number";
+	if (!strcmp(k, "boolean"))
+		return "a boolean";
+	return "a string";
+}
+
+static void ymap_error(struct vos_diags *diags, const char *file, const struct vos_ynode *n,
+                       const char *rule, const char *fmt, ...) VOS_PRINTF(5, 6);
+static void ymap_error(struct vos_diags *diags, const char *file, const struct vos_ynode *n,
+                       const char *rule, const char *fmt, ...)
+{
+	struct vos_loc loc = vos_ynode_loc(n, file);
+	va_list ap;
+	va_start(ap, fmt);
+	vos_diags_vadd(diags, VOS_SEV_ERROR, &loc, rule, fmt, ap);
+	va_end(ap);
+}
+
+bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
+                    const struct vos_ynode **vals, const char *what, const struct vos_ymap_style *style,
+                    const char *file, struct vos_diags *diags)
+{
+	const char *q = style->quote_what ? "'" : "";
+	size_t i, j;
+	if (!m || m->kind != VOS_YNODE_MAP) {
+		if (m)
+			ymap_error(diags, file, m, style->type_rule, "%s%s%s must be a mapping, not %s", q, what, q,
+			           vos_ynode_kind_phrase(m));
+		return false;
+	}
+	for (i = 0; i < m->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(m, i);
+		bool ok = false;
+		if (k->kind != VOS_YNODE_SCALAR) {
+			ymap_error(diags, file, k, style->type_rule, "keys of %s%s%s must be strings, not %s", q, what,
+			           q, vos_ynode_kind_phrase(k));
+			continue;
+		}
+		for (j = 0; allowed[j]; j++)
+			if (allowed[j][0] == k->u.s.str[0] && strcmp(allowed[j], k->u.s.str) == 0) {
+				ok = true;
+				if (vals)
+					vals[j] = vos_ymap_val(m, i);
+				break;
+			}
+		if (!ok) {
+			struct vos_buf b = VOS_BUF_INIT;
+			for (j = 0; allowed[j]; j++)
+				vos_buf_addf(&b, "%s%s", j ? ", " : "", allowed[j]);
+			ymap_error(diags, file, k, style->key_rule, "unknown key '%s' in %s (allowed: %s)", k->u.s.str,
+			           what, b.ptr);
+			vos_buf_release(&b);
+		}
+	}
+	return true;
 }

@@ -68,5 +68,22 @@ int vos_yscalar_bool(const struct vos_ynode *n, bool *out);
 int vos_yscalar_double(const struct vos_ynode *n, double *out);
 bool vos_yscalar_is_null(const struct vos_ynode *n);
 const char *vos_ynode_kind_name(const struct vos_ynode *n); /* "string", "number", "boolean", "null", "list", "mapping" */
+/* The same as a message says it: "a string", "a number", "a boolean", "null", "a list", "a mapping". */
+const char *vos_ynode_kind_phrase(const struct vos_ynode *n);
+
+/* How vos_ymap_check words its errors: the rule of a wrong type (not a mapping, a key that is not a
+ * string) and of an unknown key, and whether `what` is quoted in the type messages. */
+struct vos_ymap_style {
+	const char *type_rule, *key_rule;
+	bool quote_what;
+};
+/* Checks that m is a mapping whose keys are all in allowed (NULL-terminated), reporting each
+ * problem as an error located in file: "WHAT must be a mapping, not a list", "keys of WHAT must be
+ * strings, not ...", "unknown key 'k' in WHAT (allowed: a, b)". When vals is not NULL, vals[j] is set
+ * to the value of allowed[j] (left as it is when m lacks that key). Returns false when m is not a
+ * mapping (NULL m: false, nothing reported). */
+bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
+                    const struct vos_ynode **vals, const char *what, const struct vos_ymap_style *style,
+                    const char *file, struct vos_diags *diags);
 
 #endif

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "config.h"
 #include "diag.h"
 #include "model.h"
+#include "rules.h"
 #include "util.h"
 
 /* The services page parser. */

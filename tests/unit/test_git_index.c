@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <ftw.h>
 
+#include "check.h"
 #include "git_index.h"
 #include "lab.h"
 #include "tmptree.h"

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "model.h"
+#include "rules.h"
 
 struct lab {
 	struct vos_page page;

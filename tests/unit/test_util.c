@@ -67,6 +67,34 @@ static void test_map(void **state)
 	vos_map_release(&m);
 }
 
+/* Maps that index arrays: VOS_MAP_SLOT gives back index + 1, 0 for an absent key (index 0 is not). */
+static void test_map_index(void **state)
+{
+	struct vos_map m;
+	(void)state;
+	vos_map_init(&m, false);
+	vos_map_put(&m, "first", VOS_MAP_INDEX(0));
+	vos_map_put(&m, "third", VOS_MAP_INDEX(2));
+	assert_int_equal(VOS_MAP_SLOT(vos_map_get(&m, "first")), 1);
+	assert_int_equal(VOS_MAP_SLOT(vos_map_get(&m, "third")), 3);
+	assert_int_equal(VOS_MAP_SLOT(vos_map_get(&m, "second")), 0);
+	vos_map_release(&m);
+}
+
+/* The one case-insensitive substring test (page headings, rules citing page text). */
+static void test_contains_nocase(void **state)
+{
+	(void)state;
+	assert_true(vos_contains_nocase("Placement Rules", "rule"));
+	assert_true(vos_contains_nocase("RULES", "rule"));
+	assert_true(vos_contains_nocase("skynet routes, never computes", "Never Computes"));
+	assert_false(vos_contains_nocase("Placement", "rule"));
+	assert_false(vos_contains_nocase("rul", "rule"));
+	assert_true(vos_contains_nocase("anything", ""));
+	assert_true(vos_contains_nocase("", ""));
+	assert_false(vos_contains_nocase("", "x"));
+}
+
 static void test_utf8(void **state)
 {
 	size_t bad = 99;
@@ -260,6 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
+		cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_rng),

@@ -399,10 +399,48 @@ static void test_str_tag(void **state)
 	done(f);
 }
 
+/* vos_ymap_check: values by allowed key, and the three errors as each caller words them. */
+static void test_ymap_check(void **state)
+{
+	static const char *const allowed[] = {"name", "port", NULL};
+	static const struct vos_ymap_style quoted = {"config", "config", true};
+	static const struct vos_ymap_style plain = {"inventory-type", "inventory-unknown-key", false};
+	struct fx *f = parse("name: a\nport: 1\nzone: x\n[k]: 2\n");
+	const struct vos_ynode *root, *vals[2] = {NULL, NULL};
+	struct vos_diags d;
+	(void)state;
+	assert_int_equal(f->rc, 0);
+	root = f->doc.docs[0];
+	vos_diags_init(&d);
+	assert_true(vos_ymap_check(root, allowed, vals, "host", &plain, "t.yaml", &d));
+	assert_non_null(vals[0]);
+	assert_string_equal(vals[0]->u.s.str, "a");
+	assert_string_equal(vals[1]->u.s.str, "1");
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.items[0].rule, "inventory-unknown-key");
+	assert_string_equal(d.items[0].message, "unknown key 'zone' in host (allowed: name, port)");
+	assert_int_equal(d.items[0].line, 3);
+	assert_string_equal(d.items[1].rule, "inventory-type");
+	assert_string_equal(d.items[1].message, "keys of host must be strings, not a list");
+	assert_int_equal(d.items[1].line, 4);
+	vos_diags_release(&d);
+	vos_diags_init(&d);
+	assert_false(vos_ymap_check(vos_ymap_val(root, 0), allowed, NULL, "author", &quoted, "c.yaml", &d));
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].rule, "config");
+	assert_string_equal(d.items[0].message, "'author' must be a mapping, not a string");
+	assert_string_equal(d.items[0].file, "c.yaml");
+	assert_false(vos_ymap_check(NULL, allowed, NULL, "author", &quoted, "c.yaml", &d));
+	assert_int_equal(d.n, 1);
+	vos_diags_release(&d);
+	done(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_tree),
+		cmocka_unit_test(test_ymap_check),
 		cmocka_unit_test(test_empty_and_multi_docs),
 		cmocka_unit_test(test_empty_containers_first),
 		cmocka_unit_test(test_aliases_shared),

@@ -1,0 +1,19 @@
+/* check.h - the built-in integrity checks of the model and the page's link check (lib/check.c). */
+#ifndef VOS_CHECK_H
+#define VOS_CHECK_H
+
+#include "model.h"
+
+/* Built-in integrity checks ("port-clash", "depends-unknown", "depends-cycle",
+ * "address-outside-vlan", "address-shared"). */
+int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
+/* Checks the links of a page: a link to a page that exists(path, payload) knows under neither
+ * "<path>.md" nor "<path>" (nor, for a leading locale segment like "en/", the same without it) is a
+ * "wiki-link-broken" diagnostic of severity sev located at the link. External links are skipped. */
+void vos_check_links(const struct vos_page *page, bool (*exists)(const char *path, const void *payload),
+                     const void *payload, enum vos_severity sev, struct vos_diags *diags);
+/* The repository path a wiki link points at: "/vos/README#x" -> "vos/README"; NULL for external
+ * (scheme://, mailto:, //host), empty or anchor-only links. Caller frees. */
+char *vos_wiki_link_path(const char *target);
+
+#endif
