@@ -102,17 +102,15 @@ static const char *first_in_list(char *const *list, size_t n, char *const *vals,
 	return NULL;
 }
 
-static bool strloc_in_list(char *const *list, size_t n, const struct vos_strloc *v, size_t nv,
-                           const struct vos_strloc **hit)
+/* The first of v that is in list (inside true) or not in it (inside false), or NULL. */
+static const struct vos_strloc *strloc_first(char *const *list, size_t n, const struct vos_strloc *v,
+                                             size_t nv, bool inside)
 {
 	size_t i;
 	for (i = 0; i < nv; i++)
-		if (in_list(list, n, v[i].s)) {
-			if (hit)
-				*hit = &v[i];
-			return true;
-		}
-	return false;
+		if (in_list(list, n, v[i].s) == inside)
+			return &v[i];
+	return NULL;
 }
 
 /* "Control Plane" matches "control", "control plane", "Control Plane" */
@@ -233,29 +231,18 @@ static void eval_rule(const struct vos_model *m, const struct vos_rule *r, struc
 				vos_buf_addf(&why, "it has trait '%s', never allowed on '%s'", t, h->name);
 			break;
 		case VOS_ASSERT_NOT_EXPOSED_ON_VLANS:
-			if (sv && strloc_in_list(r->vlans, r->nvlans, sv->exposure, sv->nexposure, &hit))
+			if (sv && (hit = strloc_first(r->vlans, r->nvlans, sv->exposure, sv->nexposure, true)))
 				vos_buf_addf(&why, "it is exposed on VLAN '%s'", hit->s);
 			break;
-		case VOS_ASSERT_EXPOSED_ONLY_ON_VLANS: {
-			size_t k;
-			for (k = 0; sv && k < sv->nexposure; k++)
-				if (!in_list(r->vlans, r->nvlans, sv->exposure[k].s)) {
-					hit = &sv->exposure[k];
-					vos_buf_addf(&why, "it is exposed on VLAN '%s', allowed only ", hit->s);
-					join(&why, r->vlans, r->nvlans);
-					break;
-				}
-			break;
-		}
+		case VOS_ASSERT_EXPOSED_ONLY_ON_VLANS:
 		case VOS_ASSERT_ADMIN_ONLY_VIA_VLANS: {
-			size_t k;
-			for (k = 0; sv && k < sv->nadmin_via; k++)
-				if (!in_list(r->vlans, r->nvlans, sv->admin_via[k].s)) {
-					hit = &sv->admin_via[k];
-					vos_buf_addf(&why, "administrative access comes via VLAN '%s', allowed only ", hit->s);
-					join(&why, r->vlans, r->nvlans);
-					break;
-				}
+			bool admin = r->assert_kind == VOS_ASSERT_ADMIN_ONLY_VIA_VLANS;
+			if (sv && (hit = strloc_first(r->vlans, r->nvlans, admin ? sv->admin_via : sv->exposure,
+			                              admin ? sv->nadmin_via : sv->nexposure, false))) {
+				vos_buf_addf(&why, admin ? "administrative access comes via VLAN '%s', allowed only "
+				                         : "it is exposed on VLAN '%s', allowed only ", hit->s);
+				join(&why, r->vlans, r->nvlans);
+			}
 			break;
 		}
 		case VOS_ASSERT_ONLY_ON_VLANS:
