@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -326,8 +327,9 @@ static void sigpipe_restore(const struct sigaction *old)
 /* libgit2 1.5's own socket stream leaves Nagle's algorithm on, and its HTTP client writes a POST's
  * headers and its body in separate writes before it waits for the answer: the body then waits in
  * the kernel for the server's delayed ACK (40 ms on Linux), once per POST (the fetch and the push:
- * most of a publish's wall time on a near server). This is libgit2's plain socket stream (same
- * address loop, same messages) with TCP_NODELAY, as git's and curl's HTTP code set it. It is
+ * most of a publish's wall time on a near server). This is libgit2's plain socket stream (its
+ * address loop and messages; every failure is of class NET) with TCP_NODELAY, as curl (and so
+ * git's HTTP transport) sets it. It is
  * registered only while vosctl talks to an http(s) remote (see net_enter): the ssh transport hands
  * the socket of libgit2's own stream to libssh2 and must keep that one. A TLS stream wraps it. */
 struct nd_stream {
@@ -335,6 +337,18 @@ struct nd_stream {
 	char *host, *port;
 	int fd;
 };
+
+/* A network error for libgit2 to report (class NET: a transport failure, never the cache's). */
+static void VOS_PRINTF(1, 2) nd_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	va_start(ap, fmt);
+	m = vos_vasprintf(fmt, ap);
+	va_end(ap);
+	git_error_set_str(GIT_ERROR_NET, m);
+	free(m);
+}
 
 static int nd_connect(git_stream *stream)
 {
@@ -346,9 +360,7 @@ static int nd_connect(git_stream *stream)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_family = AF_UNSPEC;
 	if ((rc = getaddrinfo(st->host, st->port, &hints, &info)) != 0) {
-		char *m = vos_asprintf("failed to resolve address for %s: %s", st->host, gai_strerror(rc));
-		git_error_set_str(GIT_ERROR_NET, m);
-		free(m);
+		nd_error("failed to resolve address for %s: %s", st->host, gai_strerror(rc));
 		return -1;
 	}
 	for (p = info; p; p = p->ai_next) {
@@ -366,20 +378,11 @@ static int nd_connect(git_stream *stream)
 	}
 	freeaddrinfo(info);
 	if (fd < 0) {
-		char *m = vos_asprintf("failed to connect to %s: %s", st->host, strerror(saved ? saved : ECONNREFUSED));
-		git_error_set_str(GIT_ERROR_NET, m);
-		free(m);
+		nd_error("failed to connect to %s: %s", st->host, strerror(saved ? saved : ECONNREFUSED));
 		return -1;
 	}
 	st->fd = fd;
 	return 0;
-}
-
-static void nd_error(const char *what)
-{
-	char *m = vos_asprintf("%s: %s", what, strerror(errno));
-	git_error_set_str(GIT_ERROR_NET, m);
-	free(m);
 }
 
 static ssize_t nd_write(git_stream *stream, const char *data, size_t len, int flags)
@@ -390,7 +393,7 @@ static ssize_t nd_write(git_stream *stream, const char *data, size_t len, int fl
 	while ((n = send(st->fd, data, len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
 	if (n < 0)
-		nd_error("error sending data to socket");
+		nd_error("error sending data to socket: %s", strerror(errno));
 	return n;
 }
 
@@ -401,7 +404,7 @@ static ssize_t nd_read(git_stream *stream, void *data, size_t len)
 	while ((n = recv(st->fd, data, len, 0)) < 0 && errno == EINTR)
 		;
 	if (n < 0)
-		nd_error("error receiving data from socket");
+		nd_error("error receiving data from socket: %s", strerror(errno));
 	return n;
 }
 
