@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -12,8 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 #include <git2.h>
+#include <git2/sys/stream.h>
 
 #define FETCHED_PREFIX "refs/vosctl/fetched/"
 #define PUBLISH_PREFIX "refs/vosctl/publish/"
@@ -313,6 +320,148 @@ static void sigpipe_ignore(struct sigaction *old)
 static void sigpipe_restore(const struct sigaction *old)
 {
 	sigaction(SIGPIPE, old, NULL);
+}
+
+/* ------------------------------------------------------------------ the socket stream */
+
+/* libgit2 1.5's own socket stream leaves Nagle's algorithm on, and its HTTP client writes a POST's
+ * headers and its body in separate writes before it waits for the answer: the body then waits in
+ * the kernel for the server's delayed ACK (40 ms on Linux), once per POST (the fetch and the push:
+ * most of a publish's wall time on a near server). This is libgit2's plain socket stream (its
+ * address loop and messages; every failure is of class NET) with TCP_NODELAY, as curl (and so
+ * git's HTTP transport) sets it. It is
+ * registered only while vosctl talks to an http(s) remote (see net_enter): the ssh transport hands
+ * the socket of libgit2's own stream to libssh2 and must keep that one. A TLS stream wraps it. */
+struct nd_stream {
+	git_stream parent;
+	char *host, *port;
+	int fd;
+};
+
+/* A network error for libgit2 to report (class NET: a transport failure, never the cache's). */
+static void VOS_PRINTF(1, 2) nd_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	va_start(ap, fmt);
+	m = vos_vasprintf(fmt, ap);
+	va_end(ap);
+	git_error_set_str(GIT_ERROR_NET, m);
+	free(m);
+}
+
+static int nd_connect(git_stream *stream)
+{
+	struct nd_stream *st = (struct nd_stream *)stream;
+	struct addrinfo hints, *info = NULL, *p;
+	int rc, fd = -1, saved = 0, one = 1;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_family = AF_UNSPEC;
+	if ((rc = getaddrinfo(st->host, st->port, &hints, &info)) != 0) {
+		nd_error("failed to resolve address for %s: %s", st->host, gai_strerror(rc));
+		return -1;
+	}
+	for (p = info; p; p = p->ai_next) {
+		if ((fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol)) < 0) {
+			saved = errno;
+			continue;
+		}
+		if (p->ai_family == AF_INET || p->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* only a hint */
+		if (connect(fd, p->ai_addr, p->ai_addrlen) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(info);
+	if (fd < 0) {
+		nd_error("failed to connect to %s: %s", st->host, strerror(saved ? saved : ECONNREFUSED));
+		return -1;
+	}
+	st->fd = fd;
+	return 0;
+}
+
+static ssize_t nd_write(git_stream *stream, const char *data, size_t len, int flags)
+{
+	struct nd_stream *st = (struct nd_stream *)stream;
+	ssize_t n;
+	VOS_UNUSED(flags);
+	while ((n = send(st->fd, data, len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		nd_error("error sending data to socket: %s", strerror(errno));
+	return n;
+}
+
+static ssize_t nd_read(git_stream *stream, void *data, size_t len)
+{
+	struct nd_stream *st = (struct nd_stream *)stream;
+	ssize_t n;
+	while ((n = recv(st->fd, data, len, 0)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		nd_error("error receiving data from socket: %s", strerror(errno));
+	return n;
+}
+
+static int nd_close(git_stream *stream)
+{
+	struct nd_stream *st = (struct nd_stream *)stream;
+	int rc = st->fd >= 0 ? close(st->fd) : 0;
+	st->fd = -1;
+	return rc;
+}
+
+static void nd_free(git_stream *stream)
+{
+	struct nd_stream *st = (struct nd_stream *)stream;
+	if (st->fd >= 0)
+		close(st->fd);
+	free(st->host);
+	free(st->port);
+	free(st);
+}
+
+static int nd_new(git_stream **out, const char *host, const char *port)
+{
+	struct nd_stream *st = vos_calloc(1, sizeof(*st));
+	st->parent.version = GIT_STREAM_VERSION;
+	st->parent.connect = nd_connect;
+	st->parent.read = nd_read;
+	st->parent.write = nd_write;
+	st->parent.close = nd_close;
+	st->parent.free = nd_free;
+	st->host = vos_strdup(host);
+	st->port = vos_strdup(port ? port : "80");
+	st->fd = -1;
+	*out = &st->parent;
+	return 0;
+}
+
+/* Around every talk to the remote: SIGPIPE ignored (above) and, for http(s), the stream above. */
+static bool net_enter(const struct vos_git *g, struct sigaction *old)
+{
+	bool http = vos_starts_with(g->remote, "http://") || vos_starts_with(g->remote, "https://");
+	sigpipe_ignore(old);
+	if (http) {
+		git_stream_registration reg;
+		memset(&reg, 0, sizeof(reg));
+		reg.version = GIT_STREAM_VERSION;
+		reg.init = nd_new;
+		http = git_stream_register(GIT_STREAM_STANDARD, &reg) == 0;
+	}
+	return http;
+}
+
+static void net_leave(bool registered, const struct sigaction *old)
+{
+	if (registered)
+		git_stream_register(GIT_STREAM_STANDARD, NULL);
+	sigpipe_restore(old);
 }
 
 /* ------------------------------------------------------------------ callbacks */
@@ -690,8 +839,8 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 {
 	bool local_failure = false;
 	struct sigaction old;
+	bool registered = net_enter(g, &old);
 	int rc;
-	sigpipe_ignore(&old);
 	rc = fetch_once(g, errmsg, &local_failure);
 	if (rc && local_failure) {
 		/* the cache is unusable (corrupt objects, stale lock): move it aside, clone afresh */
@@ -710,7 +859,7 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 		rc = fetch_once(g, errmsg, &local_failure);
 	}
 out:
-	sigpipe_restore(&old);
+	net_leave(registered, &old);
 	return rc;
 }
 
@@ -854,7 +1003,7 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	char *specs[1];
 	git_strarray refspecs;
 	struct sigaction old;
-	bool ignoring = false;
+	bool ignoring = false, registered = false;
 	int err, rc = 0;
 
 	specs[0] = spec;
@@ -875,7 +1024,7 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 		rc = VOS_EINPUT;
 		goto out;
 	}
-	sigpipe_ignore(&old);
+	registered = net_enter(g, &old);
 	ignoring = true;
 	err = git_remote_push(remote, &refspecs, &po);
 	if (err == GIT_ENONFASTFORWARD) {
@@ -901,7 +1050,7 @@ out:
 		git_remote_free(remote);
 	}
 	if (ignoring)
-		sigpipe_restore(&old);
+		net_leave(registered, &old);
 	git_reference_free(ref);
 	free(refname);
 	free(spec);

@@ -46,6 +46,7 @@ void vos_publish_result_release(struct vos_publish_result *r)
 struct round {
 	char *old[VOS_RENDER__NKINDS]; /* the pages at the head (NULL: absent) */
 	size_t old_len[VOS_RENDER__NKINDS];
+	struct vos_source_file head_page[2]; /* old[VOS_RENDER_SERVICES] as a source, and the end */
 	struct vos_render_plan plan; /* may borrow the lab's page and model (reloaded each round) */
 };
 
@@ -112,7 +113,6 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 
 	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
-	vos_source_git_head(&head, g);
 	vos_source_worktree(&local);
 	if ((err = read_old(r, VOS_RENDER_SERVICES, g, o->services_path, errmsg)) < 0)
 		return err;
@@ -124,6 +124,12 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 		}
 		src = &local;
 		path = lab->config.page;
+	} else {
+		/* the page is parsed from what was read for the diff: the head is read once */
+		r->head_page[0].path = o->services_path;
+		r->head_page[0].data = r->old[VOS_RENDER_SERVICES];
+		r->head_page[0].len = r->old_len[VOS_RENDER_SERVICES];
+		vos_source_memory(&head, "the fetched head", r->head_page);
 	}
 	if (o->inventory_path && (err = read_old(r, VOS_RENDER_INVENTORY, g, o->inventory_path, errmsg)) < 0)
 		return err;
@@ -295,6 +301,8 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			files[nfiles].data = it->data;
 			files[nfiles].len = it->len;
 			nfiles++;
+			if (!o->dry_run)
+				continue; /* only a dry run shows the diff */
 			a = vos_asprintf("a/%s", it->path);
 			b = vos_asprintf("b/%s", it->path);
 			vos_diff_unified(&out->diff, it->old ? a : "/dev/null", it->old ? it->old : "",

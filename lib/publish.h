@@ -48,7 +48,7 @@ struct vos_publish_result {
 	int attempts;                /* fetch/render/push rounds used */
 	char *message;               /* the commit message, or NULL */
 	struct vos_publish_file *files; size_t nfiles, files_alloc; /* what changed */
-	struct vos_buf diff;         /* unified diff of every changed file */
+	struct vos_buf diff;         /* unified diff of every changed file (a dry run only) */
 	char *notice;                /* something worth saying on stderr (cache moved aside), or NULL */
 };
 

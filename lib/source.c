@@ -166,36 +166,45 @@ void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const ch
 	out->changed = ix_changed;
 }
 
-/* ---------------------------------------------------------------- the fetched head */
+/* ---------------------------------------------------------------- files in memory */
 
-static int head_read(const struct vos_source *src, const char *path, size_t max, char **out,
-                     size_t *len, char **errmsg)
+static const struct vos_source_file *mem_find(const struct vos_source *src, const char *path)
 {
-	int err = vos_git_read(out, len, src->payload, path, errmsg);
-	if (err == 0 && *len > max) {
-		free(*out);
-		*out = NULL;
-		*len = 0;
+	const struct vos_source_file *f;
+	for (f = src->payload; f->path; f++)
+		if (!strcmp(f->path, path))
+			return f;
+	return NULL;
+}
+
+static int mem_read(const struct vos_source *src, const char *path, size_t max, char **out,
+                    size_t *len, char **errmsg)
+{
+	const struct vos_source_file *f = mem_find(src, path);
+	*out = NULL;
+	*len = 0;
+	if (!f) {
+		*errmsg = vos_asprintf("%s has no '%s'", src->name, path);
+		return VOS_ENOTFOUND;
+	}
+	if (f->len > max) {
 		*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
 		return VOS_EINPUT;
 	}
-	if (err == VOS_ENOTFOUND && !*errmsg)
-		*errmsg = vos_asprintf("the repository has no '%s'", path);
-	return err;
+	*out = vos_malloc(f->len + 1);
+	memcpy(*out, f->data, f->len);
+	(*out)[f->len] = '\0';
+	*len = f->len;
+	return 0;
 }
 
-static bool head_exists(const struct vos_source *src, const char *path)
+static bool mem_exists(const struct vos_source *src, const char *path)
 {
-	char *text = NULL, *msg = NULL;
-	size_t len = 0;
-	int err = vos_git_read(&text, &len, src->payload, path, &msg);
-	free(text);
-	free(msg);
-	return err != VOS_ENOTFOUND;
+	return mem_find(src, path) != NULL;
 }
 
-static int head_list(const struct vos_source *src, const char *dir, const char *const *suffixes,
-                     char ***out, size_t *n, int *why)
+static int mem_list(const struct vos_source *src, const char *dir, const char *const *suffixes,
+                    char ***out, size_t *n, int *why)
 {
 	VOS_UNUSED(src);
 	VOS_UNUSED(dir);
@@ -206,9 +215,10 @@ static int head_list(const struct vos_source *src, const char *dir, const char *
 	return VOS_EINPUT;
 }
 
-void vos_source_git_head(struct vos_source *out, struct vos_git *g)
+void vos_source_memory(struct vos_source *out, const char *name, struct vos_source_file *files)
 {
-	source_init(out, "the fetched head", head_read, head_exists, head_list, g);
+	source_init(out, name, mem_read, mem_exists, mem_list, files);
+	out->threadsafe = true;
 }
 
 int vos_source_open_index(struct vos_source *out, const char *cwd, char **errmsg)

@@ -34,7 +34,7 @@ struct vos_source {
 	/* The files ending in suffix that differ from the last commit (the index only; else NULL). */
 	int (*changed)(const struct vos_source *src, const char *suffix, char ***out, size_t *n,
 	               char **errmsg);
-	void *payload;      /* the index or the git handle */
+	void *payload;      /* the index or the files in memory */
 	bool owned;         /* payload is the source's (vos_source_open_index) */
 };
 
@@ -46,8 +46,15 @@ void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const ch
  * a source that owns it. VOS_ENOTFOUND when there is no repository, VOS_EINPUT for a bare one,
  * VOS_EIO; *errmsg (caller frees) says why. */
 int vos_source_open_index(struct vos_source *out, const char *cwd, char **errmsg);
-/* The fetched head of g (borrowed); nothing can be listed from it. */
-void vos_source_git_head(struct vos_source *out, struct vos_git *g);
+/* Files already read (borrowed: they must outlive the source), the last with path NULL: publish
+ * hands the pages it read from the fetched head to the loader this way, so that nothing is read
+ * twice. name is for messages ("the fetched head"); nothing can be listed from it. */
+struct vos_source_file {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+void vos_source_memory(struct vos_source *out, const char *name, struct vos_source_file *files);
 void vos_source_release(struct vos_source *src);
 
 /* path (as the user gave it, relative to the cwd) as a path of src (caller frees); NULL when it is

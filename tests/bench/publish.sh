@@ -2,7 +2,7 @@
 # tests/bench/publish.sh - publishing a one-page change: `vosctl publish` against the git CLI doing the
 # same work (`git clone --depth 1`, edit, commit, push) on the same loopback smart-HTTP server
 # (nginx + fcgiwrap + git-http-backend, basic auth), side by side in one run, median of BENCH_RUNS.
-# Prints "publish: vosctl X s, git Y s, ratio Z" (target <= 1.0), and the cold-cache figure.
+# Prints "publish: vosctl X s, git Y s, ratio Z" (target <= 0.7, issue 11), and the cold-cache figure.
 # Environment: VOSCTL, SRC, BENCH_RUNS (default 5). The server lives under a temp dir and is stopped
 # on exit (and by its watchdog after at most 300 s).
 set -u
@@ -66,8 +66,8 @@ done
 v=$(median <vos.times)
 g=$(median <git.times)
 r=$(ratio "$v" "$g")
-verdict=$(awk -v r="$r" 'BEGIN { print (r <= 1.0) ? "ok" : "MISSED" }')
-echo "publish: vosctl $v s, git $g s, ratio $r (target <= 1.0: $verdict; median of $RUNS, warm cache)"
+verdict=$(awk -v r="$r" 'BEGIN { print (r <= 0.7) ? "ok" : "MISSED" }')
+echo "publish: vosctl $v s, git $g s, ratio $r (target <= 0.7: $verdict; median of $RUNS, warm cache)"
 
 # cold cache: vosctl clones the whole (unshallow) history into a fresh cache first
 sed -i "s/address: 127.0.10.$addr\$/address: 127.0.10.250/" lab/inventory/network.yaml

@@ -214,6 +214,27 @@ test_expect_success 'a wiki page ending in a table row without a newline is up t
 	test "$before" = "$after"
 '
 
+# what a publish asks the server (nginx logs each request): the fetch finds the head it already
+# has and downloads nothing; the push is one request; nothing to publish is one look at the refs
+test_expect_success 'a publish asks the server only what it must: no download when nothing is new, one push' '
+	log=$GITSERVER_DIR/access.log &&
+	n0=$(wc -l <"$log") &&
+	sed -i "s/address: 127.0.10.36\$/address: 127.0.10.37/" lab/inventory/network.yaml &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^published" out &&
+	sed -n "$((n0 + 1)),\$p" "$log" >requests &&
+	test "$(grep -c "POST /wiki.git/git-upload-pack" requests)" = 0 &&
+	test "$(grep -c "POST /wiki.git/git-receive-pack HTTP/1.1\" 200" requests)" = 1 &&
+	test "$(grep -c "GET /wiki.git/info/refs?service=git-upload-pack HTTP/1.1\" 200" requests)" = 1 &&
+	test "$(grep -c "GET /wiki.git/info/refs?service=git-receive-pack HTTP/1.1\" 200" requests)" = 1 &&
+	n1=$(wc -l <"$log") &&
+	vosctl_publish lab >out 2>err &&
+	test_grep "^nothing to publish" out &&
+	sed -n "$((n1 + 1)),\$p" "$log" >requests &&
+	test_no_grep "POST \|receive-pack" requests &&
+	test "$(grep -c "GET /wiki.git/info/refs?service=git-upload-pack HTTP/1.1\" 200" requests)" = 1
+'
+
 test_expect_success 'the remote repository is sound (git fsck)' '
 	git --git-dir="$GITSERVER_ROOT/wiki.git" fsck --strict >fsck 2>&1
 '

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 
@@ -347,6 +348,87 @@ static void test_token_not_in_errors(void **state)
 	free(notice);
 }
 
+/* A listening TCP socket on 127.0.0.1, any free port (*port). */
+static int listen_loopback(int *port)
+{
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A server that looks at the other end of the connection it accepts: the client is this process,
+ * so its socket is one of our descriptors (the one whose local address is the peer's). Records
+ * whether that socket has TCP_NODELAY, then answers 404. */
+struct nodelay_srv {
+	int lfd, port;
+	int found, nodelay; /* the client's socket was found / had TCP_NODELAY */
+	pthread_t th;
+};
+
+static void *nodelay_main(void *arg)
+{
+	struct nodelay_srv *s = arg;
+	struct sockaddr_in peer, mine;
+	socklen_t plen = sizeof(peer);
+	const char *resp = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+	struct pollfd p = {s->lfd, POLLIN, 0};
+	char req[4096];
+	int c, fd;
+	if (poll(&p, 1, 10000) <= 0 || (c = accept(s->lfd, (struct sockaddr *)&peer, &plen)) < 0)
+		return NULL;
+	for (fd = 0; fd < 1024; fd++) {
+		socklen_t mlen = sizeof(mine), olen = sizeof(int);
+		int v = 0;
+		if (fd == c || fd == s->lfd || getsockname(fd, (struct sockaddr *)&mine, &mlen) < 0 ||
+		    mine.sin_family != AF_INET || mine.sin_port != peer.sin_port)
+			continue;
+		s->found = 1;
+		if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &olen) == 0)
+			s->nodelay = v != 0;
+	}
+	if (read(c, req, sizeof(req)) < 0 || write(c, resp, strlen(resp)) < 0)
+		perror("nodelay server");
+	close(c);
+	return NULL;
+}
+
+/* Nagle's algorithm holds a POST's body (written after its headers) until the server's delayed
+ * ACK, 40 ms per request: the connection to an http remote has TCP_NODELAY. */
+static void test_http_nodelay(void **state)
+{
+	struct nodelay_srv srv;
+	struct vos_git *g = NULL;
+	struct vos_git_opts o = {0};
+	char *err = NULL, *notice = NULL, url[128], root[300];
+	VOS_UNUSED(state);
+	memset(&srv, 0, sizeof(srv));
+	srv.lfd = listen_loopback(&srv.port);
+	assert_int_equal(pthread_create(&srv.th, NULL, nodelay_main, &srv), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/wiki.git", srv.port);
+	snprintf(root, sizeof(root), "%s/nodelay", tmpdir);
+	o.url = url;
+	o.cache_root = root;
+	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
+	assert_true(vos_git_fetch(g, &err) < 0); /* the 404 */
+	pthread_join(srv.th, NULL);
+	assert_int_equal(srv.found, 1);
+	assert_int_equal(srv.nodelay, 1);
+	vos_git_free(g);
+	free(err);
+	free(notice);
+	close(srv.lfd);
+}
+
 /* A smart-HTTP impostor on 127.0.0.1: asks for credentials (401), then answers the request that
  * carries them with a Content-Type made of the token, which libgit2 quotes in its error message
  * ("invalid content-type: '...'"): the message path must scrub the token out. */
@@ -396,25 +478,14 @@ static void *echo_main(void *arg)
 static void test_token_scrubbed_from_libgit2_message(void **state)
 {
 	struct echo_srv srv;
-	struct sockaddr_in sin;
-	socklen_t slen = sizeof(sin);
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
 	char *err = NULL, *notice = NULL, url[128], root[300];
-	int rc, one = 1;
+	int rc;
 	VOS_UNUSED(state);
 	memset(&srv, 0, sizeof(srv));
 	srv.token = "t0ken-VALUE";
-	srv.lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(srv.lfd >= 0);
-	setsockopt(srv.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(srv.lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(listen(srv.lfd, 16), 0);
-	assert_int_equal(getsockname(srv.lfd, (struct sockaddr *)&sin, &slen), 0);
-	srv.port = ntohs(sin.sin_port);
+	srv.lfd = listen_loopback(&srv.port);
 	assert_int_equal(pipe(srv.stop), 0);
 	assert_int_equal(pthread_create(&srv.th, NULL, echo_main, &srv), 0);
 
@@ -480,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_cache),
 		cmocka_unit_test(test_token_not_in_errors),
 		cmocka_unit_test(test_token_scrubbed_from_libgit2_message),
+		cmocka_unit_test(test_http_nodelay),
 		cmocka_unit_test(test_default_author),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -240,12 +240,67 @@ static void test_load_index(void **state)
 	free(sub);
 }
 
+/* Files already in memory as a source (publish's pages from the fetched head, read once): the
+ * page loads from the bytes given, nothing else is there, and the size limit holds. */
+static void test_memory_source(void **state)
+{
+	static const char OTHER[] =
+		"# Lab\n\n## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | <LAN_IP> | router |\n| Ghost | <LAN_IP> | ui |\n";
+	struct vos_source_file files[] = {{"vos/services.md", OTHER, sizeof(OTHER) - 1}, {NULL, NULL, 0}};
+	struct vos_lab_request rq;
+	struct vos_source mem;
+	struct vos_lab lab;
+	struct vos_diags d, found;
+	char **list = NULL, *buf = NULL, *msg = NULL;
+	size_t n = 0, len = 0;
+	int why = 0;
+	VOS_UNUSED(state);
+	make_lab(); /* the work tree's page has one row: the model below comes from memory */
+	vos_source_memory(&mem, "the fetched head", files);
+	assert_true(mem.exists(&mem, "vos/services.md"));
+	assert_false(mem.exists(&mem, "vos/other.md"));
+	assert_int_equal(mem.read(&mem, "vos/other.md", 1000, &buf, &len, &msg), VOS_ENOTFOUND);
+	assert_null(buf);
+	assert_string_equal(msg, "the fetched head has no 'vos/other.md'");
+	free(msg);
+	msg = NULL;
+	assert_int_equal(mem.read(&mem, "vos/services.md", 10, &buf, &len, &msg), VOS_EINPUT);
+	assert_non_null(strstr(msg, "larger than the limit of 10 bytes"));
+	free(msg);
+	msg = NULL;
+	assert_int_equal(mem.read(&mem, "vos/services.md", 1000, &buf, &len, &msg), 0);
+	assert_int_equal(len, sizeof(OTHER) - 1);
+	assert_memory_equal(buf, OTHER, len);
+	assert_int_equal(buf[len], '\0');
+	free(buf);
+	assert_int_equal(mem.list(&mem, "vos", NULL, &list, &n, &why), VOS_EINPUT);
+	assert_int_equal(why, ENOTSUP);
+
+	request(&rq, tmpdir, NULL);
+	vos_lab_init(&lab);
+	vos_diags_init(&d);
+	vos_diags_init(&found);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), 0);
+	assert_int_equal(lab.page.nrows, 1);
+	assert_int_equal(vos_lab_load_page(&lab, &mem, "vos/services.md", &d, &found), 0);
+	assert_string_equal(lab.page.file, "vos/services.md");
+	assert_int_equal(lab.page.nrows, 2); /* the text in memory, not the work tree's file */
+	assert_int_equal(d.errors, 0);
+	vos_lab_release(&lab);
+	vos_diags_release(&d);
+	vos_diags_release(&found);
+	vos_source_release(&mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_worktree_source, tmptree_setup, tmptree_teardown),
 		cmocka_unit_test_setup_teardown(test_load_worktree, tmptree_setup, tmptree_teardown),
 		cmocka_unit_test_setup_teardown(test_load_index, tmptree_setup, tmptree_teardown),
+		cmocka_unit_test_setup_teardown(test_memory_source, tmptree_setup, tmptree_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
