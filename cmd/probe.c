@@ -1,8 +1,10 @@
-/* probe.c - vosctl probe: check every declared port (loopback only), optionally scan for
- * undeclared open ports, print table / json / prom, save the results for render --with-status. */
+/* probe.c - vosctl probe: check every declared port inside the lab's probe scope, optionally scan
+ * for undeclared open ports, print table / json / prom, save the results for render --with-status;
+ * --plan prints what would be probed and connects to nothing. */
 #include "cli.h"
 #include "probe.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,9 @@ struct probe_cmd {
 	size_t nundeclared, undeclared_alloc;
 	bool scanned;
 	bool progress_shown;
+	struct vos_scope scope;
+	bool scope_declared;
+	size_t scan_refused;                /* hosts --scan did not scan (out of scope, ...) */
 };
 
 static void progress_cb(size_t done, size_t total, void *payload)
@@ -125,10 +130,13 @@ static void print_table(struct probe_cmd *pc)
 			printf("no undeclared open ports\n\n");
 		}
 	}
-	printf("%zu target%s: %zu up, %zu down, %zu timeout, %zu error", n, n == 1 ? "" : "s",
-	       counts[VOS_PROBE_UP], counts[VOS_PROBE_DOWN], counts[VOS_PROBE_TIMEOUT], counts[VOS_PROBE_ERROR]);
+	printf("%zu target%s: %zu up, %zu down, %zu timeout, %zu error, %zu skipped", n, n == 1 ? "" : "s",
+	       counts[VOS_PROBE_UP], counts[VOS_PROBE_DOWN], counts[VOS_PROBE_TIMEOUT], counts[VOS_PROBE_ERROR],
+	       counts[VOS_PROBE_SKIPPED]);
 	if (pc->scanned)
 		printf(", %zu undeclared open", pc->nundeclared);
+	if (pc->scan_refused)
+		printf(", %zu host%s not scanned", pc->scan_refused, pc->scan_refused == 1 ? "" : "s");
 	putchar('\n');
 #undef Q
 	vos_arena_release(&a);
@@ -211,6 +219,18 @@ static void print_prom(struct probe_cmd *pc)
 			continue;
 		printf("vosctl_probe_http_status_code%s %d\n", labels[i], pc->results[i].status);
 	}
+	printf("# HELP vosctl_probe_skipped A target that was not probed (outside the probe scope, no address, "
+	       "a name that does not resolve), with the reason.\n"
+	       "# TYPE vosctl_probe_skipped gauge\n");
+	for (i = 0; i < n; i++) {
+		struct vos_buf b = VOS_BUF_INIT;
+		if (pc->results[i].probed)
+			continue;
+		vos_buf_add(&b, labels[i], strlen(labels[i]) - 1); /* without its '}' */
+		prom_label(&b, "reason", pc->results[i].detail, false);
+		printf("vosctl_probe_skipped%s} 1\n", b.ptr);
+		vos_buf_release(&b);
+	}
 	if (pc->scanned) {
 		struct vos_buf b = VOS_BUF_INIT;
 		printf("# HELP vosctl_probe_undeclared_open An open port no service declares.\n"
@@ -237,20 +257,32 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Adds scan targets (tcp, service NULL) for each selected host's ports no service declares there. */
-static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nports,
-                             const struct vos_probe_filter *f, const struct vos_probe_target *all,
-                             size_t nall, size_t *alloc)
+/* Adds scan targets (tcp, service NULL) for each selected host's ports no service declares there;
+ * a host whose address is outside the scope (or does not resolve) is not scanned: a warning, and
+ * counted in scan_refused. Returns VOS_EIO when the resolver could not be set up. */
+static int add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nports,
+                            const struct vos_probe_filter *f, const struct vos_probe_target *all,
+                            size_t nall, size_t *alloc, int timeout_ms, char **errmsg)
 {
 	const struct vos_model *m = &pc->ctx->lab.model;
+	struct vos_probe_target *hp = vos_calloc(m->nhosts ? m->nhosts : 1, sizeof(*hp));
 	size_t h, i, k;
+	int err;
+	/* each host's address, decided like any target (names resolved, the scope applied) */
+	for (h = 0; h < m->nhosts; h++)
+		hp[h].address = m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
+	if ((err = vos_probe_plan(hp, m->nhosts, &pc->scope, pc->scope_declared, pc->ctx->lab.config.probe_dns,
+	                          timeout_ms, errmsg)) < 0) {
+		free(hp);
+		return err;
+	}
 	for (h = 0; h < m->nhosts; h++) {
 		const struct vos_mhost *mh = &m->hosts[h];
-		const char *addr = mh->inv ? mh->inv->address : NULL;
+		const char *addr = hp[h].address;
 		int *declared = NULL;
 		size_t nd = 0, nda = 0;
 		bool sel = !f->nhosts && !f->nservices && !f->nclasses;
-		uint32_t a;
+		char why[200];
 		if (!addr)
 			continue;
 		for (i = 0; i < f->nhosts && !sel; i++)
@@ -260,8 +292,9 @@ static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t npor
 			sel = vos_streq(pc->targets[i].host, mh->name);
 		if (!sel)
 			continue;
-		if (vos_ipv4_parse(&a, addr) < 0 || !vos_ipv4_is_loopback(a)) {
-			cli_warning("not scanning '%s': refusing to probe non-loopback address %s", mh->name, addr);
+		if (hp[h].decision != VOS_PLAN_PROBE) {
+			cli_warning("not scanning '%s': %s", mh->name, vos_probe_decision_text(&hp[h], why, sizeof(why)));
+			pc->scan_refused++;
 			continue;
 		}
 		/* every port any service declares at this address, selected or not */
@@ -278,24 +311,100 @@ static void add_scan_targets(struct probe_cmd *pc, const int *ports, size_t npor
 			t->address = addr;
 			t->port = ports[k];
 			t->check = VOS_CHECK_TCP;
+			t->decision = VOS_PLAN_PROBE;
+			t->has_ip = true;
+			t->ip = hp[h].ip;
 		}
 		free(declared);
 	}
+	free(hp);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ --plan */
+
+static const char *decision_word(const struct vos_probe_target *t)
+{
+	return t->decision == VOS_PLAN_PROBE ? "probe" : t->decision == VOS_PLAN_UNRESOLVED ? "error" : "skip";
+}
+
+/* Every declared target, its resolved address and the decision; returns how many are not probed. */
+static size_t print_plan(struct probe_cmd *pc, bool json)
+{
+	struct vos_arena a;
+	size_t i, nskip = 0;
+	char *scope = vos_probe_scope_text(&pc->scope);
+	json_t *root = json ? json_object() : NULL, *arr = json ? json_array() : NULL, *sc = NULL;
+#define Q(s) vos_arena_escaped(&a, (s))
+	vos_arena_init(&a);
+	if (json) {
+		char buf[64];
+		sc = json_array();
+		for (i = 0; i < pc->scope.n; i++)
+			json_array_append_new(sc, json_string(vos_cidr_format(&pc->scope.nets[i], buf, sizeof(buf))));
+		json_object_set_new(root, "scope", sc);
+		json_object_set_new(root, "scope_declared", json_boolean(pc->scope_declared));
+	} else {
+		printf("scope: %s\n", scope);
+	}
+	for (i = 0; i < pc->ndeclared; i++) {
+		const struct vos_probe_target *t = &pc->targets[i];
+		char ip[64] = "-", why[200];
+		if (t->has_ip)
+			vos_ip_format(&t->ip, ip, sizeof(ip));
+		vos_probe_decision_text(t, why, sizeof(why));
+		nskip += t->decision != VOS_PLAN_PROBE;
+		if (json) {
+			json_t *o = json_object();
+			json_object_set_new(o, "service", t->service ? json_string(t->service) : json_null());
+			json_object_set_new(o, "host", t->host ? json_string(t->host) : json_null());
+			json_object_set_new(o, "address", t->address ? json_string(t->address) : json_null());
+			json_object_set_new(o, "port", json_integer(t->port));
+			json_object_set_new(o, "check", json_string(vos_probe_check_name(t->check)));
+			json_object_set_new(o, "resolved", t->has_ip ? json_string(ip) : json_null());
+			json_object_set_new(o, "decision", json_string(decision_word(t)));
+			json_object_set_new(o, "reason", json_string(why));
+			json_array_append_new(arr, o);
+		} else {
+			printf("%s %s %s:%d %s -> %s: %s%s%s\n", t->service ? Q(t->service) : "-",
+			       t->host ? Q(t->host) : "-", t->address ? Q(t->address) : "-", t->port,
+			       vos_probe_check_name(t->check), ip, decision_word(t), *why ? ", " : "", Q(why));
+		}
+	}
+	if (json) {
+		char *dump;
+		json_object_set_new(root, "targets", arr);
+		dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (!dump)
+			vos_die_oom();
+		printf("%s\n", dump);
+		free(dump);
+		json_decref(root);
+	} else {
+		printf("%zu target%s: %zu to probe, %zu not\n", pc->ndeclared, pc->ndeclared == 1 ? "" : "s",
+		       pc->ndeclared - nskip, nskip);
+	}
+#undef Q
+	vos_arena_release(&a);
+	free(scope);
+	return nskip;
 }
 
 /* ------------------------------------------------------------------ the command */
 
 int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	struct cli_strlist hosts = {0}, services = {0}, classes = {0};
+	struct cli_strlist hosts = {0}, services = {0}, classes = {0}, scopes = {0};
 	const char *scan = NULL, *cacert = NULL, *format = NULL;
-	int timeout = 0, concurrency = 0, deadline = 0, insecure = 0, no_save = 0;
+	int timeout = 0, concurrency = 0, deadline = 0, insecure = 0, no_save = 0, plan = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_GROUP("selection (repeatable; none means everything)"),
 		CLI_OPT_LIST(0, "host", &hosts, "HOST", "probe the services of this host"),
 		CLI_OPT_LIST(0, "service", &services, "ID", "probe this service"),
 		CLI_OPT_LIST(0, "class", &classes, "CLASS", "probe services of this class"),
 		CLI_OPT_GROUP("probing"),
+		CLI_OPT_LIST(0, "scope", &scopes, "CIDR", "probe only inside these networks (repeatable; narrows the lab's scope)"),
+		CLI_OPT_FLAG(0, "plan", &plan, "print every target, its address and the scope decision; connect to nothing"),
 		CLI_OPT_INT(0, "timeout", &timeout, "MS", "per-target timeout (default 2000)"),
 		CLI_OPT_INT(0, "deadline", &deadline, "MS", "overall deadline of the run (default 60000)"),
 		CLI_OPT_INT(0, "concurrency", &concurrency, "N", "targets in flight at once (default 1024)"),
@@ -319,6 +428,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 
 	memset(&pc, 0, sizeof(pc));
 	pc.ctx = ctx;
+	vos_scope_init(&pc.scope);
 	rc = cli_parse_options(ctx, argc, argv, opts);
 	if (rc < 0) {
 		rc = rc == -2 ? CLI_EXIT_CLEAN : CLI_EXIT_USAGE;
@@ -334,6 +444,11 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	if (timeout < 0 || concurrency < 0 || deadline < 0 || (insecure && cacert)) {
 		cli_error(insecure && cacert ? "--insecure and --cacert cannot be used together"
 		                             : "--timeout, --deadline and --concurrency must be positive");
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if (plan && fmt == 2) {
+		cli_error("--plan prints table or json, not prom");
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -378,13 +493,33 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	pc.ntargets = pc.ndeclared;
 	alloc = pc.ndeclared;
 	declared = NULL;
-	if (scan) {
-		pc.scanned = true;
-		add_scan_targets(&pc, ports, nports, &filter, all, nall, &alloc);
-	}
-
 	vos_probe_options_init(&po);
 	po.timeout_ms = timeout ? timeout : ctx->lab.config.probe_timeout_ms > 0 ? ctx->lab.config.probe_timeout_ms : 2000;
+	/* the scope, and every declared target decided (names resolved) before anything is sent */
+	err = vos_probe_plan_lab(&pc.scope, &pc.scope_declared, pc.targets, pc.ndeclared, &ctx->lab,
+	                         scopes.items, scopes.n, getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &errmsg);
+	if (err < 0) {
+		cli_error("%s", errmsg ? errmsg : "unable to plan the probe");
+		rc = err == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
+		goto out;
+	}
+	if (!pc.scope_declared)
+		cli_warning("nothing is probed: the lab declares no VLAN and no probe.scope (see docs/security.md)");
+	else if (!pc.scope.n)
+		cli_warning("nothing is probed: the probe scope is empty after --scope and VOSCTL_PROBE_SCOPE");
+	if (plan) {
+		rc = print_plan(&pc, fmt == 1) ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+		goto out;
+	}
+	if (scan) {
+		pc.scanned = true;
+		if ((err = add_scan_targets(&pc, ports, nports, &filter, all, nall, &alloc, po.timeout_ms, &errmsg)) < 0) {
+			cli_error("%s", errmsg ? errmsg : "unable to plan the scan");
+			rc = CLI_EXIT_OPFAIL;
+			goto out;
+		}
+	}
+	po.scope = &pc.scope;
 	po.concurrency = concurrency ? concurrency
 	                 : ctx->lab.config.probe_concurrency > 0 ? ctx->lab.config.probe_concurrency : 1024;
 	if (scan && !concurrency && po.concurrency < 4096)
@@ -426,7 +561,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	} else {
 		print_table(&pc);
 	}
-	rc = all_up && !pc.nundeclared ? CLI_EXIT_CLEAN : CLI_EXIT_FINDINGS;
+	rc = all_up && !pc.nundeclared && !pc.scan_refused ? CLI_EXIT_CLEAN : CLI_EXIT_FINDINGS;
 
 	if (!no_save && ctx->lab.config.status_file) {
 		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,
@@ -449,5 +584,7 @@ out:
 	cli_strlist_release(&hosts);
 	cli_strlist_release(&services);
 	cli_strlist_release(&classes);
+	cli_strlist_release(&scopes);
+	vos_scope_release(&pc.scope);
 	return rc;
 }

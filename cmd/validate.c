@@ -1,19 +1,22 @@
 /* validate.c - vosctl validate: the page and the inventory, checked against the rules. */
 #include "cli.h"
 #include "check.h"
-#include "probe.h"
 #include "rules.h"
+#include "probe.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* --probe: live results become findings (a service down; a dependency down under up services) */
+/* --probe: live results become findings (a service down; a dependency down under up services;
+ * every target that was not probed, and a run with nothing to probe: no false green) */
 static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 {
 	struct vos_probe_target *targets = NULL;
 	struct vos_probe_result *res;
 	struct vos_probe_options po;
 	struct vos_probe_filter filter;
+	struct vos_scope scope;
+	bool declared;
 	size_t n = 0;
 	char *err = NULL;
 	int rc;
@@ -27,8 +30,19 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 		po.timeout_ms = ctx->lab.config.probe_timeout_ms;
 	if (ctx->lab.config.probe_concurrency > 0)
 		po.concurrency = ctx->lab.config.probe_concurrency;
+	rc = vos_probe_plan_lab(&scope, &declared, targets, n, &ctx->lab, NULL, 0,
+	                        getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &err);
+	if (rc < 0) {
+		cli_error("%s", err ? err : "unable to plan the probe");
+		free(err);
+		free(targets);
+		vos_scope_release(&scope);
+		return rc == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
+	}
+	po.scope = &scope;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
 	rc = vos_probe_run(res, targets, n, &po, &err);
+	vos_scope_release(&scope);
 	if (rc < 0) {
 		cli_error("probe failed: %s", err ? err : "unknown error");
 		free(err);
@@ -59,6 +73,10 @@ int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : CLI_EXIT_USAGE;
+	if (timeout_ms && !probe) {
+		cli_error("--timeout needs --probe");
+		return CLI_EXIT_USAGE;
+	}
 	fmt = cli_findings_format_parse(format);
 	if (fmt < 0) {
 		cli_error("unknown format '%s' (text, json, github, junit or sarif)", format);

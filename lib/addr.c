@@ -173,6 +173,31 @@ static size_t ip_len(const struct vos_ip *ip)
 	return ip->family == AF_INET ? 4 : 16;
 }
 
+const char *vos_addr_key(const char *s, char *buf, size_t n)
+{
+	struct vos_ip ip;
+	enum vos_addr_kind k = vos_addr_classify(s, &ip);
+	size_t i, len;
+	if (k == VOS_ADDR_IPV4 || k == VOS_ADDR_IPV6)
+		return vos_ip_format(&ip, buf, n);
+	len = strlen(s);
+	if (k == VOS_ADDR_NAME && len && s[len - 1] == '.')
+		len--;
+	for (i = 0; i < len && i + 1 < n; i++)
+		buf[i] = k == VOS_ADDR_NAME ? (char)tolower((unsigned char)s[i]) : s[i];
+	if (n)
+		buf[i] = '\0';
+	return buf;
+}
+
+bool vos_addr_same(const char *a, const char *b)
+{
+	char x[256], y[256];
+	if (!a || !b)
+		return a == b;
+	return !strcmp(vos_addr_key(a, x, sizeof(x)), vos_addr_key(b, y, sizeof(y)));
+}
+
 bool vos_ip_equal(const struct vos_ip *a, const struct vos_ip *b)
 {
 	return a->family == b->family && !memcmp(a->b, b->b, ip_len(a));

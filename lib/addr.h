@@ -39,6 +39,14 @@ const char *vos_ip_format(const struct vos_ip *ip, char *buf, size_t n);
 
 bool vos_ip_equal(const struct vos_ip *a, const struct vos_ip *b);
 
+/* Do a and b write the same address? Literals compare as addresses ("2001:DB8::1" is
+ * "2001:db8:0::1", "::ffff:192.0.2.1" is "192.0.2.1"), names ignoring case and a trailing dot. */
+bool vos_addr_same(const char *a, const char *b);
+
+/* One spelling per address, for keys: a literal's text form, a name in lowercase without its
+ * trailing dot. Into buf (at least 256 bytes). */
+const char *vos_addr_key(const char *s, char *buf, size_t n);
+
 struct vos_cidr {
 	struct vos_ip net; /* host bits cleared */
 	int prefix;        /* 0..32 or 0..128 */

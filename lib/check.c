@@ -1,5 +1,6 @@
 /* check.c - built-in integrity checks on the merged model. */
 #include "check.h"
+#include "addr.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -183,13 +184,19 @@ static void check_vlan_names(const struct vos_model *m, const struct vos_strloc 
 static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 {
 	struct vos_map seen;
+	struct vos_arena keys;
 	size_t i;
 	vos_map_init(&seen, false);
+	vos_arena_init(&keys);
 	for (i = 0; i < m->nhosts; i++) {
 		const struct vos_mhost *h = &m->hosts[i];
 		const struct vos_host *hi = h->inv;
 		size_t slot;
-		uint32_t a;
+		struct vos_ip ip;
+		struct vos_cidr net;
+		enum vos_addr_kind kind;
+		char key[256];
+		const char *k;
 		if (!hi)
 			continue;
 		if (hi->vlan && !h->vlan) {
@@ -199,25 +206,32 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 		}
 		if (!hi->address)
 			continue;
-		if (vos_ipv4_parse(&a, hi->address) == 0 && h->vlan && h->vlan->cidr &&
-		    (a & h->vlan->mask) != h->vlan->net) {
+		kind = vos_addr_classify(hi->address, &ip);
+		if (kind == VOS_ADDR_INVALID)
+			continue; /* the inventory reported it */
+		/* a literal must be in its VLAN; a name cannot be checked without resolving it */
+		if ((kind == VOS_ADDR_IPV4 || kind == VOS_ADDR_IPV6) && h->vlan && h->vlan->cidr &&
+		    vos_cidr_parse_any(&net, h->vlan->cidr, NULL) == 0 && !vos_cidr_contains(&net, &ip)) {
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-outside-vlan",
 			        "host '%s' has address %s, outside VLAN '%s' (%s)", h->name, hi->address,
 			        h->vlan->name, h->vlan->cidr);
 			vos_diag_set_subject(d, NULL, h->name);
 			vos_diag_set_related(d, &h->vlan->cidr_loc);
 		}
-		slot = VOS_MAP_SLOT(vos_map_put(&seen, hi->address, VOS_MAP_INDEX(i)));
+		/* one spelling per address (the map borrows its keys: they live in keys) */
+		k = vos_arena_strdup(&keys, vos_addr_key(hi->address, key, sizeof(key)));
+		slot = VOS_MAP_SLOT(vos_map_put(&seen, k, VOS_MAP_INDEX(i)));
 		if (slot) {
 			const struct vos_host *prev = m->hosts[slot - 1].inv;
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-shared",
 			        "address %s is on two hosts: '%s' and '%s'", hi->address, prev->name, h->name);
 			vos_diag_set_subject(d, NULL, h->name);
 			vos_diag_set_related(d, &prev->addr_loc);
-			vos_map_put(&seen, hi->address, VOS_MAP_INDEX(slot - 1));
+			vos_map_put(&seen, k, VOS_MAP_INDEX(slot - 1));
 		}
 	}
 	vos_map_release(&seen);
+	vos_arena_release(&keys);
 
 	for (i = 0; i < m->nservices; i++) {
 		const struct vos_mservice *s = &m->services[i];

@@ -1,5 +1,6 @@
 /* config.c - vosctl.yaml (docs/configuration.md). */
 #include "config.h"
+#include "addr.h"
 #include "yaml.h"
 
 #include <errno.h>
@@ -284,7 +285,81 @@ static const char *const render_keys[] = {"services", "inventory_page", "status"
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
 static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
 static const char *const author_keys[] = {"name", "email", NULL};
-static const char *const probe_keys[] = {"timeout_ms", "concurrency", NULL};
+static const char *const probe_keys[] = {"timeout_ms", "concurrency", "scope", "dns", NULL};
+
+/* NULL when s is a DNS server "ADDR[:PORT]" (an IPv6 address with a port in brackets), else why not */
+static const char *dns_server_problem(const char *s)
+{
+	char host[64];
+	const char *port = NULL, *end;
+	struct vos_ip ip;
+	size_t n;
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end)
+			return "a '[' without its ']'";
+		n = (size_t)(end - s - 1);
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1])
+			return "expected ADDR[:PORT]";
+		s++;
+	} else {
+		end = strchr(s, ':');
+		n = end && !strchr(end + 1, ':') ? (size_t)(end - s) : strlen(s); /* bare IPv6: no port */
+		if (end && !strchr(end + 1, ':'))
+			port = end + 1;
+	}
+	if (n >= sizeof(host))
+		return "not an IP address";
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (vos_addr_classify(host, &ip) != VOS_ADDR_IPV4 && vos_addr_classify(host, &ip) != VOS_ADDR_IPV6)
+		return "not an IP address (a DNS server is given by its address)";
+	if (port) {
+		char *e;
+		long v = strtol(port, &e, 10);
+		if (!*port || *e || v < 1 || v > 65535)
+			return "the port is not 1-65535";
+	}
+	return NULL;
+}
+
+/* A list of networks (scope) or DNS servers (dns), joined with ","; *set when the key is there. */
+static char *get_addr_list(struct cparse *p, const struct vos_ynode *m, const char *key, bool dns, bool *set)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	struct vos_buf b = VOS_BUF_INIT;
+	size_t i;
+	char *r;
+	if (!v || vos_yscalar_is_null(v))
+		return NULL;
+	if (v->kind != VOS_YNODE_SEQ) {
+		cerr(p, v, "'%s' must be a list, not %s", key, vos_ynode_kind_phrase(v));
+		return NULL;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *it = v->u.items[i];
+		const char *why = NULL;
+		struct vos_cidr c;
+		if (it->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(it)) {
+			cerr(p, it, "items of '%s' must be strings, not %s", key, vos_ynode_kind_phrase(it));
+			continue;
+		}
+		if (dns ? (why = dns_server_problem(it->u.s.str)) != NULL
+		        : vos_cidr_parse_any(&c, it->u.s.str, &why) < 0) {
+			cerr(p, it, dns ? "invalid DNS server '%s' in '%s' (%s)" : "invalid network '%s' in '%s' (%s)",
+			     it->u.s.str, key, why);
+			continue;
+		}
+		vos_buf_addf(&b, "%s%s", b.len ? "," : "", it->u.s.str);
+	}
+	if (set)
+		*set = true;
+	r = vos_arena_strdup(&p->cfg->arena, b.ptr ? b.ptr : "");
+	vos_buf_release(&b);
+	return r;
+}
 
 static void set_defaults(struct vos_config *cfg, const char *base_dir)
 {
@@ -369,6 +444,10 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "probe", probe_keys)) {
 		get_posint(p, sec, "timeout_ms", 600000, &cfg->probe_timeout_ms);
 		get_posint(p, sec, "concurrency", 65536, &cfg->probe_concurrency);
+		cfg->probe_scope = get_addr_list(p, sec, "scope", false, &cfg->probe_scope_set);
+		cfg->probe_dns = get_addr_list(p, sec, "dns", true, NULL);
+		if (cfg->probe_dns && !*cfg->probe_dns)
+			cfg->probe_dns = NULL;
 	}
 }
 

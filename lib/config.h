@@ -30,6 +30,9 @@ struct vos_config {
 	/* probe */
 	int probe_timeout_ms;  /* default 2000 */
 	int probe_concurrency; /* default 1024 */
+	char *probe_scope;     /* probe.scope networks joined with ",", or NULL */
+	bool probe_scope_set;  /* probe.scope is there (even empty): it replaces the VLANs' CIDRs */
+	char *probe_dns;       /* probe.dns servers ("ADDR[:PORT],..."), or NULL: the system's resolver */
 	struct vos_loc loc;
 };
 

@@ -1,5 +1,6 @@
 /* inventory.c - the YAML inventory directory -> struct vos_inventory (docs/inventory.md, docs/rules.md). */
 #include "inventory.h"
+#include "addr.h"
 #include "source.h"
 #include "yaml.h"
 
@@ -351,20 +352,23 @@ static int get_range(struct conv *c, const struct vos_ynode *v, const char *key,
 	return 1;
 }
 
-/* Checks an IPv4 string value; reports at the value v. */
-static void check_ipv4(struct conv *c, const struct vos_ynode *v, const char *s, uint32_t *addr,
-                       bool *has)
+/* Checks an address value (an IPv4 or IPv6 literal, or a DNS name); reports at the value v. For
+ * an IPv4 literal fills *addr and *has (when given). */
+static void check_address(struct conv *c, const struct vos_ynode *v, const char *s, uint32_t *addr,
+                          bool *has)
 {
-	uint32_t a;
+	struct vos_ip ip;
+	enum vos_addr_kind k;
 	if (!s)
 		return;
-	if (vos_ipv4_parse(&a, s) < 0) {
-		report(c, v, "inventory-value", "invalid IPv4 address '%s'", s);
+	k = vos_addr_classify(s, &ip);
+	if (k == VOS_ADDR_INVALID) {
+		report(c, v, "inventory-value", "invalid address '%s' (%s)", s, vos_addr_invalid_reason(s));
 		return;
 	}
-	if (addr)
-		*addr = a;
-	if (has)
+	if (k == VOS_ADDR_IPV4 && addr)
+		*addr = (uint32_t)ip.b[0] << 24 | (uint32_t)ip.b[1] << 16 | (uint32_t)ip.b[2] << 8 | ip.b[3];
+	if (k == VOS_ADDR_IPV4 && has)
 		*has = true;
 }
 
@@ -388,8 +392,16 @@ static void conv_vlan(struct conv *c, const struct vos_ynode *m)
 	if (v->name && !valid_name(v->name))
 		report(c, f.v[VL_NAME], "inventory-value", "invalid VLAN name '%s'", v->name);
 	v->cidr = need_str(c, &f, VL_CIDR, "VLAN", NULL, &v->cidr_loc);
-	if (v->cidr && vos_cidr_parse(&v->net, &v->mask, v->cidr) < 0)
-		report(c, f.v[VL_CIDR], "inventory-value", "invalid CIDR '%s' (expected a.b.c.d/n)", v->cidr);
+	if (v->cidr) {
+		struct vos_cidr any;
+		const char *why = NULL;
+		if (vos_cidr_parse_any(&any, v->cidr, &why) < 0 || !strchr(v->cidr, '/'))
+			report(c, f.v[VL_CIDR], "inventory-value",
+			       "invalid CIDR '%s' (%s; expected a.b.c.d/n or an IPv6 network such as 2001:db8::/64)",
+			       v->cidr, why ? why : "no prefix length");
+		else
+			vos_cidr_parse(&v->net, &v->mask, v->cidr); /* IPv4: also as numbers (0 for IPv6) */
+	}
 	if (get_int(c, &f, VL_ID, &id) > 0) {
 		if (id < 1 || id > 4094)
 			report(c, f.v[VL_ID], "inventory-value", "VLAN id %lld is out of range 1-4094", id);
@@ -417,7 +429,7 @@ static void conv_host(struct conv *c, const struct vos_ynode *m)
 		report(c, f.v[H_NAME], "inventory-value", "invalid host name '%s'", h->name);
 	h->plane = get_str(c, &f, H_PLANE, NULL);
 	h->address = get_str(c, &f, H_ADDRESS, &h->addr_loc);
-	check_ipv4(c, f.v[H_ADDRESS], h->address, &h->addr, &h->has_addr);
+	check_address(c, f.v[H_ADDRESS], h->address, &h->addr, &h->has_addr);
 	h->vlan = get_str(c, &f, H_VLAN, &h->vlan_loc);
 	h->ntraits = get_strlist(c, &f, H_TRAITS, &h->traits, NULL);
 	h->role = get_str(c, &f, H_ROLE, NULL);
@@ -494,7 +506,7 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 	p->body = get_str(c, &f, P_BODY, NULL);
 	p->name = get_str(c, &f, P_NAME, NULL);
 	p->address = get_str(c, &f, P_ADDRESS, NULL);
-	check_ipv4(c, f.v[P_ADDRESS], p->address, NULL, NULL);
+	check_address(c, f.v[P_ADDRESS], p->address, NULL, NULL);
 }
 
 enum { L_KIND, L_UNIT, L_SCOPE, L_RESTART, L_RESTART_SEC, L_EXEC };
@@ -574,7 +586,7 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 	s->ntraits = get_strlist(c, &f, S_TRAITS, &s->traits, NULL);
 	s->purpose = get_str(c, &f, S_PURPOSE, NULL);
 	s->address = get_str(c, &f, S_ADDRESS, &s->addr_loc);
-	check_ipv4(c, f.v[S_ADDRESS], s->address, NULL, NULL);
+	check_address(c, f.v[S_ADDRESS], s->address, NULL, NULL);
 	v = f.v[S_PORTS];
 	if (v && !vos_yscalar_is_null(v)) {
 		if (v->kind == VOS_YNODE_SEQ) {

@@ -4,6 +4,7 @@
  * page's. Every disagreement between the two sides is a finding that cites both locations.
  */
 #include "model.h"
+#include "addr.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -277,9 +278,17 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 		}
 	address:
 		inv_addr = s->inv_address = inventory_address(m, s, &inv_addr_loc);
-		if (s->row && !s->row->address_placeholder && s->row->address && *s->row->address) {
+		if (s->row && !s->row->address_placeholder && s->row->address && *s->row->address &&
+		    vos_addr_classify(s->row->address, NULL) == VOS_ADDR_INVALID) {
+			/* not an address at all: say so where it is written, not as a mismatch */
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->row->addr_loc, "address-invalid",
+			        "invalid address '%s' for service '%s' (%s)", s->row->address, s->id,
+			        vos_addr_invalid_reason(s->row->address));
+			vos_diag_set_subject(d, sv ? sv->id : NULL, s->host >= 0 ? m->hosts[s->host].name : NULL);
+			s->address = inv_addr;
+		} else if (s->row && !s->row->address_placeholder && s->row->address && *s->row->address) {
 			s->address = s->row->address;
-			if (inv_addr && strcmp(inv_addr, s->row->address)) {
+			if (inv_addr && !vos_addr_same(inv_addr, s->row->address)) {
 				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &s->row->addr_loc, "address-mismatch",
 				        "service '%s' has address %s on the page but %s in the inventory",
 				        s->id, s->row->address, inv_addr);

@@ -379,9 +379,10 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 	} else {
 		vos_buf_adds(&body, "Last probe: time not recorded in the results\n\n");
 	}
-	vos_buf_addf(&body, "Targets: %zu up, %zu down, %zu timeout, %zu error\n\n",
+	vos_buf_addf(&body, "Targets: %zu up, %zu down, %zu timeout, %zu error, %zu skipped\n\n",
 	             res->summary[VOS_PROBE_UP], res->summary[VOS_PROBE_DOWN],
-	             res->summary[VOS_PROBE_TIMEOUT], res->summary[VOS_PROBE_ERROR]);
+	             res->summary[VOS_PROBE_TIMEOUT], res->summary[VOS_PROBE_ERROR],
+	             res->summary[VOS_PROBE_SKIPPED]);
 
 	/* one row per service, in the model's page/inventory order, then unknown services; the
 	 * targets of one service are chained in result order (next[]) from a map by service id */

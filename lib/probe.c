@@ -1,6 +1,8 @@
 /* probe.c - the probe engine: non-blocking TCP connects on epoll, http(s) through curl multi,
  * one loop, a descriptor-aware concurrency cap, per-target and overall deadlines.
- * Only 127.0.0.0/8 is ever connected to (checked here, and again in curl's open-socket hook). */
+ * Only addresses inside the probe scope are ever connected to (checked here before connect(), and
+ * again in curl's open-socket hook); a host name is connected to only at the address its plan
+ * resolved (curl is told it with CURLOPT_RESOLVE and never resolves anything itself). */
 #include "probe.h"
 
 #include <arpa/inet.h>
@@ -31,7 +33,7 @@ void vos_probe_options_init(struct vos_probe_options *o)
 
 const char *vos_probe_state_name(enum vos_probe_state state)
 {
-	static const char *const names[] = {"up", "down", "timeout", "error"};
+	static const char *const names[] = {"up", "down", "timeout", "error", "skipped"};
 	return state >= 0 && state < VOS_PROBE__NSTATES ? names[state] : "error";
 }
 
@@ -102,6 +104,7 @@ struct slot {
 	bool keep_body;
 	char errbuf[CURL_ERROR_SIZE];
 	char *url;
+	struct curl_slist *resolve;  /* a name's CURLOPT_RESOLVE entry, or NULL */
 };
 
 struct engine {
@@ -123,6 +126,7 @@ struct engine {
 	size_t units, cap;           /* descriptor units in flight, and the cap */
 	size_t nhttp;
 	double timeout_s;
+	const struct vos_scope *scope;
 };
 
 static void finish(struct engine *e, size_t idx, enum vos_probe_state state, int status, double now,
@@ -157,6 +161,8 @@ static void release_slot(struct engine *e, size_t s)
 	vos_buf_release(&sl->body);
 	free(sl->url);
 	sl->url = NULL;
+	curl_slist_free_all(sl->resolve);
+	sl->resolve = NULL;
 	e->slot_of[sl->idx] = 0;
 	e->free_slots[e->nfree++] = s;
 }
@@ -196,30 +202,111 @@ static char *errno_detail(int err)
 	}
 }
 
-/* Is this a dotted-quad IPv4 literal inside 127.0.0.0/8? */
-static bool loopback_literal(const char *addr, struct in_addr *out)
+/* The address to connect to for t, when it may be connected to at all; else a reason (caller
+ * frees) and the state the target gets. */
+static bool target_ip(const struct engine *e, const struct vos_probe_target *t, struct vos_ip *ip,
+                      char **why, int *state)
 {
-	uint32_t a;
-	if (!addr || vos_ipv4_parse(&a, addr) < 0 || !vos_ipv4_is_loopback(a))
+	char buf[200];
+	*state = VOS_PROBE_SKIPPED;
+	if (t->decision != VOS_PLAN_PROBE) {
+		if (t->decision == VOS_PLAN_UNRESOLVED)
+			*state = VOS_PROBE_ERROR;
+		*why = vos_strdup(vos_probe_decision_text(t, buf, sizeof(buf)));
 		return false;
-	if (out)
-		out->s_addr = htonl(a);
+	}
+	if (t->has_ip) {
+		*ip = t->ip;
+	} else {
+		enum vos_addr_kind k = t->address ? vos_addr_classify(t->address, ip) : VOS_ADDR_INVALID;
+		if (k == VOS_ADDR_NAME) {
+			*why = vos_asprintf("host name '%s' was not resolved", t->address);
+			return false;
+		}
+		if (k == VOS_ADDR_INVALID) {
+			struct vos_probe_target x = *t;
+			x.decision = t->address && *t->address ? VOS_PLAN_INVALID : VOS_PLAN_NO_ADDRESS;
+			*why = vos_strdup(vos_probe_decision_text(&x, buf, sizeof(buf)));
+			return false;
+		}
+	}
+	if (!vos_scope_contains(e->scope, ip)) {
+		char a[64];
+		*why = vos_asprintf("address %s is outside the probe scope", vos_ip_format(ip, a, sizeof(a)));
+		return false;
+	}
 	return true;
 }
 
-/* curl's last word before connect(): refuse anything outside 127.0.0.0/8. */
+/* Fills a sockaddr for ip:port; returns its length. */
+static socklen_t make_sockaddr(struct sockaddr_storage *ss, const struct vos_ip *ip, int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ip->family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		memcpy(&sin6->sin6_addr, ip->b, 16);
+		return sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)(void *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		memcpy(&sin->sin_addr, ip->b, 4);
+		return sizeof(*sin);
+	}
+}
+
+/* curl's last word before connect(): refuse anything outside the scope. */
 static curl_socket_t open_socket_cb(void *payload, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	VOS_UNUSED(payload);
+	const struct engine *e = payload;
+	struct vos_ip ip;
 	VOS_UNUSED(purpose);
-	if (a->family != AF_INET || a->addrlen < sizeof(struct sockaddr_in))
+	if ((a->family != AF_INET && a->family != AF_INET6) || vos_ip_from_sockaddr(&ip, &a->addr) < 0 ||
+	    !vos_scope_contains(e->scope, &ip))
 		return CURL_SOCKET_BAD;
-	{
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)&a->addr;
-		if (!vos_ipv4_is_loopback(ntohl(sin->sin_addr.s_addr)))
-			return CURL_SOCKET_BAD;
-	}
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/* The URL of an http(s) target (curl_url: a name, an IPv4 literal or a bracketed IPv6 literal as
+ * the host), and for a name the CURLOPT_RESOLVE entry pinning it to ip. NULL when curl refuses. */
+static char *http_url(const struct vos_probe_target *t, const char *path, const struct vos_ip *ip,
+                      struct curl_slist **resolve)
+{
+	CURLU *u = curl_url();
+	char host[80], ipbuf[64], port[16], *url = NULL, *p = NULL;
+	enum vos_addr_kind kind = vos_addr_classify(t->address, NULL);
+	vos_ip_format(ip, ipbuf, sizeof(ipbuf));
+	if (kind == VOS_ADDR_NAME)
+		snprintf(host, sizeof(host), "%s", t->address);
+	else if (ip->family == AF_INET6)
+		snprintf(host, sizeof(host), "[%s]", ipbuf);
+	else
+		snprintf(host, sizeof(host), "%s", ipbuf);
+	snprintf(port, sizeof(port), "%d", t->port);
+	p = path[0] == '/' ? vos_strdup(path) : vos_asprintf("/%s", path);
+	if (!u || curl_url_set(u, CURLUPART_SCHEME, t->check == VOS_CHECK_HTTPS ? "https" : "http", 0) ||
+	    curl_url_set(u, CURLUPART_HOST, kind == VOS_ADDR_NAME ? t->address : host, 0) ||
+	    curl_url_set(u, CURLUPART_PORT, port, 0) ||
+	    curl_url_set(u, CURLUPART_URL, p, 0) || /* a path, with its query, relative to the rest */
+	    curl_url_get(u, CURLUPART_URL, &url, 0)) {
+		url = NULL;
+	} else if (kind == VOS_ADDR_NAME) {
+		char *entry = ip->family == AF_INET6 ? vos_asprintf("%s:%d:[%s]", t->address, t->port, ipbuf)
+		                                     : vos_asprintf("%s:%d:%s", t->address, t->port, ipbuf);
+		*resolve = curl_slist_append(NULL, entry);
+		free(entry);
+	}
+	free(p);
+	if (u)
+		curl_url_cleanup(u);
+	if (url) { /* ours to free with free() */
+		char *copy = vos_strdup(url);
+		curl_free(url);
+		url = copy;
+	}
+	return url;
 }
 
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *payload)
@@ -240,9 +327,11 @@ static int start_one(struct engine *e, size_t idx, double now)
 {
 	const struct vos_probe_target *t = &e->t[idx];
 	struct vos_probe_result *r = &e->r[idx];
-	struct in_addr ia;
+	struct vos_ip ip;
 	struct slot *sl;
 	size_t s;
+	char *why = NULL;
+	int state;
 
 	r->service = t->service;
 	r->host = t->host;
@@ -251,11 +340,8 @@ static int start_one(struct engine *e, size_t idx, double now)
 	r->check = t->check;
 	r->status = 0;
 	r->probed = false;
-	if (!loopback_literal(t->address, &ia)) {
-		finish(e, idx, VOS_PROBE_ERROR, 0, 0,
-		       t->address && *t->address
-		           ? vos_asprintf("refusing to probe non-loopback address %s", t->address)
-		           : vos_strdup("refusing to probe: no address known"));
+	if (!target_ip(e, t, &ip, &why, &state)) {
+		finish(e, idx, state, 0, 0, why);
 		return 0;
 	}
 	if (t->port < 1 || t->port > 65535) {
@@ -281,10 +367,17 @@ static int start_one(struct engine *e, size_t idx, double now)
 			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to create a curl handle"));
 			return 0;
 		}
-		sl->url = vos_asprintf("%s://%s:%d%s%s", t->check == VOS_CHECK_HTTPS ? "https" : "http",
-		                       t->address, t->port, path[0] == '/' ? "" : "/", path);
+		if (!(sl->url = http_url(t, path, &ip, &sl->resolve))) {
+			curl_easy_cleanup(h);
+			e->slot_of[idx] = 0;
+			e->free_slots[e->nfree++] = s;
+			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to make a URL of '%s'", t->address));
+			return 0;
+		}
 		sl->keep_body = t->body && *t->body;
 		curl_easy_setopt(h, CURLOPT_URL, sl->url);
+		if (sl->resolve) /* a name: connect where the plan resolved it, never resolve again */
+			curl_easy_setopt(h, CURLOPT_RESOLVE, sl->resolve);
 		curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)sl);
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 		curl_easy_setopt(h, CURLOPT_WRITEDATA, (void *)sl);
@@ -300,7 +393,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(h, CURLOPT_USERAGENT, "vosctl-probe");
 		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket_cb);
-		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, NULL);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, (void *)e);
 		if (e->opts->insecure) {
 			curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 			curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -311,6 +404,8 @@ static int start_one(struct engine *e, size_t idx, double now)
 			curl_easy_cleanup(h);
 			free(sl->url);
 			sl->url = NULL;
+			curl_slist_free_all(sl->resolve);
+			sl->resolve = NULL;
 			e->slot_of[idx] = 0;
 			e->free_slots[e->nfree++] = s;
 			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to start the transfer"));
@@ -324,11 +419,12 @@ static int start_one(struct engine *e, size_t idx, double now)
 	}
 
 	{
-		struct sockaddr_in sin;
+		struct sockaddr_storage ss;
+		socklen_t sslen = make_sockaddr(&ss, &ip, t->port);
 		struct epoll_event ev;
 		int soerr = 0;
 		socklen_t solen = sizeof(soerr);
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int fd = socket(ip.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
 			int err = errno;
 			e->slot_of[idx] = 0;
@@ -341,14 +437,10 @@ static int start_one(struct engine *e, size_t idx, double now)
 			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to create a socket: %s", strerror(err)));
 			return 0;
 		}
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons((uint16_t)t->port);
-		sin.sin_addr = ia;
 		sl->fd = fd;
 		e->units += 1;
 		e->order[e->nstarted++] = idx;
-		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+		if (connect(fd, (struct sockaddr *)&ss, sslen) == 0) {
 			complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
 			return 0;
 		}
@@ -362,7 +454,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 			complete(e, s, errno_state(soerr), 0, now_s(), errno_detail(soerr));
 			return 0;
 		} else {
-			struct sockaddr_in peer;
+			struct sockaddr_storage peer;
 			socklen_t plen = sizeof(peer);
 			if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0) {
 				complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
@@ -525,6 +617,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
                   const struct vos_probe_options *opts, char **errmsg)
 {
 	struct vos_probe_options defaults;
+	struct vos_scope loopback;
 	struct engine e;
 	struct epoll_event evs[512];
 	double t0, run_deadline, last_progress = 0;
@@ -546,6 +639,13 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 	e.timeout_s = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
 	if (!n)
 		return 0;
+	vos_scope_init(&loopback);
+	if (opts->scope) {
+		e.scope = opts->scope;
+	} else {
+		vos_scope_add_list(&loopback, "127.0.0.0/8,::1/128", NULL, NULL, NULL);
+		e.scope = &loopback;
+	}
 	for (i = 0; i < n; i++)
 		if (targets[i].check == VOS_CHECK_HTTP || targets[i].check == VOS_CHECK_HTTPS)
 			any_http = true;
@@ -686,5 +786,6 @@ out:
 	free(e.slot_of);
 	free(e.order);
 	free(e.horder);
+	vos_scope_release(&loopback);
 	return err;
 }

@@ -1,36 +1,56 @@
-/* probe.h - live checks of declared ports (loopback only), findings, saved results.
+/* probe.h - live checks of declared ports (inside the lab's probe scope), findings, saved results.
  *
  * The engine takes a plain array of targets and fills one result per target. Plain TCP checks use
  * non-blocking connect + epoll; http/https go through libcurl's multi interface; both run in one
  * loop, up to a concurrency cap that never exceeds what RLIMIT_NOFILE allows.
  *
- * Network safety: only 127.0.0.0/8 is ever connected to. A target with any other address (or a
- * name, or no address at all) is not connected to: it gets state "error" with the detail
- * "refusing to probe non-loopback address X". There is no way to lift this.
+ * Network safety: only addresses inside the probe scope (vos_probe_options.scope: by default the
+ * lab's VLAN CIDRs, see vos_probe_scope_build) are ever connected to. vos_probe_plan resolves host
+ * names (DNS only, through c-ares) and decides each target; the engine checks every address again
+ * right before connect() (its own sockets and curl's). A target outside the scope is never connected
+ * to: it gets state "skipped" with the reason.
  */
 #ifndef VOS_PROBE_H
 #define VOS_PROBE_H
 
+#include "addr.h"
 #include "model.h"
 
 enum vos_probe_state {
 	VOS_PROBE_UP = 0,
 	VOS_PROBE_DOWN = 1,    /* refused, reset */
 	VOS_PROBE_TIMEOUT = 2,
-	VOS_PROBE_ERROR = 3,   /* TLS, status/body mismatch, refused to probe... */
+	VOS_PROBE_ERROR = 3,   /* TLS, status/body mismatch, a name that does not resolve... */
+	VOS_PROBE_SKIPPED = 4, /* not connected to: outside the probe scope, no or an invalid address */
 };
-#define VOS_PROBE__NSTATES (VOS_PROBE_ERROR + 1)
+#define VOS_PROBE__NSTATES (VOS_PROBE_SKIPPED + 1)
+
+/* What vos_probe_plan decided for a target. */
+enum vos_probe_decision {
+	VOS_PLAN_PROBE = 0,    /* in scope (the engine checks the address again) */
+	VOS_PLAN_NO_ADDRESS,   /* skipped: no address known */
+	VOS_PLAN_INVALID,      /* skipped: the address is neither a literal nor a host name */
+	VOS_PLAN_NO_SCOPE,     /* skipped: the lab declares no VLAN and no probe.scope */
+	VOS_PLAN_OUTSIDE,      /* skipped: the address (ip) is outside the probe scope */
+	VOS_PLAN_NAME_OUTSIDE, /* skipped: the name resolves to ip, outside the probe scope */
+	VOS_PLAN_UNRESOLVED,   /* error: the name does not resolve (why) */
+};
 
 /* One thing to check. Strings are borrowed (from the model, or the caller). */
 struct vos_probe_target {
 	const char *service;   /* service id, or NULL (scan) */
 	const char *host;      /* host name, or NULL */
-	const char *address;   /* IPv4 literal; anything outside 127.0.0.0/8 is refused */
+	const char *address;   /* as written: IPv4 or IPv6 literal, or a DNS name */
 	int port;
 	enum vos_check_kind check; /* TCP, HTTP or HTTPS */
 	const char *path;      /* http(s): path, NULL for "/" */
 	int status_min, status_max; /* http(s): expected status range (0, 0: 200-399) */
 	const char *body;      /* http(s): required body substring, or NULL */
+	/* set by vos_probe_plan (a literal address needs no plan) */
+	int decision;          /* enum vos_probe_decision */
+	bool has_ip;
+	struct vos_ip ip;      /* the address to connect to (or the one outside the scope) */
+	const char *why;       /* VOS_PLAN_UNRESOLVED: what the resolver said (static) */
 };
 
 /* One outcome. service/host/address are borrowed from the target (or from the vos_probe_results
@@ -43,7 +63,7 @@ struct vos_probe_result {
 	double latency_ms;
 	int status;            /* HTTP status, 0 when none */
 	char *detail;          /* why, or NULL ("" in output) */
-	bool probed;           /* false when the target was refused (non-loopback, no address) */
+	bool probed;           /* false when nothing was sent (skipped, or the name did not resolve) */
 };
 
 /* An open port that no service declares (vosctl probe --scan). Strings borrowed. */
@@ -56,6 +76,8 @@ struct vos_probe_options {
 	int timeout_ms;        /* per target, default 2000 */
 	int deadline_ms;       /* the whole run, default 60000; unfinished targets become timeouts */
 	int concurrency;       /* in-flight cap, default 4096 (further capped by RLIMIT_NOFILE) */
+	/* the only addresses ever connected to; NULL: loopback only (127.0.0.0/8, ::1) */
+	const struct vos_scope *scope;
 	const char *cacert;    /* PEM file to verify https with, or NULL */
 	bool insecure;         /* https: skip verification */
 	/* called at most every 100 ms while targets are outstanding, or NULL */
@@ -71,6 +93,35 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
                   const struct vos_probe_options *opts, char **errmsg);
 /* Frees the details of n results (not the array). */
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
+
+/* The probe scope of a lab: `probe.scope` of vosctl.yaml (cfg_scope, a comma-separated list; used
+ * when cfg_scope_set, even if empty) or else the union of the lab's VLAN CIDRs; then narrowed by
+ * each --scope list (cli, ncli) and by the VOSCTL_PROBE_SCOPE list (env, NULL or "" when unset),
+ * which can never widen it. *declared is false when the lab declares no scope at all (no VLAN, no
+ * probe.scope). Returns 0, or VOS_EINPUT with *errmsg (caller frees) for a bad --scope or
+ * VOSCTL_PROBE_SCOPE entry. */
+int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vos_inventory *inv,
+                          const char *cfg_scope, bool cfg_scope_set, const char *const *cli,
+                          size_t ncli, const char *env, char **errmsg);
+/* "192.168.1.0/24, 2001:db8::/32" or "(nothing)": allocated, caller frees. */
+char *vos_probe_scope_text(const struct vos_scope *s);
+
+/* Decides every target: resolves the host names among the addresses (A and AAAA, concurrently,
+ * within timeout_ms, through dns ("ADDR[:PORT],...") or the system's resolver when NULL), then
+ * checks every address against the scope: a name is probed only when each address it resolves
+ * to is in scope. Fills decision, ip and why. declared: as from vos_probe_scope_build. Returns 0,
+ * or VOS_EIO when the resolver could not be set up (*errmsg, caller frees). Sends only DNS. */
+int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
+                   bool declared, const char *dns, int timeout_ms, char **errmsg);
+/* Both for a lab: its scope (probe.scope, else its VLANs; narrowed by cli and env, as above) into
+ * *scope (caller releases, also on error), then the plan of the n targets through probe.dns.
+ * VOS_EINPUT for a bad --scope/env entry, VOS_EIO when the resolver could not be set up. */
+struct vos_lab;
+int vos_probe_plan_lab(struct vos_scope *scope, bool *declared, struct vos_probe_target *t, size_t n,
+                       const struct vos_lab *lab, const char *const *cli, size_t ncli,
+                       const char *env, int timeout_ms, char **errmsg);
+/* Why a target is skipped (or does not resolve), into buf; "" for VOS_PLAN_PROBE. */
+const char *vos_probe_decision_text(const struct vos_probe_target *t, char *buf, size_t n);
 
 /* The in-flight cap the engine would use for this request (RLIMIT_NOFILE-aware). */
 size_t vos_probe_effective_concurrency(int requested);
@@ -94,12 +145,14 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **errmsg);
 
 /* Findings for `vosctl validate --probe`: "probe-down" (a declared service is not up, at the
- * service's inventory location) and "probe-dependency-down" (a down service that up services
- * depend on, transitively: reported once, at the dependency, naming the dependents). */
+ * service's inventory location), "probe-dependency-down" (a down service that up services
+ * depend on, transitively: reported once, at the dependency, naming the dependents),
+ * "probe-not-probed" (an error for every target that was not probed: skipped, unresolvable) and
+ * "probe-nothing" (an error when there was nothing to probe at all): no false green. */
 int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
                        struct vos_diags *findings);
 
-const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error" */
+const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error", "skipped" */
 const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "none" */
 
 /* The JSON document (the format other tools read):

@@ -66,6 +66,17 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 				err = VOS_EINPUT;
 			}
 		}
+		for (i = 0; i < f->nclasses; i++) {
+			bool found = false;
+			for (j = 0; !found && j < m->nservices; j++)
+				found = m->services[j].inv && m->services[j].inv->class_ &&
+				        vos_strcaseeq(m->services[j].inv->class_, f->classes[i]);
+			if (!found) {
+				vos_diags_add(diags, VOS_SEV_ERROR, NULL, "probe-select",
+				              "unknown class '%s' (no service has it)", f->classes[i]);
+				err = VOS_EINPUT;
+			}
+		}
 		if (err)
 			return err;
 	}
@@ -221,6 +232,7 @@ static const char *state_phrase(const struct vos_probe_result *r)
 	switch (r ? r->state : VOS_PROBE_DOWN) {
 	case VOS_PROBE_TIMEOUT: return "does not answer";
 	case VOS_PROBE_ERROR: return "fails its check";
+	case VOS_PROBE_SKIPPED: return "was not probed";
 	case VOS_PROBE_UP:
 	case VOS_PROBE_DOWN: break;
 	}
@@ -284,6 +296,26 @@ int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result 
 			                  r && r->detail ? ": " : "", r && r->detail ? r->detail : "");
 		vos_diag_set_subject(d, s->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
 	}
+	/* no false green: whatever was not probed is an error, and so is a run with nothing to probe */
+	for (i = 0; i < n; i++) {
+		const struct vos_mservice *s;
+		struct vos_loc loc;
+		struct vos_diag *d;
+		if (res[i].probed)
+			continue;
+		s = res[i].service ? vos_model_service(m, res[i].service) : NULL;
+		memset(&loc, 0, sizeof(loc));
+		if (s)
+			service_loc(&loc, s);
+		d = vos_diags_add(findings, VOS_SEV_ERROR, s ? &loc : NULL, "probe-not-probed",
+		                  "'%s' port %d was not probed (%s): %s", res[i].service ? res[i].service : "-",
+		                  res[i].port, vos_probe_state_name(res[i].state),
+		                  res[i].detail ? res[i].detail : "no reason recorded");
+		vos_diag_set_subject(d, res[i].service, res[i].host);
+	}
+	if (!n)
+		vos_diags_add(findings, VOS_SEV_ERROR, NULL, "probe-nothing",
+		              "nothing was probed: no service declares a port with a check");
 	for (i = 0; i < ns; i++)
 		vos_buf_release(&names[i]);
 	free(names);
@@ -424,7 +456,7 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
                             size_t len, char **errmsg)
 {
-	static const char *const states[] = {"up", "down", "timeout", "error"};
+	static const char *const states[] = {"up", "down", "timeout", "error", "skipped"};
 	static const char *const checks[] = {"tcp", "http", "https", "none"};
 	static const char *const time_keys[] = {"time", "timestamp", "finished", "started", "date"};
 	size_t i;
@@ -454,7 +486,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		int state, check;
 		if (!json_is_object(o))
 			goto bad;
-		state = parse_enum(json_string_value(json_object_get(o, "state")), states, 4);
+		state = parse_enum(json_string_value(json_object_get(o, "state")), states, VOS_PROBE__NSTATES);
 		check = parse_enum(json_string_value(json_object_get(o, "check")), checks, 4);
 		if (state < 0 || check < 0 || !json_is_integer(json_object_get(o, "port")))
 			goto bad;
@@ -471,7 +503,9 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		                ? (int)json_integer_value(json_object_get(o, "status")) : 0;
 		detail = json_string_value(json_object_get(o, "detail"));
 		r->detail = detail && *detail ? vos_strdup(detail) : NULL;
-		r->probed = !(state == VOS_PROBE_ERROR && detail && vos_starts_with(detail, "refusing to probe"));
+		r->probed = state != VOS_PROBE_SKIPPED &&
+		            !(state == VOS_PROBE_ERROR && detail && (vos_starts_with(detail, "refusing to probe") ||
+		                                                     vos_starts_with(detail, "cannot resolve")));
 		out->summary[state]++;
 	}
 	und = json_object_get(root, "undeclared");

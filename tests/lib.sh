@@ -27,6 +27,10 @@ GIT_CEILING_DIRECTORIES=$(dirname "$TRASH")
 VOSCTL_CEILING_DIRECTORIES=$GIT_CEILING_DIRECTORIES
 export GIT_CEILING_DIRECTORIES VOSCTL_CEILING_DIRECTORIES
 unset VOSCTL_TOKEN VOSCTL_GIT_USER GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+# a second guard besides the namespace: vosctl probe never connects outside loopback in a test,
+# whatever a lab's scope says (the variable narrows the scope, never widens it)
+VOSCTL_PROBE_SCOPE=127.0.0.0/8,::1/128
+export VOSCTL_PROBE_SCOPE
 test_count=0
 test_failed=0
 test_cleanups=""

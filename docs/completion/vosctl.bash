@@ -12,7 +12,7 @@ _vosctl_options()
 	case $1 in
 	validate) echo "--format --strict -q --quiet --staged --probe --timeout $_vosctl_common" ;;
 	show) echo "--format $_vosctl_common" ;;
-	probe) echo "--host --service --class --timeout --deadline --concurrency --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
+	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
 	render) echo "--check --write --stdout --with-status --prune -q --quiet $_vosctl_common" ;;
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
@@ -94,7 +94,7 @@ _vosctl()
 		COMPREPLY=($(compgen -W "$(_vosctl_formats "$cmd")" -- "$cur"))
 		return 0
 		;;
-	--host | --service | --class | --timeout | --deadline | --concurrency | --scan | --remote | --branch)
+	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;

@@ -94,7 +94,7 @@ test_expect_success '--with-status renders the status page from the last probe' 
 	test_grep "status.md" out &&
 	f=lab/inventory/status.md &&
 	test_grep "^title: Service Status$" $f &&
-	test_grep "^Targets: 1 up, 1 down, 0 timeout, 0 error$" $f &&
+	test_grep "^Targets: 1 up, 1 down, 0 timeout, 0 error, 0 skipped$" $f &&
 	test_grep "^| LiteLLM  *| skynet  *| up  *| 3.2 ms  *|" $f &&
 	test_grep "connection refused" $f &&
 	test_expect_code 0 vosctl -C lab render --with-status --check >out 2>err

@@ -32,12 +32,12 @@ timing_test 'json: every state with its detail, exit 1' '
 	test "$(jget out.json "r[\"vault:28443\"][\"state\"]")" = error &&
 	test "$(jget out.json "[r[\"mlx:%d\" % p][\"state\"] for p in (28100, 28101, 28102)]")" = "['"'"'up'"'"', '"'"'up'"'"', '"'"'up'"'"']" &&
 	test "$(jget out.json "len(d[\"results\"])")" = 11 &&
-	test "$(jget out.json "d[\"summary\"]")" = "{'"'"'up'"'"': 5, '"'"'down'"'"': 2, '"'"'timeout'"'"': 1, '"'"'error'"'"': 3}"
+	test "$(jget out.json "d[\"summary\"]")" = "{'"'"'up'"'"': 5, '"'"'down'"'"': 2, '"'"'timeout'"'"': 1, '"'"'error'"'"': 2, '"'"'skipped'"'"': 1}"
 '
 
-test_expect_success 'a non-loopback address is refused, never connected to' '
-	test "$(jget out.json "r[\"remote:22\"][\"state\"]")" = error &&
-	test "$(jget out.json "r[\"remote:22\"][\"detail\"]")" = "refusing to probe non-loopback address 192.168.1.70" &&
+test_expect_success 'an address outside the probe scope is skipped, never connected to' '
+	test "$(jget out.json "r[\"remote:22\"][\"state\"]")" = skipped &&
+	test "$(jget out.json "r[\"remote:22\"][\"detail\"]")" = "address 192.168.1.70 is outside the probe scope" &&
 	test "$(jget out.json "r[\"remote:22\"][\"latency_ms\"]")" = 0.0
 '
 
@@ -71,7 +71,7 @@ timing_test 'table: grouped by host, aligned, summary line, no colour when piped
 	test_grep "^  SERVICE  *PORT  *CHECK  *STATE  *LATENCY  *DETAIL$" table.txt &&
 	test_grep "^  gateway  *24000  http   down .*connection refused$" table.txt &&
 	test_grep "^  api  *25000  http   error .*500, HTTP status 500" table.txt &&
-	test_grep "^11 targets: 5 up, 2 down, 1 timeout, 3 error$" table.txt &&
+	test_grep "^11 targets: 5 up, 2 down, 1 timeout, 2 error, 1 skipped$" table.txt &&
 	test_no_grep "$(printf "\033")" table.txt &&
 	test_no_grep "probing:" err.txt &&
 	awk "/^  [a-z]/ { print index(\$0, \"PORT\") ? \"\" : substr(\$0, 1, 2) }" table.txt >/dev/null
@@ -138,7 +138,8 @@ timing_test 'validate --probe: one finding at the dependency, none at the depend
 	test_grep "probe-dependency-down.*.gateway. is down.*while .webui., which depends on it, is up" val.txt &&
 	test_no_grep "probe-.*.webui. is" val.txt &&
 	test_grep "probe-down.*.cache. is down" val.txt &&
-	test_no_grep "probe-down.*.remote." val.txt
+	test_no_grep "probe-down.*.remote." val.txt &&
+	test_grep "lab.yaml:50:5: error: \[probe-not-probed\] .remote. port 22 was not probed (skipped): address 192.168.1.70 is outside the probe scope$" val.txt
 '
 
 test_done

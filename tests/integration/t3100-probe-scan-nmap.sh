@@ -27,9 +27,9 @@ test_expect_success '--scan with nothing undeclared exits 0 (when every target i
 	test "$(jget clean.json "d[\"undeclared\"]")" = "[]"
 '
 
-test_expect_success '--scan never touches a non-loopback host' '
+test_expect_success '--scan never touches a host outside the probe scope' '
 	test_expect_code 1 vosctl -C lab probe --host delta --scan 1-100 --format json --no-save >delta.json 2>err &&
-	test_grep "refusing to probe non-loopback address 192.168.1.70" err &&
+	test_grep "not scanning .delta.: address 192.168.1.70 is outside the probe scope" err &&
 	test "$(jget delta.json "d[\"undeclared\"]")" = "[]"
 '
 

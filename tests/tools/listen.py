@@ -24,10 +24,13 @@ BODY200 = b"ok vosctl-test"
 
 
 def parse_spec(spec):
-    kind, addr, ports = spec.split(":")
+    # KIND:ADDR:PORTS, ADDR an IPv4 address or an IPv6 one in brackets ([::1])
+    kind, rest = spec.split(":", 1)
+    addr, ports = rest.rsplit(":", 1)
+    addr = addr.strip("[]")
     if kind not in ("tcp", "http200", "http500", "hang", "https"):
         raise ValueError("unknown kind %r" % kind)
-    if not ipaddress.IPv4Address(addr).is_loopback:
+    if not ipaddress.ip_address(addr).is_loopback:
         raise ValueError("refusing non-loopback address %s" % addr)
     if "-" in ports:
         a, b = ports.split("-")

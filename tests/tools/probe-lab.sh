@@ -1,7 +1,7 @@
 # probe-lab.sh - sourced by tests/integration/t3*-probe-*.sh: writes a small lab into the trash dir and starts its
 # loopback listeners (127.0.31.1 alpha, 127.0.31.2 beta, 127.0.31.3 gamma), stopped on exit.
 # Nothing outside 127.0.0.0/8 is ever listened on or connected to; 192.168.1.70 only appears as
-# an address vosctl must refuse.
+# an address vosctl must refuse (it is outside the lab's one VLAN, its probe scope).
 
 LISTEN="$SRC/tests/tools/listen.py"
 PIDS_FILE="$TRASH/.listener-pids"
@@ -88,6 +88,8 @@ write_probe_lab() {
 	| Remote | 192.168.1.70 | Not ours to probe |
 	EOF
 	cat >lab/inventory/lab.yaml <<-'EOF'
+	vlans:
+	  - {name: lab, cidr: 127.0.31.0/24}
 	hosts:
 	  - {name: alpha, plane: control, address: 127.0.31.1}
 	  - {name: beta, plane: data, address: 127.0.31.2}

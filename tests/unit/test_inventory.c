@@ -292,7 +292,7 @@ static void test_value_errors(void **state)
 	assert_int_equal(f->rc, VOS_EINPUT);
 	expect_diag(f, "inventory-value", 2, 21, "invalid CIDR '10.0.0.0/33'");
 	expect_diag(f, "inventory-value", 2, 38, "VLAN id 5000");
-	expect_diag(f, "inventory-value", 4, 24, "invalid IPv4 address '127.0.0.300'");
+	expect_diag(f, "inventory-value", 4, 24, "invalid address '127.0.0.300'");
 	expect_diag(f, "inventory-value", 6, 9, "invalid service id 'Bad_Id'");
 	expect_diag(f, "inventory-value", 10, 16, "port 0 is out of range 1-65535");
 	expect_diag(f, "inventory-value", 11, 16, "reversed");
@@ -305,6 +305,28 @@ static void test_value_errors(void **state)
 	expect_diag(f, "inventory-value", 18, 31, "unknown assert kind 'sometimes'");
 	expect_diag(f, "inventory-value", 19, 53, "unknown severity 'fatal'");
 	assert_int_equal(f->diags.n, 15);
+	done(f);
+}
+
+/* An address is an IPv4 literal, an IPv6 literal or a DNS name; a VLAN may be IPv6; anything else
+ * is a located "invalid address" */
+static void test_address_forms(void **state)
+{
+	struct fx *f = load("vlans:\n"
+	                    "  - {name: v6, cidr: \"2001:db8:10::/48\"}\n"      /* 2 */
+	                    "  - {name: bad, cidr: 2001:db8::/129}\n"         /* 3 */
+	                    "hosts:\n"
+	                    "  - {name: a, address: dietpi.lan}\n"           /* 5 */
+	                    "  - {name: b, address: \"2001:db8:10::5\"}\n"    /* 6 */
+	                    "  - {name: c, address: 192.168.10.300}\n"       /* 7 */
+	                    "  - {name: d, address: \"skynet.lan:4000\"}\n"   /* 8 */
+	                    "  - {name: e, address: 192.168.10.5}\n");       /* 9 */
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "inventory-value", 3, 23, "invalid CIDR '2001:db8::/129'");
+	expect_diag(f, "inventory-value", 7, 24, "invalid address '192.168.10.300' (an IPv4 octet is at most 255)");
+	expect_diag(f, "inventory-value", 8, 24, "invalid address 'skynet.lan:4000'");
+	assert_int_equal(f->diags.n, 3);
 	done(f);
 }
 
@@ -603,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_yaml_errors_pass_through),
 		cmocka_unit_test(test_value_errors),
+		cmocka_unit_test(test_address_forms),
 		cmocka_unit_test(test_missing_and_type_errors),
 		cmocka_unit_test(test_rule_arguments),
 		cmocka_unit_test(test_duplicate_names),

@@ -330,6 +330,50 @@ static void test_addresses(void **state)
 	lab_release(&l);
 }
 
+/* The three forms of an address on the page and in the checks: IPv6 spelled two ways is one address,
+ * a name compares ignoring case, a malformed page address is "address-invalid" (not a mismatch),
+ * an IPv6 host outside its IPv6 VLAN is "address-outside-vlan", one address in two spellings on
+ * two hosts is "address-shared" */
+static void test_address_forms(void **state)
+{
+	struct lab l;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| Alpha | 2001:DB8:10:0::1 | a |\n"
+		"| Beta | DietPi.LAN | b |\n"
+		"| Gamma | 192.168.10.300 | c |\n"
+		"| Delta | skynet.lan:4000 | d |\n";
+	const char *inv =
+		"vlans:\n"
+		"  - {name: v6, cidr: \"2001:db8:10::/48\"}\n"
+		"hosts:\n"
+		"  - {name: skynet, address: \"2001:db8:10::1\", vlan: v6}\n"
+		"  - {name: far, address: \"2001:db8:99::1\", vlan: v6}\n"
+		"  - {name: twin, address: \"2001:db8:10:0:0::1\"}\n"
+		"services:\n"
+		"  - {id: alpha, name: Alpha, class: ui, ports: [{port: 80}]}\n"
+		"  - {id: beta, name: Beta, class: ui, address: dietpi.lan, ports: [{port: 81}]}\n"
+		"  - {id: gamma, name: Gamma, class: ui, address: 192.168.10.3, ports: [{port: 82}]}\n"
+		"  - {id: delta, name: Delta, class: ui, address: 192.168.10.4, ports: [{port: 83}]}\n";
+	const struct vos_diag *d;
+	size_t i;
+	(void)state;
+	lab_build(&l, page, inv, NULL);
+	assert_int_equal(count_rule(&l, "address-mismatch"), 0);
+	assert_int_equal(count_rule(&l, "address-invalid"), 2);
+	for (i = 0; i < l.d.n; i++)
+		if (!strcmp(l.d.items[i].rule, "address-invalid"))
+			assert_true(l.d.items[i].line == 7 || l.d.items[i].line == 8); /* the page rows */
+	d = find_rule(&l, "address-invalid");
+	assert_non_null(strstr(d->message, "invalid address '192.168.10.300' for service 'gamma'"));
+	assert_int_equal(count_rule(&l, "address-outside-vlan"), 1);
+	assert_non_null(strstr(find_rule(&l, "address-outside-vlan")->message, "host 'far' has address 2001:db8:99::1"));
+	assert_int_equal(count_rule(&l, "address-shared"), 1);
+	assert_non_null(strstr(find_rule(&l, "address-shared")->message, "'skynet' and 'twin'"));
+	lab_release(&l);
+}
+
 /* Host names ignore ASCII case, on the page, in the inventory and in rules, as render always
  * matched them: "### Watson" on the page is the inventory's host "watson". */
 static void test_host_names_ignore_case(void **state)
@@ -498,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_same_name_two_hosts),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_address_forms),
 		cmocka_unit_test(test_host_names_ignore_case),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_rules_long_lists),

@@ -234,28 +234,134 @@ static void test_tcp_up_and_down(void **state)
 	close(lfd);
 }
 
-static void test_refuses_non_loopback(void **state)
+/* Without a scope the engine connects to loopback only; what is outside is skipped, with its reason */
+static void test_refuses_outside_scope(void **state)
 {
-	struct vos_probe_target t[3];
-	struct vos_probe_result r[3];
+	struct vos_probe_target t[4];
+	struct vos_probe_result r[4];
+	struct vos_scope sc;
+	struct vos_probe_options o;
 	size_t i;
 	VOS_UNUSED(state);
 	t[0] = tcp_target("192.168.1.70", 4000);
-	t[1] = tcp_target("localhost", 80);     /* a name could resolve anywhere: refused too */
+	t[1] = tcp_target("localhost", 80);     /* a name that was not planned (resolved) is refused */
 	t[2] = tcp_target(NULL, 80);
 	t[2].check = VOS_CHECK_HTTP;
-	assert_int_equal(vos_probe_run(r, t, 3, NULL, NULL), 0);
-	assert_int_equal(r[0].state, VOS_PROBE_ERROR);
-	assert_string_equal(r[0].detail, "refusing to probe non-loopback address 192.168.1.70");
-	assert_false(r[0].probed);
-	assert_int_equal(r[1].state, VOS_PROBE_ERROR);
-	assert_string_equal(r[1].detail, "refusing to probe non-loopback address localhost");
-	assert_int_equal(r[2].state, VOS_PROBE_ERROR);
-	for (i = 0; i < 3; i++) { /* nothing was started, so nothing was waited for */
+	t[3] = tcp_target("2001:db8::1", 80);
+	assert_int_equal(vos_probe_run(r, t, 4, NULL, NULL), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_SKIPPED);
+	assert_string_equal(r[0].detail, "address 192.168.1.70 is outside the probe scope");
+	assert_int_equal(r[1].state, VOS_PROBE_SKIPPED);
+	assert_string_equal(r[1].detail, "host name 'localhost' was not resolved");
+	assert_int_equal(r[2].state, VOS_PROBE_SKIPPED);
+	assert_string_equal(r[2].detail, "no address known");
+	assert_string_equal(r[3].detail, "address 2001:db8::1 is outside the probe scope");
+	for (i = 0; i < 4; i++) { /* nothing was started, so nothing was waited for */
 		assert_false(r[i].probed);
 		assert_true(r[i].latency_ms == 0);
 	}
-	vos_probe_result_release_array(r, 3);
+	vos_probe_result_release_array(r, 4);
+
+	/* a plan that says "probe" is checked again against the engine's scope */
+	vos_scope_init(&sc);
+	assert_int_equal(vos_scope_add_list(&sc, "198.51.100.0/24", NULL, NULL, NULL), 0);
+	vos_probe_options_init(&o);
+	o.scope = &sc;
+	t[0] = tcp_target("127.0.0.1", 1);
+	assert_int_equal(vos_probe_run(r, t, 1, &o, NULL), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_SKIPPED);
+	assert_string_equal(r[0].detail, "address 127.0.0.1 is outside the probe scope");
+	vos_probe_result_release_array(r, 1);
+	vos_scope_release(&sc);
+}
+
+/* The scope of a 192.168.x lab (and 2001:db8::/32), its narrowing, and the plan's decisions:
+ * nothing here is ever connected to (the documentation ranges are never contacted) */
+static void test_scope_and_plan_decisions(void **state)
+{
+	struct vos_inventory inv;
+	struct vos_vlan vl[2];
+	struct vos_scope sc;
+	struct vos_probe_target t[7];
+	const char *cli[2];
+	char *err = NULL, *txt, buf[200];
+	bool declared;
+	VOS_UNUSED(state);
+	memset(&inv, 0, sizeof(inv));
+	memset(vl, 0, sizeof(vl));
+	vl[0].cidr = (char *)"192.168.10.0/24";
+	vl[1].cidr = (char *)"2001:db8:10::/48";
+	inv.vlans = vl;
+	inv.nvlans = 2;
+
+	/* default: the union of the VLANs */
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, NULL, &err), 0);
+	assert_true(declared);
+	txt = vos_probe_scope_text(&sc);
+	assert_string_equal(txt, "192.168.10.0/24, 2001:db8:10::/48");
+	free(txt);
+	t[0] = tcp_target("192.168.10.5", 22);
+	t[1] = tcp_target("192.168.11.5", 22);
+	t[2] = tcp_target("2001:db8:10::5", 22);
+	t[3] = tcp_target("192.168.10.300", 22);
+	t[4] = tcp_target(NULL, 22);
+	t[5] = tcp_target("skynet.lan:4000", 22);
+	t[6] = tcp_target("::ffff:192.168.11.5", 22); /* IPv4 in IPv6 clothing is still outside */
+	assert_int_equal(vos_probe_plan(t, 7, &sc, declared, NULL, 500, &err), 0);
+	assert_int_equal(t[0].decision, VOS_PLAN_PROBE);
+	assert_true(t[0].has_ip);
+	assert_int_equal(t[1].decision, VOS_PLAN_OUTSIDE);
+	assert_string_equal(vos_probe_decision_text(&t[1], buf, sizeof(buf)),
+	                    "address 192.168.11.5 is outside the probe scope");
+	assert_int_equal(t[2].decision, VOS_PLAN_PROBE);
+	assert_int_equal(t[3].decision, VOS_PLAN_INVALID);
+	assert_non_null(strstr(vos_probe_decision_text(&t[3], buf, sizeof(buf)), "invalid address '192.168.10.300'"));
+	assert_int_equal(t[4].decision, VOS_PLAN_NO_ADDRESS);
+	assert_int_equal(t[5].decision, VOS_PLAN_INVALID);
+	assert_int_equal(t[6].decision, VOS_PLAN_OUTSIDE);
+	vos_scope_release(&sc);
+
+	/* --scope narrows (twice: the intersection), the environment narrows further */
+	cli[0] = "192.168.10.0/28,2001:db8::/32";
+	cli[1] = "192.168.0.0/16";
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, cli, 2, "192.168.10.0/29", &err), 0);
+	txt = vos_probe_scope_text(&sc);
+	assert_string_equal(txt, "192.168.10.0/29");
+	free(txt);
+	vos_scope_release(&sc);
+	/* the environment can never widen it */
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, "0.0.0.0/0,::/0", &err), 0);
+	txt = vos_probe_scope_text(&sc);
+	assert_string_equal(txt, "192.168.10.0/24, 2001:db8:10::/48");
+	free(txt);
+	vos_scope_release(&sc);
+	/* probe.scope replaces the VLANs */
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, "192.0.2.0/24", true, NULL, 0, NULL, &err), 0);
+	assert_false(vos_scope_contains(&sc, &t[0].ip));
+	vos_scope_release(&sc);
+	/* a bad --scope or environment entry is an input error that names it */
+	cli[0] = "192.168.10.0/33";
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, cli, 1, NULL, &err), VOS_EINPUT);
+	assert_non_null(strstr(err, "--scope: invalid network '192.168.10.0/33'"));
+	free(err);
+	err = NULL;
+	vos_scope_release(&sc);
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, "lan", &err), VOS_EINPUT);
+	assert_non_null(strstr(err, "VOSCTL_PROBE_SCOPE: invalid network 'lan'"));
+	free(err);
+	err = NULL;
+	vos_scope_release(&sc);
+
+	/* no VLAN, no probe.scope: nothing is in scope, and the reason says why */
+	inv.nvlans = 0;
+	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, NULL, &err), 0);
+	assert_false(declared);
+	t[0] = tcp_target("192.168.10.5", 22);
+	assert_int_equal(vos_probe_plan(t, 1, &sc, declared, NULL, 500, &err), 0);
+	assert_int_equal(t[0].decision, VOS_PLAN_NO_SCOPE);
+	assert_string_equal(vos_probe_decision_text(&t[0], buf, sizeof(buf)),
+	                    "no probe scope: the lab declares no VLAN and no probe.scope");
+	vos_scope_release(&sc);
 }
 
 /* Progress callback: were the two hanging listeners' clients connected at the same moment? Each
@@ -636,12 +742,18 @@ static void test_findings_dependency(void **state)
 		r[i].state = i == 0 ? VOS_PROBE_UP : VOS_PROBE_DOWN;
 		r[i].detail = i == 0 ? NULL : vos_strdup("connection refused");
 	}
-	/* a refused (non-loopback) target says nothing about its service */
+	/* a skipped (out of scope) target says nothing about its service's state, but is an error of
+	 * its own: it was not probed (no false green) */
 	r[4].service = "open-webui"; r[4].address = "192.168.1.70"; r[4].port = 1;
-	r[4].state = VOS_PROBE_ERROR; r[4].probed = false;
+	r[4].state = VOS_PROBE_SKIPPED; r[4].probed = false;
+	r[4].detail = vos_strdup("address 192.168.1.70 is outside the probe scope");
 	vos_diags_init(&d);
 	assert_int_equal(vos_probe_findings(&m, r, 5, &d), 0);
-	assert_int_equal(d.n, 3); /* litellm, vllm (at the dependencies), postgres; nothing at webui */
+	assert_int_equal(d.n, 4); /* litellm, vllm (at the dependencies), postgres; nothing at webui */
+	assert_string_equal(d.items[3].rule, "probe-not-probed");
+	assert_int_equal(d.items[3].severity, VOS_SEV_ERROR);
+	assert_string_equal(d.items[3].message, "'open-webui' port 1 was not probed (skipped): address "
+	                                        "192.168.1.70 is outside the probe scope");
 	assert_string_equal(d.items[0].rule, "probe-dependency-down");
 	assert_string_equal(d.items[0].service, "litellm");
 	assert_int_equal(d.items[0].line, 11);
@@ -654,6 +766,12 @@ static void test_findings_dependency(void **state)
 	assert_string_equal(d.items[2].message, "'postgres' is down (127.0.10.1:4003: connection refused)");
 	assert_string_equal(d.items[2].file, "inv.yaml");
 	vos_diags_release(&d);
+	/* nothing to probe at all is an error too */
+	vos_diags_init(&d);
+	assert_int_equal(vos_probe_findings(&m, r, 0, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].rule, "probe-nothing");
+	vos_diags_release(&d);
 	vos_probe_result_release_array(r, 5);
 	vos_map_release(&m.service_by_id);
 	vos_map_release(&m.host_by_name);
@@ -664,7 +782,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_up_and_down),
-		cmocka_unit_test(test_refuses_non_loopback),
+		cmocka_unit_test(test_refuses_outside_scope),
+		cmocka_unit_test(test_scope_and_plan_decisions),
 		cmocka_unit_test(test_http_states),
 		cmocka_unit_test(test_many_under_small_cap_no_fd_leak),
 		cmocka_unit_test(test_tcp_async_connect_up),

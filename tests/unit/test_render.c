@@ -556,7 +556,7 @@ static void test_status_page(void **state)
 		fputs(out, stderr);
 	assert_true(changed);
 	assert_true(vos_starts_with(out, "---\ntitle: Service Status\n"));
-	assert_non_null(strstr(out, "Targets: 2 up, 1 down, 0 timeout, 0 error\n"));
+	assert_non_null(strstr(out, "Targets: 2 up, 1 down, 0 timeout, 0 error, 0 skipped\n"));
 	assert_non_null(strstr(out, "| LiteLLM | skynet | up    | 12.5 ms | 4000/http up       |                          |\n"));
 	assert_non_null(strstr(out, "| vLLM    | watson | down  | 0.4 ms  | 8000 down, 8001 up | 8000: connection refused |\n"));
 	assert_int_equal(vos_render_status_page(&out2, &len2, &changed, &l.model, &res, out, len, LATER), 0);
