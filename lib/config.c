@@ -386,7 +386,7 @@ int vos_config_parse(struct vos_config *out, const char *file, const char *base_
 	p.cfg = out;
 	p.diags = diags;
 	p.file = out->file;
-	err = vos_yaml_parse(&doc, out->file, buf, len, diags);
+	err = vos_yaml_parse(&doc, out->file, 0, buf, len, diags);
 	if (err == 0) {
 		if (doc.ndocs > 1 && doc.docs[1]) {
 			struct vos_loc loc = vos_ynode_loc(doc.docs[1], out->file);

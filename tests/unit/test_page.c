@@ -620,6 +620,16 @@ static void test_bad_front_matter(void **state)
 	vos_page_release(&p);
 	vos_page_release(&p);
 	vos_diags_release(&d);
+
+	/* the YAML parser is told where the front matter starts: the lines its messages name are lines
+	 * of the page too, not of the YAML block */
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t2, strlen(t2), &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].message, "duplicate key 'title' (first defined at line 2)");
+	assert_int_equal(d.items[0].rel_line, 2);
+	vos_page_release(&p);
+	vos_diags_release(&d);
 }
 
 static void test_front_matter_variants(void **state)
