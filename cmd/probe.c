@@ -313,7 +313,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	struct vos_probe_options po;
 	int *ports = NULL;
 	size_t nports = 0, nall = 0, alloc, i;
-	char *errmsg = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int rc, err, fmt;
 	bool all_up = true;
 
@@ -342,8 +342,8 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &errmsg) < 0) {
-		cli_error("%s", errmsg);
+	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &oerr) < 0) {
+		cli_error("%s", oerr.msg);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -397,9 +397,9 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		po.payload = &pc;
 	}
 	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
-	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &errmsg);
+	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &oerr);
 	if (err < 0) {
-		cli_error("%s", errmsg ? errmsg : "probe failed");
+		cli_error("%s", vos_err_msg(&oerr, "probe failed"));
 		rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
@@ -430,8 +430,8 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 
 	if (!no_save && ctx->lab.config.status_file) {
 		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,
-		                           pc.nundeclared, pc.scanned, &errmsg) < 0) {
-			cli_error("%s", errmsg ? errmsg : "unable to save the probe results");
+		                           pc.nundeclared, pc.scanned, &oerr) < 0) {
+			cli_error("%s", vos_err_msg(&oerr, "unable to save the probe results"));
 			rc = CLI_EXIT_OPFAIL;
 		}
 	}
@@ -445,7 +445,7 @@ out:
 	free(declared);
 	free(all);
 	free(ports);
-	free(errmsg);
+	vos_err_clear(&oerr);
 	cli_strlist_release(&hosts);
 	cli_strlist_release(&services);
 	cli_strlist_release(&classes);

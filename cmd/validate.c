@@ -15,7 +15,7 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	struct vos_probe_options po;
 	struct vos_probe_filter filter;
 	size_t n = 0;
-	char *err = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int rc;
 	memset(&filter, 0, sizeof(filter));
 	if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &ctx->diags) < 0)
@@ -28,10 +28,10 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	if (ctx->lab.config.probe_concurrency > 0)
 		po.concurrency = ctx->lab.config.probe_concurrency;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
-	rc = vos_probe_run(res, targets, n, &po, &err);
+	rc = vos_probe_run(res, targets, n, &po, &oerr);
 	if (rc < 0) {
-		cli_error("probe failed: %s", err ? err : "unknown error");
-		free(err);
+		cli_error("probe failed: %s", vos_err_msg(&oerr, "unknown error"));
+		vos_err_clear(&oerr);
 		free(res);
 		free(targets);
 		return CLI_EXIT_OPFAIL;

@@ -66,9 +66,9 @@ void vos_probe_options_init(struct vos_probe_options *o);
 
 /* Checks n targets; out must have room for n results (filled in target order).
  * Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine
- * could not run at all (errmsg, caller frees, says why). */
+ * could not run at all (err says why). */
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
-                  const struct vos_probe_options *opts, char **errmsg);
+                  const struct vos_probe_options *opts, struct vos_err *err);
 /* Frees the details of n results (not the array). */
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
 
@@ -90,8 +90,8 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
                                  struct vos_diags *diags);
 
 /* Parses a port list "1-1024,3000-9999,8080" into a sorted, duplicate-free array (caller frees).
- * Returns VOS_EINPUT with *errmsg (caller frees) on a bad list. */
-int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **errmsg);
+ * Returns VOS_EINPUT with err on a bad list. */
+int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *err);
 
 /* Findings for `vosctl validate --probe`: "probe-down" (a declared service is not up, at the
  * service's inventory location) and "probe-dependency-down" (a down service that up services
@@ -111,7 +111,7 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 /* Writes that document atomically to path, creating its directory if needed. */
 int vos_probe_results_save(const char *path, const struct vos_probe_result *res, size_t n,
                            const struct vos_probe_open *undeclared, size_t nundeclared,
-                           bool scanned, char **errmsg);
+                           bool scanned, struct vos_err *err);
 
 /* Results read back from a saved file (the status page). Everything is owned by the struct. A result's
  * latency_ms is negative when the file does not record one. */
@@ -124,11 +124,11 @@ struct vos_probe_results {
 };
 void vos_probe_results_init(struct vos_probe_results *r);
 /* Loads path; VOS_ENOTFOUND when it does not exist, VOS_EINPUT when it is not such a document. */
-int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg);
+int vos_probe_results_load(struct vos_probe_results *out, const char *path, struct vos_err *err);
 /* The same from text already read; name is the file's name in messages. VOS_EINPUT when the text is
- * not such a document (*errmsg, caller frees, says why). */
+ * not such a document (err says why). */
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
-                            size_t len, char **errmsg);
+                            size_t len, struct vos_err *err);
 void vos_probe_results_release(struct vos_probe_results *r);
 
 #endif

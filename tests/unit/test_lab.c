@@ -63,7 +63,8 @@ static void test_worktree_source(void **state)
 {
 	static const char *const yaml[] = {".yaml", ".yml", NULL};
 	struct vos_source wt;
-	char **list = NULL, *buf = NULL, *msg = NULL, *dir, *file;
+	char **list = NULL, *buf = NULL, *dir, *file;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t n = 0, len = 0;
 	int why = 0;
 	VOS_UNUSED(state);
@@ -91,9 +92,9 @@ static void test_worktree_source(void **state)
 	assert_int_equal(why, ENOENT);
 	vos_strv_free(list);
 	assert_false(wt.exists(&wt, file));
-	assert_int_equal(wt.read(&wt, file, 100, &buf, &len, &msg), VOS_ENOTFOUND);
-	assert_non_null(strstr(msg, "nowhere"));
-	free(msg);
+	assert_int_equal(wt.read(&wt, file, 100, &buf, &len, &err), VOS_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "nowhere"));
+	vos_err_clear(&err);
 	free(file);
 	/* a path of the work tree is the path as given */
 	file = vos_source_path(&wt, "../x/y.md");
@@ -108,14 +109,14 @@ static void test_load_worktree(void **state)
 	struct vos_lab_request rq;
 	struct vos_lab lab;
 	struct vos_diags d;
-	char *msg = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	make_lab();
 	request(&rq, tmpdir, NULL);
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), 0);
-	assert_null(msg);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), 0);
+	assert_null(err.msg);
 	assert_int_equal(d.errors, 0);
 	assert_true(lab.have_model);
 	assert_int_equal(lab.model.nservices, 1);
@@ -129,7 +130,7 @@ static void test_load_worktree(void **state)
 	put("vos/services.md", "\xff not utf-8\n");
 	rq.parts = VOS_LAB_CONFIG | VOS_LAB_INVENTORY;
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), 0);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), 0);
 	assert_true(lab.have_inv);
 	assert_false(lab.have_page);
 	assert_false(lab.have_model);
@@ -162,17 +163,17 @@ static void test_load_worktree(void **state)
 	vos_diags_init(&d);
 	put("vosctl.yaml", "inventory: inventory\n");
 	/* nothing located to say: a message */
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), VOS_EINPUT);
-	assert_non_null(strstr(msg, "no services page given"));
-	assert_non_null(strstr(msg, "--page FILE"));
-	free(msg);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), VOS_EINPUT);
+	assert_non_null(strstr(err.msg, "no services page given"));
+	assert_non_null(strstr(err.msg, "--page FILE"));
+	vos_err_clear(&err);
 	vos_lab_release(&lab);
 	/* --inventory overrides the config's: every input error of both sides is reported */
 	rq.page = "vos/missing.md";
 	rq.inventory = "vosctl.yaml";
 	assert_int_equal(chdir(tmpdir), 0);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), VOS_EINPUT);
-	assert_null(msg);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), VOS_EINPUT);
+	assert_null(err.msg);
 	assert_int_equal(count_rule(&d, "page-read"), 1);
 	assert_int_equal(count_rule(&d, "inventory-dir"), 1);
 	assert_false(lab.have_model);
@@ -186,7 +187,8 @@ static void test_load_index(void **state)
 	struct vos_source ix;
 	struct vos_lab lab;
 	struct vos_diags d;
-	char *msg = NULL, *sub, *rel;
+	char *sub, *rel;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	make_lab();
 	sh("cd '%s' && git init -q -b main . && git add -A", tmpdir);
@@ -198,7 +200,7 @@ static void test_load_index(void **state)
 	put("vos/links.md", "# Links\n\n- [[vos/services]]\n- [[vos/gone]]\n");
 	sh("cd '%s' && git add vos/links.md", tmpdir);
 	sub = vos_path_join(tmpdir, "vos");
-	assert_int_equal(vos_source_open_index(&ix, sub, &msg), 0);
+	assert_int_equal(vos_source_open_index(&ix, sub, &err), 0);
 	rel = vos_source_path(&ix, "../inventory");
 	assert_string_equal(rel, "inventory");
 	free(rel);
@@ -207,8 +209,8 @@ static void test_load_index(void **state)
 	rq.check_links = true;
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), 0);
-	assert_null(msg);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), 0);
+	assert_null(err.msg);
 	assert_string_equal(lab.config.file, "vosctl.yaml");
 	assert_string_equal(lab.page.file, "vos/services.md"); /* repository-relative, as git names it */
 	assert_string_equal(lab.inv.dir, "inventory");
@@ -223,7 +225,7 @@ static void test_load_index(void **state)
 	/* a page that is not staged is a located input error */
 	rq.page = "links2.md";
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), VOS_EINPUT);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), VOS_EINPUT);
 	assert_int_equal(count_rule(&d, "page-read"), 1);
 	assert_non_null(strstr(message_of(&d, "page-read"), "'vos/links2.md' is not staged"));
 	vos_lab_release(&lab);
@@ -231,9 +233,9 @@ static void test_load_index(void **state)
 	/* and a path outside the repository a message */
 	rq.page = "/elsewhere/x.md";
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_load(&lab, &rq, &d, &msg), VOS_EINPUT);
-	assert_non_null(strstr(msg, "is outside the repository"));
-	free(msg);
+	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), VOS_EINPUT);
+	assert_non_null(strstr(err.msg, "is outside the repository"));
+	vos_err_clear(&err);
 	vos_lab_release(&lab);
 	vos_diags_release(&d);
 	vos_source_release(&ix);

@@ -18,10 +18,11 @@ static char *fixture_path(const char *rel)
 
 static char *read_fixture(const char *rel, size_t *len)
 {
-	char *path = fixture_path(rel), *buf = NULL, *err = NULL;
+	char *path = fixture_path(rel), *buf = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	int rc = vos_file_read(&buf, len, path, VOS_MAX_PAGE_BYTES, &err);
 	if (rc < 0)
-		fail_msg("%s", err);
+		fail_msg("%s", err.msg);
 	free(path);
 	return buf;
 }

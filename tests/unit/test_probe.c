@@ -213,7 +213,7 @@ static void test_tcp_up_and_down(void **state)
 	int open_port, lfd = listen_on(&open_port, 16);
 	struct vos_probe_target t[2];
 	struct vos_probe_result r[2];
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	double t0, t1;
 	VOS_UNUSED(state);
 	t[0] = tcp_target("127.0.0.1", open_port);
@@ -519,7 +519,7 @@ static void test_parse_ports(void **state)
 {
 	int *p = NULL;
 	size_t n = 0;
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "22,1-3,3,8100-8109", &err), 0);
 	assert_int_equal(n, 14);
@@ -531,18 +531,15 @@ static void test_parse_ports(void **state)
 	assert_int_equal(n, 65535);
 	free(p);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "0-10", &err), VOS_EINPUT);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "invalid port list '0-10'"));
-	free(err);
-	err = NULL;
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "invalid port list '0-10'"));
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "10-5", &err), VOS_EINPUT);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "80,", &err), VOS_EINPUT);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "70000", &err), VOS_EINPUT);
-	free(err);
+	vos_err_clear(&err);
 }
 
 static void test_json_roundtrip(void **state)
@@ -551,7 +548,8 @@ static void test_json_roundtrip(void **state)
 	struct vos_probe_open u = {"skynet", "127.0.10.1", 8080};
 	struct vos_probe_results back;
 	char path[] = "/tmp/vos-probe-json-XXXXXX";
-	char *file, *err = NULL, *json;
+	char *file, *json;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	assert_non_null(mkdtemp(path));
 	file = vos_asprintf("%s/sub/dir/last.json", path);
@@ -581,12 +579,11 @@ static void test_json_roundtrip(void **state)
 	vos_probe_results_release(&back);
 	/* not found, and garbage */
 	assert_int_equal(vos_probe_results_load(&back, "/nonexistent/x.json", &err), VOS_ENOTFOUND);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_file_write(file, "{\"results\": 3}", 14, 0, NULL, NULL), 0);
 	assert_int_equal(vos_probe_results_load(&back, file, &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "no \"results\" array"));
-	free(err);
+	assert_non_null(strstr(err.msg, "no \"results\" array"));
+	vos_err_clear(&err);
 	vos_probe_results_release(&back);
 	vos_probe_result_release_array(r, 2);
 	remove(file);

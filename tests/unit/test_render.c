@@ -61,10 +61,11 @@ static void lab_release(struct lab *l)
 
 static char *slurp(const char *path, size_t *len)
 {
-	char *s = NULL, *err = NULL;
+	char *s = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	if (vos_file_read(&s, len, path, VOS_MAX_PAGE_BYTES, &err) != 0) {
-		fprintf(stderr, "# %s\n", err ? err : path);
-		free(err);
+		fprintf(stderr, "# %s\n", err.msg ? err.msg : path);
+		vos_err_clear(&err);
 		return NULL;
 	}
 	return s;
@@ -545,7 +546,8 @@ static void test_status_page(void **state)
 		" \"summary\": {\"up\": 2, \"down\": 1, \"timeout\": 0, \"error\": 0}}";
 	struct lab l;
 	struct vos_probe_results res;
-	char *out = NULL, *out2 = NULL, *err = NULL;
+	char *out = NULL, *out2 = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len, len2;
 	bool changed;
 	(void)state;
@@ -568,10 +570,10 @@ static void test_status_page(void **state)
 	/* unusable results are refused by the one reader, before any page is made */
 	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", "{\"results\": [", 13, &err),
 	                 VOS_EINPUT);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "'last-probe.json' is not JSON"));
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "'last-probe.json' is not JSON"));
 	assert_int_equal(res.n, 0);
-	free(err);
+	vos_err_clear(&err);
 	vos_probe_results_release(&res);
 	lab_release(&l);
 }
