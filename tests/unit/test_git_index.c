@@ -124,7 +124,14 @@ static void test_staged_content(void **state)
 	assert_false(vos_git_index_has(ix, "vos/untracked.md"));
 	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/untracked.md", 1 << 20, &err),
 	                 VOS_ENOTFOUND);
+	assert_int_equal(err.code, VOS_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "'vos/untracked.md' is not in the index"));
 	vos_err_clear(&err);
+	/* no record: the same failures, nothing to fill (was a NULL dereference) */
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/untracked.md", 1 << 20, NULL),
+	                 VOS_ENOTFOUND);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 4, NULL), VOS_EINPUT);
+	assert_null(buf);
 	assert_true(vos_git_index_has(ix, "vos/other.md"));
 
 	/* listing: direct children only, YAML only, name order */

@@ -115,8 +115,13 @@ static void test_load_worktree(void **state)
 	request(&rq, tmpdir, NULL);
 	vos_lab_init(&lab);
 	vos_diags_init(&d);
+	/* a success leaves the caller's record as it was (it used to be reset to NULL, leaking what
+	 * it held) */
+	vos_err_set(&err, VOS_EIO, "an earlier error");
 	assert_int_equal(vos_lab_load(&lab, &rq, &d, &err), 0);
-	assert_null(err.msg);
+	assert_int_equal(err.code, VOS_EIO);
+	assert_string_equal(err.msg, "an earlier error");
+	vos_err_clear(&err);
 	assert_int_equal(d.errors, 0);
 	assert_true(lab.have_model);
 	assert_int_equal(lab.model.nservices, 1);
