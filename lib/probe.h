@@ -96,8 +96,8 @@ int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos
 /* Findings for `vosctl validate --probe`: "probe-down" (a declared service is not up, at the
  * service's inventory location) and "probe-dependency-down" (a down service that up services
  * depend on, transitively: reported once, at the dependency, naming the dependents). */
-int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
-                       struct vos_diags *findings);
+void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                        struct vos_diags *findings);
 
 const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error" */
 const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "none" */

@@ -235,8 +235,8 @@ static void service_loc(struct vos_loc *loc, const struct vos_mservice *s)
 		*loc = s->row->loc;
 }
 
-int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
-                       struct vos_diags *findings)
+void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                        struct vos_diags *findings)
 {
 	size_t ns = m->nservices, i, j;
 	int *st = service_states(m, res, n);
@@ -290,7 +290,6 @@ int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result 
 	free(stack);
 	free(reach);
 	free(st);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ JSON */
