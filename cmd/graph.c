@@ -508,12 +508,12 @@ int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv)
 
 	rc = CLI_EXIT_CLEAN;
 	if (output) {
-		char *err = NULL;
-		if (vos_file_write(output, g.out.ptr, g.out.len, 0, NULL, &err) < 0) {
-			cli_error("%s", err ? err : "unable to write the graph");
+		struct vos_err oerr = VOS_ERR_INIT;
+		if (vos_file_write(output, g.out.ptr, g.out.len, 0, NULL, &oerr) < 0) {
+			cli_error("%s", vos_err_msg(&oerr, "unable to write the graph"));
 			rc = CLI_EXIT_OPFAIL;
 		}
-		free(err);
+		vos_err_clear(&oerr);
 	} else {
 		fwrite(g.out.ptr, 1, g.out.len, stdout);
 	}

@@ -30,21 +30,20 @@ enum hook_kind { HOOK_NONE = 0, HOOK_OURS, HOOK_FOREIGN };
 static int hook_kind(const char *path)
 {
 	struct stat st;
-	char *buf = NULL, *msg = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int kind = HOOK_FOREIGN;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? HOOK_NONE : HOOK_FOREIGN;
 	if (!S_ISREG(st.st_mode))
 		return HOOK_FOREIGN;
-	if (vos_file_read(&buf, &len, path, 1024 * 1024, &msg) == 0) {
+	if (vos_file_read(&buf, &len, path, 1024 * 1024, NULL) == 0) {
 		const char *m = strstr(buf, "\n" HOOK_MARKER "\n");
 		/* the marker on the second line, right after the shebang */
 		if (m && !memchr(buf, '\n', (size_t)(m - buf)))
 			kind = HOOK_OURS;
 	}
 	free(buf);
-	free(msg);
 	return kind;
 }
 
@@ -103,15 +102,15 @@ static char *hook_script(const char *name, bool strict)
 static int find_hooks_dir(char **out)
 {
 	struct vos_git_index *ix = NULL;
-	char *msg = NULL;
-	int err = vos_git_index_open(&ix, NULL, &msg);
+	struct vos_err oerr = VOS_ERR_INIT;
+	int err = vos_git_index_open(&ix, NULL, &oerr);
 	*out = NULL;
 	if (err == 0)
-		err = vos_git_hooks_dir(out, ix, &msg);
+		err = vos_git_hooks_dir(out, ix, &oerr);
 	vos_git_index_free(ix);
 	if (err < 0) {
-		cli_error("%s", msg ? msg : "unable to open the repository");
-		free(msg);
+		cli_error("%s", vos_err_msg(&oerr, "unable to open the repository"));
+		vos_err_clear(&oerr);
 		return err == VOS_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
 	return 0;
@@ -154,18 +153,19 @@ static void paths_release(struct hook_paths *h, size_t n)
 static int install_one(const struct hook_paths *h, const char *name, const char *kept, bool chain,
                        bool strict)
 {
-	char *script = hook_script(name, strict), *msg = NULL;
+	char *script = hook_script(name, strict);
+	struct vos_err oerr = VOS_ERR_INIT;
 	struct vos_lockfile lk;
 	int rc = 0;
 	/* HOOK.lock is 0755 from its creation, filled and synced before the foreign hook moves aside */
-	if (vos_lockfile_hold(&lk, h->hook, 0755, &msg) < 0 ||
-	    vos_lockfile_write(&lk, script, strlen(script), &msg) < 0) {
-		cli_error("%s", msg);
+	if (vos_lockfile_hold(&lk, h->hook, 0755, &oerr) < 0 ||
+	    vos_lockfile_write(&lk, script, strlen(script), &oerr) < 0) {
+		cli_error("%s", oerr.msg);
 		rc = CLI_EXIT_OPFAIL;
 	} else if (kept && (rc = do_rename(h->hook, kept)) != 0) {
 		vos_lockfile_rollback(&lk);
-	} else if (vos_lockfile_commit(&lk, NULL, &msg) < 0) {
-		cli_error("%s", msg);
+	} else if (vos_lockfile_commit(&lk, NULL, &oerr) < 0) {
+		cli_error("%s", oerr.msg);
 		if (kept)
 			rename(kept, h->hook); /* put the user's hook back */
 		rc = CLI_EXIT_OPFAIL;
@@ -177,7 +177,7 @@ static int install_one(const struct hook_paths *h, const char *name, const char 
 		        kept ? kept : "", kept ? "')" : "");
 	}
 	free(script);
-	free(msg);
+	vos_err_clear(&oerr);
 	return rc;
 }
 

@@ -262,7 +262,7 @@ static int cmp_int(const void *a, const void *b)
  * counted in scan_refused. Returns VOS_EIO when the resolver could not be set up. */
 static int add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nports,
                             const struct vos_probe_filter *f, const struct vos_probe_target *all,
-                            size_t nall, size_t *alloc, int timeout_ms, char **errmsg)
+                            size_t nall, size_t *alloc, int timeout_ms, struct vos_err *errp)
 {
 	const struct vos_model *m = &pc->ctx->lab.model;
 	struct vos_probe_target *hp = vos_calloc(m->nhosts ? m->nhosts : 1, sizeof(*hp));
@@ -272,7 +272,7 @@ static int add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nport
 	for (h = 0; h < m->nhosts; h++)
 		hp[h].address = m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
 	if ((err = vos_probe_plan(hp, m->nhosts, &pc->scope, pc->scope_declared, pc->ctx->lab.config.probe_dns,
-	                          timeout_ms, errmsg)) < 0) {
+	                          timeout_ms, errp)) < 0) {
 		free(hp);
 		return err;
 	}
@@ -422,7 +422,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	struct vos_probe_options po;
 	int *ports = NULL;
 	size_t nports = 0, nall = 0, alloc, i;
-	char *errmsg = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int rc, err, fmt;
 	bool all_up = true;
 
@@ -457,8 +457,8 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &errmsg) < 0) {
-		cli_error("%s", errmsg);
+	if (scan && vos_probe_parse_ports(&ports, &nports, scan, &oerr) < 0) {
+		cli_error("%s", oerr.msg);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -497,9 +497,9 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	po.timeout_ms = timeout ? timeout : ctx->lab.config.probe_timeout_ms > 0 ? ctx->lab.config.probe_timeout_ms : 2000;
 	/* the scope, and every declared target decided (names resolved) before anything is sent */
 	err = vos_probe_plan_lab(&pc.scope, &pc.scope_declared, pc.targets, pc.ndeclared, &ctx->lab,
-	                         scopes.items, scopes.n, getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &errmsg);
+	                         scopes.items, scopes.n, getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &oerr);
 	if (err < 0) {
-		cli_error("%s", errmsg ? errmsg : "unable to plan the probe");
+		cli_error("%s", vos_err_msg(&oerr, "unable to plan the probe"));
 		rc = err == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 		goto out;
 	}
@@ -513,8 +513,8 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	}
 	if (scan) {
 		pc.scanned = true;
-		if ((err = add_scan_targets(&pc, ports, nports, &filter, all, nall, &alloc, po.timeout_ms, &errmsg)) < 0) {
-			cli_error("%s", errmsg ? errmsg : "unable to plan the scan");
+		if ((err = add_scan_targets(&pc, ports, nports, &filter, all, nall, &alloc, po.timeout_ms, &oerr)) < 0) {
+			cli_error("%s", vos_err_msg(&oerr, "unable to plan the scan"));
 			rc = CLI_EXIT_OPFAIL;
 			goto out;
 		}
@@ -532,9 +532,9 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		po.payload = &pc;
 	}
 	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
-	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &errmsg);
+	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &oerr);
 	if (err < 0) {
-		cli_error("%s", errmsg ? errmsg : "probe failed");
+		cli_error("%s", vos_err_msg(&oerr, "probe failed"));
 		rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
@@ -565,8 +565,8 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 
 	if (!no_save && ctx->lab.config.status_file) {
 		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,
-		                           pc.nundeclared, pc.scanned, &errmsg) < 0) {
-			cli_error("%s", errmsg ? errmsg : "unable to save the probe results");
+		                           pc.nundeclared, pc.scanned, &oerr) < 0) {
+			cli_error("%s", vos_err_msg(&oerr, "unable to save the probe results"));
 			rc = CLI_EXIT_OPFAIL;
 		}
 	}
@@ -580,7 +580,7 @@ out:
 	free(declared);
 	free(all);
 	free(ports);
-	free(errmsg);
+	vos_err_clear(&oerr);
 	cli_strlist_release(&hosts);
 	cli_strlist_release(&services);
 	cli_strlist_release(&classes);

@@ -42,13 +42,14 @@ static void push_barrier(int attempt, void *payload)
 
 static char *read_optional(const char *path, size_t *len)
 {
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	*len = 0;
 	if (!path || !vos_is_file(path))
 		return NULL;
-	if (vos_file_read(&text, len, path, VOS_MAX_PAGE_BYTES, &err) < 0) {
-		cli_warning("%s", err);
-		free(err);
+	if (vos_file_read(&text, len, path, VOS_MAX_PAGE_BYTES, &oerr) < 0) {
+		cli_warning("%s", oerr.msg);
+		vos_err_clear(&oerr);
 		return NULL;
 	}
 	return text;
@@ -76,7 +77,8 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	};
 	struct vos_publish_opts po;
 	struct vos_publish_result res;
-	char *results = NULL, *errmsg = NULL;
+	char *results = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	size_t results_len = 0;
 	const char *tok_env, *user_env, *v;
 	int n, rc, err;
@@ -125,7 +127,7 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	po.payload = (void *)getenv("VOSCTL_TEST_PUSH_BARRIER");
 
 	vos_publish_result_init(&res);
-	err = vos_publish_run(&res, &po, &ctx->diags, &errmsg);
+	err = vos_publish_run(&res, &po, &ctx->diags, &oerr);
 	if (res.notice)
 		cli_warning("%s", res.notice);
 	if (ctx->diags.n) {
@@ -133,8 +135,8 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 		cli_print_diags_text(stderr, &ctx->diags, ctx->color_err);
 	}
 	if (err < 0) {
-		if (errmsg)
-			cli_error("%s", errmsg);
+		if (oerr.msg)
+			cli_error("%s", oerr.msg);
 		rc = cli_exit_code(err);
 	} else if (res.blocked) {
 		cli_error("not published: the rendered pages have %zu error%s (see above)",
@@ -162,7 +164,7 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = CLI_EXIT_CLEAN;
 	}
 	vos_publish_result_release(&res);
-	free(errmsg);
+	vos_err_clear(&oerr);
 	free(results);
 	return rc;
 }

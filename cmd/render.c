@@ -25,7 +25,7 @@ struct current {
 static int read_current(struct current *c)
 {
 	struct stat st;
-	char *errmsg = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int err;
 	c->text = NULL;
 	c->len = 0;
@@ -39,10 +39,10 @@ static int read_current(struct current *c)
 		cli_error("'%s' is not a regular file", c->path);
 		return CLI_EXIT_USAGE;
 	}
-	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &errmsg);
+	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &oerr);
 	if (err < 0) {
-		cli_error("%s", errmsg ? errmsg : "unable to read a page");
-		free(errmsg);
+		cli_error("%s", vos_err_msg(&oerr, "unable to read a page"));
+		vos_err_clear(&oerr);
 		c->text = NULL;
 		return cli_exit_code(err);
 	}
@@ -154,7 +154,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 			goto out;
 	}
 	if (with_status && !to_stdout) {
-		char *errmsg = NULL;
+		struct vos_err oerr = VOS_ERR_INIT;
 		int err;
 		if (!ctx->lab.config.render_status) {
 			cli_error("no status page to render: set render.status in %s",
@@ -167,13 +167,13 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
-		err = vos_probe_results_load(&results, ctx->lab.config.status_file, &errmsg);
+		err = vos_probe_results_load(&results, ctx->lab.config.status_file, &oerr);
 		if (err < 0) {
 			if (err == VOS_ENOTFOUND)
-				cli_error("%s", errmsg);
+				cli_error("%s", oerr.msg);
 			else
-				cli_error("unable to read probe results: %s", errmsg ? errmsg : "unknown error");
-			free(errmsg);
+				cli_error("unable to read probe results: %s", vos_err_msg(&oerr, "unknown error"));
+			vos_err_clear(&oerr);
 			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? CLI_EXIT_USAGE : cli_exit_code(err);
 			goto out;
 		}
@@ -227,14 +227,14 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		size_t written = 0;
 		for (i = 0; i < plan.n; i++) {
 			const struct vos_render_item *it = &plan.items[i];
-			char *errmsg = NULL;
+			struct vos_err oerr = VOS_ERR_INIT;
 			/* the page must still be what was read: an edit saved meanwhile is kept */
 			struct vos_write_expect was = {it->old, it->old_len};
 			if (!it->changed)
 				continue;
-			if (vos_file_write(it->path, it->data, it->len, 0, &was, &errmsg) < 0) {
-				cli_error("%s", errmsg ? errmsg : "unable to write a page");
-				free(errmsg);
+			if (vos_file_write(it->path, it->data, it->len, 0, &was, &oerr) < 0) {
+				cli_error("%s", vos_err_msg(&oerr, "unable to write a page"));
+				vos_err_clear(&oerr);
 				rc = CLI_EXIT_OPFAIL;
 				goto out;
 			}

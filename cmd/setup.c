@@ -54,7 +54,7 @@ static int enter_dir(struct cli_ctx *ctx, char *cwd, size_t n)
 static int ctx_load_from(struct cli_ctx *ctx, const char *cwd, const struct vos_source *src)
 {
 	struct vos_lab_request rq;
-	char *msg = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int err;
 	memset(&rq, 0, sizeof(rq));
 	rq.parts = ctx->cmd->flags & CLI_NEEDS_MODEL       ? VOS_LAB_MODEL
@@ -66,7 +66,7 @@ static int ctx_load_from(struct cli_ctx *ctx, const char *cwd, const struct vos_
 	rq.inventory = ctx->common.inventory;
 	rq.config_src = rq.page_src = rq.inv_src = src;
 	rq.check_links = src != NULL; /* links of staged pages to pages the index lacks: warnings */
-	err = vos_lab_load(&ctx->lab, &rq, &ctx->diags, &msg);
+	err = vos_lab_load(&ctx->lab, &rq, &ctx->diags, &oerr);
 	if (ctx->lab.have_notices && ctx->lab.notices.n) {
 		fflush(stdout);
 		cli_print_diags_text(stderr, &ctx->lab.notices, ctx->color_err);
@@ -74,11 +74,11 @@ static int ctx_load_from(struct cli_ctx *ctx, const char *cwd, const struct vos_
 	if (ctx->lab.warning)
 		cli_warning("--staged: %s", ctx->lab.warning);
 	if (err < 0) {
-		if (msg)
-			cli_error("%s", msg);
+		if (oerr.msg)
+			cli_error("%s", oerr.msg);
 		else
 			print_input_errors(ctx);
-		free(msg);
+		vos_err_clear(&oerr);
 		return cli_exit_code(err);
 	}
 	return 0;
@@ -99,13 +99,13 @@ int cli_ctx_load_staged(struct cli_ctx *ctx)
 {
 	char cwd[PATH_MAX];
 	struct vos_source ix;
-	char *msg = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int err, rc;
 	if ((rc = enter_dir(ctx, cwd, sizeof(cwd))) != 0)
 		return rc;
-	if ((err = vos_source_open_index(&ix, cwd, &msg)) < 0) {
-		cli_error("--staged: %s", msg ? msg : "unable to open the repository");
-		free(msg);
+	if ((err = vos_source_open_index(&ix, cwd, &oerr)) < 0) {
+		cli_error("--staged: %s", vos_err_msg(&oerr, "unable to open the repository"));
+		vos_err_clear(&oerr);
 		return cli_exit_code(err);
 	}
 	rc = ctx_load_from(ctx, cwd, &ix);

@@ -18,7 +18,7 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	struct vos_scope scope;
 	bool declared;
 	size_t n = 0;
-	char *err = NULL;
+	struct vos_err oerr = VOS_ERR_INIT;
 	int rc;
 	memset(&filter, 0, sizeof(filter));
 	if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &ctx->diags) < 0)
@@ -31,21 +31,21 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	if (ctx->lab.config.probe_concurrency > 0)
 		po.concurrency = ctx->lab.config.probe_concurrency;
 	rc = vos_probe_plan_lab(&scope, &declared, targets, n, &ctx->lab, NULL, 0,
-	                        getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &err);
+	                        getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &oerr);
 	if (rc < 0) {
-		cli_error("%s", err ? err : "unable to plan the probe");
-		free(err);
+		cli_error("%s", vos_err_msg(&oerr, "unable to plan the probe"));
+		vos_err_clear(&oerr);
 		free(targets);
 		vos_scope_release(&scope);
 		return rc == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
 	po.scope = &scope;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
-	rc = vos_probe_run(res, targets, n, &po, &err);
+	rc = vos_probe_run(res, targets, n, &po, &oerr);
 	vos_scope_release(&scope);
 	if (rc < 0) {
-		cli_error("probe failed: %s", err ? err : "unknown error");
-		free(err);
+		cli_error("probe failed: %s", vos_err_msg(&oerr, "unknown error"));
+		vos_err_clear(&oerr);
 		free(res);
 		free(targets);
 		return CLI_EXIT_OPFAIL;

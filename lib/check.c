@@ -248,12 +248,11 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 	}
 }
 
-int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings)
+void vos_check_integrity(const struct vos_model *m, struct vos_diags *findings)
 {
 	check_ports(m, findings);
 	check_depends(m, findings);
 	check_addresses(m, findings);
-	return 0;
 }
 
 /* ---------------------------------------------------------------- wiki links */

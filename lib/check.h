@@ -6,7 +6,7 @@
 
 /* Built-in integrity checks ("port-clash", "depends-unknown", "depends-cycle",
  * "address-outside-vlan", "address-shared"). */
-int vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
+void vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
 /* Checks the links of a page: a link to a page that exists(path, payload) knows under neither
  * "<path>.md" nor "<path>" (nor, for a leading locale segment like "en/", the same without it) is a
  * "wiki-link-broken" diagnostic of severity sev located at the link. External links are skipped. */

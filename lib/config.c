@@ -205,33 +205,32 @@ static struct vos_diag *terr(struct cparse *p, const struct target *t, const cha
  * page's target; both may be the same file. */
 static void check_targets(struct cparse *p, struct target *t, size_t n)
 {
-	char *root, *msg = NULL;
+	char *root;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t i, j;
-	if (!(root = vos_path_resolve(p->cfg->base_dir, &msg))) {
+	if (!(root = vos_path_resolve(p->cfg->base_dir, &err))) {
 		struct vos_loc loc = {p->file, 0, 0};
-		vos_diags_add(p->diags, VOS_SEV_ERROR, &loc, "config", "%s", msg);
-		free(msg);
+		vos_diags_add(p->diags, VOS_SEV_ERROR, &loc, "config", "%s", err.msg);
+		vos_err_clear(&err);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		char *dir, *rdir;
 		if (!t[i].path)
 			continue;
-		if (!(t[i].real = vos_path_resolve(t[i].path, &msg))) {
-			terr(p, &t[i], "'%s': %s", t[i].key, msg);
-			free(msg);
-			msg = NULL;
+		if (!(t[i].real = vos_path_resolve(t[i].path, &err))) {
+			terr(p, &t[i], "'%s': %s", t[i].key, err.msg);
+			vos_err_clear(&err);
 			continue;
 		}
 		if (!t[i].confined)
 			continue;
 		dir = vos_path_dirname(t[i].path);
-		rdir = vos_path_resolve(dir, &msg);
+		rdir = vos_path_resolve(dir, &err);
 		if (rdir && !vos_path_within(rdir, root))
 			terr(p, &t[i], "'%s' ('%s') leads outside the lab through a symbolic link: its directory is '%s', not under '%s'",
 			     t[i].key, t[i].path, rdir, root);
-		free(msg);
-		msg = NULL;
+		vos_err_clear(&err);
 		free(rdir);
 		free(dir);
 	}
@@ -465,7 +464,7 @@ int vos_config_parse(struct vos_config *out, const char *file, const char *base_
 	p.cfg = out;
 	p.diags = diags;
 	p.file = out->file;
-	err = vos_yaml_parse(&doc, out->file, buf, len, diags);
+	err = vos_yaml_parse(&doc, out->file, 0, buf, len, diags);
 	if (err == 0) {
 		if (doc.ndocs > 1 && doc.docs[1]) {
 			struct vos_loc loc = vos_ynode_loc(doc.docs[1], out->file);
@@ -485,10 +484,11 @@ int vos_config_parse(struct vos_config *out, const char *file, const char *base_
 static int load_file(struct vos_config *out, const char *path, const char *base_dir, bool discovered,
                      struct vos_diags *diags)
 {
-	char *buf = NULL, *errmsg = NULL;
+	char *buf = NULL;
+	struct vos_err rerr = VOS_ERR_INIT;
 	size_t len = 0;
 	unsigned uid = 0;
-	int err = vos_file_read_uid(&buf, &len, &uid, path, VOS_MAX_YAML_BYTES, &errmsg);
+	int err = vos_file_read_uid(&buf, &len, &uid, path, VOS_MAX_YAML_BYTES, &rerr);
 	if (err < 0) {
 		struct vos_loc loc;
 		init_config(out);
@@ -496,8 +496,8 @@ static int load_file(struct vos_config *out, const char *path, const char *base_
 		set_defaults(out, base_dir);
 		loc.file = out->file;
 		loc.line = loc.col = 0;
-		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "config", "%s", errmsg ? errmsg : "unable to read file");
-		free(errmsg);
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "config", "%s", vos_err_msg(&rerr, "unable to read file"));
+		vos_err_clear(&rerr);
 		return VOS_EINPUT;
 	}
 	if (discovered && uid != (unsigned)geteuid() && uid != 0) {

@@ -57,16 +57,6 @@ static void lib_shutdown(void)
 		git_libgit2_shutdown();
 }
 
-static void set_err(char **errmsg, char *m)
-{
-	if (errmsg) {
-		free(*errmsg);
-		*errmsg = m;
-	} else {
-		free(m);
-	}
-}
-
 /* ------------------------------------------------------------------ URLs */
 
 /* A remote URL, parsed once with libcurl's URL API. */
@@ -113,7 +103,7 @@ static CURLUcode url_part(char **out, CURLU *h, CURLUPart what, unsigned int fla
 /* Splits url into out (release with remote_url_release). A path or an scp-like "host:path" is taken
  * as it is. A URL that does not parse is VOS_EINPUT; the message shows it only when it cannot hold
  * user info (no '@'). */
-static int remote_url_parse(struct remote_url *out, const char *url, char **errmsg)
+static int remote_url_parse(struct remote_url *out, const char *url, struct vos_err *errp)
 {
 	CURLU *h;
 	CURLUcode rc;
@@ -153,11 +143,10 @@ static int remote_url_parse(struct remote_url *out, const char *url, char **errm
 			*why = (char)(*why - 'A' + 'a');
 		remote_url_release(out);
 		if (strchr(url, '@'))
-			set_err(errmsg, vos_asprintf("invalid remote URL (%s); not shown, as it may hold a password: "
-			                             "percent-encode '@', ':', '/', '%%' and '#' in a user name "
-			                             "or password", why));
+			vos_err_set(errp, VOS_EINPUT, "invalid remote URL (%s); not shown, as it may hold a password: "
+			            "percent-encode '@', ':', '/', '%%' and '#' in a user name or password", why);
 		else
-			set_err(errmsg, vos_asprintf("invalid remote URL '%s': %s", url, why));
+			vos_err_set(errp, VOS_EINPUT, "invalid remote URL '%s': %s", url, why);
 		free(why);
 		return VOS_EINPUT;
 	}
@@ -286,23 +275,22 @@ static char *git_msg(const struct vos_git *g, const char *what)
 }
 
 /* Maps a libgit2 failure of a network operation to our codes and a message. */
-static int net_error(struct vos_git *g, int gerr, const char *doing, char **errmsg)
+static int net_error(struct vos_git *g, int gerr, const char *doing, struct vos_err *errp)
 {
 	const git_error *e = git_error_last();
-	int klass = e ? e->klass : 0;
+	int klass = e ? e->klass : 0, code;
 	char *what;
 	if (g->auth_failed || gerr == GIT_EAUTH ||
 	    (e && e->message && (strstr(e->message, "401") || strstr(e->message, "authentication")))) {
-		set_err(errmsg, vos_asprintf("authentication failed for '%s'", g->url));
+		vos_err_set(errp, VOS_EAUTH, "authentication failed for '%s'", g->url);
 		return VOS_EAUTH;
 	}
+	code = klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSH ||
+	       klass == GIT_ERROR_SSL || klass == GIT_ERROR_OS ? VOS_ENET : VOS_EIO;
 	what = vos_asprintf("unable to %s '%s'", doing, g->url);
-	set_err(errmsg, git_msg(g, what));
+	vos_err_take(errp, code, git_msg(g, what));
 	free(what);
-	if (klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSH ||
-	    klass == GIT_ERROR_SSL || klass == GIT_ERROR_OS)
-		return VOS_ENET;
-	return VOS_EIO;
+	return code;
 }
 
 /* While vosctl talks to the remote, SIGPIPE is ignored: a server that goes away mid-push makes a
@@ -517,23 +505,23 @@ static void init_callbacks(struct vos_git *g, git_remote_callbacks *cb)
 
 /* ------------------------------------------------------------------ the cache */
 
-static int lock_cache(int *out_fd, const char *lockpath, char **errmsg)
+static int lock_cache(int *out_fd, const char *lockpath, struct vos_err *errp)
 {
 	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	int waited = 0;
 	if (fd < 0) {
-		set_err(errmsg, vos_asprintf("unable to open '%s': %s", lockpath, strerror(errno)));
+		vos_err_set(errp, VOS_EIO, "unable to open '%s': %s", lockpath, strerror(errno));
 		return VOS_EIO;
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		struct timespec ts = {0, 50 * 1000000L};
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			set_err(errmsg, vos_asprintf("unable to lock '%s': %s", lockpath, strerror(errno)));
+			vos_err_set(errp, VOS_EIO, "unable to lock '%s': %s", lockpath, strerror(errno));
 			close(fd);
 			return VOS_EIO;
 		}
 		if (waited >= LOCK_WAIT_MS) {
-			set_err(errmsg, vos_asprintf("cache '%s' is locked by another vosctl", lockpath));
+			vos_err_set(errp, VOS_EIO, "cache '%s' is locked by another vosctl", lockpath);
 			close(fd);
 			return VOS_EIO;
 		}
@@ -576,7 +564,7 @@ static char *move_aside(const char *path)
 	return aside;
 }
 
-static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
+static int open_or_init(struct vos_git *g, char **notice, struct vos_err *errp)
 {
 	int err;
 	if (vos_is_dir(g->path)) {
@@ -587,7 +575,7 @@ static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
 			char *aside = move_aside(g->path);
 			char *why = git_msg(g, "unable to open the cache");
 			if (!aside) {
-				set_err(errmsg, vos_asprintf("%s; unable to move '%s' aside", why, g->path));
+				vos_err_set(errp, VOS_EIO, "%s; unable to move '%s' aside", why, g->path);
 				free(why);
 				return VOS_EIO;
 			}
@@ -600,18 +588,18 @@ static int open_or_init(struct vos_git *g, char **notice, char **errmsg)
 		}
 	}
 	if (vos_mkdir_p(g->path, 0700) < 0) {
-		set_err(errmsg, vos_asprintf("unable to create '%s': %s", g->path, strerror(errno)));
+		vos_err_set(errp, VOS_EIO, "unable to create '%s': %s", g->path, strerror(errno));
 		return VOS_EIO;
 	}
 	err = git_repository_init(&g->repo, g->path, 1);
 	if (err < 0) {
-		set_err(errmsg, git_msg(g, "unable to create the cache"));
+		vos_err_take(errp, VOS_EIO, git_msg(g, "unable to create the cache"));
 		return VOS_EIO;
 	}
 	return 0;
 }
 
-int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg)
+int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, struct vos_err *errp)
 {
 	struct vos_git *g;
 	struct remote_url u;
@@ -620,7 +608,7 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 	int err, valid = 0;
 
 	*out = NULL;
-	if ((err = remote_url_parse(&u, opts->url, errmsg)) < 0)
+	if ((err = remote_url_parse(&u, opts->url, errp)) < 0)
 		return err;
 	lib_init();
 	g = vos_calloc(1, sizeof(*g));
@@ -646,7 +634,7 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 		free(ref);
 	}
 	if (!valid) {
-		set_err(errmsg, vos_asprintf("'%s' is not a valid branch name", g->branch));
+		vos_err_set(errp, VOS_EINPUT, "'%s' is not a valid branch name", g->branch);
 		vos_git_free(g);
 		return VOS_EINPUT;
 	}
@@ -656,15 +644,15 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 	lockpath = vos_asprintf("%s.lock", g->path);
 	free(name);
 	if (vos_mkdir_p(root, 0700) < 0) {
-		set_err(errmsg, vos_asprintf("unable to create '%s': %s", root, strerror(errno)));
+		vos_err_set(errp, VOS_EIO, "unable to create '%s': %s", root, strerror(errno));
 		err = VOS_EIO;
 	} else {
-		err = lock_cache(&g->lock_fd, lockpath, errmsg);
+		err = lock_cache(&g->lock_fd, lockpath, errp);
 	}
 	free(root);
 	free(lockpath);
 	if (!err)
-		err = open_or_init(g, notice, errmsg);
+		err = open_or_init(g, notice, errp);
 	if (err) {
 		vos_git_free(g);
 		return err;
@@ -719,7 +707,7 @@ static int remote_new(git_remote **out, struct vos_git *g)
 
 /* The remote lacks g->branch: fine for an empty repository (the push creates it), else VOS_EINPUT
  * naming the branches it has (a typo in --branch must not start a second, parentless history). */
-static int missing_branch(struct vos_git *g, const git_remote_head **heads, size_t nheads, char **errmsg)
+static int missing_branch(struct vos_git *g, const git_remote_head **heads, size_t nheads, struct vos_err *errp)
 {
 	struct vos_buf have = VOS_BUF_INIT;
 	size_t i, n = 0;
@@ -733,13 +721,13 @@ static int missing_branch(struct vos_git *g, const git_remote_head **heads, size
 		return 0;
 	if (n > BRANCHES_SHOWN)
 		vos_buf_addf(&have, " and %zu more", n - BRANCHES_SHOWN);
-	set_err(errmsg, vos_asprintf("the remote '%s' has no branch '%s' (it has %s): check --branch or "
-	                             "publish.branch", g->url, g->branch, have.ptr));
+	vos_err_set(errp, VOS_EINPUT, "the remote '%s' has no branch '%s' (it has %s): check --branch or "
+	            "publish.branch", g->url, g->branch, have.ptr);
 	vos_buf_release(&have);
 	return VOS_EINPUT;
 }
 
-static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
+static int fetch_once(struct vos_git *g, struct vos_err *errp, bool *local_failure)
 {
 	git_remote *remote = NULL;
 	git_remote_callbacks cb;
@@ -762,22 +750,22 @@ static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 	git_proxy_options_init(&proxy, GIT_PROXY_OPTIONS_VERSION);
 
 	if ((err = remote_new(&remote, g)) < 0) {
-		set_err(errmsg, git_msg(g, "invalid remote URL"));
+		vos_err_take(errp, VOS_EINPUT, git_msg(g, "invalid remote URL"));
 		rc = VOS_EINPUT;
 		goto out;
 	}
 	if ((err = git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, &proxy, NULL)) < 0) {
-		rc = net_error(g, err, "fetch from", errmsg);
+		rc = net_error(g, err, "fetch from", errp);
 		goto out;
 	}
 	if ((err = git_remote_ls(&heads, &nheads, remote)) < 0) {
-		rc = net_error(g, err, "fetch from", errmsg);
+		rc = net_error(g, err, "fetch from", errp);
 		goto out;
 	}
 	for (i = 0; i < nheads; i++)
 		if (!strcmp(heads[i]->name, want))
 			found = &heads[i]->oid;
-	if (!found && (rc = missing_branch(g, heads, nheads, errmsg)) < 0)
+	if (!found && (rc = missing_branch(g, heads, nheads, errp)) < 0)
 		goto out;
 	if (!found) {
 		git_reference *ref = NULL;
@@ -807,14 +795,14 @@ static int fetch_once(struct vos_git *g, char **errmsg, bool *local_failure)
 			if (!have && (err = git_remote_download(remote, &refspecs, &fo)) < 0) {
 				const git_error *e = git_error_last();
 				int klass = e ? e->klass : 0;
-				rc = net_error(g, err, "fetch from", errmsg);
+				rc = net_error(g, err, "fetch from", errp);
 				if (rc == VOS_EIO && klass != GIT_ERROR_NET && klass != GIT_ERROR_HTTP)
 					*local_failure = true;
 				goto out;
 			}
 		}
 		if ((err = git_reference_create(&ref, g->repo, fetched, &oid, 1, "vosctl: fetch")) < 0) {
-			set_err(errmsg, git_msg(g, "unable to update the cache"));
+			vos_err_take(errp, VOS_EIO, git_msg(g, "unable to update the cache"));
 			*local_failure = true;
 			rc = VOS_EIO;
 			goto out;
@@ -835,13 +823,13 @@ out:
 	return rc;
 }
 
-int vos_git_fetch(struct vos_git *g, char **errmsg)
+int vos_git_fetch(struct vos_git *g, struct vos_err *errp)
 {
 	bool local_failure = false;
 	struct sigaction old;
 	bool registered = net_enter(g, &old);
 	int rc;
-	rc = fetch_once(g, errmsg, &local_failure);
+	rc = fetch_once(g, errp, &local_failure);
 	if (rc && local_failure) {
 		/* the cache is unusable (corrupt objects, stale lock): move it aside, clone afresh */
 		char *aside;
@@ -852,11 +840,11 @@ int vos_git_fetch(struct vos_git *g, char **errmsg)
 			goto out;
 		free(aside);
 		if (vos_mkdir_p(g->path, 0700) < 0 || git_repository_init(&g->repo, g->path, 1) < 0) {
-			set_err(errmsg, vos_asprintf("unable to recreate the cache '%s'", g->path));
+			vos_err_set(errp, VOS_EIO, "unable to recreate the cache '%s'", g->path);
 			rc = VOS_EIO;
 			goto out;
 		}
-		rc = fetch_once(g, errmsg, &local_failure);
+		rc = fetch_once(g, errp, &local_failure);
 	}
 out:
 	net_leave(registered, &old);
@@ -865,7 +853,7 @@ out:
 
 /* ------------------------------------------------------------------ read */
 
-int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, char **errmsg)
+int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, struct vos_err *errp)
 {
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
@@ -877,33 +865,32 @@ int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *pat
 	if (len_out)
 		*len_out = 0;
 	if (!g->have_head)
-		return VOS_ENOTFOUND;
+		return vos_err_take(errp, VOS_ENOTFOUND, NULL);
 	if ((err = git_commit_lookup(&commit, g->repo, &g->head)) < 0 ||
 	    (err = git_commit_tree(&tree, commit)) < 0) {
-		set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		vos_err_take(errp, VOS_EIO, git_msg(g, "unable to read the fetched head"));
 		rc = VOS_EIO;
 		goto out;
 	}
 	if ((err = git_tree_entry_bypath(&entry, tree, path)) < 0) {
 		rc = err == GIT_ENOTFOUND ? VOS_ENOTFOUND : VOS_EIO;
-		if (rc == VOS_EIO)
-			set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		vos_err_take(errp, rc, rc == VOS_EIO ? git_msg(g, "unable to read the fetched head") : NULL);
 		goto out;
 	}
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		set_err(errmsg, vos_asprintf("'%s' is not a file in the repository", path));
+		vos_err_set(errp, VOS_EINPUT, "'%s' is not a file in the repository", path);
 		rc = VOS_EINPUT;
 		goto out;
 	}
 	if ((err = git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry))) < 0) {
-		set_err(errmsg, git_msg(g, "unable to read the fetched head"));
+		vos_err_take(errp, VOS_EIO, git_msg(g, "unable to read the fetched head"));
 		rc = VOS_EIO;
 		goto out;
 	}
 	{
 		size_t n = (size_t)git_blob_rawsize(blob);
 		if (n > VOS_MAX_PAGE_BYTES) {
-			set_err(errmsg, vos_asprintf("'%s' is too large", path));
+			vos_err_set(errp, VOS_EINPUT, "'%s' is too large", path);
 			rc = VOS_EINPUT;
 			goto out;
 		}
@@ -924,7 +911,7 @@ out:
 /* ------------------------------------------------------------------ commit */
 
 int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *files, size_t nfiles,
-                   const char *name, const char *email, const char *message, char **errmsg)
+                   const char *name, const char *email, const char *message, struct vos_err *errp)
 {
 	git_commit *parent = NULL;
 	git_tree *base = NULL, *tree = NULL;
@@ -976,7 +963,7 @@ int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *f
 	git_oid_tostr(out, 41, &commit_id);
 	goto out;
 fail:
-	set_err(errmsg, git_msg(g, "unable to create the commit"));
+	vos_err_take(errp, VOS_EIO, git_msg(g, "unable to create the commit"));
 	rc = VOS_EIO;
 out:
 	git_reference_free(ref);
@@ -991,7 +978,7 @@ out:
 
 /* ------------------------------------------------------------------ push */
 
-int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
+int vos_git_push(struct vos_git *g, const char *commit_hex, struct vos_err *errp)
 {
 	git_remote *remote = NULL;
 	git_push_options po;
@@ -1011,7 +998,7 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	refspecs.count = 1;
 	if (git_oid_fromstr(&oid, commit_hex) < 0 ||
 	    git_reference_create(&ref, g->repo, refname, &oid, 1, "vosctl: push") < 0) {
-		set_err(errmsg, git_msg(g, "unable to prepare the push"));
+		vos_err_take(errp, VOS_EIO, git_msg(g, "unable to prepare the push"));
 		rc = VOS_EIO;
 		goto out;
 	}
@@ -1020,7 +1007,7 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	free(g->push_status);
 	g->push_status = NULL;
 	if ((err = remote_new(&remote, g)) < 0) {
-		set_err(errmsg, git_msg(g, "invalid remote URL"));
+		vos_err_take(errp, VOS_EINPUT, git_msg(g, "invalid remote URL"));
 		rc = VOS_EINPUT;
 		goto out;
 	}
@@ -1028,20 +1015,20 @@ int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg)
 	ignoring = true;
 	err = git_remote_push(remote, &refspecs, &po);
 	if (err == GIT_ENONFASTFORWARD) {
-		set_err(errmsg, vos_asprintf("push to '%s' rejected: the remote branch '%s' moved",
-		                             g->url, g->branch));
-		rc = VOS_GIT_EREJECTED;
+		vos_err_set(errp, VOS_EREJECTED, "push to '%s' rejected: the remote branch '%s' moved",
+		            g->url, g->branch);
+		rc = VOS_EREJECTED;
 		goto out;
 	}
 	if (err < 0) {
-		rc = net_error(g, err, "push to", errmsg);
+		rc = net_error(g, err, "push to", errp);
 		goto out;
 	}
 	if (g->push_status) {
 		char *m = vos_asprintf("push to '%s' rejected: %s", g->url, g->push_status);
 		replace_all(&m, g->token, "<redacted>");
-		set_err(errmsg, m);
-		rc = VOS_GIT_EREJECTED;
+		vos_err_take(errp, VOS_EREJECTED, m);
+		rc = VOS_EREJECTED;
 		goto out;
 	}
 out:

@@ -11,10 +11,6 @@
 
 #include "util.h"
 
-/* The push was refused because the remote branch moved (non-fast-forward, either noticed by
- * libgit2 before sending or reported by the server): fetch again, rebuild, retry. */
-#define VOS_GIT_EREJECTED (-20)
-
 struct vos_git_opts {
 	const char *url;        /* http(s)://, ssh://, file path; may hold user:pass@, percent-encoded
 	                           (never echoed) */
@@ -29,22 +25,22 @@ struct vos_git;
 
 /* Opens (or creates) the cache clone for opts->url and locks it against other vosctl processes
  * (waiting up to 60 s). A cache that cannot be opened is moved aside and created afresh: *notice
- * (caller frees, may stay NULL) then says so. On error *errmsg (caller frees) says why: VOS_EINPUT
- * for a URL that does not parse (nothing is created) or a bad branch name. */
-int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, char **errmsg);
+ * (caller frees, may stay NULL) then says so. On error err says why: VOS_EINPUT for a URL that
+ * does not parse (nothing is created) or a bad branch name. Messages never hold the token. */
+int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, struct vos_err *err);
 void vos_git_free(struct vos_git *g);
 const char *vos_git_url(const struct vos_git *g); /* the URL without user info, borrowed */
 
 /* Fetches the branch into a private ref. Afterwards vos_git_head() is the fetched head, or NULL
  * when the remote is an empty repository (no branch at all). A remote that has branches but not
- * this one is VOS_EINPUT, and *errmsg names the branches it has. Errors: VOS_EAUTH, VOS_ENET,
+ * this one is VOS_EINPUT, and err names the branches it has. Errors: VOS_EAUTH, VOS_ENET,
  * VOS_EIO. */
-int vos_git_fetch(struct vos_git *g, char **errmsg);
+int vos_git_fetch(struct vos_git *g, struct vos_err *err);
 const char *vos_git_head(const struct vos_git *g); /* hex id, borrowed; NULL when none */
 
 /* Reads path at the fetched head into *out (caller frees, NUL-terminated).
- * VOS_ENOTFOUND when there is no head or no such file. */
-int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, char **errmsg);
+ * VOS_ENOTFOUND when there is no head or no such file (err->msg NULL: the caller words it). */
+int vos_git_read(char **out, size_t *len_out, struct vos_git *g, const char *path, struct vos_err *err);
 
 struct vos_git_file {
 	const char *path;       /* in the repository, e.g. "vos/services.md" */
@@ -56,11 +52,11 @@ struct vos_git_file {
  * no index) and whose parent is the fetched head (none for an empty repository). The author and
  * committer are name <email> now. Writes the 40-hex id into out. */
 int vos_git_commit(char out[41], struct vos_git *g, const struct vos_git_file *files, size_t nfiles,
-                   const char *name, const char *email, const char *message, char **errmsg);
+                   const char *name, const char *email, const char *message, struct vos_err *err);
 
-/* Pushes commit to the branch (never forced). VOS_GIT_EREJECTED when the remote moved;
+/* Pushes commit to the branch (never forced). VOS_EREJECTED when the remote moved;
  * VOS_EAUTH, VOS_ENET, VOS_EIO otherwise. */
-int vos_git_push(struct vos_git *g, const char *commit_hex, char **errmsg);
+int vos_git_push(struct vos_git *g, const char *commit_hex, struct vos_err *err);
 
 /* The URL without user info (caller frees): what may be printed or stored. NULL when it does not
  * parse. */

@@ -67,7 +67,7 @@ fail:
 	return error;
 }
 
-int vos_git_index_open(struct vos_git_index **out, const char *start_dir, char **errmsg)
+int vos_git_index_open(struct vos_git_index **out, const char *start_dir, struct vos_err *err)
 {
 	struct vos_git_index *ix;
 	const char *work_tree = getenv("GIT_WORK_TREE");
@@ -83,15 +83,17 @@ int vos_git_index_open(struct vos_git_index **out, const char *start_dir, char *
 		error = git_repository_open_ext(&ix->repo, start_dir, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (error < 0) {
 		if (error == GIT_ENOTFOUND)
-			*errmsg = vos_asprintf("not a git repository (or any parent up to the mount point): '%s'",
-			                       start_dir ? start_dir : ".");
+			vos_err_set(err, VOS_ENOTFOUND,
+			            "not a git repository (or any parent up to the mount point): '%s'",
+			            start_dir ? start_dir : ".");
 		else
-			*errmsg = git_errmsg("unable to open the repository at", start_dir ? start_dir : ".");
+			vos_err_take(err, VOS_EIO,
+			             git_errmsg("unable to open the repository at", start_dir ? start_dir : "."));
 		vos_git_index_free(ix);
 		return error == GIT_ENOTFOUND ? VOS_ENOTFOUND : VOS_EIO;
 	}
 	if (git_repository_index(&ix->index, ix->repo) < 0) {
-		*errmsg = git_errmsg("unable to read the index", NULL);
+		vos_err_take(err, VOS_EIO, git_errmsg("unable to read the index", NULL));
 		vos_git_index_free(ix);
 		return VOS_EIO;
 	}
@@ -139,7 +141,7 @@ bool vos_git_index_has(const struct vos_git_index *ix, const char *path)
 }
 
 int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, const char *path,
-                       size_t max, char **errmsg)
+                       size_t max, struct vos_err *err)
 {
 	const git_index_entry *e;
 	git_blob *blob = NULL;
@@ -149,19 +151,16 @@ int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, co
 	if (len_out)
 		*len_out = 0;
 	if (!(e = staged_entry(ix, path))) {
-		*errmsg = vos_asprintf("'%s' is not in the index", path);
-		return VOS_ENOTFOUND;
+		return vos_err_set(err, VOS_ENOTFOUND, "'%s' is not in the index", path);
 	}
 	if (git_blob_lookup(&blob, ix->repo, &e->id) < 0) {
-		*errmsg = git_errmsg("unable to read the staged content of", path);
-		return VOS_EIO;
+		return vos_err_take(err, VOS_EIO, git_errmsg("unable to read the staged content of", path));
 	}
 	size = git_blob_rawsize(blob);
 	if (size > (git_object_size_t)max) {
-		*errmsg = vos_asprintf("staged '%s' is too large (%llu bytes, the limit is %zu)", path,
-		                       (unsigned long long)size, max);
 		git_blob_free(blob);
-		return VOS_EINPUT;
+		return vos_err_set(err, VOS_EINPUT, "staged '%s' is too large (%llu bytes, the limit is %zu)",
+		                   path, (unsigned long long)size, max);
 	}
 	buf = vos_malloc((size_t)size + 1);
 	if (size)
@@ -210,7 +209,7 @@ void vos_git_index_list_free(char **list)
 }
 
 int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
-                          char **errmsg)
+                          struct vos_err *err)
 {
 	char **list = NULL;
 	size_t n = 0, alloc = 0, i;
@@ -233,13 +232,13 @@ int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, 
 		goto done;
 	}
 	if (error < 0 || (error = git_tree_lookup(&tree, ix->repo, git_object_id(head))) < 0) {
-		*errmsg = git_errmsg("unable to read HEAD", NULL);
+		vos_err_take(err, VOS_EIO, git_errmsg("unable to read HEAD", NULL));
 		git_object_free(head);
 		return VOS_EIO;
 	}
 	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
 	if (git_diff_tree_to_index(&diff, ix->repo, tree, ix->index, &opts) < 0) {
-		*errmsg = git_errmsg("unable to compare the index with HEAD", NULL);
+		vos_err_take(err, VOS_EIO, git_errmsg("unable to compare the index with HEAD", NULL));
 		git_tree_free(tree);
 		git_object_free(head);
 		return VOS_EIO;
@@ -264,15 +263,14 @@ done:
 	return 0;
 }
 
-int vos_git_hooks_dir(char **out, struct vos_git_index *ix, char **errmsg)
+int vos_git_hooks_dir(char **out, struct vos_git_index *ix, struct vos_err *err)
 {
 	git_config *cfg = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	int error;
 	*out = NULL;
 	if (git_repository_config_snapshot(&cfg, ix->repo) < 0) {
-		*errmsg = git_errmsg("unable to read the repository's configuration", NULL);
-		return VOS_EIO;
+		return vos_err_take(err, VOS_EIO, git_errmsg("unable to read the repository's configuration", NULL));
 	}
 	error = git_config_get_path(&buf, cfg, "core.hooksPath");
 	if (error == 0 && buf.ptr && *buf.ptr) {
@@ -284,7 +282,7 @@ int vos_git_hooks_dir(char **out, struct vos_git_index *ix, char **errmsg)
 			free(j);
 		}
 	} else if (error < 0 && error != GIT_ENOTFOUND) {
-		*errmsg = git_errmsg("unable to read", "core.hooksPath");
+		vos_err_take(err, VOS_EIO, git_errmsg("unable to read", "core.hooksPath"));
 		git_buf_dispose(&buf);
 		git_config_free(cfg);
 		return VOS_EIO;

@@ -12,8 +12,8 @@
 struct vos_git_index;
 
 /* Opens the repository containing start_dir (NULL: the current directory; GIT_DIR wins when set)
- * and reads its index. VOS_ENOTFOUND when there is no repository; *errmsg (caller frees) says why. */
-int vos_git_index_open(struct vos_git_index **out, const char *start_dir, char **errmsg);
+ * and reads its index. VOS_ENOTFOUND when there is no repository; err says why. */
+int vos_git_index_open(struct vos_git_index **out, const char *start_dir, struct vos_err *err);
 void vos_git_index_free(struct vos_git_index *ix);
 
 /* The work tree's top directory, absolute, without a trailing slash (borrowed); NULL when bare. */
@@ -27,7 +27,7 @@ bool vos_git_index_has(const struct vos_git_index *ix, const char *path);
 /* Reads the staged content of path into *out (caller frees, NUL-terminated), at most max bytes
  * (over that: VOS_EINPUT). VOS_ENOTFOUND when path is not staged. */
 int vos_git_index_read(char **out, size_t *len_out, struct vos_git_index *ix, const char *path,
-                       size_t max, char **errmsg);
+                       size_t max, struct vos_err *err);
 
 /* Lists the staged files directly inside dir ("" for the top; not recursive) whose names end in
  * one of the suffixes (NULL-terminated list; NULL: every file), in name order. *out is a
@@ -40,11 +40,11 @@ void vos_git_index_list_free(char **list);
 /* Lists the staged files that differ from HEAD (added, modified, renamed, copied, type changed;
  * every staged file when there is no commit yet) whose names end in suffix, in path order. */
 int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
-                          char **errmsg);
+                          struct vos_err *err);
 
 /* The hooks directory: core.hooksPath when set (relative to the work tree top), else
  * <gitdir>/hooks. Caller frees. */
-int vos_git_hooks_dir(char **out, struct vos_git_index *ix, char **errmsg);
+int vos_git_hooks_dir(char **out, struct vos_git_index *ix, struct vos_err *err);
 
 /* Makes path (absolute, or relative to cwd) repository-relative: "." and ".." resolved, no
  * leading "./". cwd is absolute. Returns NULL when the path is outside the work tree. Caller frees. */

@@ -859,7 +859,7 @@ static int load_text(struct vos_inventory *inv, const char *file, const char *bu
 	c.tcp = vos_arena_strdup(&inv->arena, "tcp");
 	c.slash = vos_arena_strdup(&inv->arena, "/");
 	*VOS_PUSH(inv->files, inv->nfiles, inv->files_alloc) = c.file;
-	err = vos_yaml_parse(&doc, c.file, buf, len, diags);
+	err = vos_yaml_parse(&doc, c.file, 0, buf, len, diags);
 	free(owned);
 	if (err == 0) {
 		for (i = 0; i < doc.ndocs; i++)

@@ -93,14 +93,14 @@ static int load_config(struct vos_lab *lab, const struct vos_lab_request *rq, st
 	return err;
 }
 
-/* path as a path of src, kept in the configuration's arena; NULL (with *errmsg) when outside. */
+/* path as a path of src, kept in the configuration's arena; NULL (with err) when outside. */
 static const char *source_path(struct vos_lab *lab, const struct vos_source *src, const char *path,
-                               char **errmsg)
+                               struct vos_err *err)
 {
 	char *rel = vos_source_path(src, path);
 	const char *kept;
 	if (!rel) {
-		*errmsg = vos_asprintf("'%s' is outside the repository '%s'", path, src->top ? src->top : "");
+		vos_err_set(err, VOS_EINPUT, "'%s' is outside the repository '%s'", path, src->top ? src->top : "");
 		return NULL;
 	}
 	kept = vos_arena_strdup(&lab->config.arena, *rel ? rel : ".");
@@ -169,7 +169,7 @@ static int load_page_and_inventory(struct vos_lab *lab, const struct vos_source 
 }
 
 int vos_lab_load(struct vos_lab *lab, const struct vos_lab_request *rq, struct vos_diags *diags,
-                 char **errmsg)
+                 struct vos_err *err)
 {
 	struct vos_source wt;
 	const struct vos_source *psrc = rq->page_src ? rq->page_src : &wt;
@@ -177,17 +177,16 @@ int vos_lab_load(struct vos_lab *lab, const struct vos_lab_request *rq, struct v
 	bool need_page = rq->parts & VOS_LAB_MODEL, need_inv = rq->parts & (VOS_LAB_MODEL | VOS_LAB_INVENTORY);
 	const char *page = NULL, *inv = NULL;
 	struct vos_config *c = &lab->config;
-	int err;
+	int rc;
 
-	*errmsg = NULL;
 	vos_source_worktree(&wt);
 	/* what the configuration search says on success (an ignored vosctl.yaml) is a notice for
 	 * stderr, not a finding of the lab */
 	vos_diags_init(&lab->notices);
 	lab->have_notices = true;
-	if ((err = load_config(lab, rq, &lab->notices)) < 0) {
+	if ((rc = load_config(lab, rq, &lab->notices)) < 0) {
 		vos_diags_move(diags, &lab->notices);
-		return err;
+		return vos_err_take(err, rc, NULL);
 	}
 	if (rq->page)
 		c->page = vos_arena_strdup(&c->arena, rq->page);
@@ -195,26 +194,28 @@ int vos_lab_load(struct vos_lab *lab, const struct vos_lab_request *rq, struct v
 		c->inventory = vos_arena_strdup(&c->arena, rq->inventory);
 	if ((need_page && !c->page) || (need_inv && !c->inventory)) {
 		bool no_page = need_page && !c->page;
-		*errmsg = vos_asprintf("no %s given: add it to %s, or use %s",
-		                       no_page ? "services page" : "inventory directory",
-		                       c->file ? c->file : "a vosctl.yaml (none found here or above)",
-		                       no_page ? "--page FILE" : "--inventory DIR");
-		return VOS_EINPUT;
+		return vos_err_set(err, VOS_EINPUT, "no %s given: add it to %s, or use %s",
+		                   no_page ? "services page" : "inventory directory",
+		                   c->file ? c->file : "a vosctl.yaml (none found here or above)",
+		                   no_page ? "--page FILE" : "--inventory DIR");
 	}
 	if (!need_inv)
 		return 0;
-	if ((need_page && !(page = source_path(lab, psrc, c->page, errmsg))) ||
-	    !(inv = source_path(lab, isrc, c->inventory, errmsg)))
+	if ((need_page && !(page = source_path(lab, psrc, c->page, err))) ||
+	    !(inv = source_path(lab, isrc, c->inventory, err)))
 		return VOS_EINPUT;
-	err = load_page_and_inventory(lab, psrc, page, isrc, inv, diags);
+	rc = load_page_and_inventory(lab, psrc, page, isrc, inv, diags);
 	if (rq->check_links && psrc->changed) {
-		char *msg = NULL;
-		if (vos_lab_check_links(psrc, VOS_SEV_WARNING, diags, &msg) < 0)
-			lab->warning = vos_asprintf("links not checked: %s", msg ? msg : "unable to read the index");
-		free(msg);
+		struct vos_err lerr = VOS_ERR_INIT;
+		if (vos_lab_check_links(psrc, VOS_SEV_WARNING, diags, &lerr) < 0)
+			lab->warning = vos_asprintf("links not checked: %s",
+			                            vos_err_msg(&lerr, "unable to read the index"));
+		vos_err_clear(&lerr);
 	}
-	if (err < 0 || !need_page)
-		return err;
+	if (rc < 0)
+		return vos_err_take(err, rc, NULL);
+	if (!need_page)
+		return 0;
 	build_model(lab, diags);
 	return 0;
 }
@@ -241,15 +242,15 @@ static bool source_has(const char *path, const void *payload)
 }
 
 int vos_lab_check_links(const struct vos_source *src, enum vos_severity sev, struct vos_diags *diags,
-                        char **errmsg)
+                        struct vos_err *err)
 {
 	char **pages = NULL;
 	size_t npages = 0, i;
-	int err;
+	int rc;
 	if (!src->changed)
 		return 0;
-	if ((err = src->changed(src, ".md", &pages, &npages, errmsg)) < 0)
-		return err;
+	if ((rc = src->changed(src, ".md", &pages, &npages, err)) < 0)
+		return rc;
 	for (i = 0; i < npages; i++) {
 		struct vos_page page;
 		struct vos_diags ignored;

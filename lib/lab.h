@@ -45,11 +45,11 @@ void vos_lab_init(struct vos_lab *lab);
 void vos_lab_release(struct vos_lab *lab);
 
 /* Loads what rq asks for, reporting every input error, not only the first: 0 when the lab is
- * usable; VOS_EINPUT with located diagnostics in diags, or (nothing located to say: no page given,
- * a path outside the source) with *errmsg (caller frees); VOS_EIO when a file could not be read.
- * Findings of the merge (page vs inventory) go to diags too. */
+ * usable; VOS_EINPUT with located diagnostics in diags (err->msg NULL), or (nothing located to
+ * say: no page given, a path outside the source) with err->msg saying why; VOS_EIO when a file
+ * could not be read (diagnostics too). Findings of the merge (page vs inventory) go to diags too. */
 int vos_lab_load(struct vos_lab *lab, const struct vos_lab_request *rq, struct vos_diags *diags,
-                 char **errmsg);
+                 struct vos_err *err);
 
 /* (Re)loads the page from path of src and rebuilds the model with the lab's inventory: input
  * errors go to diags, the merge's findings to findings. 0 or VOS_EINPUT / VOS_EIO. */
@@ -58,8 +58,8 @@ int vos_lab_load_page(struct vos_lab *lab, const struct vos_source *src, const c
 
 /* Checks the links of every page src->changed lists (*.md that differ from the last commit), with
  * src->exists saying which pages there are (vos_check_links). Pages that do not parse are skipped.
- * 0, or an error with *errmsg when the changed pages cannot be listed. */
+ * 0, or an error in err when the changed pages cannot be listed. */
 int vos_lab_check_links(const struct vos_source *src, enum vos_severity sev, struct vos_diags *diags,
-                        char **errmsg);
+                        struct vos_err *err);
 
 #endif

@@ -82,16 +82,12 @@ static void lock_unregister(char *lock)
 
 /* ------------------------------------------------------------ the lock */
 
-static int fail(char **errmsg, char *msg)
+static int fail(struct vos_err *err, char *msg)
 {
-	if (errmsg)
-		*errmsg = msg;
-	else
-		free(msg);
-	return VOS_EIO;
+	return vos_err_take(err, VOS_EIO, msg);
 }
 
-int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, char **errmsg)
+int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, struct vos_err *err)
 {
 	struct stat st;
 	int e;
@@ -112,7 +108,7 @@ int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, 
 			msg = vos_asprintf("unable to create '%s': %s", lk->lock, strerror(e));
 		free(lk->lock);
 		lk->lock = NULL;
-		return fail(errmsg, msg);
+		return fail(err, msg);
 	}
 	lk->path = vos_strdup(path);
 	lock_register(lk->lock);
@@ -120,12 +116,12 @@ int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, 
 	if (fchmod(lk->fd, (mode_t)mode) < 0) {
 		e = errno;
 		vos_lockfile_rollback(lk);
-		return fail(errmsg, vos_asprintf("unable to set the mode of '%s.lock': %s", path, strerror(e)));
+		return fail(err, vos_asprintf("unable to set the mode of '%s.lock': %s", path, strerror(e)));
 	}
 	return 0;
 }
 
-int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, char **errmsg)
+int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, struct vos_err *err)
 {
 	const char *p = data;
 	while (len) {
@@ -137,7 +133,7 @@ int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, ch
 				continue;
 			msg = vos_asprintf("unable to write '%s': %s", lk->path, strerror(e));
 			vos_lockfile_rollback(lk);
-			return fail(errmsg, msg);
+			return fail(err, msg);
 		}
 		p += w;
 		len -= (size_t)w;
@@ -149,9 +145,10 @@ int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, ch
 static char *changed(const char *path, const struct vos_write_expect *expect)
 {
 	struct stat st;
-	char *now = NULL, *msg = NULL;
+	char *now = NULL, *msg;
+	struct vos_err rerr = VOS_ERR_INIT;
 	size_t len = 0;
-	int err;
+	int rc;
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT && (!expect || !expect->data))
 			return NULL;
@@ -174,20 +171,23 @@ static char *changed(const char *path, const struct vos_write_expect *expect)
 	if (!expect->data)
 		return vos_asprintf("not overwriting '%s': it was created since vosctl looked (by someone "
 		                    "else meanwhile?); run the command again", path);
-	err = vos_file_read(&now, &len, path, expect->len, &msg);
-	if (err == 0 && len == expect->len && !memcmp(now, expect->data, len)) {
+	rc = vos_file_read(&now, &len, path, expect->len, &rerr);
+	if (rc == 0 && len == expect->len && !memcmp(now, expect->data, len)) {
 		free(now);
 		return NULL;
 	}
 	free(now);
-	if (err < 0 && err != VOS_EINPUT) /* over expect->len is a change, anything else an error */
+	if (rc < 0 && rc != VOS_EINPUT) { /* over expect->len is a change, anything else an error */
+		msg = rerr.msg;
+		rerr.msg = NULL;
 		return msg;
-	free(msg);
+	}
+	vos_err_clear(&rerr);
 	return vos_asprintf("not overwriting '%s': it changed since vosctl read it (an edit saved "
 	                    "meanwhile?); your version is kept: run the command again", path);
 }
 
-int vos_lockfile_commit(struct vos_lockfile *lk, const struct vos_write_expect *expect, char **errmsg)
+int vos_lockfile_commit(struct vos_lockfile *lk, const struct vos_write_expect *expect, struct vos_err *err)
 {
 	char *dir, *msg;
 	int dfd, e;
@@ -222,10 +222,10 @@ int vos_lockfile_commit(struct vos_lockfile *lk, const struct vos_write_expect *
 	free(lk->lock);
 	free(lk->path);
 	lk->lock = lk->path = NULL;
-	return msg ? fail(errmsg, msg) : 0;
+	return msg ? fail(err, msg) : 0;
 fail:
 	vos_lockfile_rollback(lk);
-	return fail(errmsg, msg);
+	return fail(err, msg);
 }
 
 void vos_lockfile_rollback(struct vos_lockfile *lk)
@@ -243,12 +243,12 @@ void vos_lockfile_rollback(struct vos_lockfile *lk)
 }
 
 int vos_file_write(const char *path, const void *data, size_t len, unsigned mode,
-                   const struct vos_write_expect *expect, char **errmsg)
+                   const struct vos_write_expect *expect, struct vos_err *err)
 {
 	struct vos_lockfile lk;
-	int err;
-	if ((err = vos_lockfile_hold(&lk, path, mode, errmsg)) < 0 ||
-	    (err = vos_lockfile_write(&lk, data, len, errmsg)) < 0)
-		return err;
-	return vos_lockfile_commit(&lk, expect, errmsg);
+	int rc;
+	if ((rc = vos_lockfile_hold(&lk, path, mode, err)) < 0 ||
+	    (rc = vos_lockfile_write(&lk, data, len, err)) < 0)
+		return rc;
+	return vos_lockfile_commit(&lk, expect, err);
 }

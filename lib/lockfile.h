@@ -4,7 +4,7 @@
  * held are removed on SIGINT, SIGTERM and SIGHUP (then the signal is raised again). A PATH that is
  * a symbolic link is refused (the rename would replace the link with a file; vosctl does not write
  * through links). With an expectation, PATH must still hold what was read (a user's edit saved
- * meanwhile is never overwritten). Errors are VOS_EIO (exit 3) with *errmsg (caller frees).
+ * meanwhile is never overwritten). Errors are VOS_EIO (exit 3), recorded in err (error.h).
  * See docs/security.md. */
 #ifndef VOS_LOCKFILE_H
 #define VOS_LOCKFILE_H
@@ -27,17 +27,17 @@ struct vos_write_expect {
 /* Creates path.lock with mode (0: the mode of the file it replaces, else 0644), set exactly
  * (fchmod, not the umask) before any byte is written. lk is the caller's; release it with
  * vos_lockfile_commit or vos_lockfile_rollback. */
-int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, char **errmsg);
-int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, char **errmsg);
+int vos_lockfile_hold(struct vos_lockfile *lk, const char *path, unsigned mode, struct vos_err *err);
+int vos_lockfile_write(struct vos_lockfile *lk, const void *data, size_t len, struct vos_err *err);
 /* fsync and close the lock, check path (not a link; with expect non-NULL, still what was read),
  * rename the lock over it and fsync its directory. On an error the lock is removed and path is
  * left as it was. */
-int vos_lockfile_commit(struct vos_lockfile *lk, const struct vos_write_expect *expect, char **errmsg);
+int vos_lockfile_commit(struct vos_lockfile *lk, const struct vos_write_expect *expect, struct vos_err *err);
 /* Removes the lock (when held) and releases lk. Safe to call twice. */
 void vos_lockfile_rollback(struct vos_lockfile *lk);
 
 /* The whole write in one call: hold, write, commit. */
 int vos_file_write(const char *path, const void *data, size_t len, unsigned mode,
-                   const struct vos_write_expect *expect, char **errmsg);
+                   const struct vos_write_expect *expect, struct vos_err *err);
 
 #endif

@@ -312,8 +312,8 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 	}
 }
 
-int vos_model_build(struct vos_model *out, const struct vos_page *page,
-                    const struct vos_inventory *inv, struct vos_diags *findings)
+void vos_model_build(struct vos_model *out, const struct vos_page *page,
+                     const struct vos_inventory *inv, struct vos_diags *findings)
 {
 	size_t i;
 	memset(out, 0, sizeof(*out));
@@ -332,7 +332,6 @@ int vos_model_build(struct vos_model *out, const struct vos_page *page,
 		vos_diags_add(findings, VOS_SEV_WARNING, &loc, "page-no-tables",
 		              "the page has no services table (a table with a 'Service' column)");
 	}
-	return 0;
 }
 
 void vos_model_release(struct vos_model *m)

@@ -52,9 +52,10 @@ struct vos_model {
 
 /* lib/model.c: merge page and inventory. Reports page/inventory disagreements as findings
  * (rules "page-unlisted", "inventory-missing", "host-page-only", "host-inventory-only",
- * "address-mismatch", "placement-mismatch"), each citing both locations where there are two. */
-int vos_model_build(struct vos_model *out, const struct vos_page *page,
-                    const struct vos_inventory *inv, struct vos_diags *findings);
+ * "address-mismatch", "placement-mismatch"), each citing both locations where there are two.
+ * Cannot fail (out of memory aborts). */
+void vos_model_build(struct vos_model *out, const struct vos_page *page,
+                     const struct vos_inventory *inv, struct vos_diags *findings);
 void vos_model_release(struct vos_model *m);
 /* A host by name (vos_name_eq). */
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name);

@@ -257,7 +257,7 @@ static char *fm_string(struct pctx *c, const struct vos_ynode *key, const struct
 	if (val->kind == VOS_YNODE_SCALAR)
 		return vos_arena_strndup(&c->page->arena, val->u.s.str, val->u.s.len);
 	{
-		struct vos_loc loc = {c->page->file, val->line + c->page->fm.first_line, val->col};
+		struct vos_loc loc = {c->page->file, val->line, val->col};
 		error_at(c, &loc, "front-matter", "front matter key '%s' must be a string, not a %s",
 		         key->u.s.str, vos_ynode_kind_name(val));
 	}
@@ -267,12 +267,11 @@ static char *fm_string(struct pctx *c, const struct vos_ynode *key, const struct
 static void fm_fields(struct pctx *c, const struct vos_ynode *root)
 {
 	struct vos_frontmatter *fm = &c->page->fm;
-	unsigned off = fm->first_line;
 	size_t i;
 	if (!root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
-		struct vos_loc loc = {c->page->file, root->line + off, root->col};
+		struct vos_loc loc = {c->page->file, root->line, root->col};
 		error_at(c, &loc, "front-matter", "front matter must be a mapping, not a %s",
 		         vos_ynode_kind_name(root));
 		return;
@@ -302,7 +301,7 @@ static void fm_fields(struct pctx *c, const struct vos_ynode *root)
 			else if (v && v->kind == VOS_YNODE_SCALAR && vos_strcaseeq(v->u.s.str, "false"))
 				fm->published = 0;
 			else {
-				struct vos_loc loc = {c->page->file, (v ? v->line : k->line) + off,
+				struct vos_loc loc = {c->page->file, v ? v->line : k->line,
 				                      v ? v->col : k->col};
 				error_at(c, &loc, "front-matter",
 				         "front matter key '%s' must be true or false", key);
@@ -314,7 +313,7 @@ static void fm_fields(struct pctx *c, const struct vos_ynode *root)
 				for (j = 0; j < v->n; j++) {
 					const struct vos_ynode *it = v->u.items[j];
 					if (it->kind != VOS_YNODE_SCALAR) {
-						struct vos_loc loc = {c->page->file, it->line + off, it->col};
+						struct vos_loc loc = {c->page->file, it->line, it->col};
 						error_at(c, &loc, "front-matter", "front matter 'tags' items must be strings");
 						continue;
 					}
@@ -339,7 +338,6 @@ static size_t parse_front_matter(struct pctx *c)
 	size_t start = page->bom ? 3 : 0, p, ys, ye;
 	unsigned line, closing = 0;
 	struct vos_ydoc yd;
-	size_t before;
 	int rc;
 
 	if (page->len - start < 3 || memcmp(t + start, "---", 3) != 0)
@@ -373,12 +371,9 @@ static size_t parse_front_matter(struct pctx *c)
 	ys = c->nlines >= 2 ? c->lines[1] : page->len;
 	ye = c->lines[closing - 1];
 
-	before = c->diags->n;
-	rc = vos_yaml_parse(&yd, page->file, t + ys, ye - ys, c->diags);
-	/* libyaml's lines count from the first YAML line: make them lines of the page */
-	for (; before < c->diags->n; before++)
-		if (c->diags->items[before].line)
-			c->diags->items[before].line += page->fm.first_line;
+	/* the YAML starts on the page's line first_line + 1: its nodes and diagnostics carry lines of
+	 * the page */
+	rc = vos_yaml_parse(&yd, page->file, page->fm.first_line, t + ys, ye - ys, c->diags);
 	if (rc < 0)
 		c->errors++;
 	else

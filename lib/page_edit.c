@@ -366,10 +366,10 @@ static void frontmatter_write(struct vos_buf *b, const struct lines *L, unsigned
 	}
 }
 
-int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
-                           struct vos_render_stats *stats_out, const struct vos_page *page,
-                           const struct vos_model *m, const char *now_iso,
-                           const struct vos_render_opts *opts)
+void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
+                            struct vos_render_stats *stats_out, const struct vos_page *page,
+                            const struct vos_model *m, const char *now_iso,
+                            const struct vos_render_opts *opts)
 {
 	struct vos_arena a;
 	struct lines L = {NULL, 0, 0};
@@ -594,13 +594,12 @@ int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 	lines_release(&L);
 	vos_arena_release(&a);
 	free(now_alloc);
-	return 0;
 }
 
-int vos_render_services(char **out, size_t *outlen, bool *changed, const struct vos_page *page,
-                        const struct vos_model *m, const char *now_iso)
+void vos_render_services(char **out, size_t *outlen, bool *changed, const struct vos_page *page,
+                         const struct vos_model *m, const char *now_iso)
 {
-	return vos_render_services_ex(out, outlen, changed, NULL, page, m, now_iso, NULL);
+	vos_render_services_ex(out, outlen, changed, NULL, page, m, now_iso, NULL);
 }
 
 /* Reads `key:` from the front matter of an existing page (trimmed, quotes dropped). Caller frees. */

@@ -614,7 +614,7 @@ static void drain_curl(struct engine *e, double now)
 }
 
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
-                  const struct vos_probe_options *opts, char **errmsg)
+                  const struct vos_probe_options *opts, struct vos_err *errp)
 {
 	struct vos_probe_options defaults;
 	struct vos_scope loopback;
@@ -666,23 +666,20 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 
 	e.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (e.epfd < 0) {
-		if (errmsg)
-			*errmsg = vos_asprintf("unable to create an epoll instance: %s", strerror(errno));
+		vos_err_set(errp, VOS_EIO, "unable to create an epoll instance: %s", strerror(errno));
 		err = VOS_EIO;
 		goto out;
 	}
 	if (any_http) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			if (errmsg)
-				*errmsg = vos_strdup("unable to initialise libcurl");
+			vos_err_set(errp, VOS_EIO, "unable to initialise libcurl");
 			err = VOS_EIO;
 			goto out;
 		}
 		curl_up = true;
 		e.multi = curl_multi_init();
 		if (!e.multi) {
-			if (errmsg)
-				*errmsg = vos_strdup("unable to create a curl multi handle");
+			vos_err_set(errp, VOS_EIO, "unable to create a curl multi handle");
 			err = VOS_EIO;
 			goto out;
 		}
@@ -734,8 +731,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		do {
 			nev = epoll_wait(e.epfd, evs, (int)VOS_ARRAY_SIZE(evs), wait_ms);
 			if (nev < 0 && errno != EINTR) {
-				if (errmsg)
-					*errmsg = vos_asprintf("epoll_wait: %s", strerror(errno));
+				vos_err_set(errp, VOS_EIO, "epoll_wait: %s", strerror(errno));
 				err = VOS_EIO;
 				goto out;
 			}

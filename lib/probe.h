@@ -88,9 +88,9 @@ void vos_probe_options_init(struct vos_probe_options *o);
 
 /* Checks n targets; out must have room for n results (filled in target order).
  * Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine
- * could not run at all (errmsg, caller frees, says why). */
+ * could not run at all (err says why). */
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
-                  const struct vos_probe_options *opts, char **errmsg);
+                  const struct vos_probe_options *opts, struct vos_err *err);
 /* Frees the details of n results (not the array). */
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
 
@@ -98,11 +98,11 @@ void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
  * when cfg_scope_set, even if empty) or else the union of the lab's VLAN CIDRs; then narrowed by
  * each --scope list (cli, ncli) and by the VOSCTL_PROBE_SCOPE list (env, NULL or "" when unset),
  * which can never widen it. *declared is false when the lab declares no scope at all (no VLAN, no
- * probe.scope). Returns 0, or VOS_EINPUT with *errmsg (caller frees) for a bad --scope or
+ * probe.scope). Returns 0, or VOS_EINPUT with err set for a bad --scope or
  * VOSCTL_PROBE_SCOPE entry. */
 int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vos_inventory *inv,
                           const char *cfg_scope, bool cfg_scope_set, const char *const *cli,
-                          size_t ncli, const char *env, char **errmsg);
+                          size_t ncli, const char *env, struct vos_err *err);
 /* "192.168.1.0/24, 2001:db8::/32" or "(nothing)": allocated, caller frees. */
 char *vos_probe_scope_text(const struct vos_scope *s);
 
@@ -110,16 +110,16 @@ char *vos_probe_scope_text(const struct vos_scope *s);
  * within timeout_ms, through dns ("ADDR[:PORT],...") or the system's resolver when NULL), then
  * checks every address against the scope: a name is probed only when each address it resolves
  * to is in scope. Fills decision, ip and why. declared: as from vos_probe_scope_build. Returns 0,
- * or VOS_EIO when the resolver could not be set up (*errmsg, caller frees). Sends only DNS. */
+ * or VOS_EIO when the resolver could not be set up (err says why). Sends only DNS. */
 int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
-                   bool declared, const char *dns, int timeout_ms, char **errmsg);
+                   bool declared, const char *dns, int timeout_ms, struct vos_err *err);
 /* Both for a lab: its scope (probe.scope, else its VLANs; narrowed by cli and env, as above) into
  * *scope (caller releases, also on error), then the plan of the n targets through probe.dns.
  * VOS_EINPUT for a bad --scope/env entry, VOS_EIO when the resolver could not be set up. */
 struct vos_lab;
 int vos_probe_plan_lab(struct vos_scope *scope, bool *declared, struct vos_probe_target *t, size_t n,
                        const struct vos_lab *lab, const char *const *cli, size_t ncli,
-                       const char *env, int timeout_ms, char **errmsg);
+                       const char *env, int timeout_ms, struct vos_err *err);
 /* Why a target is skipped (or does not resolve), into buf; "" for VOS_PLAN_PROBE. */
 const char *vos_probe_decision_text(const struct vos_probe_target *t, char *buf, size_t n);
 
@@ -141,16 +141,16 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
                                  struct vos_diags *diags);
 
 /* Parses a port list "1-1024,3000-9999,8080" into a sorted, duplicate-free array (caller frees).
- * Returns VOS_EINPUT with *errmsg (caller frees) on a bad list. */
-int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **errmsg);
+ * Returns VOS_EINPUT with err on a bad list. */
+int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *err);
 
 /* Findings for `vosctl validate --probe`: "probe-down" (a declared service is not up, at the
  * service's inventory location), "probe-dependency-down" (a down service that up services
  * depend on, transitively: reported once, at the dependency, naming the dependents),
  * "probe-not-probed" (an error for every target that was not probed: skipped, unresolvable) and
  * "probe-nothing" (an error when there was nothing to probe at all): no false green. */
-int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
-                       struct vos_diags *findings);
+void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                        struct vos_diags *findings);
 
 const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error", "skipped" */
 const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "none" */
@@ -164,7 +164,7 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 /* Writes that document atomically to path, creating its directory if needed. */
 int vos_probe_results_save(const char *path, const struct vos_probe_result *res, size_t n,
                            const struct vos_probe_open *undeclared, size_t nundeclared,
-                           bool scanned, char **errmsg);
+                           bool scanned, struct vos_err *err);
 
 /* Results read back from a saved file (the status page). Everything is owned by the struct. A result's
  * latency_ms is negative when the file does not record one. */
@@ -177,11 +177,11 @@ struct vos_probe_results {
 };
 void vos_probe_results_init(struct vos_probe_results *r);
 /* Loads path; VOS_ENOTFOUND when it does not exist, VOS_EINPUT when it is not such a document. */
-int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg);
+int vos_probe_results_load(struct vos_probe_results *out, const char *path, struct vos_err *err);
 /* The same from text already read; name is the file's name in messages. VOS_EINPUT when the text is
- * not such a document (*errmsg, caller frees, says why). */
+ * not such a document (err says why). */
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
-                            size_t len, char **errmsg);
+                            size_t len, struct vos_err *err);
 void vos_probe_results_release(struct vos_probe_results *r);
 
 #endif

@@ -111,7 +111,7 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 
 /* ------------------------------------------------------------------ port lists */
 
-int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **errmsg)
+int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *errp)
 {
 	unsigned char *seen = vos_calloc(65536, 1);
 	const char *p = spec;
@@ -163,8 +163,7 @@ int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, char **err
 	return 0;
 bad:
 	free(seen);
-	if (errmsg)
-		*errmsg = vos_asprintf("invalid port list '%s' (expected e.g. 1-1024,8080)", spec ? spec : "");
+	vos_err_set(errp, VOS_EINPUT, "invalid port list '%s' (expected e.g. 1-1024,8080)", spec ? spec : "");
 	return VOS_EINPUT;
 }
 
@@ -248,8 +247,8 @@ static void service_loc(struct vos_loc *loc, const struct vos_mservice *s)
 		*loc = s->row->loc;
 }
 
-int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
-                       struct vos_diags *findings)
+void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                        struct vos_diags *findings)
 {
 	size_t ns = m->nservices, i, j;
 	int *st = service_states(m, res, n);
@@ -323,7 +322,6 @@ int vos_probe_findings(const struct vos_model *m, const struct vos_probe_result 
 	free(stack);
 	free(reach);
 	free(st);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -386,20 +384,20 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 
 
 int vos_probe_results_save(const char *path, const struct vos_probe_result *res, size_t n,
-                           const struct vos_probe_open *und, size_t nund, bool scanned, char **errmsg)
+                           const struct vos_probe_open *und, size_t nund, bool scanned,
+                           struct vos_err *errp)
 {
 	char *json = vos_probe_results_json(res, n, und, nund, scanned);
 	char *dir = vos_path_dirname(path);
 	int err;
 	if (!vos_is_dir(dir) && vos_mkdir_p(dir, 0777) < 0) {
-		if (errmsg)
-			*errmsg = vos_asprintf("unable to create '%s': %s", dir, strerror(errno));
+		vos_err_set(errp, VOS_EIO, "unable to create '%s': %s", dir, strerror(errno));
 		free(dir);
 		free(json);
 		return VOS_EIO;
 	}
 	free(dir);
-	err = vos_file_write(path, json, strlen(json), 0, NULL, errmsg);
+	err = vos_file_write(path, json, strlen(json), 0, NULL, errp);
 	free(json);
 	return err;
 }
@@ -434,7 +432,7 @@ static const char *arena_str(struct vos_arena *a, json_t *o, const char *key)
 	return s ? vos_arena_strdup(a, s) : NULL;
 }
 
-int vos_probe_results_load(struct vos_probe_results *out, const char *path, char **errmsg)
+int vos_probe_results_load(struct vos_probe_results *out, const char *path, struct vos_err *errp)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -442,19 +440,18 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, char
 
 	vos_probe_results_init(out);
 	if (access(path, F_OK) != 0 || vos_is_dir(path)) { /* a pipe is read like a file */
-		if (errmsg)
-			*errmsg = vos_asprintf("no probe results at '%s' (run 'vosctl probe' first)", path);
+		vos_err_set(errp, VOS_ENOTFOUND, "no probe results at '%s' (run 'vosctl probe' first)", path);
 		return VOS_ENOTFOUND;
 	}
-	if ((err = vos_file_read(&text, &len, path, VOS_MAX_YAML_BYTES, errmsg)) < 0)
+	if ((err = vos_file_read(&text, &len, path, VOS_MAX_YAML_BYTES, errp)) < 0)
 		return err;
-	err = vos_probe_results_parse(out, path, text, len, errmsg);
+	err = vos_probe_results_parse(out, path, text, len, errp);
 	free(text);
 	return err;
 }
 
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
-                            size_t len, char **errmsg)
+                            size_t len, struct vos_err *errp)
 {
 	static const char *const states[] = {"up", "down", "timeout", "error", "skipped"};
 	static const char *const checks[] = {"tcp", "http", "https", "none"};
@@ -466,14 +463,12 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 	vos_probe_results_init(out);
 	root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		if (errmsg)
-			*errmsg = vos_asprintf("'%s' is not JSON (line %d: %s)", name, jerr.line, jerr.text);
+		vos_err_set(errp, VOS_EINPUT, "'%s' is not JSON (line %d: %s)", name, jerr.line, jerr.text);
 		return VOS_EINPUT;
 	}
 	arr = json_object_get(root, "results");
 	if (!json_is_array(arr)) {
-		if (errmsg)
-			*errmsg = vos_asprintf("'%s' has no \"results\" array", name);
+		vos_err_set(errp, VOS_EINPUT, "'%s' has no \"results\" array", name);
 		json_decref(root);
 		return VOS_EINPUT;
 	}
@@ -522,8 +517,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 	json_decref(root);
 	return 0;
 bad:
-	if (errmsg)
-		*errmsg = vos_asprintf("'%s': result %zu is malformed", name, i + 1);
+	vos_err_set(errp, VOS_EINPUT, "'%s': result %zu is malformed", name, i + 1);
 	json_decref(root);
 	vos_probe_results_release(out);
 	vos_probe_results_init(out);

@@ -11,21 +11,19 @@
 #include <sys/socket.h>
 
 /* Adds a list to s; VOS_EINPUT with a message naming where the list came from. */
-static int add_list(struct vos_scope *s, const char *list, const char *what, char **errmsg)
+static int add_list(struct vos_scope *s, const char *list, const char *what, struct vos_err *errp)
 {
 	const char *bad = NULL, *why = NULL;
 	size_t badlen = 0;
 	if (vos_scope_add_list(s, list, &bad, &badlen, &why) == 0)
 		return 0;
-	if (errmsg)
-		*errmsg = vos_asprintf("%s: invalid network '%.*s' (%s)", what, (int)badlen, bad ? bad : "",
-		                       why ? why : "expected a CIDR such as 192.168.1.0/24");
-	return VOS_EINPUT;
+	return vos_err_set(errp, VOS_EINPUT, "%s: invalid network '%.*s' (%s)", what, (int)badlen,
+	                   bad ? bad : "", why ? why : "expected a CIDR such as 192.168.1.0/24");
 }
 
 int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vos_inventory *inv,
                           const char *cfg_scope, bool cfg_scope_set, const char *const *cli,
-                          size_t ncli, const char *env, char **errmsg)
+                          size_t ncli, const char *env, struct vos_err *errp)
 {
 	size_t i;
 	int err;
@@ -33,7 +31,7 @@ int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vo
 	*declared = cfg_scope_set;
 	if (cfg_scope_set) {
 		/* vosctl.yaml was checked when it was loaded */
-		if (cfg_scope && (err = add_list(out, cfg_scope, "probe.scope", errmsg)) < 0)
+		if (cfg_scope && (err = add_list(out, cfg_scope, "probe.scope", errp)) < 0)
 			return err;
 	} else {
 		for (i = 0; inv && i < inv->nvlans; i++) {
@@ -48,7 +46,7 @@ int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vo
 	for (i = 0; i < ncli; i++) {
 		struct vos_scope by;
 		vos_scope_init(&by);
-		if ((err = add_list(&by, cli[i], "--scope", errmsg)) < 0) {
+		if ((err = add_list(&by, cli[i], "--scope", errp)) < 0) {
 			vos_scope_release(&by);
 			return err;
 		}
@@ -58,7 +56,7 @@ int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vo
 	if (env && *env) {
 		struct vos_scope by;
 		vos_scope_init(&by);
-		if ((err = add_list(&by, env, "VOSCTL_PROBE_SCOPE", errmsg)) < 0) {
+		if ((err = add_list(&by, env, "VOSCTL_PROBE_SCOPE", errp)) < 0) {
 			vos_scope_release(&by);
 			return err;
 		}
@@ -122,7 +120,7 @@ static const char *resolve_why(enum vos_resolve_status st)
 }
 
 int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
-                   bool declared, const char *dns, int timeout_ms, char **errmsg)
+                   bool declared, const char *dns, int timeout_ms, struct vos_err *errp)
 {
 	struct vos_resolve_name *names = NULL;
 	struct vos_resolve_opts ro;
@@ -167,9 +165,7 @@ int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope 
 		ro.servers = dns && *dns ? dns : NULL;
 		ro.timeout_ms = timeout_ms;
 		if (vos_resolve(names, nnames, &ro, why, sizeof(why)) < 0) {
-			if (errmsg)
-				*errmsg = vos_strdup(why);
-			err = VOS_EIO;
+			err = vos_err_set(errp, VOS_EIO, "%s", why);
 			goto out;
 		}
 	}
@@ -204,12 +200,12 @@ out:
 
 int vos_probe_plan_lab(struct vos_scope *scope, bool *declared, struct vos_probe_target *t, size_t n,
                        const struct vos_lab *lab, const char *const *cli, size_t ncli,
-                       const char *env, int timeout_ms, char **errmsg)
+                       const char *env, int timeout_ms, struct vos_err *errp)
 {
 	int err = vos_probe_scope_build(scope, declared, lab->have_inv ? &lab->inv : NULL,
 	                                lab->config.probe_scope, lab->config.probe_scope_set, cli, ncli,
-	                                env, errmsg);
+	                                env, errp);
 	if (err < 0)
 		return err;
-	return vos_probe_plan(t, n, scope, *declared, lab->config.probe_dns, timeout_ms, errmsg);
+	return vos_probe_plan(t, n, scope, *declared, lab->config.probe_dns, timeout_ms, errp);
 }

@@ -83,9 +83,9 @@ static char *stats_summary(const struct vos_render_stats *st)
 
 /* Reads path at the head into r->old[kind] (absent: NULL). */
 static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *g, const char *path,
-                    char **errmsg)
+                    struct vos_err *errp)
 {
-	int err = vos_git_read(&r->old[kind], &r->old_len[kind], g, path, errmsg);
+	int err = vos_git_read(&r->old[kind], &r->old_len[kind], g, path, errp);
 	if (err == VOS_ENOTFOUND) {
 		r->old[kind] = NULL;
 		r->old_len[kind] = 0;
@@ -100,7 +100,7 @@ static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *
  * VOS_EINPUT (unusable page: diagnostics), or a git error. */
 static int render_all(struct round *r, struct vos_git *g, const struct vos_publish_opts *o,
                       const struct vos_probe_results *results, const char *now,
-                      struct vos_diags *diags, char **errmsg)
+                      struct vos_diags *diags, struct vos_err *errp)
 {
 	struct vos_lab *lab = o->lab;
 	struct vos_render_inputs in;
@@ -114,13 +114,12 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
 	vos_source_worktree(&local);
-	if ((err = read_old(r, VOS_RENDER_SERVICES, g, o->services_path, errmsg)) < 0)
+	if ((err = read_old(r, VOS_RENDER_SERVICES, g, o->services_path, errp)) < 0)
 		return err;
 	if (!r->old[VOS_RENDER_SERVICES]) {
 		if (!lab->config.page || !local.exists(&local, lab->config.page)) {
-			*errmsg = vos_asprintf("the repository has no '%s' and there is no local page to put there",
-			                       o->services_path);
-			return VOS_EINPUT;
+			return vos_err_set(errp, VOS_EINPUT, "the repository has no '%s' and there is no local "
+			                   "page to put there", o->services_path);
 		}
 		src = &local;
 		path = lab->config.page;
@@ -131,10 +130,10 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 		r->head_page[0].len = r->old_len[VOS_RENDER_SERVICES];
 		vos_source_memory(&head, "the fetched head", r->head_page);
 	}
-	if (o->inventory_path && (err = read_old(r, VOS_RENDER_INVENTORY, g, o->inventory_path, errmsg)) < 0)
+	if (o->inventory_path && (err = read_old(r, VOS_RENDER_INVENTORY, g, o->inventory_path, errp)) < 0)
 		return err;
 	if (o->status_path && results &&
-	    (err = read_old(r, VOS_RENDER_STATUS, g, o->status_path, errmsg)) < 0)
+	    (err = read_old(r, VOS_RENDER_STATUS, g, o->status_path, errp)) < 0)
 		return err;
 
 	/* the findings of the page as it is are what render reconciles: they count only when render
@@ -202,7 +201,7 @@ static void backoff(int attempt, struct vos_rng *rng)
 }
 
 int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opts *o,
-                    struct vos_diags *diags, char **errmsg)
+                    struct vos_diags *diags, struct vos_err *errp)
 {
 	struct vos_git_opts go;
 	struct vos_git *g = NULL;
@@ -213,23 +212,20 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	bool have_results = false;
 	int err = 0, attempt;
 	struct vos_rng rng;
+	struct vos_err rerr = VOS_ERR_INIT; /* this round's error: each round starts clean */
 
-	*errmsg = NULL;
 	vos_probe_results_init(&results);
-	if (!o->url || !*o->url) {
-		*errmsg = vos_strdup("no remote given: set publish.remote in vosctl.yaml or use --remote URL");
-		return VOS_EINPUT;
-	}
-	if (!o->services_path || !*o->services_path) {
-		*errmsg = vos_strdup("no page path given: set publish.pages.services in vosctl.yaml");
-		return VOS_EINPUT;
-	}
+	if (!o->url || !*o->url)
+		return vos_err_set(errp, VOS_EINPUT,
+		                   "no remote given: set publish.remote in vosctl.yaml or use --remote URL");
+	if (!o->services_path || !*o->services_path)
+		return vos_err_set(errp, VOS_EINPUT,
+		                   "no page path given: set publish.pages.services in vosctl.yaml");
 	if (o->status_path && o->results_json) {
-		char *msg = NULL;
 		if (vos_probe_results_parse(&results, o->results_file ? o->results_file : "probe results",
-		                            o->results_json, o->results_len, &msg) < 0) {
-			*errmsg = vos_asprintf("unable to read probe results: %s", msg);
-			free(msg);
+		                            o->results_json, o->results_len, &rerr) < 0) {
+			vos_err_set(errp, VOS_EINPUT, "unable to read probe results: %s", vos_err_msg(&rerr, "unknown error"));
+			vos_err_clear(&rerr);
 			return VOS_EINPUT;
 		}
 		have_results = true;
@@ -240,7 +236,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	go.user = o->user;
 	go.token = o->token;
 	go.cache_root = o->cache_root;
-	if ((err = vos_git_open(&g, &go, &out->notice, errmsg)) < 0) {
+	if ((err = vos_git_open(&g, &go, &out->notice, errp)) < 0) {
 		vos_probe_results_release(&results);
 		return err;
 	}
@@ -273,15 +269,14 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		out->message = NULL;
 		free(out->base);
 		out->base = NULL;
-		free(*errmsg);
-		*errmsg = NULL;
+		vos_err_clear(&rerr);
 
-		if ((err = vos_git_fetch(g, errmsg)) < 0)
+		if ((err = vos_git_fetch(g, &rerr)) < 0)
 			goto round_done;
 		if (vos_git_head(g))
 			out->base = vos_strdup(vos_git_head(g));
 		/* what would be published must validate */
-		if ((err = render_all(&r, g, o, have_results ? &results : NULL, now, &found, errmsg)) < 0)
+		if ((err = render_all(&r, g, o, have_results ? &results : NULL, now, &found, &rerr)) < 0)
 			goto round_done;
 		if (found.errors) {
 			out->blocked = true;
@@ -314,18 +309,18 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			goto round_done; /* nothing to change: no commit */
 		out->message = make_message(out);
 		if ((err = vos_git_commit(out->commit, g, files, nfiles, aname, aemail, out->message,
-		                          errmsg)) < 0)
+		                          &rerr)) < 0)
 			goto round_done;
 		if (o->dry_run)
 			goto round_done;
 		if (o->before_push)
 			o->before_push(attempt, o->payload);
-		err = vos_git_push(g, out->commit, errmsg);
+		err = vos_git_push(g, out->commit, &rerr);
 		if (err == 0)
 			out->pushed = true;
 round_done:
 		round_release(&r);
-		if (err != VOS_GIT_EREJECTED || attempt == max) {
+		if (err != VOS_EREJECTED || attempt == max) {
 			vos_diags_move(diags, &found);
 			vos_diags_release(&found);
 			break;
@@ -334,14 +329,16 @@ round_done:
 		out->commit[0] = '\0';
 		backoff(attempt, &rng);
 	}
-	if (err == VOS_GIT_EREJECTED) {
-		char *m = vos_asprintf("%s (gave up after %d attempts)", *errmsg ? *errmsg : "push rejected",
-		                       out->attempts);
-		free(*errmsg);
-		*errmsg = m;
+	if (err == VOS_EREJECTED) {
+		vos_err_set(&rerr, VOS_EIO, "%s (gave up after %d attempts)",
+		            vos_err_msg(&rerr, "push rejected"), out->attempts);
 		out->commit[0] = '\0';
 		err = VOS_EIO;
 	}
+	if (err < 0)
+		vos_err_take(errp, err, rerr.msg);
+	else
+		vos_err_clear(&rerr);
 	free(now);
 	free(gname);
 	free(gemail);

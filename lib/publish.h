@@ -56,9 +56,9 @@ void vos_publish_result_init(struct vos_publish_result *r);
 void vos_publish_result_release(struct vos_publish_result *r);
 
 /* Runs one publish. Returns 0 (see out->commit, out->pushed, out->blocked), VOS_EINPUT (unusable page
- * or options; diagnostics or *errmsg say why), or VOS_EAUTH / VOS_ENET / VOS_EIO with *errmsg
- * (caller frees; never contains the token). Findings of the rendered model go to diags. */
+ * or options; diagnostics or err say why), or VOS_EAUTH / VOS_ENET / VOS_EIO with err (never
+ * contains the token). Findings of the rendered model go to diags. */
 int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opts *opts,
-                    struct vos_diags *diags, char **errmsg);
+                    struct vos_diags *diags, struct vos_err *err);
 
 #endif

@@ -9,9 +9,10 @@
 /* Reconciled services page: the page's original text edited in place by line ranges (only table rows
  * that differ change; rows added/removed; the table's columns aligned canonically). Front matter
  * bytes stay except `date`, which is set to now_iso (Wiki.js format, "2026-11-23T18:30:00.000Z") only
- * when the content changed. *out is the caller's to free; *changed tells whether it differs. */
-int vos_render_services(char **out, size_t *outlen, bool *changed, const struct vos_page *page,
-                        const struct vos_model *m, const char *now_iso);
+ * when the content changed. *out is the caller's to free; *changed tells whether it differs.
+ * Cannot fail (out of memory aborts). */
+void vos_render_services(char **out, size_t *outlen, bool *changed, const struct vos_page *page,
+                         const struct vos_model *m, const char *now_iso);
 
 /* Generated service inventory page (seed 001's form, with Wiki.js front matter). existing (may be NULL)
  * is the current text of that page: its dateCreated is kept and date only moves when content changes.
@@ -44,10 +45,10 @@ struct vos_render_stats {
 };
 
 /* vos_render_services with options (opts may be NULL) and statistics (stats_out may be NULL). */
-int vos_render_services_ex(char **out, size_t *outlen, bool *changed,
-                           struct vos_render_stats *stats_out, const struct vos_page *page,
-                           const struct vos_model *m, const char *now_iso,
-                           const struct vos_render_opts *opts);
+void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
+                            struct vos_render_stats *stats_out, const struct vos_page *page,
+                            const struct vos_model *m, const char *now_iso,
+                            const struct vos_render_opts *opts);
 
 /* Display width of UTF-8 text as render counts it (code points). */
 size_t vos_render_width(const char *s, size_t len);

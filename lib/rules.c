@@ -343,11 +343,10 @@ static void check_drift(const struct vos_model *m, struct vos_diags *f)
 	free(enforced);
 }
 
-int vos_rules_check(const struct vos_model *m, struct vos_diags *findings)
+void vos_rules_check(const struct vos_model *m, struct vos_diags *findings)
 {
 	size_t i;
 	for (i = 0; i < m->inv->nrules; i++)
 		eval_rule(m, &m->inv->rules[i], findings);
 	check_drift(m, findings);
-	return 0;
 }

@@ -56,10 +56,10 @@ bool vos_ends_with_any(const char *name, const char *const *suffixes)
 /* ---------------------------------------------------------------- the work tree */
 
 static int wt_read(const struct vos_source *src, const char *path, size_t max, char **out,
-                   size_t *len, char **errmsg)
+                   size_t *len, struct vos_err *err)
 {
 	VOS_UNUSED(src);
-	return vos_file_read(out, len, path, max, errmsg);
+	return vos_file_read(out, len, path, max, err);
 }
 
 static bool wt_exists(const struct vos_source *src, const char *path)
@@ -104,7 +104,8 @@ static int wt_list(const struct vos_source *src, const char *dir, const char *co
 	return 0;
 }
 
-typedef int read_fn(const struct vos_source *, const char *, size_t, char **, size_t *, char **);
+typedef int read_fn(const struct vos_source *, const char *, size_t, char **, size_t *,
+                    struct vos_err *);
 typedef bool exists_fn(const struct vos_source *, const char *);
 typedef int list_fn(const struct vos_source *, const char *, const char *const *, char ***, size_t *,
                     int *);
@@ -129,14 +130,12 @@ void vos_source_worktree(struct vos_source *out)
 /* ---------------------------------------------------------------- the index */
 
 static int ix_read(const struct vos_source *src, const char *path, size_t max, char **out,
-                   size_t *len, char **errmsg)
+                   size_t *len, struct vos_err *err)
 {
-	int err = vos_git_index_read(out, len, src->payload, path, max, errmsg);
-	if (err == VOS_ENOTFOUND) {
-		free(*errmsg);
-		*errmsg = vos_asprintf("'%s' is not staged (git add it)", path);
-	}
-	return err;
+	int rc = vos_git_index_read(out, len, src->payload, path, max, err);
+	if (rc == VOS_ENOTFOUND)
+		vos_err_set(err, rc, "'%s' is not staged (git add it)", path);
+	return rc;
 }
 
 static bool ix_exists(const struct vos_source *src, const char *path)
@@ -152,9 +151,9 @@ static int ix_list(const struct vos_source *src, const char *dir, const char *co
 }
 
 static int ix_changed(const struct vos_source *src, const char *suffix, char ***out, size_t *n,
-                      char **errmsg)
+                      struct vos_err *err)
 {
-	return vos_git_index_changed(out, n, src->payload, suffix, errmsg);
+	return vos_git_index_changed(out, n, src->payload, suffix, err);
 }
 
 void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const char *cwd)
@@ -178,18 +177,16 @@ static const struct vos_source_file *mem_find(const struct vos_source *src, cons
 }
 
 static int mem_read(const struct vos_source *src, const char *path, size_t max, char **out,
-                    size_t *len, char **errmsg)
+                    size_t *len, struct vos_err *err)
 {
 	const struct vos_source_file *f = mem_find(src, path);
 	*out = NULL;
 	*len = 0;
 	if (!f) {
-		*errmsg = vos_asprintf("%s has no '%s'", src->name, path);
-		return VOS_ENOTFOUND;
+		return vos_err_set(err, VOS_ENOTFOUND, "%s has no '%s'", src->name, path);
 	}
 	if (f->len > max) {
-		*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
-		return VOS_EINPUT;
+		return vos_err_set(err, VOS_EINPUT, "'%s' is larger than the limit of %zu bytes", path, max);
 	}
 	*out = vos_malloc(f->len + 1);
 	memcpy(*out, f->data, f->len);
@@ -221,16 +218,16 @@ void vos_source_memory(struct vos_source *out, const char *name, struct vos_sour
 	out->threadsafe = true;
 }
 
-int vos_source_open_index(struct vos_source *out, const char *cwd, char **errmsg)
+int vos_source_open_index(struct vos_source *out, const char *cwd, struct vos_err *err)
 {
 	struct vos_git_index *ix = NULL;
-	int err = vos_git_index_open(&ix, cwd, errmsg);
+	int rc = vos_git_index_open(&ix, cwd, err);
 	memset(out, 0, sizeof(*out));
-	if (err < 0)
-		return err;
+	if (rc < 0)
+		return rc;
 	if (!vos_git_index_workdir(ix)) {
-		*errmsg = vos_asprintf("'%s' is a bare repository: there is no index to validate",
-		                       vos_git_index_gitdir(ix));
+		vos_err_set(err, VOS_EINPUT, "'%s' is a bare repository: there is no index to validate",
+		            vos_git_index_gitdir(ix));
 		vos_git_index_free(ix);
 		return VOS_EINPUT;
 	}
@@ -262,13 +259,13 @@ char *vos_source_path(const struct vos_source *src, const char *path)
 int vos_source_load(const struct vos_source *src, const char *path, size_t max, const char *rule,
                     char **out, size_t *len, struct vos_diags *diags)
 {
-	char *msg = NULL;
-	int err = src->read(src, path, max, out, len, &msg);
-	if (err < 0) {
+	struct vos_err e = VOS_ERR_INIT;
+	int rc = src->read(src, path, max, out, len, &e);
+	if (rc < 0) {
 		struct vos_loc loc = {path, 0, 0};
-		vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "%s", msg ? msg : "unable to read");
-		free(msg);
-		return err == VOS_EIO ? VOS_EIO : VOS_EINPUT;
+		vos_diags_add(diags, VOS_SEV_ERROR, &loc, rule, "%s", vos_err_msg(&e, "unable to read"));
+		vos_err_clear(&e);
+		return rc == VOS_EIO ? VOS_EIO : VOS_EINPUT;
 	}
 	return 0;
 }

@@ -20,9 +20,9 @@ struct vos_source {
 	char *cwd;          /* absolute current directory (vos_source_path), or NULL */
 	bool threadsafe;    /* read may run on another thread than the one that opened it */
 	/* Reads path into *out (caller frees, NUL-terminated), at most max bytes (over that:
-	 * VOS_EINPUT). VOS_ENOTFOUND when absent; *errmsg (caller frees) says why on any error. */
+	 * VOS_EINPUT). VOS_ENOTFOUND when absent; err says why on any error. */
 	int (*read)(const struct vos_source *src, const char *path, size_t max, char **out,
-	            size_t *len, char **errmsg);
+	            size_t *len, struct vos_err *err);
 	/* Whether path is a file of the source. */
 	bool (*exists)(const struct vos_source *src, const char *path);
 	/* The files directly inside dir (not recursive) whose names end in one of suffixes (NULL-
@@ -33,7 +33,7 @@ struct vos_source {
 	            char ***out, size_t *n, int *why);
 	/* The files ending in suffix that differ from the last commit (the index only; else NULL). */
 	int (*changed)(const struct vos_source *src, const char *suffix, char ***out, size_t *n,
-	               char **errmsg);
+	               struct vos_err *err);
 	void *payload;      /* the index or the files in memory */
 	bool owned;         /* payload is the source's (vos_source_open_index) */
 };
@@ -44,8 +44,8 @@ void vos_source_worktree(struct vos_source *out);
 void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const char *cwd);
 /* Opens the repository around cwd (absolute; GIT_DIR and GIT_INDEX_FILE honoured) and its index as
  * a source that owns it. VOS_ENOTFOUND when there is no repository, VOS_EINPUT for a bare one,
- * VOS_EIO; *errmsg (caller frees) says why. */
-int vos_source_open_index(struct vos_source *out, const char *cwd, char **errmsg);
+ * VOS_EIO; err says why. */
+int vos_source_open_index(struct vos_source *out, const char *cwd, struct vos_err *err);
 /* Files already read (borrowed: they must outlive the source), the last with path NULL: publish
  * hands the pages it read from the fetched head to the loader this way, so that nothing is read
  * twice. name is for messages ("the fetched head"); nothing can be listed from it. */

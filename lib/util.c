@@ -363,13 +363,13 @@ void *vos_map_get(const struct vos_map *m, const char *key)
 
 /* ---------------------------------------------------------------- files */
 
-int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg)
+int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, struct vos_err *err)
 {
-	return vos_file_read_uid(out, len_out, NULL, path, max, errmsg);
+	return vos_file_read_uid(out, len_out, NULL, path, max, err);
 }
 
 int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
-                      char **errmsg)
+                      struct vos_err *err)
 {
 	struct stat st;
 	struct vos_buf b = VOS_BUF_INIT;
@@ -380,9 +380,8 @@ int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		if (errmsg)
-			*errmsg = vos_asprintf("unable to open '%s': %s", path, strerror(e));
-		return e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT;
+		return vos_err_set(err, e == ENOENT ? VOS_ENOTFOUND : VOS_EINPUT, "unable to open '%s': %s",
+		                   path, strerror(e));
 	}
 	if (fstat(fd, &st) < 0) {
 		memset(&st, 0, sizeof(st));
@@ -392,16 +391,12 @@ int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char
 		*uid_out = (unsigned)st.st_uid;
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		if (errmsg)
-			*errmsg = vos_asprintf("unable to read '%s': is a directory", path);
-		return VOS_EINPUT;
+		return vos_err_set(err, VOS_EINPUT, "unable to read '%s': is a directory", path);
 	}
 	/* a regular file over the limit is refused before reading it (pipes are checked as they come) */
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max) {
 		close(fd);
-		if (errmsg)
-			*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
-		return VOS_EINPUT;
+		return vos_err_set(err, VOS_EINPUT, "'%s' is larger than the limit of %zu bytes", path, max);
 	}
 	/* a regular file: room for exactly its size (and one byte to see the end), not the next power
 	 * of two */
@@ -421,9 +416,7 @@ int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char
 				continue;
 			close(fd);
 			vos_buf_release(&b);
-			if (errmsg)
-				*errmsg = vos_asprintf("unable to read '%s': %s", path, strerror(e));
-			return VOS_EIO;
+			return vos_err_set(err, VOS_EIO, "unable to read '%s': %s", path, strerror(e));
 		}
 		if (r == 0)
 			break;
@@ -432,9 +425,7 @@ int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char
 		if (b.len > max) {
 			close(fd);
 			vos_buf_release(&b);
-			if (errmsg)
-				*errmsg = vos_asprintf("'%s' is larger than the limit of %zu bytes", path, max);
-			return VOS_EINPUT;
+			return vos_err_set(err, VOS_EINPUT, "'%s' is larger than the limit of %zu bytes", path, max);
 		}
 	}
 	close(fd);
@@ -502,14 +493,14 @@ static void path_append_lexical(struct vos_buf *out, const char *tail)
 	}
 }
 
-char *vos_path_resolve(const char *path, char **errmsg)
+char *vos_path_resolve(const char *path, struct vos_err *err)
 {
 	char real[PATH_MAX], cwd[PATH_MAX];
 	struct vos_buf abs = VOS_BUF_INIT, out = VOS_BUF_INIT;
 	size_t cut;
 	if (path[0] != '/') {
 		if (!getcwd(cwd, sizeof(cwd))) {
-			*errmsg = vos_asprintf("unable to resolve '%s': %s", path, strerror(errno));
+			vos_err_set(err, VOS_EIO, "unable to resolve '%s': %s", path, strerror(errno));
 			return NULL;
 		}
 		vos_buf_addf(&abs, "%s/%s", cwd, path);
@@ -526,7 +517,7 @@ char *vos_path_resolve(const char *path, char **errmsg)
 		ok = realpath(cut ? abs.ptr : "/", real) != NULL;
 		if (!ok && (errno != ENOENT || lstat(abs.ptr, &st) == 0)) {
 			int e = errno;
-			*errmsg = vos_asprintf("unable to resolve '%s': %s", cut ? abs.ptr : "/", strerror(e));
+			vos_err_set(err, VOS_EIO, "unable to resolve '%s': %s", cut ? abs.ptr : "/", strerror(e));
 			abs.ptr[cut] = save;
 			vos_buf_release(&abs);
 			return NULL;

@@ -8,16 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Error codes every lib function returns (0 ok, negative error). */
-enum vos_error {
-	VOS_OK = 0,
-	VOS_ERROR = -1,   /* generic / internal */
-	VOS_EINPUT = -2,  /* unusable input: details are in the diagnostics */
-	VOS_EIO = -3,     /* operational: file system, network, git, auth */
-	VOS_ENOTFOUND = -4,
-	VOS_EAUTH = -5,   /* operational: authentication refused */
-	VOS_ENET = -6,    /* operational: network */
-};
+#include "error.h" /* enum vos_error, struct vos_err */
 
 /* Size limits for untrusted input (documented in docs/limits.md). */
 #define VOS_MAX_PAGE_BYTES (64u * 1024u * 1024u)
@@ -103,12 +94,13 @@ void *vos_map_get(const struct vos_map *m, const char *key);
 #define VOS_MAP_INDEX(i) ((void *)(uintptr_t)((i) + 1))
 #define VOS_MAP_SLOT(v) ((size_t)(uintptr_t)(v))
 
-/* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT.
- * On error *errmsg (caller frees) describes it: "unable to open 'x': No such file or directory". */
-int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, char **errmsg);
+/* Files. vos_file_read reads at most max bytes; over that it fails with VOS_EINPUT. A missing file
+ * is VOS_ENOTFOUND, a read error VOS_EIO; err says why: "unable to open 'x': No such file or
+ * directory". */
+int vos_file_read(char **out, size_t *len_out, const char *path, size_t max, struct vos_err *err);
 /* The same, and *uid_out is the owner of the file read (fstat of the descriptor read from). */
 int vos_file_read_uid(char **out, size_t *len_out, unsigned *uid_out, const char *path, size_t max,
-                      char **errmsg);
+                      struct vos_err *err);
 /* Writing a file: vos_file_write in lockfile.h. */
 bool vos_is_dir(const char *path);
 /* mkdir -p: creates path and its missing parents with mode; 0, or -1 with errno set. */
@@ -121,9 +113,9 @@ char *vos_path_dirname(const char *path);
 
 /* The absolute path path names once the symbolic links of the part that exists are resolved, the
  * rest appended with "." and ".." applied (as mkdir would make it); relative to the working
- * directory. Caller frees. NULL with *errmsg (caller frees) when an existing part does not
- * resolve (a dangling or looping link, no permission). */
-char *vos_path_resolve(const char *path, char **errmsg);
+ * directory. Caller frees. NULL with err (VOS_EIO) when an existing part does not resolve (a
+ * dangling or looping link, no permission). */
+char *vos_path_resolve(const char *path, struct vos_err *err);
 /* True when the absolute path is root or below it (both resolved). */
 bool vos_path_within(const char *path, const char *root);
 

@@ -42,13 +42,21 @@ struct builder {
 	size_t seen_alloc, merged_alloc;
 	size_t docs_alloc;
 	struct vos_map anchors; /* name -> struct anchor* (names live in the arena) */
+	unsigned line_off;      /* buf's line 1 is the file's line line_off + 1 */
 	int error;
 };
 
+/* A location; line is a line of the file (node lines already are). */
 static struct vos_loc loc_at(const struct builder *b, unsigned line, unsigned col)
 {
 	struct vos_loc l = {b->doc->file, line, col};
 	return l;
+}
+
+/* The file location of a libyaml mark (zero-based, relative to buf). */
+static struct vos_loc mark_loc(const struct builder *b, const yaml_mark_t *m)
+{
+	return loc_at(b, (unsigned)m->line + 1 + b->line_off, (unsigned)m->column + 1);
 }
 
 /* Line and column (1-based; column in characters) of a byte offset. */
@@ -127,7 +135,7 @@ static void report_parser_error(struct builder *b, const yaml_parser_t *p)
 		for (l = line; l >= first && l > 0; l--) {
 			unsigned tc = leading_tab_col(b->buf, b->len, l);
 			if (tc) {
-				loc = loc_at(b, l, tc);
+				loc = loc_at(b, l + b->line_off, tc);
 				vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-syntax",
 				              "tab characters must not be used for indentation");
 				b->error = VOS_EINPUT;
@@ -137,10 +145,10 @@ static void report_parser_error(struct builder *b, const yaml_parser_t *p)
 				break;
 		}
 	}
-	loc = loc_at(b, line, col);
+	loc = loc_at(b, line + b->line_off, col);
 	if (p->context)
 		vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-syntax", "%s %s (started at line %u)",
-		              problem, p->context, (unsigned)p->context_mark.line + 1);
+		              problem, p->context, (unsigned)p->context_mark.line + 1 + b->line_off);
 	else
 		vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-syntax", "%s", problem);
 	b->error = VOS_EINPUT;
@@ -150,7 +158,7 @@ static struct vos_ynode *new_node(struct builder *b, int kind, const yaml_mark_t
 {
 	struct vos_ynode *n = vos_arena_alloc(&b->doc->arena, sizeof(*n));
 	n->kind = (unsigned char)kind;
-	n->line = (unsigned)m->line + 1;
+	n->line = (unsigned)m->line + 1 + b->line_off;
 	n->col = (unsigned)m->column + 1;
 	return n;
 }
@@ -158,7 +166,7 @@ static struct vos_ynode *new_node(struct builder *b, int kind, const yaml_mark_t
 static void error_at(struct builder *b, const yaml_mark_t *m, const char *rule, const char *fmt,
                      const char *arg)
 {
-	struct vos_loc loc = loc_at(b, (unsigned)m->line + 1, (unsigned)m->column + 1);
+	struct vos_loc loc = mark_loc(b, m);
 	vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, rule, fmt, arg);
 	b->error = VOS_EINPUT;
 }
@@ -191,7 +199,7 @@ static int add_node(struct builder *b, struct vos_ynode *n, uint64_t weight, uns
 	}
 	f = &b->stack[b->depth - 1];
 	if (b->depth + height > VOS_YAML_MAX_DEPTH) {
-		struct vos_loc loc = loc_at(b, (unsigned)m->line + 1, (unsigned)m->column + 1);
+		struct vos_loc loc = mark_loc(b, m);
 		vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-depth",
 		              "nesting deeper than %u levels", VOS_YAML_MAX_DEPTH);
 		b->error = VOS_EINPUT;
@@ -201,7 +209,7 @@ static int add_node(struct builder *b, struct vos_ynode *n, uint64_t weight, uns
 	if (height > f->height)
 		f->height = height;
 	if (f->weight > VOS_YAML_MAX_EXPANDED) {
-		struct vos_loc loc = loc_at(b, (unsigned)m->line + 1, (unsigned)m->column + 1);
+		struct vos_loc loc = mark_loc(b, m);
 		vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-alias",
 		              "aliases expand to more than %u nodes", VOS_YAML_MAX_EXPANDED);
 		b->error = VOS_EINPUT;
@@ -405,8 +413,7 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 	case YAML_MAPPING_START_EVENT: {
 		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
 		if (b->depth + 1 > VOS_YAML_MAX_DEPTH) {
-			struct vos_loc loc = loc_at(b, (unsigned)ev->start_mark.line + 1,
-			                            (unsigned)ev->start_mark.column + 1);
+			struct vos_loc loc = mark_loc(b, &ev->start_mark);
 			vos_diags_add(b->diags, VOS_SEV_ERROR, &loc, "yaml-depth",
 			              "nesting deeper than %u levels", VOS_YAML_MAX_DEPTH);
 			b->error = VOS_EINPUT;
@@ -438,7 +445,7 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 			f.anchor->weight = w;
 			f.anchor->height = h;
 		}
-		m.line = f.node->line - 1;
+		m.line = f.node->line - 1 - b->line_off;
 		m.column = f.node->col - 1;
 		m.index = 0;
 		/* the node itself was already checked for depth when it was opened */
@@ -470,8 +477,8 @@ static int handle_event(struct builder *b, yaml_event_t *ev)
 	}
 }
 
-int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size_t len,
-                   struct vos_diags *diags)
+int vos_yaml_parse(struct vos_ydoc *out, const char *file, unsigned line_off, const char *buf,
+                   size_t len, struct vos_diags *diags)
 {
 	struct builder b;
 	yaml_parser_t parser;
@@ -487,6 +494,7 @@ int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size
 	b.diags = diags;
 	b.buf = buf;
 	b.len = len;
+	b.line_off = line_off;
 
 	if (len > VOS_MAX_YAML_BYTES) {
 		struct vos_loc loc = {out->file, 0, 0};
@@ -497,6 +505,7 @@ int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size
 	if (!vos_utf8_valid(buf, len, &bad)) {
 		struct vos_loc loc = {out->file, 0, 0};
 		offset_to_linecol(buf, len, bad, &loc.line, &loc.col);
+		loc.line += line_off;
 		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "utf8", "invalid UTF-8 byte 0x%02x",
 		              (unsigned)(unsigned char)buf[bad]);
 		return VOS_EINPUT;
@@ -504,6 +513,7 @@ int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size
 	if ((nul = memchr(buf, '\0', len))) {
 		struct vos_loc loc = {out->file, 0, 0};
 		offset_to_linecol(buf, len, (size_t)(nul - buf), &loc.line, &loc.col);
+		loc.line += line_off;
 		vos_diags_add(diags, VOS_SEV_ERROR, &loc, "yaml-syntax", "NUL byte in input");
 		return VOS_EINPUT;
 	}

@@ -48,11 +48,13 @@ struct vos_ydoc {
 	size_t ndocs;
 };
 
-/* Parses buf (len bytes, need not be NUL-terminated). On error returns VOS_EINPUT and appends
- * located diagnostics (rule "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-depth",
- * "utf8") to diags. */
-int vos_yaml_parse(struct vos_ydoc *out, const char *file, const char *buf, size_t len,
-                   struct vos_diags *diags);
+/* Parses buf (len bytes, need not be NUL-terminated), which is the text of file from its line
+ * line_off + 1 on (0 for a whole file; a block cut out of a larger file, such as a page's front
+ * matter, passes the number of lines before it): every node line and diagnostic is then a line of
+ * file, no patching afterwards. On error returns VOS_EINPUT and appends located diagnostics (rule
+ * "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-depth", "utf8") to diags. */
+int vos_yaml_parse(struct vos_ydoc *out, const char *file, unsigned line_off, const char *buf,
+                   size_t len, struct vos_diags *diags);
 void vos_ydoc_release(struct vos_ydoc *doc);
 
 /* Helpers for consumers. */

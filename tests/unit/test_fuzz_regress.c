@@ -65,12 +65,13 @@ static size_t replay_in(const char *where, const char *target, entry_fn fn)
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
-		char *path = vos_path_join(dir, names[i]), *buf = NULL, *err = NULL;
+		char *path = vos_path_join(dir, names[i]), *buf = NULL;
+		struct vos_err err = VOS_ERR_INIT;
 		size_t len = 0;
 		double t0, dt;
 		int rc;
 		if (vos_file_read(&buf, &len, path, VOS_MAX_PAGE_BYTES, &err) < 0)
-			fail_msg("%s", err);
+			fail_msg("%s", err.msg);
 		t0 = now();
 		rc = fn((const uint8_t *)buf, len);
 		dt = now() - t0;

@@ -92,20 +92,21 @@ static void test_unparsable_url(void **state)
 	for (i = 0; i < VOS_ARRAY_SIZE(urls); i++) {
 		struct vos_git *g = NULL;
 		struct vos_git_opts o = {0};
-		char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/unparsable", tmpdir);
+		char *notice = NULL, *root = vos_asprintf("%s/unparsable", tmpdir);
+		struct vos_err err = VOS_ERR_INIT;
 		struct stat st;
 		o.url = urls[i];
 		o.cache_root = root;
 		assert_int_equal(vos_git_open(&g, &o, &notice, &err), VOS_EINPUT);
 		assert_null(g);
-		assert_non_null(err);
-		assert_true(vos_starts_with(err, "invalid remote URL ("));
+		assert_non_null(err.msg);
+		assert_true(vos_starts_with(err.msg, "invalid remote URL ("));
 		for (j = 0; j < VOS_ARRAY_SIZE(parts); j++)
-			if (strstr(err, parts[j]))
-				fail_msg("'%s' in: %s", parts[j], err);
+			if (strstr(err.msg, parts[j]))
+				fail_msg("'%s' in: %s", parts[j], err.msg);
 		assert_int_not_equal(stat(root, &st), 0);
 		assert_null(vos_git_cache_path(&o));
-		free(err);
+		vos_err_clear(&err);
 		free(notice);
 		free(root);
 	}
@@ -133,7 +134,8 @@ static void test_bad_branch(void **state)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL;
+	char *notice = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	char root[300];
 	VOS_UNUSED(state);
 	snprintf(root, sizeof(root), "%s/badbranch", tmpdir);
@@ -142,9 +144,9 @@ static void test_bad_branch(void **state)
 	o.cache_root = root;
 	assert_int_equal(vos_git_open(&g, &o, &notice, &err), VOS_EINPUT);
 	assert_null(g);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "'a..b'"));
-	free(err);
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "'a..b'"));
+	vos_err_clear(&err);
 	free(notice);
 }
 
@@ -153,7 +155,8 @@ static char *make_remote(void)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/remotes", tmpdir), *path;
+	char *notice = NULL, *root = vos_asprintf("%s/remotes", tmpdir), *path;
+	struct vos_err err = VOS_ERR_INIT;
 	o.url = "seed-remote";
 	o.cache_root = root;
 	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
@@ -167,12 +170,13 @@ static struct vos_git *client_on(const char *url, const char *name, const char *
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL, *root = vos_asprintf("%s/%s", tmpdir, name);
+	char *notice = NULL, *root = vos_asprintf("%s/%s", tmpdir, name);
+	struct vos_err err = VOS_ERR_INIT;
 	o.url = url;
 	o.branch = branch;
 	o.cache_root = root;
 	if (vos_git_open(&g, &o, &notice, &err) != 0)
-		fail_msg("open: %s", err ? err : "?");
+		fail_msg("open: %s", err.msg ? err.msg : "?");
 	free(root);
 	free(notice);
 	return g;
@@ -185,7 +189,8 @@ static struct vos_git *client(const char *url, const char *name)
 
 static void test_cycle(void **state)
 {
-	char *remote, *err = NULL, *text = NULL;
+	char *remote, *text = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	struct vos_git *a, *b;
 	char id_a[41], id_b[41], id_a2[41];
 	size_t len;
@@ -207,7 +212,7 @@ static void test_cycle(void **state)
 	assert_int_equal(vos_git_commit(id_a, a, &f1, 1, "T", "t@example.org", "first\n", &err), 0);
 	assert_int_equal(strlen(id_a), 40);
 	if (vos_git_push(a, id_a, &err) != 0)
-		fail_msg("push: %s", err);
+		fail_msg("push: %s", err.msg);
 
 	/* b sees it */
 	assert_int_equal(vos_git_fetch(b, &err), 0);
@@ -224,10 +229,9 @@ static void test_cycle(void **state)
 
 	/* a, still on the old head, is rejected (never forced) */
 	assert_int_equal(vos_git_commit(id_a2, a, &f3, 1, "T", "t@example.org", "third\n", &err), 0);
-	assert_int_equal(vos_git_push(a, id_a2, &err), VOS_GIT_EREJECTED);
-	assert_non_null(err);
-	free(err);
-	err = NULL;
+	assert_int_equal(vos_git_push(a, id_a2, &err), VOS_EREJECTED);
+	assert_non_null(err.msg);
+	vos_err_clear(&err);
 
 	/* after a fetch a builds on b's commit and both changes land */
 	assert_int_equal(vos_git_fetch(a, &err), 0);
@@ -246,7 +250,7 @@ static void test_cycle(void **state)
 	vos_git_free(a);
 	vos_git_free(b);
 	free(remote);
-	free(err);
+	vos_err_clear(&err);
 }
 
 /* A branch the remote lacks is refused, naming the branches it has, unless the repository is empty
@@ -254,7 +258,8 @@ static void test_cycle(void **state)
 static void test_missing_branch(void **state)
 {
 	struct vos_git *seed, *typo, *fresh;
-	char *remote, *err = NULL, *empty, *root = vos_asprintf("%s/remotes-mb", tmpdir);
+	char *remote, *empty, *root = vos_asprintf("%s/remotes-mb", tmpdir);
+	struct vos_err err = VOS_ERR_INIT;
 	char id[41];
 	struct vos_git_file f = {"vos/services.md", "one\n", 4};
 	struct vos_git_opts o = {0};
@@ -284,16 +289,16 @@ static void test_missing_branch(void **state)
 	assert_int_equal(vos_git_fetch(seed, &err), 0);
 	assert_int_equal(vos_git_commit(id, seed, &f, 1, "T", "t@example.org", "first\n", &err), 0);
 	if (vos_git_push(seed, id, &err) != 0)
-		fail_msg("seed: %s", err);
+		fail_msg("seed: %s", err.msg);
 	vos_git_free(seed);
 	typo = client_on(remote, "mb-typo", "mian");
 	assert_int_equal(vos_git_fetch(typo, &err), VOS_EINPUT);
 	assert_null(vos_git_head(typo));
-	assert_non_null(err);
-	assert_non_null(strstr(err, "has no branch 'mian' (it has 'main')"));
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "has no branch 'mian' (it has 'main')"));
 	vos_git_free(typo);
 
-	free(err);
+	vos_err_clear(&err);
 	free(empty);
 	free(remote);
 	free(root);
@@ -303,7 +308,8 @@ static void test_corrupt_cache(void **state)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL, *path;
+	char *notice = NULL, *path;
+	struct vos_err err = VOS_ERR_INIT;
 	char root[300];
 	VOS_UNUSED(state);
 	snprintf(root, sizeof(root), "%s/corrupt", tmpdir);
@@ -320,14 +326,15 @@ static void test_corrupt_cache(void **state)
 	vos_git_free(g);
 	free(notice);
 	free(path);
-	free(err);
+	vos_err_clear(&err);
 }
 
 static void test_token_not_in_errors(void **state)
 {
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL;
+	char *notice = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	char root[300];
 	int rc;
 	VOS_UNUSED(state);
@@ -339,12 +346,12 @@ static void test_token_not_in_errors(void **state)
 	assert_int_equal(vos_git_open(&g, &o, &notice, &err), 0);
 	rc = vos_git_fetch(g, &err);
 	assert_true(rc == VOS_ENET || rc == VOS_EIO);
-	assert_non_null(err);
-	assert_null(strstr(err, "pa55word"));
-	assert_null(strstr(err, "t0ken-VALUE"));
-	assert_non_null(strstr(err, "http://127.0.0.1:9/wiki.git"));
+	assert_non_null(err.msg);
+	assert_null(strstr(err.msg, "pa55word"));
+	assert_null(strstr(err.msg, "t0ken-VALUE"));
+	assert_non_null(strstr(err.msg, "http://127.0.0.1:9/wiki.git"));
 	vos_git_free(g);
-	free(err);
+	vos_err_clear(&err);
 	free(notice);
 }
 
@@ -409,7 +416,8 @@ static void test_http_nodelay(void **state)
 	struct nodelay_srv srv;
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL, url[128], root[300];
+	char *notice = NULL, url[128], root[300];
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	memset(&srv, 0, sizeof(srv));
 	srv.lfd = listen_loopback(&srv.port);
@@ -424,7 +432,7 @@ static void test_http_nodelay(void **state)
 	assert_int_equal(srv.found, 1);
 	assert_int_equal(srv.nodelay, 1);
 	vos_git_free(g);
-	free(err);
+	vos_err_clear(&err);
 	free(notice);
 	close(srv.lfd);
 }
@@ -480,7 +488,8 @@ static void test_token_scrubbed_from_libgit2_message(void **state)
 	struct echo_srv srv;
 	struct vos_git *g = NULL;
 	struct vos_git_opts o = {0};
-	char *err = NULL, *notice = NULL, url[128], root[300];
+	char *notice = NULL, url[128], root[300];
+	struct vos_err err = VOS_ERR_INIT;
 	int rc;
 	VOS_UNUSED(state);
 	memset(&srv, 0, sizeof(srv));
@@ -500,12 +509,12 @@ static void test_token_scrubbed_from_libgit2_message(void **state)
 	pthread_join(srv.th, NULL);
 	assert_int_equal(srv.authorized, 1); /* the token was sent, and came back in the answer */
 	assert_true(rc == VOS_ENET || rc == VOS_EIO);
-	assert_non_null(err);
-	assert_null(strstr(err, "t0ken-VALUE"));
-	assert_non_null(strstr(err, "invalid content-type: 'text/x-<redacted>'"));
-	assert_non_null(strstr(err, url));
+	assert_non_null(err.msg);
+	assert_null(strstr(err.msg, "t0ken-VALUE"));
+	assert_non_null(strstr(err.msg, "invalid content-type: 'text/x-<redacted>'"));
+	assert_non_null(strstr(err.msg, url));
 	vos_git_free(g);
-	free(err);
+	vos_err_clear(&err);
 	free(notice);
 	close(srv.lfd);
 	close(srv.stop[0]);

@@ -71,14 +71,14 @@ static void test_link_path(void **state)
 static void test_not_a_repository(void **state)
 {
 	struct vos_git_index *ix = NULL;
-	char *msg = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), VOS_ENOTFOUND);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), VOS_ENOTFOUND);
 	unsetenv("GIT_CEILING_DIRECTORIES");
 	assert_null(ix);
-	assert_non_null(strstr(msg, "not a git repository"));
-	free(msg);
+	assert_non_null(strstr(err.msg, "not a git repository"));
+	vos_err_clear(&err);
 }
 
 static void make_repo(void)
@@ -97,7 +97,8 @@ static void make_repo(void)
 static void test_staged_content(void **state)
 {
 	struct vos_git_index *ix = NULL;
-	char *msg = NULL, *buf = NULL, **list = NULL, *hooks = NULL;
+	char *buf = NULL, **list = NULL, *hooks = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len = 0, n = 0;
 	static const char *const yaml[] = {".yaml", ".yml", NULL};
 	VOS_UNUSED(state);
@@ -108,24 +109,29 @@ static void test_staged_content(void **state)
 	put("vos/services.md", "# Services\n\nunstaged v3\n");
 	put("vos/untracked.md", "# new\n");
 
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), 0);
 	assert_non_null(vos_git_index_workdir(ix));
 	assert_true(vos_ends_with(vos_git_index_gitdir(ix), "/.git"));
-	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &msg), 0);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &err), 0);
 	assert_string_equal(buf, "# Services\n\nstaged v2\n");
 	assert_int_equal(len, strlen(buf));
 	free(buf);
 	/* size limit */
-	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 4, &msg), VOS_EINPUT);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 4, &err), VOS_EINPUT);
 	assert_null(buf);
-	free(msg);
-	msg = NULL;
+	vos_err_clear(&err);
 	/* untracked: not in the index */
 	assert_false(vos_git_index_has(ix, "vos/untracked.md"));
-	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/untracked.md", 1 << 20, &msg),
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/untracked.md", 1 << 20, &err),
 	                 VOS_ENOTFOUND);
-	free(msg);
-	msg = NULL;
+	assert_int_equal(err.code, VOS_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "'vos/untracked.md' is not in the index"));
+	vos_err_clear(&err);
+	/* no record: the same failures, nothing to fill (was a NULL dereference) */
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/untracked.md", 1 << 20, NULL),
+	                 VOS_ENOTFOUND);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 4, NULL), VOS_EINPUT);
+	assert_null(buf);
 	assert_true(vos_git_index_has(ix, "vos/other.md"));
 
 	/* listing: direct children only, YAML only, name order */
@@ -144,19 +150,19 @@ static void test_staged_content(void **state)
 	vos_git_index_list_free(list);
 
 	/* changed against HEAD: the staged page only */
-	assert_int_equal(vos_git_index_changed(&list, &n, ix, ".md", &msg), 0);
+	assert_int_equal(vos_git_index_changed(&list, &n, ix, ".md", &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0], "vos/services.md");
 	vos_git_index_list_free(list);
 
 	/* hooks directory: .git/hooks, then core.hooksPath relative to the work tree */
-	assert_int_equal(vos_git_hooks_dir(&hooks, ix, &msg), 0);
+	assert_int_equal(vos_git_hooks_dir(&hooks, ix, &err), 0);
 	assert_true(vos_ends_with(hooks, "/.git/hooks"));
 	free(hooks);
 	vos_git_index_free(ix);
 	sh("cd '%s' && git config core.hooksPath my-hooks", tmpdir);
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
-	assert_int_equal(vos_git_hooks_dir(&hooks, ix, &msg), 0);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), 0);
+	assert_int_equal(vos_git_hooks_dir(&hooks, ix, &err), 0);
 	assert_true(vos_ends_with(hooks, "/my-hooks"));
 	assert_true(vos_starts_with(hooks, vos_git_index_workdir(ix)));
 	free(hooks);
@@ -166,7 +172,8 @@ static void test_staged_content(void **state)
 static void test_git_index_file(void **state)
 {
 	struct vos_git_index *ix = NULL;
-	char *msg = NULL, *buf = NULL, *alt;
+	char *buf = NULL, *alt;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len = 0;
 	VOS_UNUSED(state);
 	make_repo();
@@ -177,15 +184,15 @@ static void test_git_index_file(void **state)
 	   tmpdir);
 	put("vos/services.md", "# Services\n\nwork tree\n");
 	setenv("GIT_INDEX_FILE", alt, 1);
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
-	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &msg), 0);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), 0);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &err), 0);
 	assert_string_equal(buf, "# Services\n\nin the alternate index\n");
 	free(buf);
 	vos_git_index_free(ix);
 	unsetenv("GIT_INDEX_FILE");
 	/* without it: .git/index, still the committed text */
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
-	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &msg), 0);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), 0);
+	assert_int_equal(vos_git_index_read(&buf, &len, ix, "vos/services.md", 1 << 20, &err), 0);
 	assert_string_equal(buf, "# Services\n\nstaged text\n");
 	free(buf);
 	vos_git_index_free(ix);
@@ -197,7 +204,7 @@ static void test_links(void **state)
 	struct vos_git_index *ix = NULL;
 	struct vos_source src;
 	struct vos_diags d;
-	char *msg = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	make_repo();
 	put("vos/services.md", "# Services\n\n"
@@ -208,9 +215,9 @@ static void test_links(void **state)
 	                       "- [z](https://example.org)\n" /* external: ignored */);
 	sh("cd '%s' && git add vos/services.md", tmpdir);
 	vos_diags_init(&d);
-	assert_int_equal(vos_git_index_open(&ix, tmpdir, &msg), 0);
+	assert_int_equal(vos_git_index_open(&ix, tmpdir, &err), 0);
 	vos_source_index(&src, ix, tmpdir);
-	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_WARNING, &d, &msg), 0);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_WARNING, &d, &err), 0);
 	vos_diags_sort(&d);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.warnings, 2);
@@ -223,7 +230,7 @@ static void test_links(void **state)
 	vos_diags_release(&d);
 	/* as errors; and an unchanged page (vos/other.md) is not checked */
 	vos_diags_init(&d);
-	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_ERROR, &d, &msg), 0);
+	assert_int_equal(vos_lab_check_links(&src, VOS_SEV_ERROR, &d, &err), 0);
 	assert_int_equal(d.errors, 2);
 	vos_diags_release(&d);
 	vos_source_release(&src);

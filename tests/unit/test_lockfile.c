@@ -47,13 +47,14 @@ static int teardown(void **state)
 
 static void put(const char *path, const char *text)
 {
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	assert_int_equal(vos_file_write(path, text, strlen(text), 0, NULL, &err), 0);
 }
 
 static void assert_content(const char *path, const char *want)
 {
-	char *text = NULL, *err = NULL;
+	char *text = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len;
 	assert_int_equal(vos_file_read(&text, &len, path, 1u << 20, &err), 0);
 	assert_string_equal(text, want);
@@ -64,14 +65,14 @@ static void assert_content(const char *path, const char *want)
 static void test_existing_lock(void **state)
 {
 	struct fx *f = *state;
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	put(f->path, "mine\n");
 	put(f->lock, "held by another vosctl\n");
 	assert_int_equal(vos_file_write(f->path, "new\n", 4, 0, NULL, &err), VOS_EIO);
-	assert_non_null(strstr(err, f->lock));
-	assert_non_null(strstr(err, "another vosctl process seems to be"));
-	assert_non_null(strstr(err, "remove"));
-	free(err);
+	assert_non_null(strstr(err.msg, f->lock));
+	assert_non_null(strstr(err.msg, "another vosctl process seems to be"));
+	assert_non_null(strstr(err.msg, "remove"));
+	vos_err_clear(&err);
 	assert_content(f->path, "mine\n");
 	assert_content(f->lock, "held by another vosctl\n");
 }
@@ -82,7 +83,7 @@ static void test_mode_at_creation(void **state)
 	struct fx *f = *state;
 	struct vos_lockfile lk;
 	struct stat st;
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	mode_t old = umask(077);
 	assert_int_equal(vos_lockfile_hold(&lk, f->path, 0755, &err), 0);
 	assert_int_equal(stat(f->lock, &st), 0);
@@ -110,31 +111,31 @@ static void test_changed_since_read(void **state)
 {
 	struct fx *f = *state;
 	struct vos_write_expect was = {"as read\n", 8}, missing = {NULL, 0};
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	put(f->path, "as read\n");
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &was, &err), 0);
 	assert_content(f->path, "rendered\n");
 	/* the user's edit, same length and longer */
 	put(f->path, "as READ\n");
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &was, &err), VOS_EIO);
-	assert_non_null(strstr(err, "changed since vosctl read it"));
-	assert_non_null(strstr(err, f->path));
-	free(err);
+	assert_non_null(strstr(err.msg, "changed since vosctl read it"));
+	assert_non_null(strstr(err.msg, f->path));
+	vos_err_clear(&err);
 	assert_content(f->path, "as READ\n");
 	assert_int_equal(access(f->lock, F_OK), -1);
 	put(f->path, "as read\nand more\n");
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &was, &err), VOS_EIO);
-	free(err);
+	vos_err_clear(&err);
 	assert_content(f->path, "as read\nand more\n");
 	/* expected missing, but created meanwhile */
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &missing, &err), VOS_EIO);
-	assert_non_null(strstr(err, "created since vosctl looked"));
-	free(err);
+	assert_non_null(strstr(err.msg, "created since vosctl looked"));
+	vos_err_clear(&err);
 	assert_content(f->path, "as read\nand more\n");
 	/* expected, but removed meanwhile */
 	unlink(f->path);
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &was, &err), VOS_EIO);
-	free(err);
+	vos_err_clear(&err);
 	assert_int_equal(access(f->path, F_OK), -1);
 	assert_int_equal(vos_file_write(f->path, "rendered\n", 9, 0, &missing, &err), 0);
 	assert_content(f->path, "rendered\n");
@@ -144,14 +145,15 @@ static void test_changed_since_read(void **state)
 static void test_symlink_refused(void **state)
 {
 	struct fx *f = *state;
-	char *other = vos_asprintf("%s/other.md", f->dir), *err = NULL;
+	char *other = vos_asprintf("%s/other.md", f->dir);
+	struct vos_err err = VOS_ERR_INIT;
 	struct stat st;
 	put(other, "target\n");
 	assert_int_equal(symlink("other.md", f->path), 0);
 	assert_int_equal(vos_file_write(f->path, "new\n", 4, 0, NULL, &err), VOS_EIO);
-	assert_non_null(strstr(err, "symbolic link"));
-	assert_non_null(strstr(err, "other.md"));
-	free(err);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	assert_non_null(strstr(err.msg, "other.md"));
+	vos_err_clear(&err);
 	assert_int_equal(lstat(f->path, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	assert_content(other, "target\n");
@@ -167,7 +169,7 @@ static void killed_while_holding(struct fx *f, int sig)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct vos_lockfile lk;
-		char *err = NULL;
+		struct vos_err err = VOS_ERR_INIT;
 		if (vos_lockfile_hold(&lk, f->path, 0, &err) < 0 || vos_lockfile_write(&lk, "half", 4, &err) < 0)
 			_exit(10);
 		if (access(f->lock, F_OK) < 0)

@@ -18,10 +18,11 @@ static char *fixture_path(const char *rel)
 
 static char *read_fixture(const char *rel, size_t *len)
 {
-	char *path = fixture_path(rel), *buf = NULL, *err = NULL;
+	char *path = fixture_path(rel), *buf = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	int rc = vos_file_read(&buf, len, path, VOS_MAX_PAGE_BYTES, &err);
 	if (rc < 0)
-		fail_msg("%s", err);
+		fail_msg("%s", err.msg);
 	free(path);
 	return buf;
 }
@@ -618,6 +619,16 @@ static void test_bad_front_matter(void **state)
 	assert_int_equal(p.nrows, 0);
 	assert_int_equal(p.nsections, 0);
 	vos_page_release(&p);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+
+	/* the YAML parser is told where the front matter starts: the lines its messages name are lines
+	 * of the page too, not of the YAML block */
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t2, strlen(t2), &d), VOS_EINPUT);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].message, "duplicate key 'title' (first defined at line 2)");
+	assert_int_equal(d.items[0].rel_line, 2);
 	vos_page_release(&p);
 	vos_diags_release(&d);
 }

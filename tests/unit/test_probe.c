@@ -213,7 +213,7 @@ static void test_tcp_up_and_down(void **state)
 	int open_port, lfd = listen_on(&open_port, 16);
 	struct vos_probe_target t[2];
 	struct vos_probe_result r[2];
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	double t0, t1;
 	VOS_UNUSED(state);
 	t[0] = tcp_target("127.0.0.1", open_port);
@@ -284,7 +284,8 @@ static void test_scope_and_plan_decisions(void **state)
 	struct vos_scope sc;
 	struct vos_probe_target t[7];
 	const char *cli[2];
-	char *err = NULL, *txt, buf[200];
+	struct vos_err err = VOS_ERR_INIT;
+	char *txt, buf[200];
 	bool declared;
 	VOS_UNUSED(state);
 	memset(&inv, 0, sizeof(inv));
@@ -342,14 +343,12 @@ static void test_scope_and_plan_decisions(void **state)
 	/* a bad --scope or environment entry is an input error that names it */
 	cli[0] = "192.168.10.0/33";
 	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, cli, 1, NULL, &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "--scope: invalid network '192.168.10.0/33'"));
-	free(err);
-	err = NULL;
+	assert_non_null(strstr(err.msg, "--scope: invalid network '192.168.10.0/33'"));
+	vos_err_clear(&err);
 	vos_scope_release(&sc);
 	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, "lan", &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "VOSCTL_PROBE_SCOPE: invalid network 'lan'"));
-	free(err);
-	err = NULL;
+	assert_non_null(strstr(err.msg, "VOSCTL_PROBE_SCOPE: invalid network 'lan'"));
+	vos_err_clear(&err);
 	vos_scope_release(&sc);
 
 	/* no VLAN, no probe.scope: nothing is in scope, and the reason says why */
@@ -625,7 +624,7 @@ static void test_parse_ports(void **state)
 {
 	int *p = NULL;
 	size_t n = 0;
-	char *err = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "22,1-3,3,8100-8109", &err), 0);
 	assert_int_equal(n, 14);
@@ -637,18 +636,15 @@ static void test_parse_ports(void **state)
 	assert_int_equal(n, 65535);
 	free(p);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "0-10", &err), VOS_EINPUT);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "invalid port list '0-10'"));
-	free(err);
-	err = NULL;
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "invalid port list '0-10'"));
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "10-5", &err), VOS_EINPUT);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "80,", &err), VOS_EINPUT);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_probe_parse_ports(&p, &n, "70000", &err), VOS_EINPUT);
-	free(err);
+	vos_err_clear(&err);
 }
 
 static void test_json_roundtrip(void **state)
@@ -657,7 +653,8 @@ static void test_json_roundtrip(void **state)
 	struct vos_probe_open u = {"skynet", "127.0.10.1", 8080};
 	struct vos_probe_results back;
 	char path[] = "/tmp/vos-probe-json-XXXXXX";
-	char *file, *err = NULL, *json;
+	char *file, *json;
+	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	assert_non_null(mkdtemp(path));
 	file = vos_asprintf("%s/sub/dir/last.json", path);
@@ -687,12 +684,11 @@ static void test_json_roundtrip(void **state)
 	vos_probe_results_release(&back);
 	/* not found, and garbage */
 	assert_int_equal(vos_probe_results_load(&back, "/nonexistent/x.json", &err), VOS_ENOTFOUND);
-	free(err);
-	err = NULL;
+	vos_err_clear(&err);
 	assert_int_equal(vos_file_write(file, "{\"results\": 3}", 14, 0, NULL, NULL), 0);
 	assert_int_equal(vos_probe_results_load(&back, file, &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "no \"results\" array"));
-	free(err);
+	assert_non_null(strstr(err.msg, "no \"results\" array"));
+	vos_err_clear(&err);
 	vos_probe_results_release(&back);
 	vos_probe_result_release_array(r, 2);
 	remove(file);
@@ -748,7 +744,7 @@ static void test_findings_dependency(void **state)
 	r[4].state = VOS_PROBE_SKIPPED; r[4].probed = false;
 	r[4].detail = vos_strdup("address 192.168.1.70 is outside the probe scope");
 	vos_diags_init(&d);
-	assert_int_equal(vos_probe_findings(&m, r, 5, &d), 0);
+	vos_probe_findings(&m, r, 5, &d);
 	assert_int_equal(d.n, 4); /* litellm, vllm (at the dependencies), postgres; nothing at webui */
 	assert_string_equal(d.items[3].rule, "probe-not-probed");
 	assert_int_equal(d.items[3].severity, VOS_SEV_ERROR);
@@ -768,7 +764,7 @@ static void test_findings_dependency(void **state)
 	vos_diags_release(&d);
 	/* nothing to probe at all is an error too */
 	vos_diags_init(&d);
-	assert_int_equal(vos_probe_findings(&m, r, 0, &d), 0);
+	vos_probe_findings(&m, r, 0, &d);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.items[0].rule, "probe-nothing");
 	vos_diags_release(&d);

@@ -48,7 +48,7 @@ static void lab_build(struct lab *l, const char *page, size_t len, const char *i
 		dump(&l->d);
 		fail_msg("inventory did not finish");
 	}
-	assert_int_equal(vos_model_build(&l->model, &l->page, &l->inv, &l->d), 0);
+	vos_model_build(&l->model, &l->page, &l->inv, &l->d);
 }
 
 static void lab_release(struct lab *l)
@@ -61,10 +61,11 @@ static void lab_release(struct lab *l)
 
 static char *slurp(const char *path, size_t *len)
 {
-	char *s = NULL, *err = NULL;
+	char *s = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	if (vos_file_read(&s, len, path, VOS_MAX_PAGE_BYTES, &err) != 0) {
-		fprintf(stderr, "# %s\n", err ? err : path);
-		free(err);
+		fprintf(stderr, "# %s\n", err.msg ? err.msg : path);
+		vos_err_clear(&err);
 		return NULL;
 	}
 	return s;
@@ -74,7 +75,7 @@ static char *render(struct lab *l, bool *changed, size_t *len, struct vos_render
 {
 	char *out = NULL;
 	struct vos_render_opts o = {prune};
-	assert_int_equal(vos_render_services_ex(&out, len, changed, st, &l->page, &l->model, NOW, &o), 0);
+	vos_render_services_ex(&out, len, changed, st, &l->page, &l->model, NOW, &o);
 	assert_non_null(out);
 	assert_int_equal(strlen(out), *len);
 	return out;
@@ -114,8 +115,8 @@ static void check_idempotent(struct lab *l, const char *out, size_t len, const c
 			                                           strlen(inv_yaml), &l2.d), 0);
 		assert_int_equal(vos_inventory_finish(&l2.inv, &l2.d), 0);
 	}
-	assert_int_equal(vos_model_build(&l2.model, &l2.page, &l2.inv, &l2.d), 0);
-	assert_int_equal(vos_render_services(&out2, &len2, &changed, &l2.page, &l2.model, LATER), 0);
+	vos_model_build(&l2.model, &l2.page, &l2.inv, &l2.d);
+	vos_render_services(&out2, &len2, &changed, &l2.page, &l2.model, LATER);
 	assert_false(changed);
 	assert_int_equal(len2, len);
 	assert_memory_equal(out2, out, len);
@@ -545,7 +546,8 @@ static void test_status_page(void **state)
 		" \"summary\": {\"up\": 2, \"down\": 1, \"timeout\": 0, \"error\": 0}}";
 	struct lab l;
 	struct vos_probe_results res;
-	char *out = NULL, *out2 = NULL, *err = NULL;
+	char *out = NULL, *out2 = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len, len2;
 	bool changed;
 	(void)state;
@@ -568,10 +570,10 @@ static void test_status_page(void **state)
 	/* unusable results are refused by the one reader, before any page is made */
 	assert_int_equal(vos_probe_results_parse(&res, "last-probe.json", "{\"results\": [", 13, &err),
 	                 VOS_EINPUT);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "'last-probe.json' is not JSON"));
+	assert_non_null(err.msg);
+	assert_non_null(strstr(err.msg, "'last-probe.json' is not JSON"));
 	assert_int_equal(res.n, 0);
-	free(err);
+	vos_err_clear(&err);
 	vos_probe_results_release(&res);
 	lab_release(&l);
 }
@@ -761,14 +763,14 @@ static void fixed_point_mutations(const char *page_path, const char *inv_dir, un
 		if (vos_page_parse(&p1, "services.md", m, mlen, &d) != 0)
 			continue;
 		ok++;
-		assert_int_equal(vos_model_build(&m1, &p1, &inv, &d), 0);
-		assert_int_equal(vos_render_services(&out1, &len1, &changed, &p1, &m1, NOW), 0);
+		vos_model_build(&m1, &p1, &inv, &d);
+		vos_render_services(&out1, &len1, &changed, &p1, &m1, NOW);
 		if (vos_page_parse(&p2, "services.md", out1, len1, &d) != 0) {
 			dump(&d);
 			fail_msg("mutation %zu: the rendered page does not parse", i);
 		}
-		assert_int_equal(vos_model_build(&m2, &p2, &inv, &d), 0);
-		assert_int_equal(vos_render_services(&out2, &len2, &changed, &p2, &m2, LATER), 0);
+		vos_model_build(&m2, &p2, &inv, &d);
+		vos_render_services(&out2, &len2, &changed, &p2, &m2, LATER);
 		if (changed || len2 != len1 || memcmp(out1, out2, len1)) {
 			fprintf(stderr, "# mutation %zu of %s: not a fixed point\n# --- input\n%.*s\n# --- once\n%s\n"
 			        "# --- twice\n%s\n", i, page_path, (int)mlen, m, out1, out2);
@@ -857,7 +859,7 @@ static void test_example_lab(void **state)
 		dump(&l.d);
 		fail_msg("example inventory did not load");
 	}
-	assert_int_equal(vos_model_build(&l.model, &l.page, &l.inv, &l.d), 0);
+	vos_model_build(&l.model, &l.page, &l.inv, &l.d);
 	out = render(&l, &changed, &len, &st, false);
 	check_idempotent(&l, out, len, NULL, "inventory");
 	{

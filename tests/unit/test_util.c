@@ -134,7 +134,8 @@ static void test_ipv4(void **state)
 
 static void test_files(void **state)
 {
-	char dir[] = "/tmp/vos-util-XXXXXX", *path, *data = NULL, *err = NULL;
+	char dir[] = "/tmp/vos-util-XXXXXX", *path, *data = NULL;
+	struct vos_err err = VOS_ERR_INIT;
 	size_t len;
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -146,19 +147,19 @@ static void test_files(void **state)
 	free(data);
 	/* over the limit */
 	assert_int_equal(vos_file_read(&data, &len, path, 3, &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "larger than"));
-	free(err);
+	assert_non_null(strstr(err.msg, "larger than"));
+	vos_err_clear(&err);
 	/* a directory where a file is expected */
 	assert_int_equal(vos_file_read(&data, &len, dir, 100, &err), VOS_EINPUT);
-	assert_non_null(strstr(err, "is a directory"));
-	free(err);
+	assert_non_null(strstr(err.msg, "is a directory"));
+	vos_err_clear(&err);
 	/* missing */
 	assert_int_equal(vos_file_read(&data, &len, "/nonexistent/x", 100, &err), VOS_ENOTFOUND);
-	assert_non_null(strstr(err, "unable to open '/nonexistent/x'"));
-	free(err);
+	assert_non_null(strstr(err.msg, "unable to open '/nonexistent/x'"));
+	vos_err_clear(&err);
 	/* writing into a missing directory fails cleanly */
 	assert_int_equal(vos_file_write("/nonexistent/dir/x", "a", 1, 0, NULL, &err), VOS_EIO);
-	free(err);
+	vos_err_clear(&err);
 	unlink(path);
 	rmdir(dir);
 	free(path);
@@ -178,7 +179,8 @@ static char *at(const char *dir, const char *rel)
 
 static void test_path_resolve(void **state)
 {
-	char tmp[] = "/tmp/vos-resolve-XXXXXX", real[4096], *p, *r, *want, *lab, *err = NULL;
+	char tmp[] = "/tmp/vos-resolve-XXXXXX", real[4096], *p, *r, *want, *lab;
+	struct vos_err err = VOS_ERR_INIT;
 	const char *rm[] = {"lab/dangling", "lab/gen", "lab", "else"};
 	size_t i;
 	(void)state;
@@ -224,8 +226,8 @@ static void test_path_resolve(void **state)
 	free(p);
 	p = at(real, "lab/dangling/x.md");
 	assert_null(vos_path_resolve(p, &err));
-	assert_non_null(strstr(err, "unable to resolve"));
-	free(err);
+	assert_non_null(strstr(err.msg, "unable to resolve"));
+	vos_err_clear(&err);
 	free(p);
 	for (i = 0; i < VOS_ARRAY_SIZE(rm); i++) {
 		p = at(real, rm[i]);

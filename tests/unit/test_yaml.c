@@ -20,7 +20,7 @@ static struct fx *parse(const char *text)
 {
 	struct fx *f = vos_calloc(1, sizeof(*f));
 	vos_diags_init(&f->diags);
-	f->rc = vos_yaml_parse(&f->doc, "t.yaml", text, strlen(text), &f->diags);
+	f->rc = vos_yaml_parse(&f->doc, "t.yaml", 0, text, strlen(text), &f->diags);
 	return f;
 }
 
@@ -28,7 +28,7 @@ static struct fx *parse_len(const char *text, size_t len)
 {
 	struct fx *f = vos_calloc(1, sizeof(*f));
 	vos_diags_init(&f->diags);
-	f->rc = vos_yaml_parse(&f->doc, "t.yaml", text, len, &f->diags);
+	f->rc = vos_yaml_parse(&f->doc, "t.yaml", 0, text, len, &f->diags);
 	return f;
 }
 
@@ -337,6 +337,50 @@ static struct vos_ynode *scalar(struct vos_ynode *n, const char *s, int style)
 	return n;
 }
 
+/* A block cut out of a larger file: every line (nodes, diagnostics, lines named in messages) is a
+ * line of the file, given the number of lines before the block. */
+static void test_line_offset(void **state)
+{
+	static const char *bad[] = {
+		"a: 1\nb: [x\n",                 /* syntax error with a context */
+		"a: 1\na: 2\n",                  /* duplicate key */
+		"a:\n\t- x\n",                  /* tab indentation */
+		"a: *nope\n",                    /* unknown alias */
+		"a: caf\xc3\n",                  /* invalid UTF-8 */
+	};
+	/* the line of the diagnostic and the line its message names (0: none), in the block */
+	static const unsigned want[] = {3, 2, 2, 1, 1}, named[] = {2, 1, 0, 0, 0};
+	struct vos_ydoc doc;
+	struct vos_diags d;
+	size_t i;
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_yaml_parse(&doc, "p.md", 10, "k: v\nl:\n  - x\n", 14, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(doc.docs[0]->line, 11);
+	assert_int_equal(vos_ymap_key(doc.docs[0], 1)->line, 12);
+	assert_int_equal(vos_ymap_val(doc.docs[0], 1)->u.items[0]->line, 13);
+	assert_int_equal(vos_ynode_loc(vos_ymap_val(doc.docs[0], 1), doc.file).line, 13);
+	vos_ydoc_release(&doc);
+	for (i = 0; i < VOS_ARRAY_SIZE(bad); i++) {
+		assert_int_equal(vos_yaml_parse(&doc, "p.md", 10, bad[i], strlen(bad[i]), &d), VOS_EINPUT);
+		assert_int_equal(d.n, 1);
+		if (d.items[0].line != want[i] + 10)
+			fail_msg("case %zu: line %u, wanted %u: %s", i, d.items[0].line, want[i] + 10,
+			         d.items[0].message);
+		if (named[i]) {
+			char at[32];
+			snprintf(at, sizeof(at), "line %u)", named[i] + 10);
+			if (!strstr(d.items[0].message, at))
+				fail_msg("case %zu: message lacks '%s': %s", i, at, d.items[0].message);
+		}
+		vos_ydoc_release(&doc);
+		vos_diags_release(&d);
+		vos_diags_init(&d);
+	}
+	vos_diags_release(&d);
+}
+
 static void test_scalars(void **state)
 {
 	struct vos_ynode n;
@@ -452,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_tabs),
 		cmocka_unit_test(test_utf8_and_nul),
 		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_line_offset),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_str_tag),
 	};

@@ -31,9 +31,10 @@ static inline void sh(const char *fmt, ...)
 /* Writes text to tmpdir/rel, making its directories. */
 static inline void put(const char *rel, const char *text)
 {
-	char *path = vos_path_join(tmpdir, rel), *dir = vos_path_dirname(path), *msg = NULL;
+	char *path = vos_path_join(tmpdir, rel), *dir = vos_path_dirname(path);
+	struct vos_err err = VOS_ERR_INIT;
 	assert_int_equal(vos_mkdir_p(dir, 0755), 0);
-	assert_int_equal(vos_file_write(path, text, strlen(text), 0, NULL, &msg), 0);
+	assert_int_equal(vos_file_write(path, text, strlen(text), 0, NULL, &err), 0);
 	free(path);
 	free(dir);
 }
