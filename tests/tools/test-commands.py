@@ -152,7 +152,8 @@ class Lexer:
                 self.i = k + 1
             elif c == '"':
                 j = self.skip_dq(self.i)
-                parts.append(s[self.i + 1:j - 1])
+                # inside double quotes a backslash escapes only $ ` " \ and a newline
+                parts.append(re.sub(r'\\([$`"\\\n])', r"\1", s[self.i + 1:j - 1]))
                 self.i = j
             elif s.startswith("${", self.i):
                 depth, j = 0, self.i + 1
