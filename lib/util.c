@@ -280,15 +280,22 @@ char *vos_arena_sprintf(struct vos_arena *a, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- hash map */
 
+/* FNV-1a; nocase folds ASCII letters only, as strcasecmp does in the C locale vosctl runs in
+ * (tolower() there is the same fold, but a function call per byte) */
 static size_t map_hash(const char *s, bool nocase)
 {
-	size_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (nocase)
-			c = (unsigned char)tolower(c);
-		h ^= c;
-		h *= 1099511628211ull;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t h = 1469598103934665603ull;
+	if (nocase) {
+		for (; *p; p++) {
+			unsigned c = *p;
+			if (c - 'A' < 26u)
+				c += 'a' - 'A';
+			h = (h ^ c) * 1099511628211ull;
+		}
+	} else {
+		for (; *p; p++)
+			h = (h ^ *p) * 1099511628211ull;
 	}
 	return h;
 }

@@ -64,6 +64,29 @@ static void test_map(void **state)
 	vos_map_init(&m, true);
 	vos_map_put(&m, "Open WebUI", (void *)1);
 	assert_int_equal((uintptr_t)vos_map_get(&m, "open webui"), 1);
+	assert_int_equal((uintptr_t)vos_map_get(&m, "OPEN WEBUI"), 1);
+	assert_null(vos_map_get(&m, "open webu"));
+	/* ASCII letters fold, nothing else: '@' and '`' are 'A' - 1 and 'a' - 1, '[' is 'Z' + 1 */
+	vos_map_put(&m, "Z[@", (void *)2);
+	assert_int_equal((uintptr_t)vos_map_get(&m, "z[@"), 2);
+	assert_null(vos_map_get(&m, "z{@"));
+	assert_null(vos_map_get(&m, "z[`"));
+	vos_map_put(&m, "caf\xc3\xa9", (void *)3); /* UTF-8: bytes >= 0x80 are not folded */
+	assert_int_equal((uintptr_t)vos_map_get(&m, "CAF\xc3\xa9"), 3);
+	assert_null(vos_map_get(&m, "CAF\xc3\x89"));
+	for (int i = 0; i < 200; i++) { /* past a few rehashes: hash and compare agree */
+		char *k = malloc(16);
+		snprintf(k, 16, "Host-%03d", i);
+		vos_map_put(&m, k, (void *)(uintptr_t)(100 + i));
+	}
+	for (int i = 0; i < 200; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hOST-%03d", i);
+		assert_int_equal((uintptr_t)vos_map_get(&m, k), 100 + i);
+	}
+	for (size_t i = 0; i < m.cap; i++)
+		if (m.keys[i] && !strncmp(m.keys[i], "Host-", 5))
+			free((char *)m.keys[i]);
 	vos_map_release(&m);
 }
 
