@@ -210,39 +210,48 @@ void vos_arena_release(struct vos_arena *a)
 }
 
 /* not zeroed */
-static void *arena_alloc_raw(struct vos_arena *a, size_t n)
+/* A new block for n bytes (n already rounded), or the head block's room ran out. */
+static void *arena_alloc_block(struct vos_arena *a, size_t n)
 {
 	struct vos_arena_block *b = a->head;
-	void *p;
+	size_t size = 64 * 1024 - sizeof(*b);
+	if (n > size / 4) {
+		/* a big allocation gets a block of its own, kept behind the head */
+		struct vos_arena_block *big = vos_malloc(sizeof(*big) + n);
+		big->size = big->used = n;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			big->next = NULL;
+			a->head = big;
+		}
+		a->used_total += n;
+		return big->data;
+	}
+	b = vos_malloc(sizeof(*b) + size);
+	b->size = size;
+	b->used = n;
+	b->next = a->head;
+	a->head = b;
+	a->used_total += n;
+	return b->data;
+}
+
+/* the common case inline: room in the head block */
+static inline void *arena_alloc_raw(struct vos_arena *a, size_t n)
+{
+	struct vos_arena_block *b = a->head;
 	n = (n + 7) & ~(size_t)7;
 	if (!n)
 		n = 8;
-	if (!b || b->size - b->used < n) {
-		size_t size = 64 * 1024 - sizeof(*b);
-		if (n > size / 4) {
-			/* a big allocation gets a block of its own, kept behind the head */
-			struct vos_arena_block *big = vos_malloc(sizeof(*big) + n);
-			big->size = big->used = n;
-			if (b) {
-				big->next = b->next;
-				b->next = big;
-			} else {
-				big->next = NULL;
-				a->head = big;
-			}
-			a->used_total += n;
-			return big->data;
-		}
-		b = vos_malloc(sizeof(*b) + size);
-		b->size = size;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
+	if (b && b->size - b->used >= n) {
+		void *p = (char *)b->data + b->used;
+		b->used += n;
+		a->used_total += n;
+		return p;
 	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	a->used_total += n;
-	return p;
+	return arena_alloc_block(a, n);
 }
 
 void *vos_arena_alloc(struct vos_arena *a, size_t n)
