@@ -190,6 +190,9 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 	 * (the model's services start with the inventory's, in order) instead of building a twin */
 	if (!m->nservices && inv->service_by_id.n == n_inv)
 		m->inv_ids = &inv->service_by_id;
+	vos_map_reserve(&m->service_by_name, n_inv);
+	if (!m->inv_ids)
+		vos_map_reserve(&m->service_by_id, n_inv);
 	/* room for the inventory's services exactly (rows the inventory lacks grow it as usual) */
 	if (m->services_alloc < m->nservices + n_inv) {
 		m->services_alloc = m->nservices + n_inv;

@@ -343,6 +343,15 @@ static void map_rehash(struct vos_map *m, size_t cap)
 	free(vals);
 }
 
+void vos_map_reserve(struct vos_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	while (n * 4 >= cap * 3) /* the capacity n puts would grow it to */
+		cap *= 2;
+	if (cap > m->cap)
+		map_rehash(m, cap);
+}
+
 void *vos_map_put(struct vos_map *m, const char *key, void *val)
 {
 	size_t i;

@@ -90,6 +90,39 @@ static void test_map(void **state)
 	vos_map_release(&m);
 }
 
+/* vos_map_reserve: the capacity n puts reach, at once; the puts then never rehash; never shrinks */
+static void test_map_reserve(void **state)
+{
+	struct vos_map grown, reserved;
+	char keys[1000][8];
+	size_t i;
+	(void)state;
+	vos_map_init(&grown, false);
+	vos_map_init(&reserved, false);
+	for (i = 0; i < 1000; i++)
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+	for (i = 0; i < 1000; i++)
+		vos_map_put(&grown, keys[i], (void *)(uintptr_t)(i + 1));
+	vos_map_reserve(&reserved, 1000);
+	assert_int_equal(reserved.cap, grown.cap);
+	for (i = 0; i < 1000; i++) {
+		const char **before = reserved.keys;
+		vos_map_put(&reserved, keys[i], (void *)(uintptr_t)(i + 1));
+		assert_ptr_equal(reserved.keys, before); /* no rehash */
+	}
+	for (i = 0; i < 1000; i++)
+		assert_int_equal((uintptr_t)vos_map_get(&reserved, keys[i]), i + 1);
+	vos_map_reserve(&reserved, 10); /* never shrinks, keeps the keys */
+	assert_int_equal(reserved.cap, grown.cap);
+	assert_int_equal((uintptr_t)vos_map_get(&reserved, "k999"), 1000);
+	vos_map_reserve(&reserved, 5000); /* grows with its keys */
+	assert_true(reserved.cap > grown.cap);
+	assert_int_equal(reserved.n, 1000);
+	assert_int_equal((uintptr_t)vos_map_get(&reserved, "k0"), 1);
+	vos_map_release(&grown);
+	vos_map_release(&reserved);
+}
+
 /* Maps that index arrays: VOS_MAP_SLOT gives back index + 1, 0 for an absent key (index 0 is not). */
 static void test_map_index(void **state)
 {
@@ -313,7 +346,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
-		cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
+		cmocka_unit_test(test_map_reserve), cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_rng),
