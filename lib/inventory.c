@@ -969,6 +969,7 @@ static void check_display_names(const struct vos_inventory *inv, struct vos_diag
 	struct vos_arena keys;
 	size_t i;
 	vos_map_init(&seen, VOS_NAMES_NOCASE);
+	vos_map_reserve(&seen, inv->nservices);
 	vos_arena_init(&keys);
 	for (i = 0; i < inv->nservices; i++) {
 		const struct vos_service *s = &inv->services[i];
@@ -1010,6 +1011,8 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
+	vos_map_reserve(&inv->host_by_name, inv->nhosts);
+	vos_map_reserve(&inv->service_by_id, inv->nservices);
 	for (i = 0; i < inv->nvlans; i++)
 		index_name(&inv->vlan_by_name, inv->vlans[i].name, i, &inv->vlans[i].loc, vlan_loc, inv,
 		           "VLAN name", diags);

@@ -77,7 +77,6 @@ struct vos_service {
 	char *address;        /* service address override or NULL (else the host's) */
 	struct vos_port *ports; size_t nports;
 	struct vos_launch launch;
-	bool has_launch;
 	struct vos_strloc *logs; size_t nlogs;
 	struct vos_strloc *data; size_t ndata;       /* data locations */
 	struct vos_strloc *secrets; size_t nsecrets; /* secret locations (paths, never values) */
@@ -85,6 +84,7 @@ struct vos_service {
 	struct vos_strloc *depends_on; size_t ndepends_on; /* service ids */
 	struct vos_strloc *exposure; size_t nexposure;     /* VLAN names it is reachable from */
 	struct vos_strloc *admin_via; size_t nadmin_via;   /* VLAN names admin access comes from */
+	bool has_launch;      /* (next to immutable: one padded word for both bools) */
 	bool immutable;       /* "must not be modified" */
 	char *owner_repo;
 	char *notes;

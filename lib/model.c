@@ -17,9 +17,19 @@ struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name)
 	return i ? &m->hosts[i - 1] : NULL;
 }
 
+/* index + 1 of the service of that id, 0 if none: the inventory's map when the model borrows it
+ * (the inventory's services are the model's first ones, in order), else the model's own */
+static size_t service_slot(const struct vos_model *m, const char *id)
+{
+	size_t i;
+	if (m->inv_ids && (i = VOS_MAP_SLOT(vos_map_get(m->inv_ids, id))))
+		return i;
+	return VOS_MAP_SLOT(vos_map_get(&m->service_by_id, id));
+}
+
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id)
 {
-	size_t i = VOS_MAP_SLOT(vos_map_get(&m->service_by_id, id));
+	size_t i = service_slot(m, id);
 	return i ? &m->services[i - 1] : NULL;
 }
 
@@ -176,6 +186,13 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 	size_t *same_name = vos_calloc(n_inv + page->nrows + 1, sizeof(*same_name));
 	bool *placed = vos_calloc(page->nrows + 1, sizeof(*placed));
 
+	/* the inventory indexes every service id once (no duplicate, no id missing): borrow its map
+	 * (the model's services start with the inventory's, in order) instead of building a twin */
+	if (!m->nservices && inv->service_by_id.n == n_inv)
+		m->inv_ids = &inv->service_by_id;
+	vos_map_reserve(&m->service_by_name, n_inv);
+	if (!m->inv_ids)
+		vos_map_reserve(&m->service_by_id, n_inv);
 	/* room for the inventory's services exactly (rows the inventory lacks grow it as usual) */
 	if (m->services_alloc < m->nservices + n_inv) {
 		m->services_alloc = m->nservices + n_inv;
@@ -185,7 +202,8 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 		const struct vos_service *sv = &inv->services[i];
 		size_t k = service_add(m, sv->id, sv->name ? sv->name : sv->id), j;
 		m->services[k].inv = sv;
-		vos_map_put(&m->service_by_id, sv->id, VOS_MAP_INDEX(k));
+		if (!m->inv_ids)
+			vos_map_put(&m->service_by_id, sv->id, VOS_MAP_INDEX(k));
 		j = VOS_MAP_SLOT(vos_map_get(&m->service_by_name, m->services[k].name));
 		if (!j) {
 			vos_map_put(&m->service_by_name, m->services[k].name, VOS_MAP_INDEX(k));
@@ -217,7 +235,7 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 		named = VOS_MAP_SLOT(vos_map_get(&m->service_by_name, row->service));
 		k = row_candidate(m, same_name, row->service, NULL, false);
 		if (!k && !named) {
-			k = VOS_MAP_SLOT(vos_map_get(&m->service_by_id, row->service));
+			k = service_slot(m, row->service);
 			named = k;
 			if (k && m->services[k - 1].row)
 				k = 0;
@@ -233,7 +251,7 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			struct vos_diag *d;
 			k = service_add(m, row->service, row->service) + 1;
 			/* only-on-page services are still findable by their page name */
-			if (!vos_map_get(&m->service_by_id, row->service))
+			if (!service_slot(m, row->service))
 				vos_map_put(&m->service_by_id, row->service, VOS_MAP_INDEX(k - 1));
 			vos_map_put(&m->service_by_name, row->service, VOS_MAP_INDEX(k - 1));
 			d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "inventory-missing",

@@ -44,7 +44,10 @@ struct vos_model {
 	struct vos_mhost *hosts; size_t nhosts, hosts_alloc;
 	struct vos_mservice *services; size_t nservices, services_alloc;
 	struct vos_map host_by_name;           /* name -> struct vos_mhost* index+1 (cast) */
-	struct vos_map service_by_id;          /* id -> index+1 */
+	struct vos_map service_by_id;          /* id -> index+1 (only the page's services when
+	                                          inv_ids is set) */
+	const struct vos_map *inv_ids;         /* the inventory's service_by_id, borrowed when it
+	                                          holds every inventory id once, or NULL */
 	struct vos_map service_by_name;        /* display name (nocase) -> index+1 */
 	const char **port_addresses;           /* storage of every service's port_address */
 	struct vos_map vlan_by_name;           /* name -> const struct vos_vlan* */

@@ -210,39 +210,48 @@ void vos_arena_release(struct vos_arena *a)
 }
 
 /* not zeroed */
-static void *arena_alloc_raw(struct vos_arena *a, size_t n)
+/* A new block for n bytes (n already rounded), or the head block's room ran out. */
+static void *arena_alloc_block(struct vos_arena *a, size_t n)
 {
 	struct vos_arena_block *b = a->head;
-	void *p;
+	size_t size = 64 * 1024 - sizeof(*b);
+	if (n > size / 4) {
+		/* a big allocation gets a block of its own, kept behind the head */
+		struct vos_arena_block *big = vos_malloc(sizeof(*big) + n);
+		big->size = big->used = n;
+		if (b) {
+			big->next = b->next;
+			b->next = big;
+		} else {
+			big->next = NULL;
+			a->head = big;
+		}
+		a->used_total += n;
+		return big->data;
+	}
+	b = vos_malloc(sizeof(*b) + size);
+	b->size = size;
+	b->used = n;
+	b->next = a->head;
+	a->head = b;
+	a->used_total += n;
+	return b->data;
+}
+
+/* the common case inline: room in the head block */
+static inline void *arena_alloc_raw(struct vos_arena *a, size_t n)
+{
+	struct vos_arena_block *b = a->head;
 	n = (n + 7) & ~(size_t)7;
 	if (!n)
 		n = 8;
-	if (!b || b->size - b->used < n) {
-		size_t size = 64 * 1024 - sizeof(*b);
-		if (n > size / 4) {
-			/* a big allocation gets a block of its own, kept behind the head */
-			struct vos_arena_block *big = vos_malloc(sizeof(*big) + n);
-			big->size = big->used = n;
-			if (b) {
-				big->next = b->next;
-				b->next = big;
-			} else {
-				big->next = NULL;
-				a->head = big;
-			}
-			a->used_total += n;
-			return big->data;
-		}
-		b = vos_malloc(sizeof(*b) + size);
-		b->size = size;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
+	if (b && b->size - b->used >= n) {
+		void *p = (char *)b->data + b->used;
+		b->used += n;
+		a->used_total += n;
+		return p;
 	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	a->used_total += n;
-	return p;
+	return arena_alloc_block(a, n);
 }
 
 void *vos_arena_alloc(struct vos_arena *a, size_t n)
@@ -280,15 +289,22 @@ char *vos_arena_sprintf(struct vos_arena *a, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- hash map */
 
+/* FNV-1a; nocase folds ASCII letters only, as strcasecmp does in the C locale vosctl runs in
+ * (tolower() there is the same fold, but a function call per byte) */
 static size_t map_hash(const char *s, bool nocase)
 {
-	size_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (nocase)
-			c = (unsigned char)tolower(c);
-		h ^= c;
-		h *= 1099511628211ull;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t h = 1469598103934665603ull;
+	if (nocase) {
+		for (; *p; p++) {
+			unsigned c = *p;
+			if (c - 'A' < 26u)
+				c += 'a' - 'A';
+			h = (h ^ c) * 1099511628211ull;
+		}
+	} else {
+		for (; *p; p++)
+			h = (h ^ *p) * 1099511628211ull;
 	}
 	return h;
 }
@@ -325,6 +341,15 @@ static void map_rehash(struct vos_map *m, size_t cap)
 			vos_map_put(m, keys[i], vals[i]);
 	free(keys);
 	free(vals);
+}
+
+void vos_map_reserve(struct vos_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	while (n * 4 >= cap * 3) /* the capacity n puts would grow it to */
+		cap *= 2;
+	if (cap > m->cap)
+		map_rehash(m, cap);
 }
 
 void *vos_map_put(struct vos_map *m, const char *key, void *val)

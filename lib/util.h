@@ -85,6 +85,8 @@ struct vos_map {
 };
 void vos_map_init(struct vos_map *m, bool nocase);
 void vos_map_release(struct vos_map *m);
+/* Room for n keys without rehashing (the capacity n puts would grow the map to). */
+void vos_map_reserve(struct vos_map *m, size_t n);
 /* Returns the previous value for key (NULL if none) and stores val. */
 void *vos_map_put(struct vos_map *m, const char *key, void *val);
 void *vos_map_get(const struct vos_map *m, const char *key);

@@ -245,7 +245,8 @@ static struct vos_ynode *keyset_find(struct keyset *s, const struct vos_ynode *k
 	if (s->hashed)
 		return vos_map_get(&s->map, k->u.s.str);
 	for (i = 0; i < s->n; i++)
-		if (s->keys[i]->u.s.len == k->u.s.len && memcmp(s->keys[i]->u.s.str, k->u.s.str, k->u.s.len) == 0)
+		if (s->keys[i]->u.s.len == k->u.s.len && s->keys[i]->u.s.str[0] == k->u.s.str[0] &&
+		    memcmp(s->keys[i]->u.s.str, k->u.s.str, k->u.s.len) == 0)
 			return s->keys[i];
 	return NULL;
 }

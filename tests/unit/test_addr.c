@@ -153,6 +153,22 @@ static void test_scope(void **state)
 	vos_scope_release(&lab);
 }
 
+/* vos_addr_same: one address written two ways is the same; equal texts are the same (the fast path
+ * must agree with the key comparison) */
+static void test_same(void **state)
+{
+	(void)state;
+	assert_true(vos_addr_same("127.0.10.5", "127.0.10.5"));
+	assert_false(vos_addr_same("127.0.10.5", "127.0.10.6"));
+	assert_true(vos_addr_same("::1", "0:0:0:0:0:0:0:1"));
+	assert_true(vos_addr_same("Nas.Lan.", "nas.lan"));
+	assert_true(vos_addr_same("nas.lan", "nas.lan"));
+	assert_false(vos_addr_same("nas.lan", "nas2.lan"));
+	assert_true(vos_addr_same(NULL, NULL));
+	assert_false(vos_addr_same("127.0.0.1", NULL));
+	assert_false(vos_addr_same(NULL, "127.0.0.1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_reason),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

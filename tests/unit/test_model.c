@@ -212,6 +212,77 @@ static void test_page_inventory_disagreements(void **state)
 	lab_release(&l);
 }
 
+/* Service ids: the model borrows the inventory's id map when it indexes every id once; it finds
+ * page-only services by their page name either way, and builds its own map for an inventory not
+ * finished or with a duplicate id (then the last service of an id wins, as it always did). */
+static void test_service_ids(void **state)
+{
+	struct lab l;
+	struct vos_model m;
+	struct vos_inventory inv;
+	struct vos_diags d;
+	const char *page =
+		"## Control Plane (skynet)\n\n"
+		"| Service | IP | Purpose |\n|---|---|---|\n"
+		"| LiteLLM | 127.0.10.1 | router |\n"
+		"| Ghost | <LAN_IP> | nobody knows |\n";
+	const char *yaml =
+		"hosts:\n"
+		"  - {name: skynet, address: 127.0.10.1}\n"
+		"services:\n"
+		"  - {id: litellm, name: LiteLLM, class: router}\n"
+		"  - {id: unlisted, name: Unlisted, class: ui}\n";
+	const char *dup =
+		"services:\n"
+		"  - {id: twin, name: First, class: ui}\n"
+		"  - {id: twin, name: Second, class: ui}\n";
+	struct vos_mservice *s;
+	(void)state;
+	lab_build(&l, page, yaml, NULL);
+	assert_ptr_equal(l.model.inv_ids, &l.inv.service_by_id); /* borrowed, not a twin */
+	assert_int_equal(l.model.service_by_id.n, 1);             /* only Ghost */
+	s = vos_model_service(&l.model, "litellm");
+	assert_non_null(s);
+	assert_ptr_equal(s->inv, vos_inventory_service(&l.inv, "litellm"));
+	s = vos_model_service(&l.model, "unlisted");
+	assert_non_null(s);
+	assert_string_equal(s->inv->id, "unlisted");
+	s = vos_model_service(&l.model, "Ghost");
+	assert_non_null(s);
+	assert_null(s->inv);
+	assert_null(vos_model_service(&l.model, "nobody"));
+	lab_release(&l);
+
+	/* an inventory loaded but not finished (no id map yet): the model indexes the ids itself */
+	vos_diags_init(&d);
+	memset(&l.page, 0, sizeof(l.page));
+	assert_int_equal(vos_page_parse(&l.page, "services.md", page, strlen(page), &d), 0);
+	vos_inventory_init(&inv);
+	assert_int_equal(vos_inventory_load_buffer(&inv, "inventory/lab.yaml", yaml, strlen(yaml), &d), 0);
+	vos_model_build(&m, &l.page, &inv, &d);
+	assert_null(m.inv_ids);
+	s = vos_model_service(&m, "unlisted");
+	assert_non_null(s);
+	assert_string_equal(s->inv->id, "unlisted");
+	assert_non_null(vos_model_service(&m, "Ghost"));
+	vos_model_release(&m);
+	vos_inventory_release(&inv);
+
+	/* a duplicate id: the inventory's map holds the first, the model's own the last */
+	vos_inventory_init(&inv);
+	assert_int_equal(vos_inventory_load_buffer(&inv, "inventory/lab.yaml", dup, strlen(dup), &d), 0);
+	assert_int_not_equal(vos_inventory_finish(&inv, &d), 0);
+	vos_model_build(&m, &l.page, &inv, &d);
+	assert_null(m.inv_ids);
+	s = vos_model_service(&m, "twin");
+	assert_non_null(s);
+	assert_string_equal(s->inv->name, "Second");
+	vos_model_release(&m);
+	vos_inventory_release(&inv);
+	vos_page_release(&l.page);
+	vos_diags_release(&d);
+}
+
 /* One display name on two hosts (a merge key copies `name`): each host's row is its own service. */
 static void test_same_name_two_hosts(void **state)
 {
@@ -539,6 +610,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_page_inventory_disagreements),
+		cmocka_unit_test(test_service_ids),
 		cmocka_unit_test(test_same_name_two_hosts),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_addresses),

@@ -64,7 +64,63 @@ static void test_map(void **state)
 	vos_map_init(&m, true);
 	vos_map_put(&m, "Open WebUI", (void *)1);
 	assert_int_equal((uintptr_t)vos_map_get(&m, "open webui"), 1);
+	assert_int_equal((uintptr_t)vos_map_get(&m, "OPEN WEBUI"), 1);
+	assert_null(vos_map_get(&m, "open webu"));
+	/* ASCII letters fold, nothing else: '@' and '`' are 'A' - 1 and 'a' - 1, '[' is 'Z' + 1 */
+	vos_map_put(&m, "Z[@", (void *)2);
+	assert_int_equal((uintptr_t)vos_map_get(&m, "z[@"), 2);
+	assert_null(vos_map_get(&m, "z{@"));
+	assert_null(vos_map_get(&m, "z[`"));
+	vos_map_put(&m, "caf\xc3\xa9", (void *)3); /* UTF-8: bytes >= 0x80 are not folded */
+	assert_int_equal((uintptr_t)vos_map_get(&m, "CAF\xc3\xa9"), 3);
+	assert_null(vos_map_get(&m, "CAF\xc3\x89"));
+	for (int i = 0; i < 200; i++) { /* past a few rehashes: hash and compare agree */
+		char *k = malloc(16);
+		snprintf(k, 16, "Host-%03d", i);
+		vos_map_put(&m, k, (void *)(uintptr_t)(100 + i));
+	}
+	for (int i = 0; i < 200; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "hOST-%03d", i);
+		assert_int_equal((uintptr_t)vos_map_get(&m, k), 100 + i);
+	}
+	for (size_t i = 0; i < m.cap; i++)
+		if (m.keys[i] && !strncmp(m.keys[i], "Host-", 5))
+			free((char *)m.keys[i]);
 	vos_map_release(&m);
+}
+
+/* vos_map_reserve: the capacity n puts reach, at once; the puts then never rehash; never shrinks */
+static void test_map_reserve(void **state)
+{
+	struct vos_map grown, reserved;
+	char keys[1000][8];
+	size_t i;
+	(void)state;
+	vos_map_init(&grown, false);
+	vos_map_init(&reserved, false);
+	for (i = 0; i < 1000; i++)
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+	for (i = 0; i < 1000; i++)
+		vos_map_put(&grown, keys[i], (void *)(uintptr_t)(i + 1));
+	vos_map_reserve(&reserved, 1000);
+	assert_int_equal(reserved.cap, grown.cap);
+	for (i = 0; i < 1000; i++) {
+		const char **before = reserved.keys;
+		vos_map_put(&reserved, keys[i], (void *)(uintptr_t)(i + 1));
+		assert_ptr_equal(reserved.keys, before); /* no rehash */
+	}
+	for (i = 0; i < 1000; i++)
+		assert_int_equal((uintptr_t)vos_map_get(&reserved, keys[i]), i + 1);
+	vos_map_reserve(&reserved, 10); /* never shrinks, keeps the keys */
+	assert_int_equal(reserved.cap, grown.cap);
+	assert_int_equal((uintptr_t)vos_map_get(&reserved, "k999"), 1000);
+	vos_map_reserve(&reserved, 5000); /* grows with its keys */
+	assert_true(reserved.cap > grown.cap);
+	assert_int_equal(reserved.n, 1000);
+	assert_int_equal((uintptr_t)vos_map_get(&reserved, "k0"), 1);
+	vos_map_release(&grown);
+	vos_map_release(&reserved);
 }
 
 /* Maps that index arrays: VOS_MAP_SLOT gives back index + 1, 0 for an absent key (index 0 is not). */
@@ -290,7 +346,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),  cmocka_unit_test(test_arena), cmocka_unit_test(test_map),
-		cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
+		cmocka_unit_test(test_map_reserve), cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_rng),
