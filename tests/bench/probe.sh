@@ -45,7 +45,7 @@ side_by_side() {
 
 mkdir -p "$WORK/lab/inventory"
 cd "$WORK/lab" || exit 2
-printf 'page: services.md\ninventory: inventory\n' >vosctl.yaml
+printf 'page: services.md\ninventory: inventory\nprobe:\n  scope: [127.0.32.0/24]\n' >vosctl.yaml
 cat >services.md <<'EOF'
 # Bench Lab
 
