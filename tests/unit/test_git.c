@@ -20,6 +20,7 @@
 #include <ftw.h>
 
 #include "git.h"
+#include "loopback.h"
 
 static char tmpdir[256];
 
@@ -355,23 +356,6 @@ static void test_token_not_in_errors(void **state)
 	free(notice);
 }
 
-/* A listening TCP socket on 127.0.0.1, any free port (*port). */
-static int listen_loopback(int *port)
-{
-	struct sockaddr_in sin;
-	socklen_t slen = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	assert_true(fd >= 0);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(listen(fd, 16), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
 
 /* A server that looks at the other end of the connection it accepts: the client is this process,
  * so its socket is one of our descriptors (the one whose local address is the peer's). Records
@@ -420,7 +404,7 @@ static void test_http_nodelay(void **state)
 	struct vos_err err = VOS_ERR_INIT;
 	VOS_UNUSED(state);
 	memset(&srv, 0, sizeof(srv));
-	srv.lfd = listen_loopback(&srv.port);
+	srv.lfd = listen_on(&srv.port, 16);
 	assert_int_equal(pthread_create(&srv.th, NULL, nodelay_main, &srv), 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/wiki.git", srv.port);
 	snprintf(root, sizeof(root), "%s/nodelay", tmpdir);
@@ -494,7 +478,7 @@ static void test_token_scrubbed_from_libgit2_message(void **state)
 	VOS_UNUSED(state);
 	memset(&srv, 0, sizeof(srv));
 	srv.token = "t0ken-VALUE";
-	srv.lfd = listen_loopback(&srv.port);
+	srv.lfd = listen_on(&srv.port, 16);
 	assert_int_equal(pipe(srv.stop), 0);
 	assert_int_equal(pthread_create(&srv.th, NULL, echo_main, &srv), 0);
 

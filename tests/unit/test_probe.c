@@ -21,24 +21,10 @@
 #include "probe.h"
 #include "lockfile.h"
 
+#include "loopback.h"
+
 /* ------------------------------------------------------------------ helpers */
 
-static int listen_on(int *port_out, int backlog)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	assert_true(fd >= 0);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(listen(fd, backlog), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	*port_out = ntohs(sin.sin_port);
-	return fd;
-}
 
 static int closed_port(void)
 {
@@ -476,26 +462,34 @@ static void test_many_under_small_cap_no_fd_leak(void **state)
 		close(lfds[k]);
 }
 
+/* Probes one TCP target on a fresh full listener (fl) with a 10 s timeout while a's action runs
+ * on the progress ticks (a's other fields are the caller's). */
+static void run_full_listener(struct full_listener *fl, struct progress_action *a,
+                              struct vos_probe_result *r)
+{
+	struct vos_probe_target t = tcp_target("127.0.0.1", 0);
+	struct vos_probe_options o;
+	full_listener_open(fl);
+	t.port = fl->port;
+	a->fl = fl;
+	vos_probe_options_init(&o);
+	o.timeout_ms = 10000;
+	o.progress = progress_act;
+	o.payload = a;
+	assert_int_equal(vos_probe_run(r, &t, 1, &o, NULL), 0);
+}
+
 /* A connect that does not complete inside connect(): the target waits on epoll; once the listener
  * accepts a queued connection, the client's SYN retransmission (about 1 s later) gets in: up. */
 static void test_tcp_async_connect_up(void **state)
 {
 	struct full_listener fl;
 	struct progress_action a;
-	struct vos_probe_target t = tcp_target("127.0.0.1", 0);
 	struct vos_probe_result r;
-	struct vos_probe_options o;
 	VOS_UNUSED(state);
-	full_listener_open(&fl);
-	t.port = fl.port;
 	memset(&a, 0, sizeof(a));
-	a.fl = &fl;
 	a.accept_one = true;
-	vos_probe_options_init(&o);
-	o.timeout_ms = 10000;
-	o.progress = progress_act;
-	o.payload = &a;
-	assert_int_equal(vos_probe_run(&r, &t, 1, &o, NULL), 0);
+	run_full_listener(&fl, &a, &r);
 	assert_true(a.accepted >= 0); /* the place was freed while the probe waited */
 	assert_int_equal(r.state, VOS_PROBE_UP);
 	assert_null(r.detail);
@@ -514,20 +508,11 @@ static void test_tcp_async_connect_refused(void **state)
 {
 	struct full_listener fl;
 	struct progress_action a;
-	struct vos_probe_target t = tcp_target("127.0.0.1", 0);
 	struct vos_probe_result r;
-	struct vos_probe_options o;
 	VOS_UNUSED(state);
-	full_listener_open(&fl);
-	t.port = fl.port;
 	memset(&a, 0, sizeof(a));
-	a.fl = &fl;
 	a.close_listener = true;
-	vos_probe_options_init(&o);
-	o.timeout_ms = 10000;
-	o.progress = progress_act;
-	o.payload = &a;
-	assert_int_equal(vos_probe_run(&r, &t, 1, &o, NULL), 0);
+	run_full_listener(&fl, &a, &r);
 	assert_true(a.done);
 	assert_int_equal(r.state, VOS_PROBE_DOWN);
 	assert_string_equal(r.detail, "connection refused");
