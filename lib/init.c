@@ -529,8 +529,10 @@ static int read_homepage(struct ictx *c)
 		return rc == VOS_ENOTFOUND ? vos_err_set(c->err, VOS_EIO, "%s", vos_err_msg(c->err, "unreadable")) : rc;
 	rc = vos_yaml_parse(&doc, file, 0, text, len, c->diags);
 	free(text);
-	if (rc < 0)
+	if (rc < 0) {
+		vos_ydoc_release(&doc); /* what it had parsed before the error */
 		return rc;
+	}
 	root = doc.ndocs ? doc.docs[0] : NULL;
 	if (!root || root->kind != VOS_YNODE_SEQ) {
 		struct vos_loc loc = root ? vos_ynode_loc(root, file) : (struct vos_loc){file, 1, 1};
