@@ -68,9 +68,13 @@ struct vos_strloc {       /* a string with its location (list items, depends_on.
 };
 
 struct vos_service {
-	char *id;             /* "litellm" - unique */
+	char *id;             /* "litellm" - unique; an instance of a service on several hosts
+	                       * (`hosts: [a, b]`) is "ID@HOST" */
+	char *base_id;        /* the id as declared ("node-exporter"); == id for a one-host service */
+	unsigned instance, ninstances; /* this is instance `instance` of ninstances (0 of 1 usually) */
 	char *name;           /* display name as on the page: "LiteLLM" */
-	char *host;           /* host name as the inventory says, or NULL (the page decides) */
+	char *host;           /* host name as the inventory says, or NULL (the page decides); an
+	                       * instance's own host */
 	char *class_;         /* router, ui, database, cache, inference, storage, media, proxy, ... */
 	char **traits; size_t ntraits;  /* heavy-compute, gpu-inference, stateful, ai, ... */
 	char *purpose;
@@ -149,6 +153,7 @@ struct vos_inventory {
 	char *lab_name;             /* optional "lab: name" */
 	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
 	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;
+	struct vos_map base_by_id; /* a several-host service's declared id -> index + 1 of its first instance */
 };
 
 /* Load every *.yaml / *.yml file of dir (sorted by name, not recursive).
