@@ -575,6 +575,11 @@ static void conv_instances(struct conv *c, const struct fields *f, size_t k)
 		report(c, f->v[S_HOSTS], "inventory-value", "'hosts' is empty (give at least one host)");
 		return;
 	}
+	if (n > UINT16_MAX) {
+		report(c, f->v[S_HOSTS], "inventory-value", "'hosts' lists %zu hosts (at most %u)", n,
+		       (unsigned)UINT16_MAX);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (vos_name_eq(hs[i].s, hs[j].s)) {
@@ -590,8 +595,8 @@ static void conv_instances(struct conv *c, const struct fields *f, size_t k)
 		*s = base;
 		s->host = hs[i].s;
 		s->host_loc = hs[i].loc;
-		s->instance = (unsigned)i;
-		s->ninstances = (unsigned)n;
+		s->instance = (uint16_t)i;
+		s->ninstances = (uint16_t)n;
 		if (n > 1 && base.id)
 			s->id = vos_arena_sprintf(&inv->arena, "%s@%s", base.id, hs[i].s);
 	}

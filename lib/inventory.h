@@ -71,7 +71,6 @@ struct vos_service {
 	char *id;             /* "litellm" - unique; an instance of a service on several hosts
 	                       * (`hosts: [a, b]`) is "ID@HOST" */
 	char *base_id;        /* the id as declared ("node-exporter"); == id for a one-host service */
-	unsigned instance, ninstances; /* this is instance `instance` of ninstances (0 of 1 usually) */
 	char *name;           /* display name as on the page: "LiteLLM" */
 	char *host;           /* host name as the inventory says, or NULL (the page decides); an
 	                       * instance's own host */
@@ -88,8 +87,9 @@ struct vos_service {
 	struct vos_strloc *depends_on; size_t ndepends_on; /* service ids */
 	struct vos_strloc *exposure; size_t nexposure;     /* VLAN names it is reachable from */
 	struct vos_strloc *admin_via; size_t nadmin_via;   /* VLAN names admin access comes from */
-	bool has_launch;      /* (next to immutable: one padded word for both bools) */
+	bool has_launch;      /* (next to immutable and the instance counts: one word for all four) */
 	bool immutable;       /* "must not be modified" */
+	uint16_t instance, ninstances; /* instance `instance` of ninstances (0 of 1 usually) */
 	char *owner_repo;
 	char *notes;
 	struct vos_loc loc;       /* the service's mapping (its "id:" key) */

@@ -25,7 +25,7 @@ write_units() {
 	cat >"$1/searxng.service" <<-'EOF' &&
 	[Service]
 	Environment="SEARXNG_PORT=8888" "OTHER=x y"
-	ExecStart=-/usr/bin/searxng-run
+	ExecStart=-/opt/searxng/searxng-run
 	Restart=on-failure
 	EOF
 	cat >"$1/ollama.service" <<-'EOF'
@@ -112,7 +112,7 @@ test_expect_success 'init: systemd units give ports, restart policies and the co
 	assert s["open-webui"]["ports"][0]["port"] == 3000
 	x = s["searxng"]
 	assert x["ports"][0]["port"] == 8888 and x["launch"]["restart"] == "on-failure", x
-	assert x["launch"]["exec"] == "/usr/bin/searxng-run", x
+	assert x["launch"]["exec"] == "/opt/searxng/searxng-run", x
 	assert "SEARXNG_PORT=8888" in x["notes"], x
 	PY
 	test_expect_code 0 vosctl -C lab1 validate >val 2>&1
