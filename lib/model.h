@@ -39,6 +39,7 @@ struct vos_mservice {
 };
 
 struct vos_model {
+	struct vos_arena arena;                /* the ids the model makes ("NAME@HOST") */
 	const struct vos_page *page;           /* borrowed */
 	const struct vos_inventory *inv;       /* borrowed */
 	struct vos_mhost *hosts; size_t nhosts, hosts_alloc;

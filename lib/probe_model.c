@@ -30,6 +30,7 @@ static bool selected(const struct vos_model *m, const struct vos_mservice *s,
 	}
 	if (f->nservices) {
 		if (!in_list(f->services, f->nservices, s->id, false) &&
+		    !(s->inv && in_list(f->services, f->nservices, s->inv->base_id, false)) &&
 		    !in_list(f->services, f->nservices, s->name, VOS_NAMES_NOCASE))
 			return false;
 	}

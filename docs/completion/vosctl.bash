@@ -3,7 +3,7 @@
 # Commands, options and --format values here must match `vosctl COMMAND --help`:
 # tests/cli/t6200-help-man-completion.sh checks that they never drift.
 
-_vosctl_commands="validate show probe render publish hook graph help version"
+_vosctl_commands="validate show probe render publish hook graph init help version"
 _vosctl_common="-c --config -C --directory --page --inventory -h --help"
 
 # _vosctl_options COMMAND: the options of COMMAND
@@ -17,6 +17,7 @@ _vosctl_options()
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
 	graph) echo "--format -o --output $_vosctl_common" ;;
+	init) echo "--units --homepage --dir -n --dry-run -h --help" ;;
 	help | version) echo "-h --help" ;;
 	esac
 }
