@@ -98,25 +98,23 @@ static char *get_path(struct cparse *p, const struct vos_ynode *m, const char *k
 }
 
 /* NULL when a page path is one Wiki.js's git storage imports as a page, else why not: its paths
- * hold no space, no backslash, no "//" and no dot but the one of ".md" (a leading "./" is ours to
- * drop, not Wiki.js's to see). */
-static const char *wikijs_path_problem(const char *path)
+ * hold no space, no backslash, no "//" (checked as written) and no dot but the one of ".md"
+ * (checked once "." components, ours to drop, are gone). */
+static const char *wikijs_path_problem(const char *path, bool normalised)
 {
-	const char *s = path, *dot;
-	size_t n;
-	if (strstr(path, "//"))
-		return "holds '//'";
-	if (strchr(path, '\\'))
-		return "holds a backslash";
-	if (strpbrk(path, " \t"))
-		return "holds a space";
-	while (vos_starts_with(s, "./"))
-		s += 2;
-	n = strlen(s);
-	if (n < 4 || strcmp(s + n - 3, ".md"))
+	size_t n = strlen(path);
+	if (!normalised) {
+		if (strstr(path, "//"))
+			return "holds '//'";
+		if (strchr(path, '\\'))
+			return "holds a backslash";
+		if (strpbrk(path, " \t"))
+			return "holds a space";
+		return NULL;
+	}
+	if (n < 4 || strcmp(path + n - 3, ".md"))
 		return "does not end in '.md': Wiki.js imports it as an asset";
-	dot = strchr(s, '.');
-	if (dot != s + n - 3)
+	if (strchr(path, '.') != path + n - 3)
 		return "holds a dot before '.md'";
 	return NULL;
 }
@@ -135,7 +133,7 @@ static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const ch
 		cerr(p, v, "'%s' must be a relative path without '..', not '%s'", key, v->u.s.str);
 		return NULL;
 	}
-	if ((why = wikijs_path_problem(v->u.s.str))) {
+	if ((why = wikijs_path_problem(v->u.s.str, false))) {
 		cerr(p, v, "'%s' is not a path Wiki.js accepts ('%s' %s)", key, v->u.s.str, why);
 		return NULL;
 	}
@@ -151,6 +149,11 @@ static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const ch
 	}
 	if (!b.len || v->u.s.str[v->u.s.len - 1] == '/') {
 		cerr(p, v, "'%s' must name a file in the repository, not '%s'", key, v->u.s.str);
+		vos_buf_release(&b);
+		return NULL;
+	}
+	if ((why = wikijs_path_problem(b.ptr, true))) {
+		cerr(p, v, "'%s' is not a path Wiki.js accepts ('%s' %s)", key, v->u.s.str, why);
 		vos_buf_release(&b);
 		return NULL;
 	}
