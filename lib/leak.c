@@ -436,30 +436,34 @@ size_t vos_leak_scan_plan(const struct vos_redact *r, const struct vos_render_pl
 	return n;
 }
 
+struct leak_walk {
+	const struct vos_redact *r;
+	const struct vos_source *src;
+	const char *skip;
+	struct vos_diags *diags;
+	struct vos_err *err;
+};
+
+static int scan_page(const char *path, void *payload)
+{
+	struct leak_walk *w = payload;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+	if (vos_streq(path, w->skip))
+		return 0;
+	rc = w->src->read(w->src, path, VOS_MAX_PAGE_BYTES, &text, &len, w->err);
+	if (rc == VOS_ENOTFOUND) /* staged for removal */
+		return 0;
+	if (rc == 0)
+		vos_leak_scan(w->r, path, text, len, w->diags);
+	free(text);
+	return rc;
+}
+
 int vos_leak_scan_changed(const struct vos_redact *r, const struct vos_source *src, const char *skip,
                           struct vos_diags *diags, struct vos_err *err)
 {
-	char **pages = NULL;
-	size_t npages = 0, i;
-	int rc;
-	if (!src->changed)
-		return 0;
-	if ((rc = src->changed(src, ".md", &pages, &npages, err)) < 0)
-		return rc;
-	for (i = 0; i < npages && rc >= 0; i++) {
-		char *text = NULL;
-		size_t len = 0;
-		if (vos_streq(pages[i], skip))
-			continue;
-		rc = src->read(src, pages[i], VOS_MAX_PAGE_BYTES, &text, &len, err);
-		if (rc == VOS_ENOTFOUND) { /* staged for removal */
-			rc = 0;
-			continue;
-		}
-		if (rc == 0)
-			vos_leak_scan(r, pages[i], text, len, diags);
-		free(text);
-	}
-	vos_strv_free(pages);
-	return rc < 0 ? rc : 0;
+	struct leak_walk w = {r, src, skip, diags, err};
+	return vos_source_each_changed(src, ".md", scan_page, &w, err);
 }

@@ -67,10 +67,7 @@ test_expect_success 'a token in another staged page blocks the commit too, and i
 
 if command -v pre-commit >/dev/null 2>&1; then
 	test_expect_success 'pre-commit try-repo blocks a staged page with a private key' '
-		mkdir hooks && cp "$SRC/.pre-commit-hooks.yaml" hooks/ &&
-		(cd hooks && git init -q -b main && git config user.name Test &&
-		 git config user.email test@example.invalid && git add .pre-commit-hooks.yaml &&
-		 git commit -q -m hooks) &&
+		setup_hooks_repo hooks &&
 		cd wiki &&
 		printf "\n-----BEGIN EC PRIVATE KEY-----\n" >>vos/services.md && git add vos/services.md &&
 		line=$(wc -l <vos/services.md) &&
