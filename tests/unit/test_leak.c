@@ -189,7 +189,10 @@ static void test_scan_clean(void **state)
 		fprintf(stderr, "# %u:%u %s\n", f.d.items[i].line, f.d.items[i].col, f.d.items[i].message);
 	assert_int_equal(f.d.n, 0);
 	/* no set at all: credential shapes only */
-	assert_int_equal(vos_leak_scan(NULL, "p.md", "192.0.2.10 /home/bob ghp_0123456789abcdefghijABCD", 52, &f.d), 1);
+	{
+		const char *t = "192.0.2.10 /home/bob ghp_0123456789abcdefghijABCD";
+		assert_int_equal(vos_leak_scan(NULL, "p.md", t, strlen(t), &f.d), 1);
+	}
 	fx_release(&f);
 }
 
