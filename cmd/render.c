@@ -4,6 +4,7 @@
  * reads the pages' current text and the probe results, and prints or writes. */
 #include "cli.h"
 #include "git.h"
+#include "leak.h"
 #include "probe.h"
 #include "render_plan.h"
 #include "lockfile.h"
@@ -97,7 +98,29 @@ static void print_summary(const struct vos_render_item *it)
 		printf(", %zu row%s removed", st->removed, st->removed == 1 ? "" : "s");
 	if (st->tables)
 		printf(", %zu table%s rewritten", st->tables, st->tables == 1 ? "" : "s");
+	if (st->redacted)
+		printf(", %zu redacted", st->redacted);
 	printf(")\n");
+}
+
+/* The leak tripwire before anything is written: every page of the plan must be free of what
+ * render.redact hides and of credentials. Prints the findings; 0 or CLI_EXIT_FINDINGS. */
+static int refuse_leaks(struct cli_ctx *ctx, const struct vos_render_plan *plan,
+                        const struct vos_redact *rd)
+{
+	struct vos_diags leaks;
+	size_t n;
+	vos_diags_init(&leaks);
+	n = vos_leak_scan_plan(rd, plan, &leaks);
+	if (n) {
+		vos_diags_sort(&leaks);
+		fflush(stdout);
+		cli_print_diags_text(stderr, &leaks, ctx->color_err);
+		cli_error("nothing written: %zu page-leak finding%s in the rendered pages (see above)", n,
+		          n == 1 ? "" : "s");
+	}
+	vos_diags_release(&leaks);
+	return n ? CLI_EXIT_FINDINGS : 0;
 }
 
 int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
@@ -118,6 +141,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	struct vos_render_plan plan;
 	struct vos_probe_results results;
 	struct vos_diags scratch;
+	struct vos_redact rd;
 	const struct vos_render_item *sp;
 	size_t i, ndiff = 0;
 	int n, rc = 0;
@@ -127,6 +151,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	memset(&ropts, 0, sizeof(ropts));
 	vos_render_plan_init(&plan);
 	vos_probe_results_init(&results);
+	vos_redact_init(&rd);
 	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : CLI_EXIT_USAGE;
@@ -137,6 +162,9 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	if ((rc = cli_ctx_load(ctx)) != 0)
 		return rc;
 	ropts.prune = prune != 0;
+	vos_redact_release(&rd);
+	vos_redact_build(&rd, &ctx->lab.config, &ctx->lab.inv);
+	ropts.redact = &rd;
 
 	/* the pages' current text: the services page (the page itself, or where render.services
 	 * puts it), the generated inventory page, the status page */
@@ -225,6 +253,8 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	}
 	if (write) {
 		size_t written = 0;
+		if ((rc = refuse_leaks(ctx, &plan, &rd)) != 0)
+			goto out;
 		for (i = 0; i < plan.n; i++) {
 			const struct vos_render_item *it = &plan.items[i];
 			struct vos_err oerr = VOS_ERR_INIT;
@@ -261,5 +291,6 @@ out:
 			free(cur[i].text);
 	vos_render_plan_release(&plan);
 	vos_probe_results_release(&results);
+	vos_redact_release(&rd);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "git.h"
+#include "leak.h"
 #include "probe.h"
 #include "render_plan.h"
 #include "rules.h"
@@ -74,6 +75,7 @@ static char *stats_summary(const struct vos_render_stats *st)
 	add_count(&b, st->addresses, "address", "addresses");
 	add_count(&b, st->added, "row added", "rows added");
 	add_count(&b, st->removed, "row removed", "rows removed");
+	add_count(&b, st->redacted, "value redacted", "values redacted");
 	if (!b.len)
 		add_count(&b, st->tables, "table realigned", "tables realigned");
 	if (!b.len)
@@ -99,8 +101,8 @@ static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *
  * the inventory once, by the plan, when render changed it), integrity checks and rules. Returns 0,
  * VOS_EINPUT (unusable page: diagnostics), or a git error. */
 static int render_all(struct round *r, struct vos_git *g, const struct vos_publish_opts *o,
-                      const struct vos_probe_results *results, const char *now,
-                      struct vos_diags *diags, struct vos_err *errp)
+                      const struct vos_probe_results *results, const struct vos_redact *rd,
+                      const char *now, struct vos_diags *diags, struct vos_err *errp)
 {
 	struct vos_lab *lab = o->lab;
 	struct vos_render_inputs in;
@@ -159,6 +161,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	in.status.old_len = r->old_len[VOS_RENDER_STATUS];
 	in.results = results;
 	ropts.prune = o->prune;
+	ropts.redact = rd;
 	vos_render_plan_make(&r->plan, &lab->page, &lab->model, &in, &ropts, now, &after);
 
 	vos_diags_move(diags, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
@@ -212,9 +215,11 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	bool have_results = false;
 	int err = 0, attempt;
 	struct vos_rng rng;
+	struct vos_redact rd;
 	struct vos_err rerr = VOS_ERR_INIT; /* this round's error: each round starts clean */
 
 	vos_probe_results_init(&results);
+	vos_redact_init(&rd);
 	if (!o->url || !*o->url)
 		return vos_err_set(errp, VOS_EINPUT,
 		                   "no remote given: set publish.remote in vosctl.yaml or use --remote URL");
@@ -240,6 +245,8 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		vos_probe_results_release(&results);
 		return err;
 	}
+	vos_redact_release(&rd);
+	vos_redact_build(&rd, &o->lab->config, &o->lab->inv);
 	out->url = vos_strdup(vos_git_url(g));
 
 	aname = o->author_name;
@@ -276,8 +283,10 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		if (vos_git_head(g))
 			out->base = vos_strdup(vos_git_head(g));
 		/* what would be published must validate */
-		if ((err = render_all(&r, g, o, have_results ? &results : NULL, now, &found, &rerr)) < 0)
+		if ((err = render_all(&r, g, o, have_results ? &results : NULL, &rd, now, &found, &rerr)) < 0)
 			goto round_done;
+		/* the leak tripwire: nothing that render.redact hides and no credential is pushed */
+		vos_leak_scan_plan(&rd, &r.plan, &found);
 		if (found.errors) {
 			out->blocked = true;
 			goto round_done;
@@ -344,5 +353,6 @@ round_done:
 	free(gemail);
 	vos_git_free(g);
 	vos_probe_results_release(&results);
+	vos_redact_release(&rd);
 	return err;
 }

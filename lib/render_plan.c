@@ -80,13 +80,14 @@ void vos_render_plan_make(struct vos_render_plan *p, const struct vos_page *page
 
 	if (in->inventory.path) {
 		it = add_item(p, VOS_RENDER_INVENTORY, "inventory page", &in->inventory);
-		vos_render_inventory_page(&it->data, &it->len, &ch, p->model, it->old, it->old_len, now_iso);
+		vos_render_inventory_page_ex(&it->data, &it->len, &ch, p->model, it->old, it->old_len, now_iso,
+		                             opts);
 		set_changed(it);
 	}
 	if (in->status.path && in->results) {
 		it = add_item(p, VOS_RENDER_STATUS, "status page", &in->status);
-		vos_render_status_page(&it->data, &it->len, &ch, p->model, in->results, it->old,
-		                       it->old_len, now_iso);
+		vos_render_status_page_ex(&it->data, &it->len, &ch, p->model, in->results, it->old,
+		                          it->old_len, now_iso, opts);
 		set_changed(it);
 	}
 	free(now_alloc);

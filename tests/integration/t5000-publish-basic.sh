@@ -129,7 +129,7 @@ test_expect_success 'a model with validation errors is not published (exit 1, fi
 	test "$before" = "$after"
 '
 
-for same in vos/services.md ./vos//services.md; do
+for same in vos/services.md ./vos/./services.md; do
 	test_expect_success "publish.pages.inventory: $same (the services page): exit 2, the remote unchanged" '
 		before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
 		rm -rf same && cp -R lab same &&
