@@ -142,6 +142,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv);
+int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_help(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_version(struct cli_ctx *ctx, int argc, const char **argv);
 

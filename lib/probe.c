@@ -269,13 +269,49 @@ static curl_socket_t open_socket_cb(void *payload, curlsocktype purpose, struct 
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-/* The URL of an http(s) target (curl_url: a name, an IPv4 literal or a bracketed IPv6 literal as
- * the host), and for a name the CURLOPT_RESOLVE entry pinning it to ip. NULL when curl refuses. */
+/* scheme://host:port/path through curl_url (host: a name, an IPv4 literal or a bracketed IPv6
+ * literal); NULL when curl refuses. Ours to free with free(). */
+static char *url_build(const char *scheme, const char *host, int port, const char *path)
+{
+	CURLU *u = curl_url();
+	char portbuf[16], *url = NULL, *p, *copy = NULL;
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	p = !path || !*path ? vos_strdup("/") : path[0] == '/' ? vos_strdup(path) : vos_asprintf("/%s", path);
+	if (u && !curl_url_set(u, CURLUPART_SCHEME, scheme, 0) && !curl_url_set(u, CURLUPART_HOST, host, 0) &&
+	    !curl_url_set(u, CURLUPART_PORT, portbuf, 0) &&
+	    !curl_url_set(u, CURLUPART_URL, p, 0) && /* a path, with its query, relative to the rest */
+	    !curl_url_get(u, CURLUPART_URL, &url, 0)) {
+		copy = vos_strdup(url);
+		curl_free(url);
+	}
+	free(p);
+	if (u)
+		curl_url_cleanup(u);
+	return copy;
+}
+
+char *vos_probe_target_url(const struct vos_probe_target *t)
+{
+	char host[300];
+	const char *scheme = t->check == VOS_CHECK_HTTPS ? "https" : t->check == VOS_CHECK_HTTP ? "http" : "tcp";
+	if (!t->address)
+		return NULL;
+	if (vos_addr_classify(t->address, NULL) == VOS_ADDR_IPV6)
+		snprintf(host, sizeof(host), "[%s]", t->address);
+	else
+		snprintf(host, sizeof(host), "%s", t->address);
+	if (t->check == VOS_CHECK_TCP) /* no path: tcp://ADDR:PORT */
+		return vos_asprintf("tcp://%s:%d", host, t->port);
+	return url_build(scheme, host, t->port, t->path);
+}
+
+/* The URL of an http(s) target (url_build with the address connected to as the host: a name as
+ * written, a literal as ip), and for a name the CURLOPT_RESOLVE entry pinning it to ip. NULL when
+ * curl refuses. */
 static char *http_url(const struct vos_probe_target *t, const char *path, const struct vos_ip *ip,
                       struct curl_slist **resolve)
 {
-	CURLU *u = curl_url();
-	char host[80], ipbuf[64], port[16], *url = NULL, *p = NULL;
+	char host[300], ipbuf[64], *url;
 	enum vos_addr_kind kind = vos_addr_classify(t->address, NULL);
 	vos_ip_format(ip, ipbuf, sizeof(ipbuf));
 	if (kind == VOS_ADDR_NAME)
@@ -284,27 +320,12 @@ static char *http_url(const struct vos_probe_target *t, const char *path, const 
 		snprintf(host, sizeof(host), "[%s]", ipbuf);
 	else
 		snprintf(host, sizeof(host), "%s", ipbuf);
-	snprintf(port, sizeof(port), "%d", t->port);
-	p = path[0] == '/' ? vos_strdup(path) : vos_asprintf("/%s", path);
-	if (!u || curl_url_set(u, CURLUPART_SCHEME, t->check == VOS_CHECK_HTTPS ? "https" : "http", 0) ||
-	    curl_url_set(u, CURLUPART_HOST, kind == VOS_ADDR_NAME ? t->address : host, 0) ||
-	    curl_url_set(u, CURLUPART_PORT, port, 0) ||
-	    curl_url_set(u, CURLUPART_URL, p, 0) || /* a path, with its query, relative to the rest */
-	    curl_url_get(u, CURLUPART_URL, &url, 0)) {
-		url = NULL;
-	} else if (kind == VOS_ADDR_NAME) {
+	url = url_build(t->check == VOS_CHECK_HTTPS ? "https" : "http", host, t->port, path);
+	if (url && kind == VOS_ADDR_NAME) {
 		char *entry = ip->family == AF_INET6 ? vos_asprintf("%s:%d:[%s]", t->address, t->port, ipbuf)
 		                                     : vos_asprintf("%s:%d:%s", t->address, t->port, ipbuf);
 		*resolve = curl_slist_append(NULL, entry);
 		free(entry);
-	}
-	free(p);
-	if (u)
-		curl_url_cleanup(u);
-	if (url) { /* ours to free with free() */
-		char *copy = vos_strdup(url);
-		curl_free(url);
-		url = copy;
 	}
 	return url;
 }

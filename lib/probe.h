@@ -140,6 +140,11 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
                                  const struct vos_model *m, const struct vos_probe_filter *filter,
                                  struct vos_diags *diags);
 
+/* The URL a monitor checks a target at, from the address as written (a name stays a name, an IPv6
+ * literal is bracketed): "tcp://ADDR:PORT" for tcp, "http(s)://ADDR:PORT/PATH" (curl_url) for
+ * http(s). Allocated (caller frees); NULL without an address or when curl refuses the path. */
+char *vos_probe_target_url(const struct vos_probe_target *t);
+
 /* Parses a port list "1-1024,3000-9999,8080" into a sorted, duplicate-free array (caller frees).
  * Returns VOS_EINPUT with err on a bad list. */
 int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *err);
