@@ -460,8 +460,14 @@ static int export_homepage(struct vos_export *out, const struct xlab *x, struct 
 					break;
 				}
 		}
-		if (web)
-			json_object_set_new(entry, "href", jstr(web->url));
+		if (web) { /* the link: the service's root; the monitor: its check */
+			struct vos_probe_target root = *web->t;
+			char *href;
+			root.path = "/";
+			href = vos_probe_target_url(&root);
+			json_object_set_new(entry, "href", jstr(href ? href : web->url));
+			free(href);
+		}
 		if (s->purpose && *s->purpose)
 			json_object_set_new(entry, "description", jstr(s->purpose));
 		if (web)
