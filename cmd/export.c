@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define EXPORT_MAX_BYTES (1024u * 1024u * 1024u) /* a deployed file read back for --check */
 
@@ -177,6 +178,11 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		for (i = 0; i < nd; i++)
 			if (fwrite(dests[i].f->data, 1, dests[i].f->len, stdout) != dests[i].f->len)
 				rc = CLI_EXIT_OPFAIL;
+		goto out;
+	}
+	if (fmt == VOS_EXPORT_PROMETHEUS && !part && access(output, F_OK) == 0 && !vos_is_dir(output)) {
+		cli_error("unable to create '%s': not a directory", output);
+		rc = CLI_EXIT_OPFAIL;
 		goto out;
 	}
 	for (i = 0; i < nd; i++)
