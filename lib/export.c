@@ -40,8 +40,10 @@ struct xcheck {
 	const struct vos_mservice *s;
 	const char *plane;   /* the host's plane, or NULL */
 	char *url;           /* tcp://ADDR:PORT or http(s)://ADDR:PORT/PATH */
-	char *address;       /* blackbox's target: ADDR:PORT ([v6]:PORT) for tcp, the URL for http(s) */
-	char *module;        /* the blackbox module's name */
+	const char *address; /* blackbox's target: ADDR:PORT ([v6]:PORT) for tcp, the URL for http(s)
+	                        (inside url) */
+	const char *module;  /* the blackbox module's name (in xlab's modules) */
+	size_t module_index; /* into xlab's modules, in order of first use */
 };
 
 struct xlab {
@@ -51,6 +53,12 @@ struct xlab {
 	size_t ntargets;
 	struct xcheck *checks;
 	size_t n, alloc;
+	/* the distinct modules, in order of first use (a check names one by pointer) */
+	char **modules;
+	size_t *module_first;          /* the check that first used each (an index into checks) */
+	size_t nmodules, modules_alloc, first_alloc;
+	struct vos_map module_by_name; /* name -> index + 1 */
+	struct vos_url_paths paths;    /* each path's URL part, parsed once by curl */
 };
 
 /* FNV-1a: a body's module name stays the same whatever else the lab declares. */
@@ -62,20 +70,52 @@ static uint32_t fnv1a(const char *s)
 	return h;
 }
 
-static char *module_name(const struct vos_probe_target *t)
+static void module_name(struct vos_buf *b, const struct vos_probe_target *t)
 {
-	struct vos_buf b = VOS_BUF_INIT;
 	int lo = t->status_min ? t->status_min : 200, hi = t->status_max ? t->status_max : 399;
-	if (t->check == VOS_CHECK_TCP)
-		return vos_strdup("tcp_connect");
-	vos_buf_adds(&b, t->check == VOS_CHECK_HTTPS ? "https_" : "http_");
+	if (t->check == VOS_CHECK_TCP) {
+		vos_buf_adds(b, "tcp_connect");
+		return;
+	}
+	vos_buf_adds(b, t->check == VOS_CHECK_HTTPS ? "https_" : "http_");
 	if (lo == hi)
-		vos_buf_addf(&b, "%d", lo);
+		vos_buf_addf(b, "%d", lo);
 	else
-		vos_buf_addf(&b, "%d-%d", lo, hi);
+		vos_buf_addf(b, "%d-%d", lo, hi);
 	if (t->body)
-		vos_buf_addf(&b, "_body_%08x", (unsigned)fnv1a(t->body));
-	return vos_buf_detach(&b, NULL);
+		vos_buf_addf(b, "_body_%08x", (unsigned)fnv1a(t->body));
+}
+
+static bool same_check(const struct vos_probe_target *a, const struct vos_probe_target *b)
+{
+	return a->check == b->check && a->status_min == b->status_min && a->status_max == b->status_max &&
+	       vos_streq(a->body, b->body);
+}
+
+/* The check's module: the previous check's when it checks the same way (the common case), else
+ * the one of that name, else a new one. */
+static void module_assign(struct xlab *x, struct xcheck *c, const struct xcheck *prev, struct vos_buf *b)
+{
+	void *v;
+	size_t k;
+	if (prev && same_check(prev->t, c->t)) {
+		c->module = prev->module;
+		c->module_index = prev->module_index;
+		return;
+	}
+	vos_buf_reset(b);
+	module_name(b, c->t);
+	if ((v = vos_map_get(&x->module_by_name, b->ptr))) {
+		k = (size_t)(uintptr_t)v - 1;
+	} else {
+		k = x->nmodules;
+		*(char **)VOS_PUSH(x->modules, x->nmodules, x->modules_alloc) = vos_strdup(b->ptr);
+		x->module_first = vos_grow(x->module_first, &x->first_alloc, k + 1, sizeof(*x->module_first));
+		x->module_first[k] = (size_t)(c - x->checks);
+		vos_map_put(&x->module_by_name, x->modules[k], (void *)(uintptr_t)(k + 1));
+	}
+	c->module = x->modules[k];
+	c->module_index = k;
 }
 
 static void xlab_release(struct xlab *x)
@@ -83,9 +123,13 @@ static void xlab_release(struct xlab *x)
 	size_t i;
 	for (i = 0; i < x->n; i++) {
 		free(x->checks[i].url);
-		free(x->checks[i].address);
-		free(x->checks[i].module);
 	}
+	for (i = 0; i < x->nmodules; i++)
+		free(x->modules[i]);
+	free(x->modules);
+	free(x->module_first);
+	vos_map_release(&x->module_by_name);
+	vos_url_paths_release(&x->paths);
 	free(x->checks);
 	free(x->targets);
 }
@@ -93,10 +137,13 @@ static void xlab_release(struct xlab *x)
 static int xlab_build(struct xlab *x, struct vos_export *out, const struct vos_model *m,
                       const struct vos_export_options *o, struct vos_err *err)
 {
-	size_t i, j;
+	struct vos_buf name = VOS_BUF_INIT;
+	size_t i, j, si = 0;
 	memset(x, 0, sizeof(*x));
 	x->m = m;
 	x->o = o;
+	vos_map_init(&x->module_by_name, false);
+	vos_url_paths_init(&x->paths);
 	/* no filter: this cannot fail */
 	vos_probe_targets_from_model(&x->targets, &x->ntargets, m, NULL, NULL);
 	for (i = 0; i < m->nservices; i++) {
@@ -114,21 +161,27 @@ static int xlab_build(struct xlab *x, struct vos_export *out, const struct vos_m
 			out->skipped_no_address++;
 			continue;
 		}
-		if (!(url = vos_probe_target_url(t)))
+		if (!(url = vos_probe_target_url(t, &x->paths))) {
+			vos_buf_release(&name);
 			return vos_err_set(err, VOS_EINPUT, "service '%s', port %d: path '%s' does not make a URL",
 			                   t->service, t->port, t->path ? t->path : "/");
+		}
 		c = VOS_PUSH(x->checks, x->n, x->alloc);
 		memset(c, 0, sizeof(*c));
 		c->t = t;
-		c->s = vos_model_service(m, t->service);
+		/* the targets come in the model's service order, each naming its service by its id */
+		while (si < m->nservices && m->services[si].id != t->service)
+			si++;
+		c->s = si < m->nservices ? &m->services[si] : vos_model_service(m, t->service);
 		{
 			const struct vos_mhost *h = c->s ? vos_model_service_host(m, c->s) : NULL;
 			c->plane = h ? h->plane : NULL;
 		}
 		c->url = url;
-		c->address = t->check == VOS_CHECK_TCP ? vos_strdup(url + strlen("tcp://")) : vos_strdup(url);
-		c->module = module_name(t);
+		c->address = t->check == VOS_CHECK_TCP ? url + strlen("tcp://") : url;
+		module_assign(x, c, x->n > 1 ? &x->checks[x->n - 2] : NULL, &name);
 	}
+	vos_buf_release(&name);
 	out->targets = x->n;
 	return 0;
 }
@@ -153,12 +206,11 @@ static void set_duration(json_t *o, const char *key, int ms)
 	free(d);
 }
 
-/* json_string for any bytes: a value that is not UTF-8 (the inventory rejects such input; a page
- * cell could still hold one) must not make jansson return NULL */
+/* A string of the model: the page and the inventory are UTF-8 (both loaders reject anything
+ * else), so jansson need not check it again (a tenth of a large export) */
 static json_t *jstr(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
-	return j ? j : json_string("?");
+	return json_stringn_nocheck(s ? s : "", s ? strlen(s) : 0);
 }
 
 void vos_export_regex_quote(struct vos_buf *b, const char *s)
@@ -168,6 +220,12 @@ void vos_export_regex_quote(struct vos_buf *b, const char *s)
 			vos_buf_addc(b, '\\');
 		vos_buf_addc(b, *s);
 	}
+}
+
+static int json_to_buf(const char *buffer, size_t size, void *data)
+{
+	vos_buf_add(data, buffer, size);
+	return 0;
 }
 
 static int add_file(struct vos_export *out, const char *part, const char *name, json_t *doc,
@@ -186,10 +244,8 @@ static int add_file(struct vos_export *out, const char *part, const char *name, 
 			return VOS_EIO;
 		}
 	} else {
-		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		vos_buf_adds(&b, s ? s : "[]");
+		json_dump_callback(doc, json_to_buf, &b, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		vos_buf_addc(&b, '\n');
-		free(s);
 	}
 	json_decref(doc);
 	f->data = vos_buf_detach(&b, &f->len);
@@ -339,60 +395,86 @@ static json_t *blackbox_module(const struct xcheck *c, int timeout_ms)
 
 static int export_prometheus(struct vos_export *out, const struct xlab *x, struct vos_err *err)
 {
-	json_t *groups = json_array(), *modules = json_object(), *mroot = json_object();
+	json_t *modules = json_object(), *mroot = json_object();
 	json_t *sroot = json_object(), *jobs = json_array(), *job = json_object(), *sd = json_object();
 	json_t *files = json_array(), *sds = json_array(), *rel = json_array(), *r;
-	struct vos_map mods;
-	const struct xcheck **first = vos_calloc(x->n ? x->n : 1, sizeof(*first));
-	const char **names = vos_calloc(x->n ? x->n : 1, sizeof(*names));
-	size_t i, nmods = 0;
+	json_t *g = json_object(), *targets = json_array(), *labels, *shapes[4];
+	const char **names = vos_calloc(x->nmodules ? x->nmodules : 1, sizeof(*names));
+	size_t i, ngroups = 0;
+	struct vos_buf tb = VOS_BUF_INIT;
+	struct vos_map index;
+	char line[4096];
 	char *comment;
 	int rc, scrape_timeout;
 
-	/* targets: one group per service and module (the labels are the group's) */
-	vos_map_init(&mods, false);
+	/* targets: one group per service and module (the labels are the group's). jansson has no
+	 * streaming encoder, and a tree of every group costs ~2 KB a group (300 MB for the 100k-service
+	 * lab): each group is encoded by jansson on its own (one object, refilled), one line each (a
+	 * --check diff then names the groups that changed), and the array around them is "[", ",", "]" */
+	json_object_set(g, "targets", targets);
+	for (i = 0; i < 4; i++) { /* the keys in their order: service, host, plane, module */
+		shapes[i] = json_object();
+		json_object_set_new(shapes[i], "service", json_null());
+		if (i & 1)
+			json_object_set_new(shapes[i], "host", json_null());
+		if (i & 2)
+			json_object_set_new(shapes[i], "plane", json_null());
+		json_object_set_new(shapes[i], "module", json_null());
+	}
+	json_object_set(g, "labels", shapes[0]);
+	vos_buf_adds(&tb, "[");
 	for (i = 0; i < x->n; i++) {
 		const struct xcheck *c = &x->checks[i];
-		json_t *g, *targets, *labels;
 		size_t k;
-		if (!vos_map_get(&mods, c->module)) {
-			vos_map_put(&mods, c->module, (void *)(uintptr_t)(nmods + 1));
-			first[nmods] = c;
-			names[nmods++] = c->module;
-		}
 		if (i > 0 && x->checks[i - 1].t->service == c->t->service &&
-		    !strcmp(x->checks[i - 1].module, c->module))
+		    x->checks[i - 1].module_index == c->module_index)
 			continue; /* added with the group's first check below */
-		g = json_object();
-		targets = json_array();
+		json_array_clear(targets);
 		for (k = i; k < x->n && x->checks[k].t->service == c->t->service &&
-		            !strcmp(x->checks[k].module, c->module); k++)
+		            x->checks[k].module_index == c->module_index; k++)
 			json_array_append_new(targets, jstr(x->checks[k].address));
-		labels = json_object();
-		json_object_set_new(labels, "service", jstr(c->t->service));
+		/* one labels object per set of keys (host and plane may be missing), refilled in place */
+		labels = shapes[(c->t->host ? 1 : 0) | (c->plane ? 2 : 0)];
+		json_object_set_new_nocheck(labels, "service", jstr(c->t->service));
 		if (c->t->host)
-			json_object_set_new(labels, "host", jstr(c->t->host));
+			json_object_set_new_nocheck(labels, "host", jstr(c->t->host));
 		if (c->plane)
-			json_object_set_new(labels, "plane", jstr(c->plane));
-		json_object_set_new(labels, "module", jstr(c->module));
-		json_object_set_new(g, "targets", targets);
-		json_object_set_new(g, "labels", labels);
-		json_array_append_new(groups, g);
+			json_object_set_new_nocheck(labels, "plane", jstr(c->plane));
+		json_object_set_new_nocheck(labels, "module", jstr(c->module));
+		json_object_set_nocheck(g, "labels", labels);
+		vos_buf_adds(&tb, ngroups++ ? ",\n" : "\n");
+		/* into a buffer of jansson's first (one copy, not a callback per token) */
+		if ((k = json_dumpb(g, line, sizeof(line), JSON_PRESERVE_ORDER)) > 0 && k <= sizeof(line))
+			vos_buf_add(&tb, line, k);
+		else
+			json_dump_callback(g, json_to_buf, &tb, JSON_PRESERVE_ORDER);
 	}
-	rc = add_file(out, "targets", "vosctl-targets.json", groups, false, NULL, err);
+	vos_buf_adds(&tb, ngroups ? "\n]\n" : "]\n");
+	json_decref(targets);
+	for (i = 0; i < 4; i++)
+		json_decref(shapes[i]);
+	json_decref(g);
+	out->files[out->nfiles].part = "targets";
+	out->files[out->nfiles].name = "vosctl-targets.json";
+	out->files[out->nfiles].data = vos_buf_detach(&tb, &out->files[out->nfiles].len);
+	out->nfiles++;
 
 	/* modules, sorted by name */
-	qsort(names, nmods, sizeof(*names), cmp_str);
-	for (i = 0; i < nmods; i++) {
-		size_t at = (size_t)(uintptr_t)vos_map_get(&mods, names[i]) - 1;
-		json_object_set_new(modules, names[i], blackbox_module(first[at], x->o->timeout_ms));
+	vos_map_init(&index, false);
+	for (i = 0; i < x->nmodules; i++) {
+		names[i] = x->modules[i];
+		vos_map_put(&index, x->modules[i], (void *)(uintptr_t)(i + 1));
 	}
+	qsort(names, x->nmodules, sizeof(*names), cmp_str);
+	for (i = 0; i < x->nmodules; i++) {
+		size_t at = (size_t)(uintptr_t)vos_map_get(&index, names[i]) - 1;
+		json_object_set_new(modules, names[i],
+		                    blackbox_module(&x->checks[x->module_first[at]], x->o->timeout_ms));
+	}
+	vos_map_release(&index);
 	json_object_set_new(mroot, "modules", modules);
 	comment = vos_asprintf(GENERATED, "prometheus --part modules");
-	if (rc == 0)
-		rc = add_file(out, "modules", "blackbox.yml", mroot, true, comment, err);
-	else
-		json_decref(mroot);
+	rc = add_file(out, "modules", "blackbox.yml", mroot, true, comment, err);
 	free(comment);
 
 	/* the scrape job: blackbox_exporter's multi-target pattern */
@@ -425,15 +507,13 @@ static int export_prometheus(struct vos_export *out, const struct xlab *x, struc
 	else
 		json_decref(sroot);
 	free(comment);
-	vos_map_release(&mods);
-	free(first);
 	free(names);
 	return rc;
 }
 
 /* ------------------------------------------------------------------ homepage */
 
-static int export_homepage(struct vos_export *out, const struct xlab *x, struct vos_err *err)
+static int export_homepage(struct vos_export *out, struct xlab *x, struct vos_err *err)
 {
 	const struct vos_model *m = x->m;
 	json_t *root = json_array(), *groups = json_object();
@@ -464,7 +544,7 @@ static int export_homepage(struct vos_export *out, const struct xlab *x, struct 
 			struct vos_probe_target root = *web->t;
 			char *href;
 			root.path = "/";
-			href = vos_probe_target_url(&root);
+			href = vos_probe_target_url(&root, &x->paths);
 			json_object_set_new(entry, "href", jstr(href ? href : web->url));
 			free(href);
 		}

@@ -290,19 +290,54 @@ static char *url_build(const char *scheme, const char *host, int port, const cha
 	return copy;
 }
 
-char *vos_probe_target_url(const struct vos_probe_target *t)
+void vos_url_paths_init(struct vos_url_paths *c)
 {
-	char host[300];
-	const char *scheme = t->check == VOS_CHECK_HTTPS ? "https" : t->check == VOS_CHECK_HTTP ? "http" : "tcp";
+	vos_map_init(&c->by_path, false);
+	vos_arena_init(&c->arena);
+}
+
+void vos_url_paths_release(struct vos_url_paths *c)
+{
+	vos_map_release(&c->by_path);
+	vos_arena_release(&c->arena);
+}
+
+/* path as curl_url makes it part of a URL (its path and query), or NULL when curl refuses it:
+ * cached, curl parses each distinct path once (at 100k services it was most of an export) */
+static const char *url_path(struct vos_url_paths *c, const char *path)
+{
+	static const char base[] = "http://h:1";
+	const char *key = path ? path : "/";
+	const char *v = c ? vos_map_get(&c->by_path, key) : NULL;
+	char *url, *p;
+	if (v)
+		return *v ? v : NULL; /* "": curl refused it */
+	url = url_build("http", "h", 1, key);
+	p = vos_arena_strdup(&c->arena, url && vos_starts_with(url, base) ? url + strlen(base) : "");
+	free(url);
+	vos_map_put(&c->by_path, vos_arena_strdup(&c->arena, key), p);
+	return *p ? p : NULL;
+}
+
+char *vos_probe_target_url(const struct vos_probe_target *t, struct vos_url_paths *cache)
+{
+	struct vos_url_paths own;
+	const char *scheme = t->check == VOS_CHECK_HTTPS ? "https" : "http", *path;
+	bool v6;
+	char *url;
 	if (!t->address)
 		return NULL;
-	if (vos_addr_classify(t->address, NULL) == VOS_ADDR_IPV6)
-		snprintf(host, sizeof(host), "[%s]", t->address);
-	else
-		snprintf(host, sizeof(host), "%s", t->address);
+	v6 = vos_addr_classify(t->address, NULL) == VOS_ADDR_IPV6;
 	if (t->check == VOS_CHECK_TCP) /* no path: tcp://ADDR:PORT */
-		return vos_asprintf("tcp://%s:%d", host, t->port);
-	return url_build(scheme, host, t->port, t->path);
+		return vos_asprintf(v6 ? "tcp://[%s]:%d" : "tcp://%s:%d", t->address, t->port);
+	if (!cache)
+		vos_url_paths_init(cache = &own);
+	path = url_path(cache, t->path);
+	url = !path ? NULL : v6 ? vos_asprintf("%s://[%s]:%d%s", scheme, t->address, t->port, path)
+	                        : vos_asprintf("%s://%s:%d%s", scheme, t->address, t->port, path);
+	if (cache == &own)
+		vos_url_paths_release(&own);
+	return url;
 }
 
 /* The URL of an http(s) target (url_build with the address connected to as the host: a name as
