@@ -57,6 +57,7 @@ static bool same(const struct dest *d)
 int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *output = NULL, *part = NULL, *exporter = NULL, *targets_path = NULL, *group_by = NULL;
+	const char *job = NULL;
 	int check = 0, quiet = 0, interval_s = 0, timeout_ms = 0, n, fmt, rc = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_STRING('o', "output", &output, "PATH",
@@ -67,6 +68,7 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		               "prometheus: blackbox_exporter's address (default 127.0.0.1:9115)"),
 		CLI_OPT_STRING(0, "targets-path", &targets_path, "FILE",
 		               "prometheus: the file_sd file the scrape config names (default vosctl-targets.json)"),
+		CLI_OPT_STRING(0, "job", &job, "NAME", "prometheus: the scrape job's name (default vosctl-blackbox)"),
 		CLI_OPT_STRING(0, "group-by", &group_by, "KEY", "homepage: plane (default) or host"),
 		CLI_OPT_INT(0, "interval", &interval_s, "S", "gatus, prometheus: seconds between checks (default 60)"),
 		CLI_OPT_INT(0, "timeout", &timeout_ms, "MS", "each check's timeout (default probe.timeout, else 2000)"),
@@ -109,8 +111,8 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		cli_error("--check needs --output PATH (the deployed file to compare with)");
 		return CLI_EXIT_USAGE;
 	}
-	if ((exporter || targets_path) && fmt != VOS_EXPORT_PROMETHEUS) {
-		cli_error("--exporter and --targets-path are for the prometheus export only");
+	if ((exporter || targets_path || job) && fmt != VOS_EXPORT_PROMETHEUS) {
+		cli_error("--exporter, --targets-path and --job are for the prometheus export only");
 		return CLI_EXIT_USAGE;
 	}
 	if (group_by) {
@@ -136,6 +138,10 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		cli_error("--targets-path cannot be empty");
 		return CLI_EXIT_USAGE;
 	}
+	if (job && !*job) {
+		cli_error("--job cannot be empty");
+		return CLI_EXIT_USAGE;
+	}
 	if ((rc = cli_ctx_load(ctx)) != 0)
 		return rc;
 
@@ -149,6 +155,8 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		eo.exporter = exporter;
 	if (targets_path)
 		eo.targets_path = targets_path;
+	if (job)
+		eo.job = job;
 	if (vos_export_make(&x, (enum vos_export_format)fmt, &ctx->lab.model, &eo, &oerr) < 0) {
 		cli_error("%s", vos_err_msg(&oerr, "unable to export"));
 		rc = oerr.code == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;

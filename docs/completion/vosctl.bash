@@ -17,7 +17,7 @@ _vosctl_options()
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
 	graph) echo "--format -o --output $_vosctl_common" ;;
-	export) echo "-o --output --check --part --exporter --targets-path --group-by --interval --timeout -q --quiet $_vosctl_common" ;;
+	export) echo "-o --output --check --part --exporter --targets-path --job --group-by --interval --timeout -q --quiet $_vosctl_common" ;;
 	help | version) echo "-h --help" ;;
 	esac
 }
@@ -103,7 +103,7 @@ _vosctl()
 		COMPREPLY=($(compgen -W "plane host" -- "$cur"))
 		return 0
 		;;
-	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval)
+	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;

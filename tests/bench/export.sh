@@ -22,7 +22,7 @@ for p in prometheus curl python3 unshare; do
 done
 unshare -n true 2>/dev/null || { echo "export bench: skipped (no network namespace: not root)"; exit 0; }
 
-lab=$DIR/genshape-$N
+case $N in *000) lab=$DIR/genshape-$((N / 1000))k ;; *) lab=$DIR/genshape-$N ;; esac # run.sh's name
 if [ ! -f "$lab/vosctl.yaml" ]; then
 	mkdir -p "$DIR" && python3 "$SRC/tests/bench/genshape.py" "$N" "$lab" >/dev/null ||
 		{ echo "export bench: genshape.py failed" >&2; exit 2; }

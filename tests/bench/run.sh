@@ -119,7 +119,8 @@ for n in $SIZES; do
 	echo "$line"
 
 	# export prometheus against validate of the same lab (issue 14: ≤ 1.2x, on CPU time: the
-	# steadier figure on a shared machine); the file_sd targets are the big part
+	# steadier figure on a shared machine, at 100k: at 10k both are a few 0.01 s ticks of
+	# /usr/bin/time); the file_sd targets are the big part
 	measure "export-$prefix-$l" "$VOSCTL" -C "$lab" export prometheus --part targets -q
 	exp_s=$med_s; exp_cpu=$med_cpu; exp_kb=$max_kb
 	if [ $rc -ne 0 ]; then
@@ -127,7 +128,7 @@ for n in $SIZES; do
 	fi
 	exp_mb=$(awk -v b="$(wc -c <"$DIR/export-$prefix-$l.out")" 'BEGIN { printf "%.1f", b / 1048576 }')
 	line="export prometheus $l$tag: $exp_s s, cpu $exp_cpu s, validate $vos_s s, cpu $vos_cpu s, ratio $(ratio "$exp_s" "$vos_s") wall, $(ratio "$exp_cpu" "$vos_cpu") cpu"
-	if [ "$n" -ge 10000 ]; then
+	if [ "$n" -ge 100000 ]; then
 		line="$line (target cpu ≤ 1.2)"
 		le "$(ratio "$exp_cpu" "$vos_cpu")" 1.2 || { line="$line MISSED"; fail=1; }
 	fi

@@ -57,9 +57,10 @@ print(len(groups), sorted(mods))
 	grep -q "replacement: \"127.0.0.1:9115\"" prom/prometheus-scrape.yml
 '
 
-test_expect_success '--exporter, --interval, --timeout and --targets-path reach the files' '
+test_expect_success '--exporter, --interval, --timeout, --targets-path and --job reach the files' '
 	vosctl -C lab export prometheus --part scrape --exporter 127.0.0.1:19115 --interval 1 \
-		--timeout 500 --targets-path /etc/prometheus/vosctl.json >scrape.yml 2>/dev/null &&
+		--timeout 500 --targets-path /etc/prometheus/vosctl.json --job site-b >scrape.yml 2>/dev/null &&
+	test_grep "job_name: site-b" scrape.yml &&
 	test_grep "replacement: \"127.0.0.1:19115\"" scrape.yml &&
 	test_grep "scrape_interval: 1s" scrape.yml &&
 	test_grep "scrape_timeout: 1s" scrape.yml &&
