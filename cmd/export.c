@@ -23,32 +23,6 @@ struct dest {
 	size_t old_len;
 };
 
-/* Reads a deployed file; missing is not an error. Returns an exit code. */
-static int read_deployed(struct dest *d)
-{
-	struct stat st;
-	struct vos_err oerr = VOS_ERR_INIT;
-	int err;
-	if (stat(d->path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		cli_error("unable to read '%s': %s", d->path, strerror(errno));
-		return CLI_EXIT_OPFAIL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cli_error("'%s' is not a regular file", d->path);
-		return CLI_EXIT_USAGE;
-	}
-	err = vos_file_read(&d->old, &d->old_len, d->path, EXPORT_MAX_BYTES, &oerr);
-	if (err < 0) {
-		cli_error("%s", vos_err_msg(&oerr, "unable to read a deployed file"));
-		vos_err_clear(&oerr);
-		d->old = NULL;
-		return CLI_EXIT_OPFAIL;
-	}
-	return 0;
-}
-
 static bool same(const struct dest *d)
 {
 	return d->old && d->old_len == d->f->len && !memcmp(d->old, d->f->data, d->f->len);
@@ -194,7 +168,7 @@ int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv)
 		goto out;
 	}
 	for (i = 0; i < nd; i++)
-		if ((rc = read_deployed(&dests[i])) != 0)
+		if ((rc = cli_read_current(dests[i].path, EXPORT_MAX_BYTES, &dests[i].old, &dests[i].old_len)) != 0)
 			goto out;
 	if (check) {
 		for (i = 0; i < nd; i++) {
