@@ -9,10 +9,8 @@
 #include "render_plan.h"
 #include "lockfile.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* A page's current text on disk (old_owned: read here). */
 struct current {
@@ -25,30 +23,9 @@ struct current {
 /* Reads a page's current text; a missing file is not an error. Returns an exit code. */
 static int read_current(struct current *c)
 {
-	struct stat st;
-	struct vos_err oerr = VOS_ERR_INIT;
-	int err;
-	c->text = NULL;
-	c->len = 0;
-	if (stat(c->path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		cli_error("unable to read '%s': %s", c->path, strerror(errno));
-		return CLI_EXIT_OPFAIL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cli_error("'%s' is not a regular file", c->path);
-		return CLI_EXIT_USAGE;
-	}
-	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &oerr);
-	if (err < 0) {
-		cli_error("%s", vos_err_msg(&oerr, "unable to read a page"));
-		vos_err_clear(&oerr);
-		c->text = NULL;
-		return cli_exit_code(err);
-	}
-	c->owned = true;
-	return 0;
+	int rc = cli_read_current(c->path, VOS_MAX_PAGE_BYTES, &c->text, &c->len);
+	c->owned = c->text != NULL;
+	return rc;
 }
 
 /* The unified diff of an item against its current text (labels: the path, /dev/null when new). */

@@ -140,6 +140,19 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
                                  const struct vos_model *m, const struct vos_probe_filter *filter,
                                  struct vos_diags *diags);
 
+/* Each distinct path's part of a URL as curl_url makes it (curl parses a path once). */
+struct vos_url_paths {
+	struct vos_map by_path; /* path -> its URL part, "" when curl refuses it (in arena) */
+	struct vos_arena arena;
+};
+void vos_url_paths_init(struct vos_url_paths *c);
+void vos_url_paths_release(struct vos_url_paths *c);
+/* The URL a monitor checks a target at, from the address as written (a name stays a name, an IPv6
+ * literal is bracketed): "tcp://ADDR:PORT" for tcp, "http(s)://ADDR:PORT" and the path as curl_url
+ * makes it ("health" -> "/health", "/a/../b" -> "/b") for http(s). cache: the paths seen, or NULL.
+ * Allocated (caller frees); NULL without an address or when curl refuses the path. */
+char *vos_probe_target_url(const struct vos_probe_target *t, struct vos_url_paths *cache);
+
 /* Parses a port list "1-1024,3000-9999,8080" into a sorted, duplicate-free array (caller frees).
  * Returns VOS_EINPUT with err on a bad list. */
 int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *err);
