@@ -283,6 +283,11 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			        "service '%s' (%s) is in the inventory but not on the page; if it's not there, it doesn't exist",
 			        sv->id, s->name);
 			vos_diag_set_subject(d, sv->id, sv->host);
+			{	/* a row a blank line cut off the table names it: the page-table-break warning */
+				const struct vos_page_stray *st = vos_page_stray_named(page, s->name);
+				if (st || (st = vos_page_stray_named(page, sv->id)) != NULL)
+					vos_diag_set_related(d, &st->loc);
+			}
 			if (sv->host)
 				s->host = host_add(m, sv->host);
 		} else if (sv->host && page_host && !vos_name_eq(sv->host, page_host)) {

@@ -408,6 +408,11 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		size_t best;
 		if (!s->inv || s->row)
 			continue;
+		/* a reader sees it on the page, in rows a blank line cut off the table: never a twin */
+		if (vos_page_stray_named(page, s->name) || vos_page_stray_named(page, s->inv->id)) {
+			st.unplaced++;
+			continue;
+		}
 		best = vos_edit_table_for(&tables, s);
 		if (best == (size_t)-1) {
 			st.unplaced++;
