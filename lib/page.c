@@ -574,8 +574,8 @@ static void do_table(struct pctx *c, cmark_node *table)
 	c->last_stray = NULL;
 }
 
-/* A paragraph right after a services table (or after such a paragraph) whose every line holds a
- * pipe: table rows a blank line cut off (GFM ends a table at a blank line). Their cells are read by
+/* A paragraph right after a services table (or after such a paragraph) whose every line starts
+ * with a pipe: table rows a blank line cut off (GFM ends a table at a blank line). Their cells are read by
  * cmark-gfm itself, from the table's header and delimiter rows followed by these lines; each becomes
  * a stray row, and the paragraph a "page-table-break" warning. */
 static void do_stray_rows(struct pctx *c, cmark_node *para)
@@ -598,9 +598,12 @@ static void do_stray_rows(struct pctx *c, cmark_node *para)
 	if (t->first_line < 1)
 		return;
 	for (l = sl; l <= el; l++) {
+		size_t k = 0;
 		ls = line_span(c, (unsigned)l + c->line_off, &ll);
-		if (!memchr(ls, '|', ll))
-			return;
+		while (k < ll && k < 3 && ls[k] == ' ')
+			k++;
+		if (k >= ll || ls[k] != '|')
+			return; /* prose (even with a pipe in it): rows people write start with one */
 	}
 	for (i = 0; i < t->ncols; i++)
 		if (t->cols[i].role == VOS_COL_SERVICE)
@@ -900,7 +903,7 @@ static bool hint_heading(struct pctx *c, const struct vos_page_section *s, int p
 	warn_at(c, &s->loc, "page-heading-host",
 	        "heading '%s' does not name a host: the rows under it are placed on %s%s%s; "
 	        "write '%s %s (%s)' to place them on '%s'", s->title, on ? "'" : "", on ? on : "no host",
-	        on ? "'" : "", hashes, other, host, host);
+	        on ? "'" : "", hashes, s->level == 2 ? other : host, s->level == 2 ? host : other, host);
 	return true;
 }
 
@@ -977,8 +980,9 @@ static void resolve(struct pctx *c)
 		}
 	}
 tables:
-	/* a table whose rows the page places on no host (the inventory alone does) */
-	for (i = 0; i < page->ntables; i++) {
+	/* a table whose rows the page places on no host (the inventory alone does), on a page that
+	 * names hosts elsewhere: a heading that was meant to name one */
+	for (i = 0; page->nhosts && i < page->ntables; i++) {
 		const struct vos_page_table *t = &page->tables[i];
 		const struct vos_page_section *s = t->section >= 0 ? &page->sections[t->section] : NULL;
 		struct vos_loc loc = {page->file, t->first_line, 1};
