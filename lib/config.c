@@ -280,7 +280,8 @@ static void check_repo_targets(struct cparse *p, const struct vos_ynode *pages)
 }
 
 static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", NULL};
-static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", NULL};
+static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file",
+                                          "authority", NULL};
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
 static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
 static const char *const author_keys[] = {"name", "email", NULL};
@@ -396,6 +397,13 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 		cfg->render_status = get_path(p, sec, "status", true);
 		if ((sf = get_path(p, sec, "status_file", true))) /* probe writes there: confined too */
 			cfg->status_file = sf;
+		{
+			const struct vos_ynode *a = str_node(p, sec, "authority");
+			if (a && !strcmp(a->u.s.str, "inventory"))
+				cfg->inventory_authority = true;
+			else if (a && strcmp(a->u.s.str, "page"))
+				cerr(p, a, "'authority' must be 'page' or 'inventory', not '%s'", a->u.s.str);
+		}
 	}
 	if (!cfg->render_services)
 		cfg->render_services = cfg->page;

@@ -357,6 +357,43 @@ void vos_model_build(struct vos_model *out, const struct vos_page *page,
 	}
 }
 
+/* The purpose cell's column of a row (1-based), or 1 when the table has none. */
+static unsigned purpose_col(const struct vos_page *page, const struct vos_page_row *row)
+{
+	const struct vos_page_table *t = row->table >= 0 ? &page->tables[row->table] : NULL;
+	size_t i;
+	for (i = 0; t && i < t->ncols && i < row->ncells; i++)
+		if (t->cols[i].role == VOS_COL_PURPOSE)
+			return row->cell_cols[i] ? row->cell_cols[i] : 1;
+	return 1;
+}
+
+void vos_model_authority(struct vos_model *m, bool inventory, struct vos_diags *findings)
+{
+	size_t i;
+	m->inventory_authority = inventory;
+	for (i = 0; i < m->nservices; i++) {
+		struct vos_mservice *s = &m->services[i];
+		const char *pp = s->row && s->row->purpose && *s->row->purpose ? s->row->purpose : NULL;
+		const char *ip = s->inv && s->inv->purpose && *s->inv->purpose ? s->inv->purpose : NULL;
+		struct vos_diag *d;
+		struct vos_loc loc;
+		s->purpose = inventory ? (ip ? ip : pp) : (pp ? pp : ip);
+		if (!pp || !ip || !strcmp(pp, ip))
+			continue;
+		loc = s->row->loc;
+		loc.col = purpose_col(m->page, s->row);
+		d = vos_diags_add(findings, VOS_SEV_WARNING, &loc, "purpose-drift",
+		        "service '%s' has purpose '%s' on the page but '%s' in the inventory; %s",
+		        s->id, pp, ip, inventory ? "the inventory is authoritative (render.authority): "
+		                                   "render rewrites the page's cell"
+		                                 : "the page is authoritative: the generated pages follow "
+		                                   "it (fix the inventory, or set render.authority: inventory)");
+		vos_diag_set_subject(d, s->inv->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
+		vos_diag_set_related(d, &s->inv->loc);
+	}
+}
+
 void vos_model_release(struct vos_model *m)
 {
 	size_t i;

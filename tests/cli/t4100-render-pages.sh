@@ -66,6 +66,7 @@ test_expect_success 'the inventory page keeps dateCreated; its date moves only w
 	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
 	cmp inv1.md $f &&
 	sed -i "s/purpose: LLM router\/proxy/purpose: LLM gateway/" lab/inventory/services-control.yaml &&
+	sed -i "s/| LLM router\/proxy /| LLM gateway       /" lab/inventory/services.md &&
 	VOSCTL_NOW=2027-01-01T00:00:00.000Z vosctl -C lab render --write >out 2>err &&
 	test_grep "^date: 2027-01-01T00:00:00.000Z$" $f &&
 	test_grep "^dateCreated: 2026-11-23T18:30:00.000Z$" $f &&
@@ -104,6 +105,47 @@ test_expect_success '--with-status with broken results is an input error' '
 	printf "{\"results\": [" >lab/.vosctl/last-probe.json &&
 	test_expect_code 2 vosctl -C lab render --with-status >out 2>err &&
 	test_grep "probe results" err
+'
+
+# issue 13: a purpose that differs between page and inventory was neither reported nor reconciled
+test_expect_success 'purpose drift: a warning at the page cell, an error under --strict' '
+	setup_lab &&
+	sed -i "s/^    purpose: Chat interface$/    purpose: Web chat front end/" lab/inventory/services-control.yaml &&
+	test_expect_code 0 vosctl -C lab validate >out 2>err &&
+	test_grep "^inventory/services.md:21:29: warning: \[purpose-drift\] service .open-webui. has purpose .Chat interface. on the page but .Web chat front end. in the inventory; the page is authoritative" out &&
+	test_grep "^inventory/services-control.yaml:3:5: note: see also" out &&
+	test_expect_code 1 vosctl -C lab validate --strict >out 2>err &&
+	test_grep "error: \[purpose-drift\]" out
+'
+
+test_expect_success 'purpose drift, the page authoritative: render keeps the cell, the inventory page follows the page' '
+	cp lab/inventory/services.md before.md &&
+	vosctl -C lab render --write >out 2>err &&
+	cmp before.md lab/inventory/services.md &&
+	grep -A1 "^## Open WebUI (open-webui)$" lab/inventory/service-inventory.md >svc &&
+	test_grep "^- Purpose: Chat interface$" svc
+'
+
+test_expect_success 'purpose drift, render.authority: inventory: render rewrites the page cell' '
+	sed -i "s/^render:$/render:\n  authority: inventory/" lab/vosctl.yaml &&
+	test_grep "^  authority: inventory$" lab/vosctl.yaml &&
+	test_expect_code 0 vosctl -C lab validate >out 2>err &&
+	test_grep "warning: \[purpose-drift\].*the inventory is authoritative (render.authority): render rewrites the page.s cell" out &&
+	vosctl -C lab render --write >out 2>err &&
+	test_grep "^| Open WebUI  *| 127\.0\.10\.1 *| Web chat front end *|$" lab/inventory/services.md &&
+	grep -A1 "^## Open WebUI (open-webui)$" lab/inventory/service-inventory.md >svc &&
+	test_grep "^- Purpose: Web chat front end$" svc &&
+	vosctl -C lab validate >out 2>err &&
+	test_no_grep "purpose-drift" out &&
+	test_expect_code 0 vosctl -C lab render --check >out
+'
+
+test_expect_success 'render.authority takes page or inventory only' '
+	setup_lab &&
+	sed -i "s/^render:$/render:\n  authority: wiki/" lab/vosctl.yaml &&
+	test_expect_code 2 vosctl -C lab validate >out 2>err &&
+	cat out err >all &&
+	test_grep "vosctl.yaml:[0-9]*:[0-9]*: error: .*.authority. must be .page. or .inventory., not .wiki." all
 '
 
 test_done
