@@ -27,6 +27,7 @@ struct vos_publish_opts {
 	const char *now_iso;         /* NULL: vos_now_iso() */
 	bool dry_run;                /* commit in the cache only, push nothing */
 	bool prune;                  /* remove page rows no inventory entry describes (render --prune) */
+	bool allow_findings;         /* publish even when what would be published has errors */
 	int max_attempts;            /* 0: VOS_PUBLISH_MAX_ATTEMPTS */
 	/* called after the commit is built and before each push (tests use it to race) */
 	void (*before_push)(int attempt, void *payload);

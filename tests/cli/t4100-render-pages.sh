@@ -35,7 +35,7 @@ test_expect_success 'an inventory service the page lacks is added to its host ta
 test_expect_success 'a row the inventory does not describe stays, and goes with --prune' '
 	sed -i "s/^| Haystack .*/&\n| Ghost | <LAN_IP> | Nothing |/" lab/inventory/services.md &&
 	test_grep "^| Ghost" lab/inventory/services.md &&
-	vosctl -C lab render --write >out 2>err &&
+	vosctl -C lab render --write --allow-findings >out 2>err &&
 	test_grep "^| Ghost  *| <LAN_IP> *| Nothing  *|$" lab/inventory/services.md &&
 	vosctl -C lab render --prune >out 2>err &&
 	test_grep "1 row removed" out &&
@@ -146,6 +146,33 @@ test_expect_success 'render.authority takes page or inventory only' '
 	test_expect_code 2 vosctl -C lab validate >out 2>err &&
 	cat out err >all &&
 	test_grep "vosctl.yaml:[0-9]*:[0-9]*: error: .*.authority. must be .page. or .inventory., not .wiki." all
+'
+
+# issue 13: render --write wrote rows that break placement rules into the authoritative page, exit 0
+test_expect_success 'render --write refuses a page that breaks a placement rule (exit 1, findings printed)' '
+	setup_lab &&
+	printf "services:\n  - id: bigmodel\n    name: Big Model\n    host: skynet\n    class: search\n    traits: [heavy-compute]\n    purpose: Too heavy\n" >lab/inventory/zz-heavy.yaml &&
+	cp lab/inventory/services.md before.md &&
+	test_expect_code 1 vosctl -C lab render --write >out 2>err &&
+	cmp before.md lab/inventory/services.md &&
+	test_grep "^inventory/services.md:[0-9]*:1: error: \[skynet-routes-only\].*Big Model" err &&
+	test_grep "not written: the rendered pages have 1 error (see above); --allow-findings writes them anyway" err &&
+	test_no_grep "^wrote" out
+'
+
+test_expect_success 'render --write --allow-findings writes it, the findings still printed' '
+	test_expect_code 0 vosctl -C lab render --write --allow-findings >out 2>err &&
+	test_grep "^| Big Model  *|" lab/inventory/services.md &&
+	test_grep "error: \[skynet-routes-only\]" err &&
+	test_grep "^wrote .inventory/services.md.$" out
+'
+
+test_expect_success 'render --write writes a clean result without a word about findings' '
+	setup_lab &&
+	printf "services:\n  - id: newsvc\n    name: New Service\n    host: skynet\n    class: search\n    purpose: Something new\n" >lab/inventory/zz-new.yaml &&
+	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
+	test_grep "^| New Service" lab/inventory/services.md &&
+	test_no_grep "error" err
 '
 
 test_done

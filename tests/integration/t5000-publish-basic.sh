@@ -235,6 +235,18 @@ test_expect_success 'a publish asks the server only what it must: no download wh
 	test "$(grep -c "GET /wiki.git/info/refs?service=git-upload-pack HTTP/1.1\" 200" requests)" = 1
 '
 
+test_expect_success 'publish --allow-findings publishes a model with errors, the findings printed' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test_expect_code 1 vosctl_publish bad >out 2>err &&
+	test_grep "not published" err &&
+	test_expect_code 0 vosctl_publish bad --allow-findings >out 2>err &&
+	test_grep "error: \[placement-mismatch\]" err &&
+	test_no_grep "not published" err &&
+	test_grep "^published" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" != "$after"
+'
+
 test_expect_success 'the remote repository is sound (git fsck)' '
 	git --git-dir="$GITSERVER_ROOT/wiki.git" fsck --strict >fsck 2>&1
 '
