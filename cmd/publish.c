@@ -125,6 +125,7 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	po.dry_run = dry_run != 0;
 	po.prune = prune != 0;
 	po.allow_findings = allow_findings != 0;
+	po.status_max_age_s = ctx->lab.config.status_max_age_s;
 	po.before_push = push_barrier;
 	po.payload = (void *)getenv("VOSCTL_TEST_PUSH_BARRIER");
 
@@ -132,6 +133,8 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	err = vos_publish_run(&res, &po, &ctx->diags, &oerr);
 	if (res.notice)
 		cli_warning("%s", res.notice);
+	if (res.status_notice)
+		cli_warning("%s", res.status_notice);
 	if (ctx->diags.n) {
 		vos_diags_sort(&ctx->diags);
 		cli_print_diags_text(stderr, &ctx->diags, ctx->color_err);

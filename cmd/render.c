@@ -207,6 +207,17 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? CLI_EXIT_USAGE : cli_exit_code(err);
 			goto out;
 		}
+		{	/* a status page only from fresh results that probed something */
+			char *now = vos_now_iso();
+			err = vos_probe_results_fresh(&results, now, ctx->lab.config.status_max_age_s, &oerr);
+			free(now);
+			if (err < 0) {
+				cli_error("no status page: %s", vos_err_msg(&oerr, "unusable probe results"));
+				vos_err_clear(&oerr);
+				rc = CLI_EXIT_USAGE;
+				goto out;
+			}
+		}
 		cur[VOS_RENDER_STATUS].path = ctx->lab.config.render_status;
 		if ((rc = read_current(&cur[VOS_RENDER_STATUS])) != 0)
 			goto out;

@@ -18,6 +18,8 @@ struct vos_config {
 	char *render_inventory; /* generated inventory page, or NULL */
 	char *render_status;    /* status page, or NULL */
 	char *status_file;      /* last probe results (JSON), default .vosctl/last-probe.json */
+	long long status_max_age_s; /* render.status_max_age: a status page only from results this
+	                               young (seconds; default 3600) */
 	bool inventory_authority; /* render.authority: inventory (a cell both sides carry follows the
 	                             inventory); default page (docs/page-format.md, "Drift") */
 	/* publish */

@@ -37,6 +37,7 @@ void vos_publish_result_release(struct vos_publish_result *r)
 	free(r->base);
 	free(r->message);
 	free(r->notice);
+	free(r->status_notice);
 	vos_buf_release(&r->diff);
 	memset(r, 0, sizeof(*r));
 }
@@ -251,6 +252,13 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			aemail = gemail ? gemail : "vosctl@localhost";
 	}
 	now = o->now_iso ? vos_strdup(o->now_iso) : vos_now_iso();
+	if (have_results && vos_probe_results_fresh(&results, now, o->status_max_age_s > 0 ? o->status_max_age_s
+	                                                           : 3600, &rerr) < 0) {
+		/* the other pages are still published; the status page only from fresh results */
+		out->status_notice = vos_asprintf("status page not published: %s", vos_err_msg(&rerr, "unusable probe results"));
+		vos_err_clear(&rerr);
+		have_results = false;
+	}
 	vos_rng_seed(&rng, 0); /* this run's own source: the process's rand() state is not ours */
 
 	for (attempt = 1; attempt <= max; attempt++) {

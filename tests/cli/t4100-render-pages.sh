@@ -84,7 +84,7 @@ test_expect_success '--with-status without probe results: clear error, exit 2' '
 test_expect_success '--with-status renders the status page from the last probe' '
 	mkdir -p lab/.vosctl &&
 	cat >lab/.vosctl/last-probe.json <<-\JSON &&
-	{"results": [
+	{"time": "2026-11-23T18:00:00.000Z", "results": [
 	 {"service": "litellm", "host": "skynet", "address": "127.0.10.1", "port": 4000, "check": "http",
 	  "state": "up", "latency_ms": 3.25, "status": 200, "detail": ""},
 	 {"service": "postgresql", "host": "deep-thought", "address": "127.0.10.2", "port": 5432, "check": "tcp",
@@ -173,6 +173,58 @@ test_expect_success 'render --write writes a clean result without a word about f
 	test_expect_code 0 vosctl -C lab render --write >out 2>err &&
 	test_grep "^| New Service" lab/inventory/services.md &&
 	test_no_grep "error" err
+'
+
+# issue 13: publish pushed a status page whose rows are only refusals or stale results
+status_results() { # TIME STATE [DETAIL]
+	mkdir -p lab/.vosctl &&
+	printf "{\"time\": \"%s\", \"results\": [{\"service\": \"litellm\", \"host\": \"skynet\", \"address\": \"127.0.10.1\", \"port\": 4000, \"check\": \"tcp\", \"state\": \"%s\", \"latency_ms\": 1, \"status\": null, \"detail\": \"%s\"}], \"summary\": {}}\n" \
+		"$1" "$2" "${3-}" >lab/.vosctl/last-probe.json
+}
+
+test_expect_success '--with-status refuses results older than render.status_max_age (default 1h)' '
+	setup_lab &&
+	status_results 2026-11-23T17:29:59.000Z up &&
+	test_expect_code 2 vosctl -C lab render --with-status --write >out 2>err &&
+	test_grep "no status page: the probe results are from 2026-11-23T17:29:59.000Z, older than render.status_max_age (3600s): run .vosctl probe. again" err &&
+	test ! -e lab/inventory/status.md &&
+	status_results 2026-11-23T17:30:00.000Z up &&
+	vosctl -C lab render --with-status --write >out 2>err &&
+	test -f lab/inventory/status.md
+'
+
+test_expect_success 'render.status_max_age: 2h takes results of 90 minutes' '
+	setup_lab &&
+	status_results 2026-11-23T17:00:00.000Z up &&
+	test_expect_code 2 vosctl -C lab render --with-status >out 2>err &&
+	sed -i "s/^render:$/render:\n  status_max_age: 2h/" lab/vosctl.yaml &&
+	vosctl -C lab render --with-status >out 2>err &&
+	test_grep "status page" out
+'
+
+test_expect_success '--with-status refuses results that only refused (all skipped)' '
+	setup_lab &&
+	status_results 2026-11-23T18:29:00.000Z skipped "outside the probe scope" &&
+	test_expect_code 2 vosctl -C lab render --with-status --write >out 2>err &&
+	test_grep "no status page: the probe results probed nothing (1 target, all skipped or unresolved)" err &&
+	test ! -e lab/inventory/status.md
+'
+
+test_expect_success '--with-status refuses results that record no time' '
+	setup_lab &&
+	status_results "" up &&
+	test_expect_code 2 vosctl -C lab render --with-status >out 2>err &&
+	test_grep "no status page: the probe results record no time" err
+'
+
+test_expect_success 'render.status_max_age must be a duration' '
+	for bad in 0 -1 1w soon "[1]" 400d; do
+		setup_lab &&
+		sed -i "s/^render:$/render:\n  status_max_age: $bad/" lab/vosctl.yaml &&
+		test_expect_code 2 vosctl -C lab validate >out 2>err &&
+		cat out err >all &&
+		test_grep "vosctl.yaml:6:19: error: .*.status_max_age. must be a duration" all || return 1
+	done
 '
 
 test_done
