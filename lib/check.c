@@ -260,6 +260,7 @@ void vos_check_model(const struct vos_model *m, struct vos_diags *findings)
 {
 	vos_check_integrity(m, findings);
 	vos_rules_check(m, findings);
+	vos_check_evidence(m, findings);
 }
 
 /* ---------------------------------------------------------------- wiki links */

@@ -60,6 +60,7 @@ struct vos_launch {
 	double restart_sec;   /* RestartSec, -1 when unset */
 	char *exec;           /* ExecStart line or NULL */
 	struct vos_loc loc;
+	struct vos_loc exec_loc;  /* the exec value (loc when there is none) */
 };
 
 struct vos_strloc {       /* a string with its location (list items, depends_on...) */
