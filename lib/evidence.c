@@ -232,7 +232,7 @@ void vos_check_evidence(const struct vos_model *m, struct vos_diags *f)
 					vos_buf_adds(&b, ", ");
 				vos_port_describe(&b, &sv->ports[k]);
 			}
-			d = vos_diags_add(f, VOS_SEV_ERROR, &sv->launch.exec_loc, "launch-port-mismatch",
+			d = vos_diags_add(f, VOS_SEV_ERROR, &sv->launch.loc, "launch-port-mismatch",
 			                  "service '%s' is launched on port %d (launch.exec) but declares port%s %s",
 			                  s->id, lf.ports[j], sv->nports == 1 ? "" : "s", b.ptr);
 			vos_diag_set_subject(d, s->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
@@ -240,6 +240,6 @@ void vos_check_evidence(const struct vos_model *m, struct vos_diags *f)
 			vos_buf_release(&b);
 		}
 		if (lf.bind_all && !declared)
-			bind_exposed(m, s, lf.bind_all, "launch.exec", &sv->launch.exec_loc, f);
+			bind_exposed(m, s, lf.bind_all, "launch.exec", &sv->launch.loc, f);
 	}
 }
