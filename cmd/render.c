@@ -3,6 +3,7 @@
  * atomically. The pages come from the render plan (lib/render_plan.c), as publish's do; this file
  * reads the pages' current text and the probe results, and prints or writes. */
 #include "cli.h"
+#include "check.h"
 #include "git.h"
 #include "leak.h"
 #include "probe.h"
@@ -100,15 +101,43 @@ static int refuse_leaks(struct cli_ctx *ctx, const struct vos_render_plan *plan,
 	return n ? CLI_EXIT_FINDINGS : 0;
 }
 
+/* What --write would write must validate: the findings validate would report on the result (the
+ * reconciled page's own, in after, when render changed the page; else the loaded lab's) plus the
+ * check pipeline on the plan's model. With errors, they are printed and the write refused (exit 1)
+ * unless allow. Returns 0 or the exit code. */
+static int render_validate(struct cli_ctx *ctx, const struct vos_render_plan *plan,
+                           struct vos_diags *after, bool allow)
+{
+	struct vos_diags found;
+	int rc = 0;
+	vos_diags_init(&found);
+	vos_diags_move(&found, plan->rebuilt ? after : &ctx->diags);
+	vos_check_model(plan->model, &found);
+	if (found.errors) {
+		vos_diags_sort(&found);
+		fflush(stdout);
+		cli_print_diags_text(stderr, &found, ctx->color_err);
+		if (!allow) {
+			cli_error("not written: the rendered pages have %zu error%s (see above); "
+			          "--allow-findings writes them anyway", found.errors,
+			          found.errors == 1 ? "" : "s");
+			rc = CLI_EXIT_FINDINGS;
+		}
+	}
+	vos_diags_release(&found);
+	return rc;
+}
+
 int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	int check = 0, write = 0, to_stdout = 0, with_status = 0, prune = 0, quiet = 0;
+	int check = 0, write = 0, to_stdout = 0, with_status = 0, prune = 0, quiet = 0, allow = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_FLAG(0, "check", &check, "exit 1 and print a diff when the pages on disk differ"),
 		CLI_OPT_FLAG(0, "write", &write, "write the pages that changed (atomically)"),
 		CLI_OPT_FLAG(0, "stdout", &to_stdout, "print the reconciled services page"),
 		CLI_OPT_FLAG(0, "with-status", &with_status, "also render the status page from the last probe"),
 		CLI_OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes"),
+		CLI_OPT_FLAG(0, "allow-findings", &allow, "with --write: write even when the result has errors"),
 		CLI_OPT_FLAG('q', "quiet", &quiet, "print nothing but errors (and diffs with --check)"),
 		CLI_OPT_END(),
 	};
@@ -127,6 +156,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
 	vos_render_plan_init(&plan);
+	vos_diags_init(&scratch);
 	vos_probe_results_init(&results);
 	vos_redact_init(&rd);
 	n = cli_parse_options(ctx, argc, argv, opts);
@@ -182,6 +212,17 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? CLI_EXIT_USAGE : cli_exit_code(err);
 			goto out;
 		}
+		{	/* a status page only from fresh results that probed something */
+			char *now = vos_now_iso();
+			err = vos_probe_results_fresh(&results, now, ctx->lab.config.status_max_age_s, &oerr);
+			free(now);
+			if (err < 0) {
+				cli_error("no status page: %s", vos_err_msg(&oerr, "unusable probe results"));
+				vos_err_clear(&oerr);
+				rc = CLI_EXIT_USAGE;
+				goto out;
+			}
+		}
 		cur[VOS_RENDER_STATUS].path = ctx->lab.config.render_status;
 		if ((rc = read_current(&cur[VOS_RENDER_STATUS])) != 0)
 			goto out;
@@ -197,10 +238,9 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	in.status.old = cur[VOS_RENDER_STATUS].text;
 	in.status.old_len = cur[VOS_RENDER_STATUS].len;
 
-	/* the reconciled page's own findings are validate's to report, not render's */
-	vos_diags_init(&scratch);
+	/* the reconciled page's own findings are validate's to report, not render's: only --write
+	 * looks at them, to refuse writing a broken page */
 	vos_render_plan_make(&plan, &ctx->lab.page, &ctx->lab.model, &in, &ropts, NULL, &scratch);
-	vos_diags_release(&scratch);
 	sp = vos_render_plan_item(&plan, VOS_RENDER_SERVICES);
 	for (i = 0; i < plan.n; i++)
 		if (plan.items[i].changed)
@@ -228,6 +268,8 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = ndiff ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
 	}
+	if (write && ndiff && (rc = render_validate(ctx, &plan, &scratch, allow != 0)) != 0)
+		goto out;
 	if (write) {
 		size_t written = 0;
 		if ((rc = refuse_leaks(ctx, &plan, &rd)) != 0)
@@ -269,5 +311,6 @@ out:
 	vos_render_plan_release(&plan);
 	vos_probe_results_release(&results);
 	vos_redact_release(&rd);
+	vos_diags_release(&scratch);
 	return rc;
 }

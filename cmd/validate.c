@@ -122,8 +122,7 @@ int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 			cli_print_findings(stdout, fmt, &ctx->diags, false, "vosctl validate");
 		return rc;
 	}
-	vos_check_integrity(&ctx->lab.model, &ctx->diags);
-	vos_rules_check(&ctx->lab.model, &ctx->diags);
+	vos_check_model(&ctx->lab.model, &ctx->diags);
 	if ((rc = validate_leaks(ctx, staged != 0)) != 0)
 		return rc;
 	if (probe && (rc = validate_probe(ctx, timeout_ms)) != 0)

@@ -162,6 +162,40 @@ static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const ch
 	return r;
 }
 
+/* A duration: seconds as an integer, or a string "90s", "30m", "1h", "2d"; at most 366 days. */
+static void get_duration(struct cparse *p, const struct vos_ynode *m, const char *key, long long *out)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	long long n = 0, unit = 1;
+	const char *s;
+	char *end;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_SCALAR)
+		goto bad;
+	s = v->u.s.str;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	n = strtoll(s, &end, 10);
+	if (!strcmp(end, "s") || !*end)
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60;
+	else if (!strcmp(end, "h"))
+		unit = 3600;
+	else if (!strcmp(end, "d"))
+		unit = 86400;
+	else
+		goto bad;
+	if (n < 1 || n > 366LL * 86400 / unit)
+		goto bad;
+	*out = n * unit;
+	return;
+bad:
+	cerr(p, v, "'%s' must be a duration (seconds, or a number with s, m, h or d: '1h'), at most 366 days",
+	     key);
+}
+
 static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *key, long long max,
                        int *out)
 {
@@ -318,7 +352,7 @@ static void check_repo_targets(struct cparse *p, const struct vos_ynode *pages)
 
 static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", "secrets", NULL};
 static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", "redact",
-                                          "placeholder", NULL};
+                                          "placeholder", "authority", "status_max_age", NULL};
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
 static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
 static const char *const author_keys[] = {"name", "email", NULL};
@@ -497,6 +531,7 @@ static void set_defaults(struct vos_config *cfg, const char *base_dir)
 	cfg->user_env = vos_arena_strdup(&cfg->arena, "VOSCTL_GIT_USER");
 	cfg->placeholder = vos_arena_strdup(&cfg->arena, VOS_DEFAULT_PLACEHOLDER);
 	cfg->probe_timeout_ms = 2000;
+	cfg->status_max_age_s = 3600;
 	cfg->probe_concurrency = 1024;
 }
 
@@ -524,6 +559,14 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 			cfg->status_file = sf;
 		get_redact(p, sec);
 		get_placeholder(p, sec);
+		{
+			const struct vos_ynode *a = str_node(p, sec, "authority");
+			if (a && !strcmp(a->u.s.str, "inventory"))
+				cfg->inventory_authority = true;
+			else if (a && strcmp(a->u.s.str, "page"))
+				cerr(p, a, "'authority' must be 'page' or 'inventory', not '%s'", a->u.s.str);
+		}
+		get_duration(p, sec, "status_max_age", &cfg->status_max_age_s);
 	}
 	get_secrets(p, root);
 	if (!cfg->render_services)

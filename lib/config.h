@@ -31,6 +31,10 @@ struct vos_config {
 	char *placeholder;      /* render.placeholder, default "<LAN_IP>" */
 	char **secrets;         /* secrets: names of environment variables whose values are secret */
 	size_t nsecrets;
+	long long status_max_age_s; /* render.status_max_age: a status page only from results this
+	                               young (seconds; default 3600) */
+	bool inventory_authority; /* render.authority: inventory (a cell both sides carry follows the
+	                             inventory); default page (docs/page-format.md, "Drift") */
 	/* publish */
 	char *remote;          /* URL or NULL */
 	char *branch;          /* default "main" */

@@ -530,6 +530,8 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 	l->scope = get_str(c, &f, L_SCOPE, NULL);
 	l->restart = get_str(c, &f, L_RESTART, NULL);
 	l->exec = get_str(c, &f, L_EXEC, NULL);
+	if (f.v[L_EXEC])
+		l->loc = nloc(c, f.v[L_EXEC]);
 	rs = f.v[L_RESTART_SEC];
 	if (rs && !vos_yscalar_is_null(rs)) {
 		double d;

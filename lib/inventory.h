@@ -59,7 +59,8 @@ struct vos_launch {
 	char *restart;        /* "always", "on-failure", "no"... or NULL */
 	double restart_sec;   /* RestartSec, -1 when unset */
 	char *exec;           /* ExecStart line or NULL */
-	struct vos_loc loc;
+	struct vos_loc loc;   /* the exec value when there is one (its findings point there), else the
+	                         launch mapping */
 };
 
 struct vos_strloc {       /* a string with its location (list items, depends_on...) */

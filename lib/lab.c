@@ -124,6 +124,7 @@ static void build_model(struct vos_lab *lab, struct vos_diags *findings)
 	if (lab->have_model)
 		vos_model_release(&lab->model);
 	vos_model_build(&lab->model, &lab->page, &lab->inv, findings);
+	vos_model_authority(&lab->model, lab->config.inventory_authority, findings);
 	lab->have_model = true;
 }
 

@@ -311,6 +311,11 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			        "service '%s' (%s) is in the inventory but not on the page; if it's not there, it doesn't exist",
 			        sv->id, s->name);
 			vos_diag_set_subject(d, sv->id, sv->host);
+			{	/* a row a blank line cut off the table names it: the page-table-break warning */
+				const struct vos_page_stray *st = vos_page_stray_named(page, s->name);
+				if (st || (st = vos_page_stray_named(page, sv->id)) != NULL)
+					vos_diag_set_related(d, &st->loc);
+			}
 			if (sv->host)
 				s->host = host_add(m, sv->host);
 		} else if (sv->host && page_host && !vos_name_eq(sv->host, page_host)) {
@@ -378,6 +383,43 @@ void vos_model_build(struct vos_model *out, const struct vos_page *page,
 		struct vos_loc loc = {page->file, 1, 1};
 		vos_diags_add(findings, VOS_SEV_WARNING, &loc, "page-no-tables",
 		              "the page has no services table (a table with a 'Service' column)");
+	}
+}
+
+/* The purpose cell's column of a row (1-based), or 1 when the table has none. */
+static unsigned purpose_col(const struct vos_page *page, const struct vos_page_row *row)
+{
+	const struct vos_page_table *t = row->table >= 0 ? &page->tables[row->table] : NULL;
+	size_t i;
+	for (i = 0; t && i < t->ncols && i < row->ncells; i++)
+		if (t->cols[i].role == VOS_COL_PURPOSE)
+			return row->cell_cols[i] ? row->cell_cols[i] : 1;
+	return 1;
+}
+
+void vos_model_authority(struct vos_model *m, bool inventory, struct vos_diags *findings)
+{
+	size_t i;
+	m->inventory_authority = inventory;
+	for (i = 0; i < m->nservices; i++) {
+		struct vos_mservice *s = &m->services[i];
+		const char *pp = s->row && s->row->purpose && *s->row->purpose ? s->row->purpose : NULL;
+		const char *ip = s->inv && s->inv->purpose && *s->inv->purpose ? s->inv->purpose : NULL;
+		struct vos_diag *d;
+		struct vos_loc loc;
+		s->purpose = inventory ? (ip ? ip : pp) : (pp ? pp : ip);
+		if (!pp || !ip || !strcmp(pp, ip))
+			continue;
+		loc = s->row->loc;
+		loc.col = purpose_col(m->page, s->row);
+		d = vos_diags_add(findings, VOS_SEV_WARNING, &loc, "purpose-drift",
+		        "service '%s' has purpose '%s' on the page but '%s' in the inventory; %s",
+		        s->id, pp, ip, inventory ? "the inventory is authoritative (render.authority): "
+		                                   "render rewrites the page's cell"
+		                                 : "the page is authoritative: the generated pages follow "
+		                                   "it (fix the inventory, or set render.authority: inventory)");
+		vos_diag_set_subject(d, s->inv->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
+		vos_diag_set_related(d, &s->inv->loc);
 	}
 }
 

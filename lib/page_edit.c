@@ -427,6 +427,11 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		size_t best;
 		if (!s->inv || s->row)
 			continue;
+		/* a reader sees it on the page, in rows a blank line cut off the table: never a twin */
+		if (vos_page_stray_named(page, s->name) || vos_page_stray_named(page, s->inv->id)) {
+			st.unplaced++;
+			continue;
+		}
 		best = vos_edit_table_for(&tables, s);
 		if (best == (size_t)-1) {
 			st.unplaced++;
@@ -440,7 +445,7 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		struct ttable tt = {NULL, 0, 0};
 		struct trow hdr;
 		char *align;
-		size_t ncols, c, addr_col = (size_t)-1, r;
+		size_t ncols, c, addr_col = (size_t)-1, purpose_col = (size_t)-1, r;
 		const char *indent;
 		size_t indentlen = 0;
 		const struct line *hl;
@@ -471,6 +476,8 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			align[c] = l && rr ? 'c' : l ? 'l' : rr ? 'r' : '-';
 			if (c < t->ncols && t->cols[c].role == VOS_COL_ADDRESS && addr_col == (size_t)-1)
 				addr_col = c;
+			if (c < t->ncols && t->cols[c].role == VOS_COL_PURPOSE && purpose_col == (size_t)-1)
+				purpose_col = c;
 		}
 		nbody = t->last_line - t->first_line - 1;
 		row_at = vos_calloc(nbody + 1, sizeof(*row_at));
@@ -496,6 +503,15 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			if (pr && s && !s->inv && opts && opts->prune) {
 				st.removed++;
 				continue;
+			}
+			/* the inventory is authoritative for what both sides carry: its purpose wins */
+			if (pr && s && s->inv && m->inventory_authority && purpose_col < row.n && s->purpose &&
+			    pr->purpose && *pr->purpose && strcmp(s->purpose, pr->purpose)) {
+				struct vos_buf cb = VOS_BUF_INIT;
+				vos_edit_cell_text(&cb, s->purpose);
+				row.cells[purpose_col] = arena_cell(&a, cb.ptr ? cb.ptr : "", cb.len);
+				vos_buf_release(&cb);
+				st.purposes++;
 			}
 			if (pr && s && addr_col < row.n && !pr->address_placeholder && pr->address &&
 			    *pr->address) {

@@ -133,7 +133,8 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 		if (v && s->name && strcmp(s->name, s->id))
 			vos_buf_addf(b, " (%s)", s->id);
 		vos_buf_adds(b, "\n- Purpose: ");
-		vos_edit_text(b, v && v->purpose && *v->purpose ? v->purpose : s->purpose && *s->purpose ? s->purpose : "not declared");
+		/* the authoritative side's (vos_model_authority) */
+		vos_edit_text(b, s->purpose && *s->purpose ? s->purpose : "not declared");
 		vos_buf_adds(b, "\n- Host: ");
 		if (hostname) {
 			const char *addr = s->inv_address ? s->inv_address : s->address;

@@ -196,5 +196,10 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, stru
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
                             size_t len, struct vos_err *err);
 void vos_probe_results_release(struct vos_probe_results *r);
+/* Whether results may make a status page at now_iso (vos_now_iso's form): 0 when they are at most
+ * max_age_s seconds old and at least one target was probed; else VOS_EINPUT with why in err (no time
+ * recorded, too old, or only skipped and unresolved targets: a page of refusals says nothing). */
+int vos_probe_results_fresh(const struct vos_probe_results *r, const char *now_iso, long long max_age_s,
+                            struct vos_err *err);
 
 #endif

@@ -38,6 +38,7 @@ void vos_publish_result_release(struct vos_publish_result *r)
 	free(r->base);
 	free(r->message);
 	free(r->notice);
+	free(r->status_notice);
 	vos_buf_release(&r->diff);
 	memset(r, 0, sizeof(*r));
 }
@@ -169,8 +170,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	vos_diags_release(&after);
 	if (r->plan.rebuild_err < 0)
 		return VOS_EINPUT;
-	vos_check_integrity(r->plan.model, diags);
-	vos_rules_check(r->plan.model, diags);
+	vos_check_model(r->plan.model, diags);
 	return 0;
 }
 
@@ -259,6 +259,13 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			aemail = gemail ? gemail : "vosctl@localhost";
 	}
 	now = o->now_iso ? vos_strdup(o->now_iso) : vos_now_iso();
+	if (have_results && vos_probe_results_fresh(&results, now, o->status_max_age_s > 0 ? o->status_max_age_s
+	                                                           : 3600, &rerr) < 0) {
+		/* the other pages are still published; the status page only from fresh results */
+		out->status_notice = vos_asprintf("status page not published: %s", vos_err_msg(&rerr, "unusable probe results"));
+		vos_err_clear(&rerr);
+		have_results = false;
+	}
 	vos_rng_seed(&rng, 0); /* this run's own source: the process's rand() state is not ours */
 
 	for (attempt = 1; attempt <= max; attempt++) {
@@ -285,11 +292,14 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		/* what would be published must validate */
 		if ((err = render_all(&r, g, o, have_results ? &results : NULL, &rd, now, &found, &rerr)) < 0)
 			goto round_done;
-		/* the leak tripwire: nothing that render.redact hides and no credential is pushed */
-		vos_leak_scan_plan(&rd, &r.plan, &found);
-		if (found.errors) {
-			out->blocked = true;
-			goto round_done;
+		/* the leak tripwire: nothing that render.redact hides and no credential is pushed, whatever
+		 * --allow-findings says (it lets placement findings through, never a leak) */
+		{
+			size_t leaks = vos_leak_scan_plan(&rd, &r.plan, &found);
+			if (leaks || (found.errors && !o->allow_findings)) {
+				out->blocked = true;
+				goto round_done;
+			}
 		}
 		for (i = 0; i < r.plan.n; i++) {
 			const struct vos_render_item *it = &r.plan.items[i];

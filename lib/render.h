@@ -43,6 +43,7 @@ struct vos_render_opts {
 /* What vos_render_services_ex changed. */
 struct vos_render_stats {
 	size_t addresses;  /* address cells set from the inventory */
+	size_t purposes;   /* purpose cells set from the inventory (render.authority: inventory) */
 	size_t added;      /* rows added for inventory services the page lacks */
 	size_t removed;    /* rows removed (prune) */
 	size_t unplaced;   /* inventory services not added: their host has no table on the page */

@@ -55,6 +55,7 @@ static void reconcile(struct vos_render_plan *p, const struct vos_render_item *s
 		return;
 	}
 	vos_model_build(&p->own_model, &p->own_page, model->inv, diags);
+	vos_model_authority(&p->own_model, model->inventory_authority, diags);
 	p->page = &p->own_page;
 	p->model = &p->own_model;
 	p->rebuilt = true;

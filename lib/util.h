@@ -150,6 +150,9 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
+/* Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" (vos_now_iso's form,
+ * "Z" or "+00:00"); -1 when s is not one. */
+long long vos_iso_time_parse(const char *s);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each

@@ -13,8 +13,8 @@ _vosctl_options()
 	validate) echo "--format --strict -q --quiet --staged --probe --timeout $_vosctl_common" ;;
 	show) echo "--format $_vosctl_common" ;;
 	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
-	render) echo "--check --write --stdout --with-status --prune -q --quiet $_vosctl_common" ;;
-	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
+	render) echo "--check --write --stdout --with-status --prune --allow-findings -q --quiet $_vosctl_common" ;;
+	publish) echo "--remote --branch -n --dry-run --cache-dir --prune --allow-findings $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
 	graph) echo "--format -o --output $_vosctl_common" ;;
 	init) echo "--units --homepage --dir -n --dry-run -h --help" ;;
