@@ -150,6 +150,8 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
+/* A unix time as "2027-01-31T12:00:00Z" into buf (n >= 21 bytes); returns buf. */
+const char *vos_time_iso(long long t, char *buf, size_t n);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each
