@@ -362,6 +362,15 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *payload)
 	return len;
 }
 
+/* An http(s) target that could not be started: its handle and what slot s holds so far are freed,
+ * the slot goes back, and the target finishes as an error with detail. */
+static void abandon_http(struct engine *e, size_t s, CURL *h, char *detail)
+{
+	curl_easy_cleanup(h); /* not in the slot yet: release_slot leaves the counts alone */
+	finish(e, e->slots[s].idx, VOS_PROBE_ERROR, 0, 0, detail);
+	release_slot(e, s);
+}
+
 /* Starts target idx; returns 0 when started or finished at once, 1 when it must wait for
  * descriptors (nothing was consumed). */
 static int start_one(struct engine *e, size_t idx, double now)
@@ -403,25 +412,15 @@ static int start_one(struct engine *e, size_t idx, double now)
 			return 0;
 		}
 		if (!(sl->url = http_url(t, path, &ip, &sl->resolve))) {
-			curl_easy_cleanup(h);
-			e->slot_of[idx] = 0;
-			e->free_slots[e->nfree++] = s;
-			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to make a URL of '%s'", t->address));
+			abandon_http(e, s, h, vos_asprintf("unable to make a URL of '%s'", t->address));
 			return 0;
 		}
 		if (t->nheaders) {
 			const char *missing = NULL;
 			if (!(sl->headers = make_headers(t, &missing))) {
-				curl_easy_cleanup(h);
-				free(sl->url);
-				sl->url = NULL;
-				curl_slist_free_all(sl->resolve);
-				sl->resolve = NULL;
-				e->slot_of[idx] = 0;
-				e->free_slots[e->nfree++] = s;
 				r->probed = false;
-				finish(e, idx, VOS_PROBE_ERROR, 0, 0,
-				       vos_asprintf("environment variable '%s' (a header's value) is not set", missing));
+				abandon_http(e, s, h, vos_asprintf("environment variable '%s' (a header's value) is not set",
+				                                   missing));
 				return 0;
 			}
 			curl_easy_setopt(h, CURLOPT_HTTPHEADER, sl->headers);
@@ -455,16 +454,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 			curl_easy_setopt(h, CURLOPT_CAINFO, e->opts->cacert);
 		}
 		if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
-			curl_easy_cleanup(h);
-			free(sl->url);
-			sl->url = NULL;
-			curl_slist_free_all(sl->resolve);
-			sl->resolve = NULL;
-			free_headers(sl->headers);
-			sl->headers = NULL;
-			e->slot_of[idx] = 0;
-			e->free_slots[e->nfree++] = s;
-			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to start the transfer"));
+			abandon_http(e, s, h, vos_strdup("unable to start the transfer"));
 			return 0;
 		}
 		sl->easy = h;

@@ -39,28 +39,28 @@ write_lab() {
 	} >"$dir/services.md"
 }
 
+# one_host_inventory DIR : the VLAN and host hal of an inventory whose services follow (appended)
+one_host_inventory() {
+	cat >"$1/inventory/lab.yaml" <<-\EOF
+	vlans:
+	  - {name: lab, cidr: 127.0.33.0/24}
+	hosts:
+	  - {name: hal, plane: control, address: 127.0.33.1}
+	services:
+	EOF
+}
+
 test_expect_success 'setup: dnsmasq with lab names, https listeners (5 and 400 days), a recording http listener' '
 	printf "127.0.33.1 hal.lan\n::1 hal.lan\n127.0.33.7 nas.lan\n" >hosts.txt &&
-	dnsmasq --keep-in-foreground --no-resolv --no-hosts -C /dev/null --pid-file= --user=root \
-		--local=/lan/ --addn-hosts="$TRASH/hosts.txt" --listen-address=127.0.33.1 --bind-interfaces \
-		--port=$DNS_PORT >dns.log 2>&1 &
-	echo $! >>"$PIDS_FILE" &&
+	start_dnsmasq dns lan "$TRASH/hosts.txt" 127.0.33.1 $DNS_PORT &&
 	printf "127.0.33.7 nas.lan\n" >hosts2.txt &&
-	dnsmasq --keep-in-foreground --no-resolv --no-hosts -C /dev/null --pid-file= --user=root \
-		--local=/lan/ --addn-hosts="$TRASH/hosts2.txt" --listen-address=127.0.33.2 --bind-interfaces \
-		--port=$DNS_PORT >dns2.log 2>&1 &
-	echo $! >>"$PIDS_FILE" &&
+	start_dnsmasq dns2 lan "$TRASH/hosts2.txt" 127.0.33.2 $DNS_PORT &&
 	mkcert soon 5 && mkcert later 400 && cat soon.pem later.pem >ca.pem &&
 	cp soon.pem cert.pem && cp soon.key key.pem &&
 	start_listeners soon https:127.0.33.1:24431 &&
 	cp later.pem cert.pem && cp later.key key.pem &&
 	start_listeners later https:127.0.33.1:24432 &&
-	rm -f "$TRASH/ready.rec" &&
-	python3 "$LISTEN" --lifetime 60 --ready "$TRASH/rec.ready" --record "$TRASH/requests.txt" \
-		http200:127.0.33.1:24080 >rec.log 2>&1 &
-	echo $! >>"$PIDS_FILE" &&
-	i=0 && while [ ! -f rec.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done &&
-	test -f rec.ready &&
+	start_listeners rec --record "$TRASH/requests.txt" http200:127.0.33.1:24080 &&
 	write_lab dns "" &&
 	cat >dns/services.md <<-\EOF &&
 	---
@@ -169,12 +169,9 @@ test_expect_success 'dns: validate --probe reports the failing checks at the ser
 
 test_expect_success 'dns: the scope applies to the DNS server: outside it nothing is sent' '
 	write_lab far "" "DNS (Unbound)|192.0.2.53" &&
-	cat >far/inventory/lab.yaml <<-\EOF &&
-	vlans:
-	  - {name: lab, cidr: 127.0.33.0/24}
-	hosts:
-	  - {name: hal, plane: control, address: 192.0.2.53}
-	services:
+	one_host_inventory far &&
+	sed -i "s/address: 127.0.33.1/address: 192.0.2.53/" far/inventory/lab.yaml &&
+	cat >>far/inventory/lab.yaml <<-\EOF &&
 	  - {id: unbound, name: DNS (Unbound), host: hal, class: network, ports: [{port: 53, proto: udp, check: dns, query: hal.lan}]}
 	EOF
 	test_expect_code 1 strace -f -qq -e trace=connect,sendto,sendmsg -o trace.txt \
@@ -186,10 +183,8 @@ test_expect_success 'dns: the scope applies to the DNS server: outside it nothin
 
 test_expect_success 'dns: a check without query and a bad expected address are located errors' '
 	write_lab bad "" "DNS (Unbound)|127.0.33.1" &&
-	cat >bad/inventory/lab.yaml <<-\EOF &&
-	hosts:
-	  - {name: hal, plane: control, address: 127.0.33.1}
-	services:
+	one_host_inventory bad &&
+	cat >>bad/inventory/lab.yaml <<-\EOF &&
 	  - id: unbound
 	    name: DNS (Unbound)
 	    host: hal
@@ -200,19 +195,15 @@ test_expect_success 'dns: a check without query and a bad expected address are l
 	      - {port: 54, check: tcp, query: hal.lan}
 	EOF
 	test_expect_code 2 vosctl -C bad validate 2>err &&
-	test_grep "^inventory/lab.yaml:9:39: error: \[inventory-missing-key\] a dns check needs .query." err &&
-	test_grep "^inventory/lab.yaml:10:77: error: \[inventory-value\] invalid expected address .127.0.33.300." err &&
-	test_grep "^inventory/lab.yaml:11:39: error: \[inventory-value\] .query. is only for check: dns" err
+	test_grep "^inventory/lab.yaml:11:39: error: \[inventory-missing-key\] a dns check needs .query." err &&
+	test_grep "^inventory/lab.yaml:12:77: error: \[inventory-value\] invalid expected address .127.0.33.300." err &&
+	test_grep "^inventory/lab.yaml:13:39: error: \[inventory-value\] .query. is only for check: dns" err
 '
 
 write_tls_lab() {
 	write_lab "$1" "$2" "Vault|127.0.33.1" &&
-	cat >"$1/inventory/lab.yaml" <<-\EOF
-	vlans:
-	  - {name: lab, cidr: 127.0.33.0/24}
-	hosts:
-	  - {name: hal, plane: control, address: 127.0.33.1}
-	services:
+	one_host_inventory "$1" &&
+	cat >>"$1/inventory/lab.yaml" <<-\EOF
 	  - id: vault
 	    name: Vault
 	    host: hal
@@ -275,12 +266,8 @@ test_expect_success 'tls: probe.tls_expiry_days moves the threshold and is valid
 
 write_header_lab() {
 	write_lab "$1" "" "API|127.0.33.1" &&
-	cat >"$1/inventory/lab.yaml" <<-\EOF
-	vlans:
-	  - {name: lab, cidr: 127.0.33.0/24}
-	hosts:
-	  - {name: hal, plane: control, address: 127.0.33.1}
-	services:
+	one_host_inventory "$1" &&
+	cat >>"$1/inventory/lab.yaml" <<-\EOF
 	  - id: api
 	    name: API
 	    host: hal
@@ -335,10 +322,8 @@ test_expect_success 'headers: a missing variable is a located error naming it (e
 
 test_expect_success 'headers: names are RFC 7230 tokens, values have no line break' '
 	write_lab badh "" "API|127.0.33.1" &&
-	cat >badh/inventory/lab.yaml <<-\EOF &&
-	hosts:
-	  - {name: hal, plane: control, address: 127.0.33.1}
-	services:
+	one_host_inventory badh &&
+	cat >>badh/inventory/lab.yaml <<-\EOF &&
 	  - id: api
 	    name: API
 	    host: hal
@@ -348,10 +333,10 @@ test_expect_success 'headers: names are RFC 7230 tokens, values have no line bre
 	      - {port: 81, check: tcp, headers: {X-A: b}}
 	EOF
 	test_expect_code 2 vosctl -C badh validate 2>err &&
-	test_grep "^inventory/lab.yaml:9:43: error: \[inventory-value\] invalid header name .X Bad." err &&
-	test_grep "^inventory/lab.yaml:9:.*header .X-Env.: .env. must name an environment variable" err &&
-	test_grep "^inventory/lab.yaml:9:.*header .X-NL.: the value must not contain a line break" err &&
-	test_grep "^inventory/lab.yaml:10:.*.headers. is only for check: http or https" err
+	test_grep "^inventory/lab.yaml:11:43: error: \[inventory-value\] invalid header name .X Bad." err &&
+	test_grep "^inventory/lab.yaml:11:.*header .X-Env.: .env. must name an environment variable" err &&
+	test_grep "^inventory/lab.yaml:11:.*header .X-NL.: the value must not contain a line break" err &&
+	test_grep "^inventory/lab.yaml:12:.*.headers. is only for check: http or https" err
 '
 
 test_done
