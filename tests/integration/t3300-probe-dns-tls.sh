@@ -235,6 +235,15 @@ test_expect_success 'tls: the earliest expiry in json (unix seconds and ISO date
 	test_grep "24432  https  up .*200, certificate expires in 399 days (" tls.txt
 '
 
+test_expect_success 'tls: --insecure (no CA) still records the expiry' '
+	rm tls/ca.pem && sed -i "/cacert/d" tls/vosctl.yaml &&
+	test_expect_code 1 vosctl -C tls probe --format json --no-save >noca.json &&
+	test "$(jget noca.json "r[\"vault:24431\"][\"state\"]")" = error &&
+	test_expect_code 0 vosctl -C tls probe --insecure --format json --no-save >ins.json &&
+	test "$(jget ins.json "r[\"vault:24431\"][\"cert_expiry\"]")" = "$(jget tls.json "r[\"vault:24431\"][\"cert_expiry\"]")" &&
+	cp ca.pem tls/ca.pem && write_lab tls "" "Vault|127.0.33.1"
+'
+
 test_expect_success 'tls: prom carries vosctl_probe_ssl_earliest_cert_expiry; promtool accepts it' '
 	test_expect_code 0 vosctl -C tls probe --format prom --no-save >tls.prom &&
 	promtool check metrics <tls.prom &&
@@ -249,6 +258,8 @@ test_expect_success 'tls: validate --probe warns of the 5-day certificate at its
 	test_no_grep "24432" val.txt &&
 	test_grep "^0 errors, 1 warning" val.txt &&
 	test_expect_code 1 vosctl -C tls validate --probe --strict >/dev/null &&
+	vosctl -C tls validate --probe --format sarif >val.sarif &&
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1]))[\"runs\"][0][\"results\"]; assert [(x[\"ruleId\"], x[\"level\"]) for x in r] == [(\"probe-cert-expiring\", \"warning\")], r" val.sarif &&
 	write_tls_lab clean "" &&
 	sed -i "/24431/d" clean/inventory/lab.yaml &&
 	test_expect_code 0 vosctl -C clean validate --probe >clean.txt &&
