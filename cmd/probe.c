@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct probe_cmd {
@@ -56,6 +57,34 @@ static void fmt_latency(char *buf, size_t len, const struct vos_probe_result *r)
 		snprintf(buf, len, "%.1f ms", r->latency_ms);
 }
 
+/* "53" or "53/udp" */
+static void fmt_port(char *buf, size_t len, const struct vos_probe_result *r)
+{
+	snprintf(buf, len, r->udp ? "%d/udp" : "%d", r->port);
+}
+
+/* The detail column: the detail, then for https the certificate's days left. Allocated. */
+static char *fmt_detail(const struct vos_probe_result *r)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	if (r->status > 0)
+		vos_buf_addf(&b, "%d", r->status);
+	if (r->detail)
+		vos_buf_addf(&b, "%s%s", b.len ? ", " : "", r->detail);
+	if (r->cert_expiry > 0) {
+		char iso[32];
+		long long left = vos_probe_cert_days_left(r->cert_expiry, (long long)time(NULL));
+		vos_time_iso(r->cert_expiry, iso, sizeof(iso));
+		if (left < 0)
+			vos_buf_addf(&b, "%scertificate expired %lld day%s ago (%s)", b.len ? ", " : "", -left,
+			             left == -1 ? "" : "s", iso);
+		else
+			vos_buf_addf(&b, "%scertificate expires in %lld day%s (%s)", b.len ? ", " : "", left,
+			             left == 1 ? "" : "s", iso);
+	}
+	return vos_buf_detach(&b, NULL);
+}
+
 static size_t host_rank(const struct vos_model *m, const char *host)
 {
 	struct vos_mhost *h = host ? vos_model_host(m, host) : NULL;
@@ -79,7 +108,7 @@ static void print_table(struct probe_cmd *pc)
 		size_t l = r->service ? strlen(r->service) : 1;
 		char portbuf[16];
 		if (l > w_svc) w_svc = l;
-		snprintf(portbuf, sizeof(portbuf), "%d", r->port);
+		fmt_port(portbuf, sizeof(portbuf), r);
 		if (strlen(portbuf) > w_port) w_port = strlen(portbuf);
 		if (strlen(vos_probe_state_name(r->state)) > w_state) w_state = strlen(vos_probe_state_name(r->state));
 		fmt_latency(lat, sizeof(lat), r);
@@ -91,6 +120,7 @@ static void print_table(struct probe_cmd *pc)
 		bool header = false;
 		for (i = 0; i < n; i++) {
 			const struct vos_probe_result *r = &pc->results[i];
+			char portbuf[16], *detail;
 			if (host_rank(m, r->host) != h)
 				continue;
 			if (!header) {
@@ -105,16 +135,13 @@ static void print_table(struct probe_cmd *pc)
 				header = true;
 			}
 			fmt_latency(lat, sizeof(lat), r);
-			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? Q(r->service) : "-",
-			       (int)w_port, r->port, (int)w_check, vos_probe_check_name(r->check),
+			fmt_port(portbuf, sizeof(portbuf), r);
+			detail = fmt_detail(r);
+			printf("  %-*s  %-*s  %-*s  %s%-*s%s  %*s  %s\n", (int)w_svc, r->service ? Q(r->service) : "-",
+			       (int)w_port, portbuf, (int)w_check, vos_probe_check_name(r->check),
 			       color ? state_color(r->state) : "", (int)w_state, vos_probe_state_name(r->state),
-			       color ? "\033[0m" : "", (int)w_lat, lat);
-			if (r->status > 0 && r->detail)
-				printf("%d, %s\n", r->status, Q(r->detail));
-			else if (r->status > 0)
-				printf("%d\n", r->status);
-			else
-				printf("%s\n", r->detail ? Q(r->detail) : "");
+			       color ? "\033[0m" : "", (int)w_lat, lat, Q(detail));
+			free(detail);
 		}
 		if (header)
 			putchar('\n');
@@ -181,6 +208,10 @@ static char **prom_label_sets(struct vos_arena *a, const struct probe_cmd *pc)
 		prom_label(&b, "check", vos_probe_check_name(r->check), false);
 		if (r->check == VOS_CHECK_HTTP || r->check == VOS_CHECK_HTTPS)
 			prom_label(&b, "path", t->path ? t->path : "/", false);
+		if (r->check == VOS_CHECK_DNS) {
+			prom_label(&b, "proto", r->udp ? "udp" : "tcp", false);
+			prom_label(&b, "query", r->query, false);
+		}
 		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
 		count = (uintptr_t)vos_map_get(&seen, sets[i]) + 1;
 		vos_map_put(&seen, sets[i], (void *)count);
@@ -219,6 +250,12 @@ static void print_prom(struct probe_cmd *pc)
 			continue;
 		printf("vosctl_probe_http_status_code%s %d\n", labels[i], pc->results[i].status);
 	}
+	printf("# HELP vosctl_probe_ssl_earliest_cert_expiry Earliest notAfter of the https peer's certificate "
+	       "chain, in unix seconds (as blackbox_exporter's probe_ssl_earliest_cert_expiry).\n"
+	       "# TYPE vosctl_probe_ssl_earliest_cert_expiry gauge\n");
+	for (i = 0; i < n; i++)
+		if (pc->results[i].cert_expiry > 0)
+			printf("vosctl_probe_ssl_earliest_cert_expiry%s %lld\n", labels[i], pc->results[i].cert_expiry);
 	printf("# HELP vosctl_probe_skipped A target that was not probed (outside the probe scope, no address, "
 	       "a name that does not resolve), with the reason.\n"
 	       "# TYPE vosctl_probe_skipped gauge\n");
@@ -525,7 +562,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	if (scan && !concurrency && po.concurrency < 4096)
 		po.concurrency = 4096;
 	po.deadline_ms = deadline;
-	po.cacert = cacert;
+	po.cacert = cacert ? cacert : insecure ? NULL : ctx->lab.config.probe_cacert;
 	po.insecure = insecure;
 	if (fmt == 0 && isatty(2)) {
 		po.progress = progress_cb;

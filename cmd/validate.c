@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --probe: live results become findings (a service down; a dependency down under up services;
@@ -24,8 +25,16 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	struct vos_err oerr = VOS_ERR_INIT;
 	int rc;
 	memset(&filter, 0, sizeof(filter));
-	if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &ctx->diags) < 0)
-		return CLI_EXIT_USAGE;
+	{
+		struct vos_diags d; /* what makes probing impossible (a header's variable not set) */
+		vos_diags_init(&d);
+		if (vos_probe_targets_from_model(&targets, &n, &ctx->lab.model, &filter, &d) < 0) {
+			cli_print_diags_text(stderr, &d, ctx->color_err);
+			vos_diags_release(&d);
+			return CLI_EXIT_USAGE;
+		}
+		vos_diags_release(&d);
+	}
 	vos_probe_options_init(&po);
 	if (timeout_ms > 0)
 		po.timeout_ms = timeout_ms;
@@ -43,6 +52,7 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 		return rc == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
 	po.scope = &scope;
+	po.cacert = ctx->lab.config.probe_cacert;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
 	rc = vos_probe_run(res, targets, n, &po, &oerr);
 	vos_scope_release(&scope);
@@ -54,6 +64,8 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 		return CLI_EXIT_OPFAIL;
 	}
 	vos_probe_findings(&ctx->lab.model, res, n, &ctx->diags);
+	vos_probe_cert_findings(&ctx->lab.model, res, n, ctx->lab.config.probe_tls_expiry_days,
+	                        (long long)time(NULL), &ctx->diags);
 	vos_probe_result_release_array(res, n);
 	free(res);
 	free(targets);

@@ -37,6 +37,16 @@ enum vos_check_kind {
 	VOS_CHECK_HTTP = 1,
 	VOS_CHECK_HTTPS = 2,
 	VOS_CHECK_NONE = 3,   /* declared but not probed (e.g. udp) */
+	VOS_CHECK_DNS = 4,    /* a DNS query for `query` sent to the port (udp or tcp as its proto) */
+};
+
+/* One request header of an http(s) check: a literal value, or the name of the environment
+ * variable that holds it (a secret: read at probe time, never printed). */
+struct vos_header {
+	char *name;           /* an RFC 7230 token */
+	char *value;          /* the literal value, or NULL when env is set */
+	char *env;            /* {env: VAR}: the variable's name, or NULL */
+	struct vos_loc loc;   /* the value (where a missing variable is reported) */
 };
 
 struct vos_port {
@@ -49,6 +59,9 @@ struct vos_port {
 	char *body;           /* http(s): expected body substring or NULL */
 	char *name;           /* optional label, e.g. "api" */
 	char *address;        /* overrides the service/host address, or NULL */
+	char *query;          /* dns: the name to ask for */
+	char **expect_address; size_t nexpect_address; /* dns: addresses the answer must hold, or none */
+	struct vos_header *headers; size_t nheaders; /* http(s): request headers, in the order written */
 	struct vos_loc loc;
 };
 

@@ -212,7 +212,7 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 		vos_port_describe(b, p);
 		if (!markdown_cell) {
 			bool paren = p->name || p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS ||
-			             p->check == VOS_CHECK_NONE;
+			             p->check == VOS_CHECK_NONE || p->check == VOS_CHECK_DNS;
 			if (p->address) {
 				vos_buf_adds(b, " on ");
 				vos_edit_code(b, p->address);
@@ -227,6 +227,9 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 			if (p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS) {
 				vos_buf_adds(b, p->check == VOS_CHECK_HTTP ? "http " : "https ");
 				vos_edit_code(b, p->path ? p->path : "/");
+			} else if (p->check == VOS_CHECK_DNS) {
+				vos_buf_adds(b, "dns ");
+				vos_edit_code(b, p->query ? p->query : "");
 			} else if (p->check == VOS_CHECK_NONE) {
 				vos_buf_adds(b, "not probed");
 			}

@@ -819,6 +819,17 @@ long long vos_iso_time_parse(const char *s)
 	return (long long)timegm(&tmv);
 }
 
+const char *vos_time_iso(long long t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tmv;
+	if (!gmtime_r(&tt, &tmv))
+		memset(&tmv, 0, sizeof(tmv));
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday,
+	         tmv.tm_hour, tmv.tm_min, tmv.tm_sec);
+	return buf;
+}
+
 /* ---------------------------------------------------------------- random */
 
 void vos_rng_seed(struct vos_rng *r, uint64_t seed)

@@ -153,6 +153,8 @@ char *vos_now_iso(void);
 /* Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" (vos_now_iso's form,
  * "Z" or "+00:00"); -1 when s is not one. */
 long long vos_iso_time_parse(const char *s);
+/* A unix time as "2027-01-31T12:00:00Z" into buf (n >= 21 bytes); returns buf. */
+const char *vos_time_iso(long long t, char *buf, size_t n);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each
