@@ -16,7 +16,16 @@ static void diag_release(struct vos_diag *x)
 	free(x->message);
 	free(x->service);
 	free(x->host);
+	free(x->port);
+	free(x->subject);
 	free(x->rel_file);
+	if (x->waiver) {
+		free(x->waiver->reason);
+		free(x->waiver->owner);
+		free(x->waiver->expires);
+		free(x->waiver->file);
+		free(x->waiver);
+	}
 }
 
 void vos_diags_release(struct vos_diags *d)
@@ -90,6 +99,51 @@ void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel)
 	d->rel_col = rel->col;
 }
 
+void vos_diag_set_ids(struct vos_diag *d, const char *port, const char *subject)
+{
+	if (!d)
+		return;
+	if (port) {
+		free(d->port);
+		d->port = vos_strdup(port);
+	}
+	if (subject) {
+		free(d->subject);
+		d->subject = vos_strdup(subject);
+	}
+}
+
+void vos_diag_fingerprint(struct vos_buf *out, const struct vos_diag *d)
+{
+	/* fields joined by a unit separator (no id holds one), absent fields empty */
+	const char *f[5];
+	size_t i;
+	f[0] = d->rule, f[1] = d->service, f[2] = d->host, f[3] = d->port, f[4] = d->subject;
+	for (i = 0; i < 5; i++) {
+		if (i)
+			vos_buf_addc(out, '\x1f');
+		if (f[i])
+			vos_buf_adds(out, f[i]);
+	}
+}
+
+bool vos_diag_counts(const struct vos_diag *d)
+{
+	return !d->waiver && d->baseline != VOS_BASELINE_UNCHANGED && d->baseline != VOS_BASELINE_ABSENT;
+}
+
+void vos_diags_uncount(struct vos_diags *d, struct vos_diag *x)
+{
+	if (x->severity == VOS_SEV_ERROR && d->errors)
+		d->errors--;
+	else if (x->severity == VOS_SEV_WARNING && d->warnings)
+		d->warnings--;
+	if (x->waiver)
+		d->waived++;
+	else if (x->baseline == VOS_BASELINE_UNCHANGED)
+		d->unchanged++;
+}
+
 static int cmp_str(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -142,7 +196,7 @@ void vos_diags_promote_warnings(struct vos_diags *d)
 {
 	size_t i;
 	for (i = 0; i < d->n; i++)
-		if (d->items[i].severity == VOS_SEV_WARNING)
+		if (d->items[i].severity == VOS_SEV_WARNING && vos_diag_counts(&d->items[i]))
 			d->items[i].severity = VOS_SEV_ERROR;
 	d->errors += d->warnings;
 	d->warnings = 0;
@@ -161,6 +215,9 @@ void vos_diags_move(struct vos_diags *dst, struct vos_diags *src)
 	}
 	dst->errors += src->errors;
 	dst->warnings += src->warnings;
+	dst->waived += src->waived;
+	dst->unchanged += src->unchanged;
+	dst->fixed += src->fixed;
 	dst->dropped += src->dropped;
 	free(src->items);
 	vos_diags_init(src);

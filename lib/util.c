@@ -794,6 +794,40 @@ char *vos_now_iso(void)
 	return vos_strdup(buf);
 }
 
+int vos_date_parse(const char *s, int *ymd)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = 0, m, d, i;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+			return -1;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (s[i] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	*ymd = y * 10000 + m * 100 + d;
+	return 0;
+}
+
+int vos_date_today(int *ymd)
+{
+	const char *env = getenv("VOSCTL_TODAY");
+	time_t now;
+	struct tm tmv;
+	if (env && *env)
+		return vos_date_parse(env, ymd);
+	now = time(NULL);
+	localtime_r(&now, &tmv);
+	*ymd = (tmv.tm_year + 1900) * 10000 + (tmv.tm_mon + 1) * 100 + tmv.tm_mday;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- random */
 
 void vos_rng_seed(struct vos_rng *r, uint64_t seed)

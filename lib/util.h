@@ -150,6 +150,11 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
+/* A calendar date "YYYY-MM-DD" (a real day, years 1970-9999) as YYYYMMDD in *ymd: 0, or -1. */
+int vos_date_parse(const char *s, int *ymd);
+/* Today's date (local time) as YYYYMMDD, or $VOSCTL_TODAY (YYYY-MM-DD) when set, for tests:
+ * 0, or -1 when $VOSCTL_TODAY is not a date. */
+int vos_date_today(int *ymd);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each
