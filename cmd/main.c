@@ -21,6 +21,8 @@ const struct cli_command cli_commands[] = {
 	 "install the wiki repository's pre-commit and pre-merge-commit hooks", 1},
 	{"graph", cli_cmd_graph, CLI_NEEDS_MODEL, "vosctl graph [--format dot|mermaid] [options]",
 	 "draw hosts, services and dependencies"},
+	{"explain", cli_cmd_explain, CLI_NEEDS_MODEL, "vosctl explain [RULE-ID] [options]",
+	 "explain a check: what it checks, the page text it enforces, why, how to fix", 1},
 	{"help", cli_cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command", 1},
 	{"version", cli_cmd_version, 0, "vosctl version", "print the version"},
 	{NULL, NULL, 0, NULL, NULL, 0},
