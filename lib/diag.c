@@ -119,6 +119,9 @@ void vos_diag_fingerprint(struct vos_buf *out, const struct vos_diag *d)
 	const char *f[5];
 	size_t i;
 	f[0] = d->rule, f[1] = d->service, f[2] = d->host, f[3] = d->port, f[4] = d->subject;
+	/* a two-sided finding (a clash of two services) is the same whichever side it names first */
+	if (f[1] && f[4] && strcmp(f[1], f[4]) > 0)
+		f[1] = d->subject, f[4] = d->service;
 	for (i = 0; i < 5; i++) {
 		if (i)
 			vos_buf_addc(out, '\x1f');

@@ -82,7 +82,8 @@ void vos_diag_set_subject(struct vos_diag *d, const char *service, const char *h
 void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel);
 /* Sets the port and the other id a finding is about (NULL leaves one as it is). */
 void vos_diag_set_ids(struct vos_diag *d, const char *port, const char *subject);
-/* The finding's fingerprint: its rule and the ids it is about, never a line or the message. */
+/* The finding's fingerprint: its rule and the ids it is about, never a line or the message (the
+ * service and the other id in order, so a two-sided finding matches whichever side it names). */
 void vos_diag_fingerprint(struct vos_buf *out, const struct vos_diag *d);
 /* Counts: a finding that is not waived and not a known (unchanged) or fixed baseline entry. */
 bool vos_diag_counts(const struct vos_diag *d);
