@@ -287,4 +287,17 @@ test_expect_success 'explain: a built-in check, a lab rule with help, the list, 
 	test_grep "did you mean .alpha-routes-only.?" err
 '
 
+test_expect_success 'the schema agrees: a waiver with a reason passes, one without fails' '
+	python3 - "$SRC/schema/inventory.schema.json" vw/inventory/waivers.yaml nr/inventory/waivers.yaml <<-\PY
+	import json, sys, yaml, jsonschema
+	v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
+	good = yaml.safe_load(open(sys.argv[2]))
+	assert not list(v.iter_errors(json.loads(json.dumps(good, default=str)))), list(v.iter_errors(good))
+	bad = {"waivers": [{"rule": "port-clash", "service": "dashboard", "expires": "2027-03-01"}]}
+	assert list(v.iter_errors(bad))
+	none = {"waivers": [{"rule": "port-clash", "reason": "r", "expires": "2027-03-01"}]}
+	assert list(v.iter_errors(none))
+	PY
+'
+
 test_done
