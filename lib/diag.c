@@ -75,18 +75,21 @@ struct vos_diag *vos_diags_add(struct vos_diags *d, enum vos_severity sev,
 	return x;
 }
 
+/* *dst becomes a copy of src, unless src is NULL */
+static void set_str(char **dst, const char *src)
+{
+	if (!src)
+		return;
+	free(*dst);
+	*dst = vos_strdup(src);
+}
+
 void vos_diag_set_subject(struct vos_diag *d, const char *service, const char *host)
 {
 	if (!d)
 		return;
-	if (service) {
-		free(d->service);
-		d->service = vos_strdup(service);
-	}
-	if (host) {
-		free(d->host);
-		d->host = vos_strdup(host);
-	}
+	set_str(&d->service, service);
+	set_str(&d->host, host);
 }
 
 void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel)
@@ -103,14 +106,8 @@ void vos_diag_set_ids(struct vos_diag *d, const char *port, const char *subject)
 {
 	if (!d)
 		return;
-	if (port) {
-		free(d->port);
-		d->port = vos_strdup(port);
-	}
-	if (subject) {
-		free(d->subject);
-		d->subject = vos_strdup(subject);
-	}
+	set_str(&d->port, port);
+	set_str(&d->subject, subject);
 }
 
 void vos_diag_fingerprint(struct vos_buf *out, const struct vos_diag *d)
