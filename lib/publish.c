@@ -12,6 +12,7 @@
 #include "probe.h"
 #include "render_plan.h"
 #include "rules.h"
+#include "waiver.h"
 
 void vos_publish_result_init(struct vos_publish_result *r)
 {
@@ -106,6 +107,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	struct vos_render_inputs in;
 	struct vos_render_opts ropts;
 	struct vos_diags before, after;
+	int today;
 	struct vos_source head, local;
 	const struct vos_source *src = &head;
 	const char *path = o->services_path;
@@ -168,6 +170,9 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 		return VOS_EINPUT;
 	vos_check_integrity(r->plan.model, diags);
 	vos_rules_check(r->plan.model, diags);
+	/* what validate accepts, publish accepts: the waivers apply (a bad $VOSCTL_TODAY applies none) */
+	if (vos_date_today(&today) == 0)
+		vos_waivers_apply(r->plan.model, today, diags);
 	return 0;
 }
 
