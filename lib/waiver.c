@@ -2,6 +2,7 @@
  * the findings of a run (docs/waivers.md). */
 #include "waiver.h"
 #include "rules.h"
+#include "ruledoc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,26 @@ static void describe(struct vos_buf *b, const struct wv *w)
 		vos_buf_addf(b, "host '%s'", w->inv->host);
 	else
 		vos_buf_adds(b, "its selector");
+}
+
+/* Appends why a waiver's rule can match nothing: no check has that id (and the closest that does). */
+static void unknown_rule(struct vos_buf *b, const struct vos_inventory *inv, const char *rule)
+{
+	size_t n, i, nc = 0;
+	const struct vos_ruledoc *docs = vos_ruledocs(&n);
+	const char **cands = vos_calloc(n + (inv ? inv->nrules : 0) + 1, sizeof(*cands));
+	const char *hint;
+	for (i = 0; i < n; i++)
+		cands[nc++] = docs[i].id;
+	for (i = 0; inv && i < inv->nrules; i++)
+		if (inv->rules[i].id)
+			cands[nc++] = inv->rules[i].id;
+	hint = vos_suggest(rule, cands, nc);
+	vos_buf_addf(b, " (no check or rule is named '%s'", rule);
+	if (hint)
+		vos_buf_addf(b, "; did you mean '%s'?", hint);
+	vos_buf_addc(b, ')');
+	free(cands);
 }
 
 static struct vos_diag_waiver *waiver_copy(const struct wv *w)
@@ -146,6 +167,8 @@ void vos_waivers_apply(const struct vos_model *m, int today, struct vos_diags *f
 			vos_buf_adds(&b, "no row (it is the table's last row)");
 		else
 			describe(&b, &ws[j]);
+		if (!vos_ruledoc_find(ws[j].rule) && !(inv && vos_map_get(&inv->rule_by_id, ws[j].rule)))
+			unknown_rule(&b, inv, ws[j].rule);
 		d = vos_diags_add(findings, VOS_SEV_WARNING, ws[j].loc, "waiver-unused",
 		                  "waiver of '%s' for %s matches no finding: remove it", ws[j].rule, b.ptr);
 		vos_diag_set_ids(d, NULL, ws[j].rule);

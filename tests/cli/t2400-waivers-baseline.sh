@@ -159,6 +159,9 @@ test_expect_success 'unused waiver: a warning at the waiver (an error under --st
 	test_expect_code 1 vosctl -C uw validate --strict >out &&
 	test_grep "error: \[waiver-unused\]" out &&
 	test_expect_code 1 vosctl -C uw validate --fail-level warning >out &&
+	sed -i "s/rule: depends-cycle/rule: port-clsh/" uw/inventory/waivers.yaml &&
+	vosctl -C uw validate >out &&
+	test_grep "warning: \[waiver-unused\] waiver of .port-clsh. for service .router. (no check or rule is named .port-clsh.; did you mean .port-clash.?) matches no finding" out &&
 	vosctl -C pc validate --fail-level none >out &&
 	test_grep "error: \[port-clash\]" out &&
 	test_expect_code 2 vosctl -C pc validate --fail-level fatal 2>err &&
