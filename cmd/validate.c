@@ -5,6 +5,7 @@
 #include "probe.h"
 #include "baseline.h"
 #include "lockfile.h"
+#include "ruledoc.h"
 #include "waiver.h"
 
 #include <stdlib.h>
@@ -62,6 +63,30 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 }
 
 #define BASELINE_MAX (64u * 1024u * 1024u)
+
+/* After the summary line: where each rule of the counted findings is explained, once per rule (a
+ * built-in check's docs anchor, or the lab rule's id for vosctl explain). */
+static void print_explain_hints(const struct vos_diags *d)
+{
+	struct vos_map seen;
+	size_t i;
+	vos_map_init(&seen, false);
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		struct vos_buf a = VOS_BUF_INIT;
+		if (!vos_diag_counts(x) || x->severity == VOS_SEV_NOTE || vos_map_get(&seen, x->rule))
+			continue;
+		vos_map_put(&seen, x->rule, (void *)x);
+		if (vos_ruledoc_find(x->rule)) {
+			vos_ruledoc_anchor(&a, x->rule);
+			printf("explain: vosctl explain %s (%s)\n", x->rule, a.ptr);
+		} else {
+			printf("explain: vosctl explain %s (the lab's rule)\n", x->rule);
+		}
+		vos_buf_release(&a);
+	}
+	vos_map_release(&seen);
+}
 
 /* Reads and parses a baseline; a missing file is *missing when missing is non-NULL (else an
  * error). Returns an exit code. */
@@ -220,6 +245,7 @@ int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 			printf(", %zu in the baseline, %zu fixed", ctx->diags.unchanged, ctx->diags.fixed);
 		printf(" (%zu services on %zu hosts, %zu rules)\n", ctx->lab.model.nservices,
 		       ctx->lab.model.nhosts, ctx->lab.inv.nrules);
+		print_explain_hints(&ctx->diags);
 	}
 	fails = !strcmp(fail_level, "warning") ? ctx->diags.errors + ctx->diags.warnings > 0
 	        : !strcmp(fail_level, "none") ? false : ctx->diags.errors > 0;

@@ -12,6 +12,7 @@ test_expect_success 'text: GNU-style finding, a related note, a summary; exit 1'
 	inventory/services.yaml:29:9: error: [port-clash] port 4000/tcp on host '"'"'alpha'"'"' is declared by both '"'"'router'"'"' and '"'"'dashboard'"'"'
 	inventory/services.yaml:9:9: note: see also
 	1 error, 0 warnings (3 services on 2 hosts, 2 rules)
+	explain: vosctl explain port-clash (docs/rules.md#port-clash)
 	EOT
 	test_cmp expect out &&
 	test_line_count 0 err

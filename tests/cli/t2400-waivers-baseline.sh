@@ -28,7 +28,8 @@ test_expect_success 'without a waiver the port clash fails the run' '
 	lab pc port-clash &&
 	test_expect_code 1 vosctl -C pc validate >out &&
 	test_grep "error: \[port-clash\]" out &&
-	test_grep "^1 error, 0 warnings (" out
+	test_grep "^1 error, 0 warnings (" out &&
+	test_grep "^explain: vosctl explain port-clash (docs/rules.md#port-clash)$" out
 '
 
 test_expect_success 'inline waiver: the row is waived, counted apart, exit 0' '
