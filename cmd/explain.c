@@ -49,9 +49,8 @@ int cli_cmd_explain(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	struct cli_opt opts[] = {CLI_OPT_END()};
 	const struct vos_ruledoc *docs, *d;
-	const char **cands;
 	const char *id, *hint;
-	size_t n, i, nc = 0;
+	size_t n, i;
 	int rc, na = cli_parse_options(ctx, argc, argv, opts);
 	if (na < 0)
 		return na == -2 ? 0 : CLI_EXIT_USAGE;
@@ -84,17 +83,11 @@ int cli_cmd_explain(struct cli_ctx *ctx, int argc, const char **argv)
 			print_lab_rule(&ctx->lab, &ctx->lab.inv.rules[i]);
 			return 0;
 		}
-	cands = vos_calloc(n + (rc ? 0 : ctx->lab.inv.nrules) + 1, sizeof(*cands));
-	for (i = 0; i < n; i++)
-		cands[nc++] = docs[i].id;
-	for (i = 0; !rc && i < ctx->lab.inv.nrules; i++)
-		cands[nc++] = ctx->lab.inv.rules[i].id;
-	hint = vos_suggest(id, cands, nc);
+	hint = vos_ruledoc_suggest(id, rc ? NULL : &ctx->lab.inv);
 	if (hint)
 		cli_error("unknown rule '%s'; did you mean '%s'? ('vosctl explain' lists them)", id, hint);
 	else
 		cli_error("unknown rule '%s' ('vosctl explain' lists them)%s", id,
 		          rc ? "; the lab could not be loaded, so its own rules are not known" : "");
-	free(cands);
 	return CLI_EXIT_USAGE;
 }

@@ -1,6 +1,7 @@
 /* ruledoc.c - the built-in finding ids explained (ruledoc.h). Keep the table sorted by id; a unit
  * test (test_ruledoc) checks that every id lib/ emits is here and that docs/rules.md has its section. */
 #include "ruledoc.h"
+#include "inventory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,21 @@ const struct vos_ruledoc *vos_ruledoc_find(const char *id)
 	if (!id)
 		return NULL;
 	return bsearch(id, docs, VOS_ARRAY_SIZE(docs), sizeof(docs[0]), doc_cmp);
+}
+
+const char *vos_ruledoc_suggest(const char *id, const struct vos_inventory *inv)
+{
+	size_t n = VOS_ARRAY_SIZE(docs), i, nc = 0;
+	const char **cands = vos_calloc(n + (inv ? inv->nrules : 0) + 1, sizeof(*cands));
+	const char *hint;
+	for (i = 0; i < n; i++)
+		cands[nc++] = docs[i].id;
+	for (i = 0; inv && i < inv->nrules; i++)
+		if (inv->rules[i].id)
+			cands[nc++] = inv->rules[i].id;
+	hint = vos_suggest(id, cands, nc);
+	free(cands);
+	return hint;
 }
 
 void vos_ruledoc_anchor(struct vos_buf *b, const char *id)

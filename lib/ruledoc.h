@@ -18,6 +18,10 @@ struct vos_ruledoc {
 const struct vos_ruledoc *vos_ruledocs(size_t *n);
 /* The entry of id, or NULL. */
 const struct vos_ruledoc *vos_ruledoc_find(const char *id);
+struct vos_inventory;
+/* The built-in id or rule of inv (may be NULL) closest to id, for "did you mean" (vos_suggest), or
+ * NULL. Borrowed. */
+const char *vos_ruledoc_suggest(const char *id, const struct vos_inventory *inv);
 /* Appends the docs anchor of a built-in id: "docs/rules.md#port-clash". */
 void vos_ruledoc_anchor(struct vos_buf *b, const char *id);
 

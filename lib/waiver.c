@@ -65,21 +65,11 @@ static void describe(struct vos_buf *b, const struct wv *w)
 /* Appends why a waiver's rule can match nothing: no check has that id (and the closest that does). */
 static void unknown_rule(struct vos_buf *b, const struct vos_inventory *inv, const char *rule)
 {
-	size_t n, i, nc = 0;
-	const struct vos_ruledoc *docs = vos_ruledocs(&n);
-	const char **cands = vos_calloc(n + (inv ? inv->nrules : 0) + 1, sizeof(*cands));
-	const char *hint;
-	for (i = 0; i < n; i++)
-		cands[nc++] = docs[i].id;
-	for (i = 0; inv && i < inv->nrules; i++)
-		if (inv->rules[i].id)
-			cands[nc++] = inv->rules[i].id;
-	hint = vos_suggest(rule, cands, nc);
+	const char *hint = vos_ruledoc_suggest(rule, inv);
 	vos_buf_addf(b, " (no check or rule is named '%s'", rule);
 	if (hint)
 		vos_buf_addf(b, "; did you mean '%s'?", hint);
 	vos_buf_addc(b, ')');
-	free(cands);
 }
 
 static struct vos_diag_waiver *waiver_copy(const struct wv *w)
