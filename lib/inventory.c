@@ -820,10 +820,10 @@ static void conv_selector(struct conv *c, const struct vos_ynode *m, const char 
 }
 
 enum { R_ID, R_TEXT, R_PAGE_RULE, R_PAGE_TEXT, R_ASSERT, R_SELECT, R_HOSTS, R_CLASSES, R_TRAITS,
-       R_VLANS, R_REQUIRE, R_FORBID, R_SEVERITY };
+       R_VLANS, R_REQUIRE, R_FORBID, R_SEVERITY, R_HELP };
 static const char *const rule_keys[] = {"id", "text", "page_rule", "page_text", "assert", "select",
                                         "hosts", "classes", "traits", "vlans", "require", "forbid",
-                                        "severity", NULL};
+                                        "severity", "help", NULL};
 
 /* Reports a missing assertion argument. */
 static void need_arg(struct conv *c, const struct fields *f, const char *assert_name, size_t n,
@@ -860,6 +860,7 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			r->page_rule = (int)pr;
 	}
 	r->page_text = get_str(c, &f, R_PAGE_TEXT, NULL);
+	r->help = get_str(c, &f, R_HELP, NULL);
 	sev = get_str(c, &f, R_SEVERITY, NULL);
 	if (sev) {
 		if (!strcmp(sev, "error"))
@@ -938,6 +939,50 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 	}
 }
 
+enum { W_RULE, W_SERVICE, W_HOST, W_SELECT, W_REASON, W_OWNER, W_EXPIRES };
+static const char *const waiver_keys[] = {"rule", "service", "host", "select", "reason", "owner",
+                                          "expires", NULL};
+
+static void conv_waiver(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_waiver *w;
+	struct fields f;
+	int targets;
+	if (!check_map(c, m, "waiver", waiver_keys, &f))
+		return;
+	w = VOS_PUSH(inv->waivers, inv->nwaivers, inv->waivers_alloc);
+	w->loc = nloc(c, m);
+	w->rule = need_str(c, &f, W_RULE, "waiver", NULL, NULL);
+	if (w->rule && !valid_id(w->rule))
+		report(c, f.v[W_RULE], "inventory-value",
+		       "invalid rule id '%s' in waiver (expected [a-z0-9][a-z0-9._-]*)", w->rule);
+	w->service = get_str(c, &f, W_SERVICE, NULL);
+	w->host = get_str(c, &f, W_HOST, NULL);
+	conv_selector(c, f.v[W_SELECT], "select", &w->select);
+	w->has_select = !w->select.empty;
+	if (f.v[W_SELECT] && f.v[W_SELECT]->kind == VOS_YNODE_MAP && w->select.empty)
+		report(c, f.v[W_SELECT], "inventory-value", "a waiver's 'select' selector must not be empty");
+	targets = !!w->service + !!w->host + w->has_select;
+	if (!targets && !(f.v[W_SELECT] && f.v[W_SELECT]->kind == VOS_YNODE_MAP))
+		report(c, m, "inventory-missing-key",
+		       "waiver for '%s' names nothing to apply to (give it 'service', 'host' or 'select')",
+		       w->rule ? w->rule : "?");
+	else if (targets > 1)
+		report(c, m, "inventory-value",
+		       "waiver for '%s' names more than one of 'service', 'host' and 'select' (give one)",
+		       w->rule ? w->rule : "?");
+	w->reason = need_str(c, &f, W_REASON, "waiver for", w->rule ? w->rule : "?", NULL);
+	if (w->reason && !*w->reason)
+		report(c, f.v[W_REASON], "inventory-value", "a waiver's 'reason' must not be empty");
+	w->owner = get_str(c, &f, W_OWNER, NULL);
+	w->expires = need_str(c, &f, W_EXPIRES, "waiver for", w->rule ? w->rule : "?", &w->expires_loc);
+	if (w->expires && vos_date_parse(w->expires, &w->expires_ymd) < 0) {
+		w->expires_ymd = 0;
+		report(c, f.v[W_EXPIRES], "inventory-value", "invalid date '%s' (expected YYYY-MM-DD)", w->expires);
+	}
+}
+
 static void conv_list(struct conv *c, const struct fields *f, int k, const char *what,
                       void (*fn)(struct conv *, const struct vos_ynode *))
 {
@@ -954,8 +999,8 @@ static void conv_list(struct conv *c, const struct fields *f, int k, const char 
 		fn(c, v->u.items[i]);
 }
 
-enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES };
-static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", NULL};
+enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES, T_WAIVERS };
+static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", "waivers", NULL};
 
 static void conv_doc(struct conv *c, const struct vos_ynode *root)
 {
@@ -966,7 +1011,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	if (!root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
-		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules), not %s",
+		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules, waivers), not %s",
 		       vos_ynode_kind_phrase(root));
 		return;
 	}
@@ -984,6 +1029,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	}
 	conv_list(c, &f, T_SERVICES, "services", conv_service);
 	conv_list(c, &f, T_RULES, "rules", conv_rule);
+	conv_list(c, &f, T_WAIVERS, "waivers", conv_waiver);
 }
 
 /* ------------------------------------------------------------ public */
@@ -1008,6 +1054,7 @@ void vos_inventory_release(struct vos_inventory *inv)
 	free(inv->hosts);
 	free(inv->services);
 	free(inv->rules);
+	free(inv->waivers);
 	vos_map_release(&inv->vlan_by_name);
 	vos_map_release(&inv->host_by_name);
 	vos_map_release(&inv->service_by_id);

@@ -144,6 +144,7 @@ struct vos_rule {
 	char *text;                /* the prose it enforces */
 	int page_rule;             /* number of the page rule it implements, or 0 */
 	char *page_text;           /* or: a statement on the page it cites (substring), or NULL */
+	char *help;                /* how to fix a finding (vosctl explain), or NULL */
 	enum vos_assert_kind assert_kind;
 	enum vos_severity severity;/* default error */
 	struct vos_selector select;/* which services the rule looks at (empty: all) */
@@ -156,6 +157,21 @@ struct vos_rule {
 	struct vos_loc loc;
 };
 
+/* A waiver (`waivers:`): findings of `rule` about what it names are accepted, with a reason, until
+ * `expires` (lib/waiver.c applies it; docs/waivers.md). */
+struct vos_waiver {
+	char *rule;                /* a rule id (built-in or the lab's) */
+	char *service;             /* what it applies to: a service id, */
+	char *host;                /* a host name, */
+	struct vos_selector select;/* or a selector (select.empty when there is none) */
+	bool has_select;
+	char *reason, *owner;      /* reason is required; owner may be NULL */
+	char *expires;             /* "YYYY-MM-DD" as written */
+	int expires_ymd;           /* YYYYMMDD; 0 when missing or invalid (reported) */
+	struct vos_loc loc;        /* the waiver's mapping */
+	struct vos_loc expires_loc;
+};
+
 struct vos_inventory {
 	struct vos_arena arena;
 	char *dir;                  /* the directory loaded */
@@ -164,6 +180,7 @@ struct vos_inventory {
 	struct vos_host *hosts; size_t nhosts, hosts_alloc;
 	struct vos_service *services; size_t nservices, services_alloc;
 	struct vos_rule *rules; size_t nrules, rules_alloc;
+	struct vos_waiver *waivers; size_t nwaivers, waivers_alloc;
 	char *lab_name;             /* optional "lab: name" */
 	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
 	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;

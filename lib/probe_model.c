@@ -334,6 +334,11 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 		                  res[i].port, vos_probe_state_name(res[i].state),
 		                  res[i].detail ? res[i].detail : "no reason recorded");
 		vos_diag_set_subject(d, res[i].service, res[i].host);
+		{
+			char pid[32];
+			snprintf(pid, sizeof(pid), "%d", res[i].port);
+			vos_diag_set_ids(d, pid, NULL);
+		}
 	}
 	if (!n)
 		vos_diags_add(findings, VOS_SEV_ERROR, NULL, "probe-nothing",

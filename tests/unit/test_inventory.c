@@ -418,7 +418,7 @@ static void test_missing_and_type_errors(void **state)
 	expect_diag(f, "inventory-type", 9, 8, "'hosts' must be a list of hosts, not a mapping");
 	expect_diag(f, "inventory-missing-key", 11, 5, "VLAN has no 'cidr'");
 	expect_diag(f, "inventory-type", 12, 37, "'id' must be an integer, not a string");
-	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules)");
+	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules, waivers)");
 	assert_int_equal(f->diags.n, 11);
 	done(f);
 }
