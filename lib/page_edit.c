@@ -539,7 +539,7 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		free(row_at);
 		for (i = 0; i < nadds[ti]; i++) {
 			const struct vos_mservice *s = &m->services[adds[ti][i]];
-			struct trow row;
+			struct trow row = {NULL, 0, NULL};
 			row.n = ncols;
 			row.cells = vos_arena_alloc(&a, (ncols ? ncols : 1) * sizeof(*row.cells));
 			for (c = 0; c < ncols; c++) {
