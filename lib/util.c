@@ -656,6 +656,71 @@ bool vos_name_eq(const char *a, const char *b)
 	return vos_strcaseeq(a, b);
 }
 
+size_t vos_edit_distance(const char *a, const char *b, size_t max)
+{
+	/* optimal string alignment over three rows; words compared here are short, longer ones are
+	 * cut off early by max */
+	size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, i, j, best, d;
+	size_t *base, *prev2, *prev, *cur, *t;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	base = prev2 = vos_malloc(3 * (lb + 1) * sizeof(size_t));
+	prev = prev2 + lb + 1;
+	cur = prev + lb + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		int ca = tolower((unsigned char)a[i - 1]);
+		cur[0] = i;
+		best = i;
+		for (j = 1; j <= lb; j++) {
+			int cb = tolower((unsigned char)b[j - 1]);
+			d = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > max) {
+			free(base);
+			return max + 1;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(base);
+	return d > max ? max + 1 : d;
+}
+
+const char *vos_suggest(const char *word, const char *const *cands, size_t n)
+{
+	size_t i, len = word ? strlen(word) : 0, max, best_d, d;
+	const char *best = NULL;
+	if (!len)
+		return NULL;
+	max = (len - 1) / 2 < 2 ? (len - 1) / 2 : 2;
+	best_d = max + 1;
+	for (i = 0; i < n; i++) {
+		if (!cands[i] || !strcmp(cands[i], word))
+			continue;
+		d = vos_edit_distance(word, cands[i], max);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
 bool vos_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
