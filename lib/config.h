@@ -33,6 +33,9 @@ struct vos_config {
 	char *probe_scope;     /* probe.scope networks joined with ",", or NULL */
 	bool probe_scope_set;  /* probe.scope is there (even empty): it replaces the VLANs' CIDRs */
 	char *probe_dns;       /* probe.dns servers ("ADDR[:PORT],..."), or NULL: the system's resolver */
+	/* hook */
+	bool hook_always;      /* hook.always: the hook validates every commit, not only those that
+	                          touch the lab's files */
 	struct vos_loc loc;
 };
 

@@ -249,7 +249,7 @@ int vos_lab_check_links(const struct vos_source *src, enum vos_severity sev, str
 	int rc;
 	if (!src->changed)
 		return 0;
-	if ((rc = src->changed(src, ".md", &pages, &npages, err)) < 0)
+	if ((rc = src->changed(src, ".md", false, &pages, &npages, err)) < 0)
 		return rc;
 	for (i = 0; i < npages; i++) {
 		struct vos_page page;
