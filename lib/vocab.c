@@ -204,16 +204,33 @@ void vos_vocab_use(struct vos_vocab *v, struct vos_arena *arena, enum vos_vocab_
 	u->loc = *loc;
 }
 
-static void report_unknown(const struct vos_vocab *v, enum vos_vocab_kind kind, const char *word,
-                           const struct vos_loc *loc, struct vos_diags *diags)
+/* Past this many unknown words, no "did you mean" is looked for (each costs a pass over the
+ * declared words of its kind). */
+#define SUGGEST_MAX 200
+
+/* The declared words in force, by kind, for "did you mean" (made once, on the first unknown use). */
+struct cands {
+	const char **words[VOS_VOCAB__COUNT];
+	size_t n[VOS_VOCAB__COUNT];
+	size_t reported;
+	bool made;
+};
+
+static void report_unknown(const struct vos_vocab *v, struct cands *c, enum vos_vocab_kind kind,
+                           const char *word, const struct vos_loc *loc, struct vos_diags *diags)
 {
-	const char **cands = vos_malloc((v->nwords ? v->nwords : 1) * sizeof(char *));
-	const char *best;
-	size_t i, n = 0;
-	for (i = 0; i < v->nwords; i++)
-		if (v->words[i].kind == kind && vos_vocab_active(v, &v->words[i]))
-			cands[n++] = v->words[i].word;
-	best = vos_suggest(word, cands, n);
+	const char *best = NULL;
+	size_t i;
+	if (!c->made) {
+		c->made = true;
+		for (i = 0; i < VOS_VOCAB__COUNT; i++)
+			c->words[i] = vos_malloc((v->nwords ? v->nwords : 1) * sizeof(char *));
+		for (i = 0; i < v->nwords; i++)
+			if (vos_vocab_active(v, &v->words[i]))
+				c->words[v->words[i].kind][c->n[v->words[i].kind]++] = v->words[i].word;
+	}
+	if (c->reported++ < SUGGEST_MAX)
+		best = vos_suggest(word, c->words[kind], c->n[kind]);
 	if (best)
 		vos_diags_add(diags, VOS_SEV_ERROR, loc, "unknown-word",
 		              "unknown %s '%s': did you mean '%s'? (or declare it under 'vocabulary: %s:')",
@@ -223,12 +240,13 @@ static void report_unknown(const struct vos_vocab *v, enum vos_vocab_kind kind, 
 		              "unknown %s '%s': declare it under 'vocabulary: %s:' with its meaning%s",
 		              vos_vocab_kind_name(kind), word, vos_vocab_kind_plural(kind),
 		              v->defaults ? "" : " (the lab's vocabulary has 'defaults: false')");
-	free(cands);
 }
 
 void vos_vocab_finish(struct vos_vocab *v, struct vos_diags *diags)
 {
+	struct cands c;
 	size_t i;
+	memset(&c, 0, sizeof(c));
 	for (i = 0; i < v->npending; i++) {
 		const struct vos_vocab_use *u = &v->pending[i];
 		struct vos_vocab_word *w = find(v, u->kind, u->word);
@@ -239,13 +257,15 @@ void vos_vocab_finish(struct vos_vocab *v, struct vos_diags *diags)
 			}
 			continue;
 		}
-		report_unknown(v, u->kind, u->word, &u->loc, diags);
+		report_unknown(v, &c, u->kind, u->word, &u->loc, diags);
 	}
 	/* without the default set, a default word the lab uses but does not declare is unknown */
 	if (!v->defaults)
 		for (i = 0; i < v->ndefaults; i++)
 			if (v->words[i].used && !v->words[i].lab)
-				report_unknown(v, v->words[i].kind, v->words[i].word, &v->words[i].first_use, diags);
+				report_unknown(v, &c, v->words[i].kind, v->words[i].word, &v->words[i].first_use, diags);
+	for (i = 0; i < VOS_VOCAB__COUNT; i++)
+		free(c.words[i]);
 }
 
 /* ---------------------------------------------------------------- who uses a word */

@@ -357,7 +357,7 @@ static void test_missing_and_type_errors(void **state)
 	expect_diag(f, "inventory-type", 9, 8, "'hosts' must be a list of hosts, not a mapping");
 	expect_diag(f, "inventory-missing-key", 11, 5, "VLAN has no 'cidr'");
 	expect_diag(f, "inventory-type", 12, 37, "'id' must be an integer, not a string");
-	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules)");
+	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules, vocabulary)");
 	assert_int_equal(f->diags.n, 11);
 	done(f);
 }
@@ -382,7 +382,7 @@ static void test_rule_arguments(void **state)
 	                    "  - id: a\n"                         /* 16: duplicate */
 	                    "    text: t\n"
 	                    "    assert: require\n"
-	                    "    require: {classes: [db]}\n");
+	                    "    require: {classes: [database]}\n");
 	VOS_UNUSED(state);
 	assert_int_equal(f->rc, VOS_EINPUT);
 	expect_diag(f, "inventory-missing-key", 4, 13, "assert 'only-on-host' needs 'hosts'");
@@ -444,13 +444,13 @@ static void test_duplicate_display_names(void **state)
 static void test_display_name_values(void **state)
 {
 	struct fx *f = load("services:\n"
-	                    "  - {id: a, name: \" Padded\", class: x}\n"    /* 2 */
-	                    "  - {id: b, name: \"\", class: x}\n"           /* 3 */
-	                    "  - {id: c, name: \"line\\nbreak\", class: x}\n" /* 4 */
-	                    "  - {id: d, name: \"tab\\there\", class: x}\n"  /* 5 */
-	                    "  - {id: e, name: \"trailing \", class: x}\n"  /* 6 */
-	                    "  - {id: f, name: \"two  blanks inside\", class: x}\n"
-	                    "  - {id: g, name: 42, class: x}\n");
+	                    "  - {id: a, name: \" Padded\", class: ui}\n"    /* 2 */
+	                    "  - {id: b, name: \"\", class: ui}\n"           /* 3 */
+	                    "  - {id: c, name: \"line\\nbreak\", class: ui}\n" /* 4 */
+	                    "  - {id: d, name: \"tab\\there\", class: ui}\n"  /* 5 */
+	                    "  - {id: e, name: \"trailing \", class: ui}\n"  /* 6 */
+	                    "  - {id: f, name: \"two  blanks inside\", class: ui}\n"
+	                    "  - {id: g, name: 42, class: ui}\n");
 	unsigned line;
 	VOS_UNUSED(state);
 	assert_int_equal(f->rc, VOS_EINPUT);
