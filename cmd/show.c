@@ -229,14 +229,38 @@ static void print_vocabulary(const struct vos_inventory *inv, bool color)
 	vos_arena_release(&a);
 }
 
+/* --ids KIND: one name a line, for shell completion (docs/completion) */
+static int print_ids(const struct vos_model *m, const char *kind)
+{
+	struct vos_arena a;
+	size_t i;
+	vos_arena_init(&a);
+	if (!strcmp(kind, "hosts"))
+		for (i = 0; i < m->nhosts; i++)
+			printf("%s\n", vos_arena_escaped(&a, m->hosts[i].name));
+	else if (!strcmp(kind, "services"))
+		for (i = 0; i < m->nservices; i++)
+			printf("%s\n", vos_arena_escaped(&a, m->services[i].id));
+	else
+		for (i = 0; i < m->inv->vocab.nwords; i++) {
+			const struct vos_vocab_word *w = &m->inv->vocab.words[i];
+			if (w->kind == VOS_VOCAB_CLASS && vos_vocab_active(&m->inv->vocab, w))
+				printf("%s\n", vos_arena_escaped(&a, w->word));
+		}
+	vos_arena_release(&a);
+	return CLI_EXIT_CLEAN;
+}
+
 int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	const char *format = "text";
+	const char *format = "text", *ids = NULL;
 	int n, rc, vocabulary = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_STRING(0, "format", &format, "FMT", "text (default) or json"),
 		CLI_OPT_FLAG(0, "vocabulary", &vocabulary,
 		             "list every class, trait, plane and role: meaning, default or lab, and who uses it"),
+		CLI_OPT_STRING(0, "ids", &ids, "KIND",
+		               "print every host name, service id or class (hosts, services, classes), one a line"),
 		CLI_OPT_END(),
 	};
 	n = cli_parse_options(ctx, argc, argv, opts);
@@ -246,9 +270,19 @@ int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv)
 		cli_error("unknown format '%s' (text or json)", format);
 		return CLI_EXIT_USAGE;
 	}
+	if (ids && strcmp(ids, "hosts") && strcmp(ids, "services") && strcmp(ids, "classes")) {
+		cli_error("unknown --ids kind '%s' (hosts, services or classes)", ids);
+		return CLI_EXIT_USAGE;
+	}
+	if (ids && vocabulary) {
+		cli_error("--ids and --vocabulary cannot be used together");
+		return CLI_EXIT_USAGE;
+	}
 	rc = cli_ctx_load(ctx);
 	if (rc)
 		return rc;
+	if (ids)
+		return print_ids(&ctx->lab.model, ids);
 	if (vocabulary && !strcmp(format, "json")) {
 		json_t *j = vocabulary_json(&ctx->lab.inv);
 		cli_json_dump(stdout, j);
