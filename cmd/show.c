@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static json_t *jstr_or_null(const char *s)
 {
@@ -118,7 +119,11 @@ static void print_text(const struct vos_model *m, bool color)
 	for (i = 0; i < m->nhosts; i++) {
 		const struct vos_mhost *h = &m->hosts[i];
 		printf("%s%s%s", bold, Q(h->name), reset);
-		printf("%s  %s plane", dim, h->plane ? Q(h->plane) : "no");
+		/* "control plane", and the page's "Control Plane" as it is (not "Control Plane plane") */
+		if (h->plane && strlen(h->plane) >= 5 && !strcasecmp(h->plane + strlen(h->plane) - 5, "plane"))
+			printf("%s  %s", dim, Q(h->plane));
+		else
+			printf("%s  %s plane", dim, h->plane ? Q(h->plane) : "no");
 		if (h->inv && h->inv->address)
 			printf(", %s", Q(h->inv->address));
 		if (h->inv && h->inv->vlan)
