@@ -43,6 +43,7 @@ struct conv {
 	struct memo service_memo[FIELDS_MAX];
 	const struct vos_ynode *launch_node; /* the last launch converted without a diagnostic */
 	struct vos_launch launch;
+	const struct vos_ynode *vocab_node[VOS_VOCAB__COUNT]; /* the last value whose words were used */
 };
 
 static size_t diag_count(const struct conv *c)
@@ -380,6 +381,10 @@ static void use_words(struct conv *c, enum vos_vocab_kind kind, const struct vos
 	struct vos_loc loc;
 	if (!v || vos_yscalar_is_null(v))
 		return;
+	/* a value an alias or a merge key shares is checked once, at its one location */
+	if (c->vocab_node[kind] == v)
+		return;
+	c->vocab_node[kind] = v;
 	if (v->kind == VOS_YNODE_SCALAR) {
 		loc = nloc(c, v);
 		vos_vocab_use(&c->inv->vocab, &c->inv->arena, kind, v->u.s.str, &loc);

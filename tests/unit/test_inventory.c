@@ -625,6 +625,50 @@ static void test_service_size(void **state)
 		assert_true(sizeof(struct vos_service) <= 360);
 }
 
+/* The vocabulary (issue 13): a word used before the file declaring it is read is fine, one that
+ * nothing declares is located with a "did you mean"; "Control Plane" is the plane "control"; an
+ * alias used many times is reported once; defaults: false drops the default set. */
+static void test_vocabulary(void **state)
+{
+	struct fx *f = load("hosts:\n"
+	                    "  - {name: a, plane: Control Plane, role: gpu inference, traits: [gpu]}\n" /* 2 */
+	                    "  - {name: b, plane: edge, traits: [nvme]}\n"                            /* 3 */
+	                    "services:\n"
+	                    "  - {id: s1, name: S1, class: kv, traits: &t [stateful, statefull]}\n"    /* 5 */
+	                    "  - {id: s2, name: S2, class: cahce, traits: *t}\n"                       /* 6 */
+	                    "vocabulary:\n"
+	                    "  classes: {kv: a key-value store}\n"
+	                    "  planes: {edge: the edge}\n");
+	const struct vos_vocab_word *w;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "unknown-word", 3, 37, "unknown trait 'nvme': declare it under 'vocabulary: traits:'");
+	expect_diag(f, "unknown-word", 5, 57, "unknown trait 'statefull': did you mean 'stateful'?");
+	expect_diag(f, "unknown-word", 6, 31, "unknown class 'cahce': did you mean 'cache'?");
+	assert_int_equal(f->diags.n, 3); /* the alias's misspelling once, kv and edge declared later */
+	w = vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_PLANE, "control plane");
+	assert_non_null(w);
+	assert_string_equal(w->word, "control");
+	assert_false(w->lab);
+	w = vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "kv");
+	assert_non_null(w);
+	assert_true(w->lab);
+	assert_string_equal(w->meaning, "a key-value store");
+	assert_int_equal(w->loc.line, 8);
+	assert_null(vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "Cache")); /* classes are exact */
+	done(f);
+
+	f = load("services:\n"
+	         "  - {id: s1, name: S1, class: router}\n"
+	         "  - {id: s2, name: S2, class: database}\n"
+	         "vocabulary: {defaults: false, classes: {router: routes}}\n");
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "unknown-word", 3, 31, "unknown class 'database'");
+	assert_int_equal(f->diags.n, 1);
+	assert_null(vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "database"));
+	done(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,7 +689,7 @@ int main(void)
 		cmocka_unit_test(test_many_services),
 		cmocka_unit_test(test_aliases_converted_once),
 		cmocka_unit_test(test_bad_shared_value_reported_each_time),
-		cmocka_unit_test(test_services_array_exact),
+		cmocka_unit_test(test_services_array_exact), cmocka_unit_test(test_vocabulary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
