@@ -92,6 +92,15 @@ void vos_vocab_init(struct vos_vocab *v)
 	 * compared exactly by the rules, so they are declared exactly */
 	for (i = 0; i < VOS_VOCAB__COUNT; i++)
 		vos_map_init(&v->by_word[i], i == VOS_VOCAB_PLANE || i == VOS_VOCAB_ROLE);
+}
+
+/* The default set goes in on first use, so that an initialised vocabulary owns no memory yet
+ * (vos_inventory_init may be called again on it, as vos_inventory_load does). */
+static void ensure(struct vos_vocab *v)
+{
+	size_t i;
+	if (v->words)
+		return;
 	v->words_alloc = sizeof(defaults) / sizeof(defaults[0]) + 16;
 	v->words = vos_calloc(v->words_alloc, sizeof(*v->words));
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
@@ -159,7 +168,9 @@ const struct vos_vocab_word *vos_vocab_lookup(const struct vos_vocab *v, enum vo
 void vos_vocab_declare(struct vos_vocab *v, enum vos_vocab_kind kind, const char *word,
                        const char *meaning, const struct vos_loc *loc, struct vos_diags *diags)
 {
-	struct vos_vocab_word *w = find(v, kind, word);
+	struct vos_vocab_word *w;
+	ensure(v);
+	w = find(v, kind, word);
 	if (w && w->lab) {
 		struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, loc, "inventory-duplicate-id",
 		                                   "%s '%s' is declared twice in the vocabulary",
@@ -182,8 +193,10 @@ void vos_vocab_declare(struct vos_vocab *v, enum vos_vocab_kind kind, const char
 void vos_vocab_use(struct vos_vocab *v, struct vos_arena *arena, enum vos_vocab_kind kind,
                    const char *word, const struct vos_loc *loc)
 {
-	struct vos_vocab_word *w = find(v, kind, word);
+	struct vos_vocab_word *w;
 	struct vos_vocab_use *u;
+	ensure(v);
+	w = find(v, kind, word);
 	if (w) {
 		if (!w->used) {
 			w->used = true;
@@ -246,6 +259,7 @@ void vos_vocab_finish(struct vos_vocab *v, struct vos_diags *diags)
 {
 	struct cands c;
 	size_t i;
+	ensure(v);
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < v->npending; i++) {
 		const struct vos_vocab_use *u = &v->pending[i];

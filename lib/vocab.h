@@ -45,7 +45,8 @@ struct vos_vocab {
 	struct vos_vocab_use *pending; size_t npending, pending_alloc;
 };
 
-/* The default set, in force. */
+/* The default set, in force (filled in on the first declaration, use or vos_vocab_finish: an
+ * initialised vocabulary owns no memory yet). */
 void vos_vocab_init(struct vos_vocab *v);
 void vos_vocab_release(struct vos_vocab *v);
 /* "class", "trait", "plane", "role"; and the plural the `vocabulary:` section uses as its key. */
