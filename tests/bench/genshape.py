@@ -115,7 +115,7 @@ def main():
     # the lab's own roles (the default vocabulary has neither)
     with open(os.path.join(inv, "95-vocabulary.yaml"), "w") as f:
         f.write("vocabulary:\n  roles:\n    Apps: runs the lab's general applications\n"
-                "    Edge: the lab's edge: proxies, identity, routers\n")
+                "    Edge: the lab's edge (proxies, identity, routers)\n")
     with open(os.path.join(inv, "90-rules.yaml"), "w") as f:
         f.write("""rules:
   - id: databases-on-data-hosts
