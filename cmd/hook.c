@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "git_index.h"
+#include "lab.h"
 #include "lockfile.h"
 
 #define HOOK_MARKER "# installed by vosctl hook"
@@ -93,7 +94,7 @@ static char *hook_script(const char *name, bool strict)
 	vos_buf_adds(&b, "vosctl=");
 	add_sh_quoted(&b, self ? self : "vosctl");
 	vos_buf_adds(&b, "\n[ -x \"$vosctl\" ] || vosctl=vosctl\n");
-	vos_buf_addf(&b, "exec \"$vosctl\" validate --staged%s\n", strict ? " --strict" : "");
+	vos_buf_addf(&b, "exec \"$vosctl\" hook run%s\n", strict ? " --strict" : "");
 	free(self);
 	return vos_buf_detach(&b, NULL);
 }
@@ -261,6 +262,111 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- hook run */
+
+/* path (the configuration's: absolute, or already a path of the index) as a path of the index */
+static char *index_path(const struct vos_source *ix, const char *path)
+{
+	if (!path)
+		return NULL;
+	if (path[0] != '/' && ix->exists(ix, path))
+		return vos_strdup(path);
+	return vos_source_path(ix, path);
+}
+
+/* The hook's scope: whether a commit that changes files (paths of the index, removed files
+ * included) touches the lab: its services page, any *.yaml / *.yml directly in its inventory
+ * directory (the rules are inventory files), or its vosctl.yaml. Another wiki page does not. */
+static bool hook_touches_lab(const struct vos_config *c, const struct vos_source *ix, char *const *files,
+                             size_t n)
+{
+	char *page = index_path(ix, c->page), *inv = index_path(ix, c->inventory), *conf = index_path(ix, c->file);
+	bool hit = false;
+	size_t i;
+	for (i = 0; i < n && !hit; i++) {
+		const char *f = files[i], *slash = strrchr(f, '/');
+		size_t dlen = slash ? (size_t)(slash - f) : 0;
+		if (vos_streq(f, page) || vos_streq(f, conf))
+			hit = true;
+		else if (inv && (vos_ends_with(f, ".yaml") || vos_ends_with(f, ".yml")))
+			hit = !strcmp(inv, ".") ? !slash : strlen(inv) == dlen && !strncmp(f, inv, dlen);
+	}
+	free(page);
+	free(inv);
+	free(conf);
+	return hit;
+}
+
+/* What the installed hooks run: `validate --staged` when the commit touches the lab (or
+ * hook.always is set), else only the links of the staged pages. */
+static int hook_run(struct cli_ctx *ctx, bool strict)
+{
+	char cwd[PATH_MAX];
+	struct vos_source ix;
+	struct vos_lab lab;
+	struct vos_lab_request rq;
+	struct vos_err oerr = VOS_ERR_INIT;
+	char **files = NULL;
+	size_t n = 0;
+	bool touches;
+	int err, rc;
+	if ((rc = cli_ctx_load(ctx)) != 0) /* -C DIR */
+		return rc;
+	if (!getcwd(cwd, sizeof(cwd))) {
+		cli_error("cannot get the current directory: %s", strerror(errno));
+		return CLI_EXIT_OPFAIL;
+	}
+	if ((err = vos_source_open_index(&ix, cwd, &oerr)) < 0) {
+		cli_error("hook run: %s", vos_err_msg(&oerr, "unable to open the repository"));
+		vos_err_clear(&oerr);
+		return cli_exit_code(err);
+	}
+	vos_lab_init(&lab);
+	memset(&rq, 0, sizeof(rq));
+	rq.parts = VOS_LAB_CONFIG;
+	rq.cwd = cwd;
+	rq.config_file = ctx->common.config;
+	rq.config_src = &ix;
+	if ((err = vos_lab_load(&lab, &rq, &ctx->diags, &oerr)) < 0 ||
+	    (err = ix.changed(&ix, NULL, true, &files, &n, &oerr)) < 0) {
+		if (oerr.msg)
+			cli_error("hook run: %s", oerr.msg);
+		cli_print_diags_text(stderr, &ctx->diags, ctx->color_err);
+		vos_err_clear(&oerr);
+		vos_lab_release(&lab);
+		vos_source_release(&ix);
+		return cli_exit_code(err);
+	}
+	touches = lab.config.hook_always || hook_touches_lab(&lab.config, &ix, files, n);
+	vos_strv_free(files);
+	vos_lab_release(&lab);
+	if (touches) {
+		const struct cli_command *v = cli_command_find("validate");
+		const char *args[] = {"validate", "--staged", "--strict", NULL};
+		struct cli_ctx vctx;
+		vos_source_release(&ix);
+		cli_ctx_init(&vctx, v);
+		vctx.common = ctx->common;
+		rc = v->fn(&vctx, strict ? 3 : 2, args);
+		cli_ctx_release(&vctx);
+		return rc;
+	}
+	/* another page: only its links (against what the index holds) */
+	err = vos_lab_check_links(&ix, strict ? VOS_SEV_ERROR : VOS_SEV_WARNING, &ctx->diags, &oerr);
+	vos_source_release(&ix);
+	if (err < 0) {
+		cli_error("hook run: links not checked: %s", vos_err_msg(&oerr, "unable to read the index"));
+		vos_err_clear(&oerr);
+		return CLI_EXIT_OPFAIL;
+	}
+	vos_diags_sort(&ctx->diags);
+	cli_print_findings(stdout, CLI_FMT_TEXT, &ctx->diags, ctx->color, "vosctl hook run");
+	fprintf(stderr, "vosctl: the commit touches no file of the lab (its page, inventory or %s): "
+	        "links checked, the lab not validated (hook.always: true validates every commit)\n",
+	        VOS_CONFIG_NAME);
+	return ctx->diags.errors ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+}
+
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	int chain = 0, force = 0, strict = 0, n, rc;
@@ -275,11 +381,11 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv)
 	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : CLI_EXIT_USAGE;
-	if (n != 1 || (strcmp(argv[0], "install") && strcmp(argv[0], "uninstall"))) {
+	if (n != 1 || (strcmp(argv[0], "install") && strcmp(argv[0], "uninstall") && strcmp(argv[0], "run"))) {
 		if (n >= 1)
-			cli_error("unknown hook action '%s' (install or uninstall)", argv[0]);
+			cli_error("unknown hook action '%s' (install, uninstall or run)", argv[0]);
 		else
-			cli_error("missing hook action (install or uninstall)");
+			cli_error("missing hook action (install, uninstall or run)");
 		fprintf(stderr, "usage: %s\n", ctx->cmd->usage);
 		return CLI_EXIT_USAGE;
 	}
@@ -290,6 +396,13 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv)
 	if (!strcmp(argv[0], "uninstall") && (chain || force || strict)) {
 		cli_error("'hook uninstall' takes no options");
 		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "run")) {
+		if (chain || force) {
+			cli_error("'hook run' takes only --strict");
+			return CLI_EXIT_USAGE;
+		}
+		return hook_run(ctx, strict);
 	}
 	if ((rc = cli_ctx_load(ctx)) != 0) /* -C DIR */
 		return rc;

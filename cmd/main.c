@@ -17,7 +17,7 @@ const struct cli_command cli_commands[] = {
 	 "write the reconciled wiki pages from the model"},
 	{"publish", cli_cmd_publish, CLI_NEEDS_CONFIG | CLI_NEEDS_INVENTORY, "vosctl publish [options]",
 	 "commit the rendered pages to the wiki repository and push them"},
-	{"hook", cli_cmd_hook, 0, "vosctl hook (install | uninstall) [options]",
+	{"hook", cli_cmd_hook, 0, "vosctl hook (install | uninstall | run) [options]",
 	 "install the wiki repository's pre-commit and pre-merge-commit hooks", 1},
 	{"export", cli_cmd_export, CLI_NEEDS_MODEL,
 	 "vosctl export (gatus | prometheus | homepage | ansible) [--output PATH] [--check] [options]",

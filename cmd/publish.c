@@ -110,6 +110,7 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	user_env = ctx->lab.config.user_env ? ctx->lab.config.user_env : "VOSCTL_GIT_USER";
 	v = getenv(tok_env);
 	po.token = v && *v ? v : NULL;
+	po.token_env = tok_env;
 	if (po.token) {
 		/* the token is in this process's memory from here on: no core file, no ptrace or
 		 * /proc/PID/mem|environ for other users of the machine */

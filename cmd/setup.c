@@ -43,6 +43,7 @@ static int enter_dir(struct cli_ctx *ctx, char *cwd, size_t n)
 		cli_error("cannot change to '%s': %s", ctx->common.chdir, strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
+	ctx->common.chdir = NULL; /* entered once: a second load stays where it is */
 	if (!getcwd(cwd, n)) {
 		cli_error("cannot get the current directory: %s", strerror(errno));
 		return CLI_EXIT_OPFAIL;

@@ -3,7 +3,9 @@
 #include "probe.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static json_t *jstr_or_null(const char *s)
 {
@@ -114,7 +116,11 @@ static void print_text(const struct vos_model *m, bool color)
 	for (i = 0; i < m->nhosts; i++) {
 		const struct vos_mhost *h = &m->hosts[i];
 		printf("%s%s%s", bold, Q(h->name), reset);
-		printf("%s  %s plane", dim, h->plane ? Q(h->plane) : "no");
+		/* "control plane", and the page's "Control Plane" as it is (not "Control Plane plane") */
+		if (h->plane && strlen(h->plane) >= 5 && !strcasecmp(h->plane + strlen(h->plane) - 5, "plane"))
+			printf("%s  %s", dim, Q(h->plane));
+		else
+			printf("%s  %s plane", dim, h->plane ? Q(h->plane) : "no");
 		if (h->inv && h->inv->address)
 			printf(", %s", Q(h->inv->address));
 		if (h->inv && h->inv->vlan)
@@ -146,12 +152,117 @@ static void print_text(const struct vos_model *m, bool color)
 	vos_buf_release(&b);
 }
 
+/* --vocabulary: every word in force, its meaning, where it comes from and who uses it */
+static json_t *loc_json(const struct vos_loc *l)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", jstr_or_null(l->file));
+	json_object_set_new(o, "line", json_integer(l->line));
+	json_object_set_new(o, "col", json_integer(l->col));
+	return o;
+}
+
+static json_t *vocabulary_json(const struct vos_inventory *inv)
+{
+	const struct vos_vocab *v = &inv->vocab;
+	json_t *root = json_object(), *words = json_array();
+	size_t i, j, n;
+	for (i = 0; i < v->nwords; i++) {
+		const struct vos_vocab_word *w = &v->words[i];
+		struct vos_vocab_user *users;
+		json_t *o, *used;
+		if (!vos_vocab_active(v, w))
+			continue;
+		o = json_object();
+		used = json_array();
+		json_object_set_new(o, "kind", json_string(vos_vocab_kind_name(w->kind)));
+		json_object_set_new(o, "word", json_string(w->word));
+		json_object_set_new(o, "meaning", jstr_or_null(w->meaning));
+		json_object_set_new(o, "source", json_string(w->lab ? "lab" : "default"));
+		json_object_set_new(o, "declared", w->lab ? loc_json(&w->loc) : json_null());
+		vos_vocab_users(&users, &n, inv, w);
+		for (j = 0; j < n; j++) {
+			json_t *u = loc_json(&users[j].loc);
+			json_object_set_new(u, "what", json_string(users[j].what));
+			json_object_set_new(u, "id", jstr_or_null(users[j].id));
+			json_array_append_new(used, u);
+		}
+		free(users);
+		json_object_set_new(o, "used_by", used);
+		json_array_append_new(words, o);
+	}
+	json_object_set_new(root, "defaults", json_boolean(v->defaults));
+	json_object_set_new(root, "words", words);
+	return root;
+}
+
+static void print_vocabulary(const struct vos_inventory *inv, bool color)
+{
+	const struct vos_vocab *v = &inv->vocab;
+	const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "", *reset = color ? "\033[0m" : "";
+	struct vos_arena a;
+	int kind;
+	size_t i, j, n;
+#define Q(s) vos_arena_escaped(&a, (s))
+	vos_arena_init(&a);
+	for (kind = 0; kind < VOS_VOCAB__COUNT; kind++) {
+		printf("%s%s%s\n", bold, vos_vocab_kind_plural((enum vos_vocab_kind)kind), reset);
+		for (i = 0; i < v->nwords; i++) {
+			const struct vos_vocab_word *w = &v->words[i];
+			struct vos_vocab_user *users;
+			if (w->kind != kind || !vos_vocab_active(v, w))
+				continue;
+			printf("  %-16s %s%-7s%s %s\n", Q(w->word), dim, w->lab ? "lab" : "default", reset,
+			       w->meaning ? Q(w->meaning) : "");
+			if (w->lab)
+				printf("    %sdeclared at %s:%u:%u%s\n", dim, Q(w->loc.file), w->loc.line, w->loc.col, reset);
+			vos_vocab_users(&users, &n, inv, w);
+			if (!n)
+				printf("    %sunused%s\n", dim, reset);
+			for (j = 0; j < n; j++)
+				printf("    used by %s '%s' (%s:%u:%u)\n", users[j].what, Q(users[j].id),
+				       Q(users[j].loc.file), users[j].loc.line, users[j].loc.col);
+			free(users);
+		}
+	}
+	if (!v->defaults)
+		printf("%s(the default set is off: vocabulary: {defaults: false})%s\n", dim, reset);
+#undef Q
+	vos_arena_release(&a);
+}
+
+/* --ids KIND: one name a line, for shell completion (docs/completion) */
+static int print_ids(const struct vos_model *m, const char *kind)
+{
+	struct vos_arena a;
+	size_t i;
+	vos_arena_init(&a);
+	if (!strcmp(kind, "hosts"))
+		for (i = 0; i < m->nhosts; i++)
+			printf("%s\n", vos_arena_escaped(&a, m->hosts[i].name));
+	else if (!strcmp(kind, "services"))
+		for (i = 0; i < m->nservices; i++)
+			printf("%s\n", vos_arena_escaped(&a, m->services[i].id));
+	else
+		for (i = 0; i < m->inv->vocab.nwords; i++) {
+			const struct vos_vocab_word *w = &m->inv->vocab.words[i];
+			if (w->kind == VOS_VOCAB_CLASS && vos_vocab_active(&m->inv->vocab, w))
+				printf("%s\n", vos_arena_escaped(&a, w->word));
+		}
+	vos_arena_release(&a);
+	return CLI_EXIT_CLEAN;
+}
+
 int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	const char *format = "text";
-	int n, rc;
+	const char *format = "text", *ids = NULL;
+	int n, rc, vocabulary = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_STRING(0, "format", &format, "FMT", "text (default) or json"),
+		CLI_OPT_FLAG(0, "vocabulary", &vocabulary,
+		             "list every class, trait, plane and role: meaning, default or lab, and who uses it"),
+		CLI_OPT_STRING(0, "ids", &ids, "KIND",
+		               "print every host name, service id or class (hosts, services, classes), one a line"),
 		CLI_OPT_END(),
 	};
 	n = cli_parse_options(ctx, argc, argv, opts);
@@ -161,10 +272,26 @@ int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv)
 		cli_error("unknown format '%s' (text or json)", format);
 		return CLI_EXIT_USAGE;
 	}
+	if (ids && strcmp(ids, "hosts") && strcmp(ids, "services") && strcmp(ids, "classes")) {
+		cli_error("unknown --ids kind '%s' (hosts, services or classes)", ids);
+		return CLI_EXIT_USAGE;
+	}
+	if (ids && vocabulary) {
+		cli_error("--ids and --vocabulary cannot be used together");
+		return CLI_EXIT_USAGE;
+	}
 	rc = cli_ctx_load(ctx);
 	if (rc)
 		return rc;
-	if (!strcmp(format, "json")) {
+	if (ids)
+		return print_ids(&ctx->lab.model, ids);
+	if (vocabulary && !strcmp(format, "json")) {
+		json_t *j = vocabulary_json(&ctx->lab.inv);
+		cli_json_dump(stdout, j);
+		json_decref(j);
+	} else if (vocabulary) {
+		print_vocabulary(&ctx->lab.inv, ctx->color);
+	} else if (!strcmp(format, "json")) {
 		json_t *j = model_json(&ctx->lab.model);
 		cli_json_dump(stdout, j);
 		json_decref(j);

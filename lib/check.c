@@ -71,9 +71,15 @@ static void check_ports(const struct vos_model *m, struct vos_diags *f)
 				if (b->lo <= a->hi) {
 					struct vos_diag *d;
 					int port = b->lo;
-					d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
-					        "port %d/%s on host '%s' is declared by both '%s' and '%s'",
-					        port, b->proto, host->name, a->svc->id, b->svc->id);
+					if (a->svc == b->svc)
+						d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
+						        "port %d/%s on host '%s' is declared twice by '%s': here and at %s:%u:%u",
+						        port, b->proto, host->name, b->svc->id, a->port->loc.file ? a->port->loc.file : "?",
+						        a->port->loc.line, a->port->loc.col);
+					else
+						d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
+						        "port %d/%s on host '%s' is declared by both '%s' and '%s'",
+						        port, b->proto, host->name, a->svc->id, b->svc->id);
 					char pid[32];
 					vos_diag_set_subject(d, b->svc->id, host->name);
 					snprintf(pid, sizeof(pid), "%d/%s", port, b->proto);

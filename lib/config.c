@@ -214,6 +214,15 @@ static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *
 	*out = (int)i;
 }
 
+static void get_bool(struct cparse *p, const struct vos_ynode *m, const char *key, bool *out)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (vos_yscalar_bool(v, out) < 0)
+		cerr(p, v, "'%s' must be a boolean (true or false), not %s", key, vos_ynode_kind_phrase(v));
+}
+
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
 static bool env_name_ok(const char *s)
 {
@@ -350,7 +359,9 @@ static void check_repo_targets(struct cparse *p, const struct vos_ynode *pages)
 		}
 }
 
-static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", "secrets", NULL};
+static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", "secrets", "hook",
+                                       NULL};
+static const char *const hook_keys[] = {"always", NULL};
 static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", "redact",
                                           "placeholder", "authority", "status_max_age", NULL};
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
@@ -624,6 +635,9 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 		if (cfg->probe_dns && !*cfg->probe_dns)
 			cfg->probe_dns = NULL;
 	}
+	sec = vos_ymap_get(root, "hook");
+	if (sec && !vos_yscalar_is_null(sec) && check_map(p, sec, "hook", hook_keys))
+		get_bool(p, sec, "always", &cfg->hook_always);
 }
 
 int vos_config_parse(struct vos_config *out, const char *file, const char *base_dir,

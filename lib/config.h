@@ -53,6 +53,9 @@ struct vos_config {
 	int probe_tls_expiry_days; /* a certificate expiring within this many days is a warning (default 14) */
 	char *probe_cacert;    /* probe.cacert: the CA bundle https is verified with (joined to the
 	                        * configuration's directory), or NULL: the system's */
+	/* hook */
+	bool hook_always;      /* hook.always: the hook validates every commit, not only those that
+	                          touch the lab's files */
 	struct vos_loc loc;
 };
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -32,6 +33,8 @@ struct vos_git {
 	char *remote;       /* what libgit2 sees (url, or for ssh:// url with the user name) */
 	char *branch;
 	char *user, *token; /* credentials (token may be NULL) */
+	char *token_env;    /* where the token comes from, for messages, or NULL */
+	bool token_in_url;  /* the token is the URL's password */
 	char *path;         /* the cache clone */
 	int lock_fd;
 	bool have_head;
@@ -40,6 +43,7 @@ struct vos_git {
 	/* per operation */
 	int cred_attempts;
 	bool auth_failed;
+	bool no_credentials; /* the server asked and there were none to give */
 	char *push_status;  /* server-side rejection reason */
 };
 
@@ -280,9 +284,25 @@ static int net_error(struct vos_git *g, int gerr, const char *doing, struct vos_
 	const git_error *e = git_error_last();
 	int klass = e ? e->klass : 0, code;
 	char *what;
+	if (g->no_credentials) {
+		/* a missing token is not a wrong one: say which */
+		if (g->token_env)
+			vos_err_set(errp, VOS_EAUTH, "'%s' asks for credentials and none were given: $%s is not set",
+			            g->url, g->token_env);
+		else
+			vos_err_set(errp, VOS_EAUTH, "'%s' asks for credentials and none were given (no token)", g->url);
+		return VOS_EAUTH;
+	}
 	if (g->auth_failed || gerr == GIT_EAUTH ||
 	    (e && e->message && (strstr(e->message, "401") || strstr(e->message, "authentication")))) {
-		vos_err_set(errp, VOS_EAUTH, "authentication failed for '%s'", g->url);
+		if (g->token && !g->token_in_url && g->token_env)
+			vos_err_set(errp, VOS_EAUTH, "authentication failed for '%s': the server rejected the token in $%s",
+			            g->url, g->token_env);
+		else if (g->token && g->token_in_url)
+			vos_err_set(errp, VOS_EAUTH, "authentication failed for '%s': the server rejected the URL's credentials",
+			            g->url);
+		else
+			vos_err_set(errp, VOS_EAUTH, "authentication failed for '%s'", g->url);
 		return VOS_EAUTH;
 	}
 	code = klass == GIT_ERROR_NET || klass == GIT_ERROR_HTTP || klass == GIT_ERROR_SSH ||
@@ -469,6 +489,7 @@ static int cred_cb(git_credential **out, const char *url, const char *user_from_
 	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
 		if (!g->token) {
 			g->auth_failed = true;
+			g->no_credentials = true;
 			git_error_set_str(GIT_ERROR_NET, "authentication required");
 			return GIT_EAUTH;
 		}
@@ -621,9 +642,11 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 	} else if (u.pass) {
 		/* the URL's password goes with the URL's user name */
 		g->token = u.pass;
+		g->token_in_url = true;
 		u.pass = NULL;
 		user = u.user;
 	}
+	g->token_env = opts->token_env ? vos_strdup(opts->token_env) : NULL;
 	g->user = vos_strdup(user ? user : u.user ? u.user : "vosctl");
 	u.shown = u.remote = NULL;
 	remote_url_release(&u);
@@ -658,6 +681,23 @@ int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **n
 		return err;
 	}
 	remove_stale_locks(g);
+	if (g->token && !strncasecmp(g->url, "http://", 7)) {
+		/* not an error (a lab on a trusted LAN may have no TLS), but never silent */
+		char *w = vos_asprintf("the %s goes to '%s' over plain http://, unencrypted: anyone on the way "
+		                       "can read it (use https://)",
+		                       g->token_in_url ? "password in the URL" : "token", g->url);
+		if (notice && *notice) {
+			char *both = vos_asprintf("%s; %s", *notice, w);
+			free(w);
+			w = both;
+		}
+		if (notice) {
+			free(*notice);
+			*notice = w;
+		} else {
+			free(w);
+		}
+	}
 	*out = g;
 	return 0;
 }
@@ -670,6 +710,7 @@ void vos_git_free(struct vos_git *g)
 	if (g->lock_fd >= 0)
 		close(g->lock_fd); /* releases the flock */
 	wipe_free(g->token);
+	free(g->token_env);
 	free(g->url);
 	free(g->remote);
 	free(g->branch);

@@ -17,6 +17,7 @@ struct vos_git_opts {
 	const char *branch;     /* default "main" */
 	const char *user;       /* basic-auth user name with token, or NULL (then the URL's, else "vosctl") */
 	const char *token;      /* basic-auth password, or NULL (then the URL's user and password) */
+	const char *token_env;  /* for messages only: the variable the token comes from, or NULL */
 	const char *cache_root; /* directory holding cache clones; NULL: $XDG_CACHE_HOME/vosctl or
 	                           ~/.cache/vosctl */
 };
@@ -26,7 +27,8 @@ struct vos_git;
 /* Opens (or creates) the cache clone for opts->url and locks it against other vosctl processes
  * (waiting up to 60 s). A cache that cannot be opened is moved aside and created afresh: *notice
  * (caller frees, may stay NULL) then says so. On error err says why: VOS_EINPUT for a URL that
- * does not parse (nothing is created) or a bad branch name. Messages never hold the token. */
+ * does not parse (nothing is created) or a bad branch name. Messages never hold the token. A token
+ * that would go to an http:// (not https://) remote is said in *notice too (a warning). */
 int vos_git_open(struct vos_git **out, const struct vos_git_opts *opts, char **notice, struct vos_err *err);
 void vos_git_free(struct vos_git *g);
 const char *vos_git_url(const struct vos_git *g); /* the URL without user info, borrowed */

@@ -209,7 +209,7 @@ void vos_git_index_list_free(char **list)
 }
 
 int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
-                          struct vos_err *err)
+                          bool deleted, struct vos_err *err)
 {
 	char **list = NULL;
 	size_t n = 0, alloc = 0, i;
@@ -245,6 +245,11 @@ int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, 
 	}
 	for (i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d && deleted && d->old_file.path && d->old_file.mode != GIT_FILEMODE_COMMIT &&
+		    (d->status == GIT_DELTA_DELETED ||
+		     (d->new_file.path && strcmp(d->old_file.path, d->new_file.path))) &&
+		    (!suffix || vos_ends_with(d->old_file.path, suffix)))
+			vos_strv_push(&list, &n, &alloc, d->old_file.path);
 		if (!d || d->status == GIT_DELTA_DELETED || !d->new_file.path)
 			continue;
 		if (d->new_file.mode == GIT_FILEMODE_COMMIT)

@@ -38,9 +38,10 @@ int vos_git_index_list(char ***out, size_t *n_out, const struct vos_git_index *i
 void vos_git_index_list_free(char **list);
 
 /* Lists the staged files that differ from HEAD (added, modified, renamed, copied, type changed;
- * every staged file when there is no commit yet) whose names end in suffix, in path order. */
+ * every staged file when there is no commit yet) whose names end in suffix (NULL: any), in path
+ * order; with deleted, the files the commit removes (and a rename's old path) too. */
 int vos_git_index_changed(char ***out, size_t *n_out, struct vos_git_index *ix, const char *suffix,
-                          struct vos_err *err);
+                          bool deleted, struct vos_err *err);
 
 /* The hooks directory: core.hooksPath when set (relative to the work tree top), else
  * <gitdir>/hooks. Caller frees. */

@@ -43,6 +43,7 @@ struct conv {
 	struct memo service_memo[FIELDS_MAX];
 	const struct vos_ynode *launch_node; /* the last launch converted without a diagnostic */
 	struct vos_launch launch;
+	const struct vos_ynode *vocab_node[VOS_VOCAB__COUNT]; /* the last value whose words were used */
 };
 
 static size_t diag_count(const struct conv *c)
@@ -372,6 +373,34 @@ static void check_address(struct conv *c, const struct vos_ynode *v, const char 
 		*has = true;
 }
 
+/* Records the use of each word of v (one string, or a list of them) in the vocabulary; what is
+ * not a string was reported by the value's own conversion. */
+static void use_words(struct conv *c, enum vos_vocab_kind kind, const struct vos_ynode *v)
+{
+	size_t i;
+	struct vos_loc loc;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	/* a value an alias or a merge key shares is checked once, at its one location */
+	if (c->vocab_node[kind] == v)
+		return;
+	c->vocab_node[kind] = v;
+	if (v->kind == VOS_YNODE_SCALAR) {
+		loc = nloc(c, v);
+		vos_vocab_use(&c->inv->vocab, &c->inv->arena, kind, v->u.s.str, &loc);
+		return;
+	}
+	if (v->kind != VOS_YNODE_SEQ)
+		return;
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *it = v->u.items[i];
+		if (it->kind == VOS_YNODE_SCALAR && !vos_yscalar_is_null(it)) {
+			loc = nloc(c, it);
+			vos_vocab_use(&c->inv->vocab, &c->inv->arena, kind, it->u.s.str, &loc);
+		}
+	}
+}
+
 /* ------------------------------------------------------------ sections */
 
 enum { VL_NAME, VL_CIDR, VL_ID, VL_DESCRIPTION };
@@ -433,6 +462,11 @@ static void conv_host(struct conv *c, const struct vos_ynode *m)
 	h->vlan = get_str(c, &f, H_VLAN, &h->vlan_loc);
 	h->ntraits = get_strlist(c, &f, H_TRAITS, &h->traits, NULL);
 	h->role = get_str(c, &f, H_ROLE, NULL);
+	if (h->plane)
+		use_words(c, VOS_VOCAB_PLANE, f.v[H_PLANE]);
+	if (h->role)
+		use_words(c, VOS_VOCAB_ROLE, f.v[H_ROLE]);
+	use_words(c, VOS_VOCAB_TRAIT, f.v[H_TRAITS]);
 	h->description = get_str(c, &f, H_DESCRIPTION, NULL);
 }
 
@@ -752,6 +786,9 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 	s->class_ = need_str(c, &f, S_CLASS, "service", s->id, &s->class_loc);
 	s->host = get_str(c, &f, S_HOST, &s->host_loc);
 	s->ntraits = get_strlist(c, &f, S_TRAITS, &s->traits, NULL);
+	if (s->class_)
+		use_words(c, VOS_VOCAB_CLASS, f.v[S_CLASS]);
+	use_words(c, VOS_VOCAB_TRAIT, f.v[S_TRAITS]);
 	s->purpose = get_str(c, &f, S_PURPOSE, NULL);
 	s->address = get_str(c, &f, S_ADDRESS, &s->addr_loc);
 	check_address(c, f.v[S_ADDRESS], s->address, NULL, NULL);
@@ -808,13 +845,17 @@ static void conv_selector(struct conv *c, const struct vos_ynode *m, const char 
 		return;
 	if (!check_map(c, m, what, selector_keys, &f))
 		return;
-	sel->nhosts = get_strlist(c, &f, SEL_HOSTS, &sel->hosts, NULL);
+	sel->nhosts = get_strlist(c, &f, SEL_HOSTS, &sel->hosts, &sel->host_locs);
 	sel->nplanes = get_strlist(c, &f, SEL_PLANES, &sel->planes, NULL);
 	sel->nclasses = get_strlist(c, &f, SEL_CLASSES, &sel->classes, NULL);
 	sel->ntraits = get_strlist(c, &f, SEL_TRAITS, &sel->traits, NULL);
 	sel->nhost_traits = get_strlist(c, &f, SEL_HOST_TRAITS, &sel->host_traits, NULL);
-	sel->nvlans = get_strlist(c, &f, SEL_VLANS, &sel->vlans, NULL);
-	sel->nservices = get_strlist(c, &f, SEL_SERVICES, &sel->services, NULL);
+	sel->nvlans = get_strlist(c, &f, SEL_VLANS, &sel->vlans, &sel->vlan_locs);
+	sel->nservices = get_strlist(c, &f, SEL_SERVICES, &sel->services, &sel->service_locs);
+	use_words(c, VOS_VOCAB_PLANE, f.v[SEL_PLANES]);
+	use_words(c, VOS_VOCAB_CLASS, f.v[SEL_CLASSES]);
+	use_words(c, VOS_VOCAB_TRAIT, f.v[SEL_TRAITS]);
+	use_words(c, VOS_VOCAB_TRAIT, f.v[SEL_HOST_TRAITS]);
 	sel->empty = !(sel->nhosts || sel->nplanes || sel->nclasses || sel->ntraits || sel->nhost_traits ||
 	               sel->nvlans || sel->nservices);
 }
@@ -872,10 +913,12 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			       "unknown severity '%s' (allowed: error, warning)", sev);
 	}
 	conv_selector(c, f.v[R_SELECT], "select", &r->select);
-	r->nhosts = get_strlist(c, &f, R_HOSTS, &r->hosts, NULL);
+	r->nhosts = get_strlist(c, &f, R_HOSTS, &r->hosts, &r->host_locs);
 	r->nclasses = get_strlist(c, &f, R_CLASSES, &r->classes, NULL);
 	r->ntraits = get_strlist(c, &f, R_TRAITS, &r->traits, NULL);
-	r->nvlans = get_strlist(c, &f, R_VLANS, &r->vlans, NULL);
+	r->nvlans = get_strlist(c, &f, R_VLANS, &r->vlans, &r->vlan_locs);
+	use_words(c, VOS_VOCAB_CLASS, f.v[R_CLASSES]);
+	use_words(c, VOS_VOCAB_TRAIT, f.v[R_TRAITS]);
 	req = f.v[R_REQUIRE];
 	forbid = f.v[R_FORBID];
 	r->require.empty = true;
@@ -999,8 +1042,64 @@ static void conv_list(struct conv *c, const struct fields *f, int k, const char 
 		fn(c, v->u.items[i]);
 }
 
-enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES, T_WAIVERS };
-static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", "waivers", NULL};
+enum { VO_DEFAULTS, VO_CLASSES, VO_TRAITS, VO_PLANES, VO_ROLES };
+static const char *const vocabulary_keys[] = {"defaults", "classes", "traits", "planes", "roles", NULL};
+
+/* `vocabulary: {classes: {word: meaning, ...}, traits: ..., planes: ..., roles: ..., defaults: B}` */
+static void conv_vocabulary(struct conv *c, const struct vos_ynode *m)
+{
+	struct fields f;
+	int k;
+	bool on;
+	if (!m || vos_yscalar_is_null(m) || !check_map(c, m, "vocabulary", vocabulary_keys, &f))
+		return;
+	if (f.v[VO_DEFAULTS] && !vos_yscalar_is_null(f.v[VO_DEFAULTS])) {
+		if (vos_yscalar_bool(f.v[VO_DEFAULTS], &on) < 0)
+			report(c, f.v[VO_DEFAULTS], "inventory-type", "'defaults' must be a boolean, not %s",
+			       vos_ynode_kind_phrase(f.v[VO_DEFAULTS]));
+		else if (!on)
+			c->inv->vocab.defaults = false;
+	}
+	for (k = VO_CLASSES; k <= VO_ROLES; k++) {
+		const struct vos_ynode *words = f.v[k];
+		enum vos_vocab_kind kind = (enum vos_vocab_kind)(k - VO_CLASSES);
+		size_t i;
+		if (!words || vos_yscalar_is_null(words))
+			continue;
+		if (words->kind != VOS_YNODE_MAP) {
+			report(c, words, "inventory-type",
+			       "'%s' must be a mapping of each word to its one-line meaning, not %s",
+			       vocabulary_keys[k], vos_ynode_kind_phrase(words));
+			continue;
+		}
+		for (i = 0; i < words->n; i++) {
+			const struct vos_ynode *key = vos_ymap_key(words, i), *val = vos_ymap_val(words, i);
+			struct vos_loc loc = nloc(c, key);
+			char *word;
+			if (key->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(key) || !key->u.s.len)
+				continue; /* vos_ymap_check-style key errors are the YAML layer's */
+			word = vos_arena_strndup(&c->inv->arena, key->u.s.str, key->u.s.len);
+			if (!valid_name(word) && kind != VOS_VOCAB_ROLE && kind != VOS_VOCAB_PLANE) {
+				report(c, key, "inventory-value", "invalid %s '%s' (no blank or control character)",
+				       vos_vocab_kind_name(kind), word);
+				continue;
+			}
+			if (val->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(val) || !val->u.s.len) {
+				report(c, val->kind == VOS_YNODE_SCALAR ? key : val, "inventory-value",
+				       "%s '%s' needs its one-line meaning as a string (%s: what it means)",
+				       vos_vocab_kind_name(kind), word, word);
+				continue;
+			}
+			vos_vocab_declare(&c->inv->vocab, kind, word,
+			                  vos_arena_strndup(&c->inv->arena, val->u.s.str, val->u.s.len), &loc,
+			                  c->diags);
+		}
+	}
+}
+
+enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES, T_WAIVERS, T_VOCABULARY };
+static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", "waivers", "vocabulary",
+                                       NULL};
 
 static void conv_doc(struct conv *c, const struct vos_ynode *root)
 {
@@ -1011,7 +1110,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	if (!root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
-		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules, waivers), not %s",
+		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules, waivers, vocabulary), not %s",
 		       vos_ynode_kind_phrase(root));
 		return;
 	}
@@ -1019,6 +1118,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	lab = get_str(c, &f, T_LAB, NULL);
 	if (lab)
 		inv->lab_name = lab;
+	conv_vocabulary(c, f.v[T_VOCABULARY]);
 	conv_list(c, &f, T_VLANS, "VLANs", conv_vlan);
 	conv_list(c, &f, T_HOSTS, "hosts", conv_host);
 	/* services are the bulk of a large lab: room for exactly this file's, not twice as many */
@@ -1043,6 +1143,7 @@ void vos_inventory_init(struct vos_inventory *inv)
 	vos_map_init(&inv->service_by_id, false);
 	vos_map_init(&inv->base_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
+	vos_vocab_init(&inv->vocab);
 }
 
 void vos_inventory_release(struct vos_inventory *inv)
@@ -1060,6 +1161,7 @@ void vos_inventory_release(struct vos_inventory *inv)
 	vos_map_release(&inv->service_by_id);
 	vos_map_release(&inv->base_by_id);
 	vos_map_release(&inv->rule_by_id);
+	vos_vocab_release(&inv->vocab);
 	vos_arena_release(&inv->arena);
 	memset(inv, 0, sizeof(*inv));
 }
@@ -1261,6 +1363,7 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 		}
 	}
 	check_display_names(inv, diags);
+	vos_vocab_finish(&inv->vocab, diags);
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
 }
 

@@ -7,6 +7,7 @@
 #define VOS_INVENTORY_H
 
 #include "diag.h"
+#include "vocab.h"
 
 struct vos_vlan {
 	char *name;           /* "servers" (ids are lowercase as written) */
@@ -121,6 +122,7 @@ struct vos_selector {
 	char **host_traits; size_t nhost_traits; /* the service's host has any of these traits */
 	char **vlans; size_t nvlans;         /* the service's host is on one of these VLANs */
 	char **services; size_t nservices;   /* service ids */
+	struct vos_strloc *host_locs, *vlan_locs, *service_locs; /* the same names, located */
 	bool empty;                          /* no field set: matches every service */
 };
 
@@ -153,6 +155,7 @@ struct vos_rule {
 	char **classes; size_t nclasses;
 	char **traits; size_t ntraits;
 	char **vlans; size_t nvlans;
+	struct vos_strloc *host_locs, *vlan_locs; /* hosts and vlans, located */
 	struct vos_selector require; /* the `require:` selector (REQUIRE) or the `forbid:` selector (FORBID) */
 	struct vos_loc loc;
 };
@@ -182,6 +185,7 @@ struct vos_inventory {
 	struct vos_rule *rules; size_t nrules, rules_alloc;
 	struct vos_waiver *waivers; size_t nwaivers, waivers_alloc;
 	char *lab_name;             /* optional "lab: name" */
+	struct vos_vocab vocab;     /* the default set and the `vocabulary:` sections' words */
 	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
 	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;
 	struct vos_map base_by_id; /* a several-host service's declared id -> index + 1 of its first instance */

@@ -138,8 +138,8 @@ static void build_hosts(struct vos_model *m, struct vos_diags *f)
 			plane_key(b, sizeof(b), page_plane);
 			if (strcmp(a, b)) {
 				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &h->page->loc, "plane-mismatch",
-				        "host '%s' is in the %s on the page but in plane '%s' in the inventory",
-				        h->name, page_plane, h->inv->plane);
+				        "host '%s' is under the page's heading '%s' (plane '%s') but in plane '%s' in "
+				        "the inventory", h->name, page_plane, b, h->inv->plane);
 				vos_diag_set_subject(d, NULL, h->name);
 				vos_diag_set_related(d, &h->inv->loc);
 			}

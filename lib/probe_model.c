@@ -226,13 +226,17 @@ static const struct vos_probe_result *first_failure(const struct vos_probe_resul
 	return NULL;
 }
 
-/* Marks in reach[] every service that s depends on, transitively (iterative, cycle-safe). */
-static void reach_deps(const struct vos_model *m, size_t s, unsigned char *reach, size_t *stack)
+/* Marks in reach[] every service that s depends on, transitively, breadth first (cycle-safe):
+ * via[d] is the service through which d was first reached, so that following via[] back from d
+ * to s gives the shortest dependency chain s -> ... -> d. */
+static void reach_deps(const struct vos_model *m, size_t s, unsigned char *reach, size_t *queue,
+                       size_t *via)
 {
-	size_t sp = 0, k;
-	stack[sp++] = s;
-	while (sp) {
-		const struct vos_mservice *x = &m->services[stack[--sp]];
+	size_t head = 0, tail = 0, k;
+	queue[tail++] = s;
+	while (head < tail) {
+		size_t xi = queue[head++];
+		const struct vos_mservice *x = &m->services[xi];
 		if (!x->inv)
 			continue;
 		for (k = 0; k < x->inv->ndepends_on; k++) {
@@ -241,12 +245,40 @@ static void reach_deps(const struct vos_model *m, size_t s, unsigned char *reach
 			if (!d)
 				continue;
 			di = (size_t)(d - m->services);
-			if (reach[di])
+			if (reach[di] || di == s)
 				continue;
 			reach[di] = 1;
-			stack[sp++] = di;
+			via[di] = xi;
+			queue[tail++] = di;
 		}
 	}
+}
+
+/* Appends "Open WebUI → LiteLLM → MLX": the chain from s to d that reach_deps found. */
+static void add_chain(struct vos_buf *b, const struct vos_model *m, size_t s, size_t d, const size_t *via,
+                      size_t *tmp)
+{
+	size_t n = 0, x = d;
+	while (x != s && n < m->nservices) {
+		tmp[n++] = x;
+		x = via[x];
+	}
+	vos_buf_adds(b, m->services[s].name ? m->services[s].name : m->services[s].id);
+	while (n) {
+		const struct vos_mservice *x = &m->services[tmp[--n]];
+		vos_buf_addf(b, " \u2192 %s", x->name ? x->name : x->id);
+	}
+}
+
+/* Whether s lists d among its own depends_on. */
+static bool depends_directly(const struct vos_model *m, size_t s, size_t d)
+{
+	const struct vos_service *x = m->services[s].inv;
+	size_t k;
+	for (k = 0; x && k < x->ndepends_on; k++)
+		if (vos_model_service(m, x->depends_on[k].s) == &m->services[d])
+			return true;
+	return false;
 }
 
 static const char *state_phrase(const struct vos_probe_result *r)
@@ -278,6 +310,7 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 	/* dependents[d] lists the up services that reach down service d */
 	unsigned char *reach = vos_calloc(ns ? ns : 1, 1);
 	size_t *stack = vos_calloc(ns + 1, sizeof(*stack));
+	size_t *via = vos_calloc(ns + 1, sizeof(*via)), *tmp = vos_calloc(ns + 1, sizeof(*tmp));
 	struct vos_buf *names = vos_calloc(ns ? ns : 1, sizeof(*names));
 	size_t *ndeps = vos_calloc(ns ? ns : 1, sizeof(*ndeps));
 
@@ -285,13 +318,19 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 		if (st[i] != 1)
 			continue;
 		memset(reach, 0, ns);
-		reach_deps(m, i, reach, stack);
+		reach_deps(m, i, reach, stack, via);
 		for (j = 0; j < ns; j++) {
 			if (!reach[j] || st[j] != 2 || j == i)
 				continue;
 			if (ndeps[j])
 				vos_buf_adds(&names[j], ", ");
 			vos_buf_addf(&names[j], "'%s'", m->services[i].id);
+			/* through other services: name the chain, not a direct dependency there is not */
+			if (!depends_directly(m, i, j)) {
+				vos_buf_adds(&names[j], " (");
+				add_chain(&names[j], m, i, j, via, tmp);
+				vos_buf_addc(&names[j], ')');
+			}
 			ndeps[j]++;
 		}
 	}
@@ -348,6 +387,8 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 	free(names);
 	free(ndeps);
 	free(stack);
+	free(via);
+	free(tmp);
 	free(reach);
 	free(st);
 }

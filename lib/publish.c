@@ -102,6 +102,24 @@ static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *
  * validates what would be published: the findings of the reconciled page (parsed and merged with
  * the inventory once, by the plan, when render changed it), integrity checks and rules. Returns 0,
  * VOS_EINPUT (unusable page: diagnostics), or a git error. */
+/* The findings that cite the repository's page (the fetched one, or the one that would be pushed)
+ * say so: "remote page vos/services.md:12:3", so that nobody looks for line 12 in a local file. */
+static void cite_remote(struct vos_diags *d, const char *path)
+{
+	size_t i;
+	for (i = 0; path && i < d->n; i++) {
+		struct vos_diag *x = &d->items[i];
+		if (x->file && !strcmp(x->file, path)) {
+			free(x->file);
+			x->file = vos_asprintf("remote page %s", path);
+		}
+		if (x->rel_file && !strcmp(x->rel_file, path)) {
+			free(x->rel_file);
+			x->rel_file = vos_asprintf("remote page %s", path);
+		}
+	}
+}
+
 static int render_all(struct round *r, struct vos_git *g, const struct vos_publish_opts *o,
                       const struct vos_probe_results *results, const struct vos_redact *rd,
                       const char *now, struct vos_diags *diags, struct vos_err *errp)
@@ -148,6 +166,8 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	/* the page from the head (or the local one) with the lab's inventory: its input errors and the
 	 * merge's findings both wait in before */
 	if ((err = vos_lab_load_page(lab, src, path, &before, &before)) < 0) {
+		if (src == &head)
+			cite_remote(&before, o->services_path);
 		vos_diags_move(diags, &before);
 		vos_diags_release(&before);
 		return err;
@@ -167,12 +187,23 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	ropts.redact = rd;
 	vos_render_plan_make(&r->plan, &lab->page, &lab->model, &in, &ropts, now, &after);
 
-	vos_diags_move(diags, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
-	vos_diags_release(&before);
-	vos_diags_release(&after);
+	{
+		struct vos_diags found;
+		vos_diags_init(&found);
+		vos_diags_move(&found, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
+		vos_diags_release(&before);
+		vos_diags_release(&after);
+		if (r->plan.rebuild_err >= 0)
+			vos_check_model(r->plan.model, &found);
+		/* the page checked is the repository's (as fetched, or as it would be pushed) unless it
+		 * came from the local work tree and render left it as it is */
+		if (src == &head || r->plan.rebuilt)
+			cite_remote(&found, o->services_path);
+		vos_diags_move(diags, &found);
+		vos_diags_release(&found);
+	}
 	if (r->plan.rebuild_err < 0)
 		return VOS_EINPUT;
-	vos_check_model(r->plan.model, diags);
 	/* what validate accepts, publish accepts: the waivers apply (a bad $VOSCTL_TODAY applies none) */
 	if (vos_date_today(&today) == 0)
 		vos_waivers_apply(r->plan.model, today, diags);
@@ -245,6 +276,7 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	go.branch = o->branch;
 	go.user = o->user;
 	go.token = o->token;
+	go.token_env = o->token_env;
 	go.cache_root = o->cache_root;
 	if ((err = vos_git_open(&g, &go, &out->notice, errp)) < 0) {
 		vos_probe_results_release(&results);

@@ -22,6 +22,7 @@ struct vos_publish_opts {
 	size_t results_len;
 	const char *results_file;    /* their file's name in messages, or NULL */
 	const char *user, *token;    /* HTTP basic auth (token NULL: none) */
+	const char *token_env;       /* for messages: the variable the token is read from, or NULL */
 	const char *author_name, *author_email; /* NULL: git config, else "vosctl <vosctl@localhost>" */
 	const char *cache_root;      /* NULL: $XDG_CACHE_HOME/vosctl */
 	const char *now_iso;         /* NULL: vos_now_iso() */

@@ -350,10 +350,116 @@ static void check_drift(const struct vos_model *m, struct vos_diags *f)
 	free(enforced);
 }
 
-void vos_rules_check(const struct vos_model *m, struct vos_diags *findings)
+/* ---------------------------------------------------------------- what a rule names */
+
+/* The names a rule may refer to, for "did you mean" (made on the first unknown reference). */
+struct known {
+	const char **hosts, **vlans, **services;
+	size_t nhosts, nvlans, nservices;
+	bool made;
+};
+
+static void known_make(struct known *k, const struct vos_model *m)
 {
 	size_t i;
+	if (k->made)
+		return;
+	k->made = true;
+	k->hosts = vos_malloc((m->nhosts + 1) * sizeof(char *));
+	for (i = 0; i < m->nhosts; i++)
+		k->hosts[k->nhosts++] = m->hosts[i].name;
+	k->vlans = vos_malloc((m->inv->nvlans + 1) * sizeof(char *));
+	for (i = 0; i < m->inv->nvlans; i++)
+		if (m->inv->vlans[i].name)
+			k->vlans[k->nvlans++] = m->inv->vlans[i].name;
+	k->services = vos_malloc((m->nservices + 1) * sizeof(char *));
+	for (i = 0; i < m->nservices; i++)
+		k->services[k->nservices++] = m->services[i].id;
+}
+
+static void known_release(struct known *k)
+{
+	free(k->hosts);
+	free(k->vlans);
+	free(k->services);
+}
+
+enum ref_kind { REF_HOST, REF_VLAN, REF_SERVICE };
+
+static bool ref_exists(const struct vos_model *m, enum ref_kind kind, const char *name)
+{
+	switch (kind) {
+	case REF_HOST:
+		return vos_model_host(m, name) != NULL;
+	case REF_VLAN:
+		return vos_inventory_vlan(m->inv, name) != NULL;
+	case REF_SERVICE:
+		return vos_model_service(m, name) != NULL;
+	}
+	return false;
+}
+
+/* Reports each name of list that names nothing of its kind, at the name in the rules file (an
+ * error whatever the rule's severity: the rule cannot be evaluated). Returns how many. */
+static size_t check_refs(const struct vos_model *m, const struct vos_rule *r, enum ref_kind kind,
+                         const struct vos_strloc *list, size_t n, struct known *k,
+                         struct vos_diags *f)
+{
+	static const char *const what[] = {"host", "VLAN", "service"};
+	static const char *const who[] = {"neither the page nor the inventory knows",
+	                                  "the inventory does not define", "is no service of the lab"};
+	size_t i, bad = 0;
+	for (i = 0; list && i < n; i++) {
+		const char *best;
+		struct vos_diag *d;
+		if (ref_exists(m, kind, list[i].s))
+			continue;
+		known_make(k, m);
+		best = kind == REF_HOST ? vos_suggest(list[i].s, k->hosts, k->nhosts)
+		     : kind == REF_VLAN ? vos_suggest(list[i].s, k->vlans, k->nvlans)
+		                        : vos_suggest(list[i].s, k->services, k->nservices);
+		if (best)
+			d = vos_diags_add(f, VOS_SEV_ERROR, &list[i].loc, "rule-unknown-ref",
+			                  "rule '%s' names %s '%s', which %s: did you mean '%s'? (the rule is not "
+			                  "checked until it is fixed)", r->id ? r->id : "?", what[kind], list[i].s, who[kind], best);
+		else
+			d = vos_diags_add(f, VOS_SEV_ERROR, &list[i].loc, "rule-unknown-ref",
+			                  "rule '%s' names %s '%s', which %s (the rule is not checked until it is "
+			                  "fixed)", r->id ? r->id : "?", what[kind], list[i].s, who[kind]);
+		vos_diag_set_subject(d, kind == REF_SERVICE ? list[i].s : NULL, kind == REF_HOST ? list[i].s : NULL);
+		bad++;
+	}
+	return bad;
+}
+
+static size_t check_selector_refs(const struct vos_model *m, const struct vos_rule *r,
+                                  const struct vos_selector *s, struct known *k, struct vos_diags *f)
+{
+	return check_refs(m, r, REF_HOST, s->host_locs, s->nhosts, k, f) +
+	       check_refs(m, r, REF_VLAN, s->vlan_locs, s->nvlans, k, f) +
+	       check_refs(m, r, REF_SERVICE, s->service_locs, s->nservices, k, f);
+}
+
+/* Whether every host, VLAN and service the rule names exists (each one that does not is an error
+ * located in the rules file; the rule is then not evaluated, so nothing it would report blames the
+ * page for the rule's mistake). */
+static bool rule_refs_ok(const struct vos_model *m, const struct vos_rule *r, struct known *k,
+                         struct vos_diags *f)
+{
+	size_t bad = check_refs(m, r, REF_HOST, r->host_locs, r->nhosts, k, f) +
+	             check_refs(m, r, REF_VLAN, r->vlan_locs, r->nvlans, k, f) +
+	             check_selector_refs(m, r, &r->select, k, f) + check_selector_refs(m, r, &r->require, k, f);
+	return bad == 0;
+}
+
+void vos_rules_check(const struct vos_model *m, struct vos_diags *findings)
+{
+	struct known k;
+	size_t i;
+	memset(&k, 0, sizeof(k));
 	for (i = 0; i < m->inv->nrules; i++)
-		eval_rule(m, &m->inv->rules[i], findings);
+		if (rule_refs_ok(m, &m->inv->rules[i], &k, findings))
+			eval_rule(m, &m->inv->rules[i], findings);
+	known_release(&k);
 	check_drift(m, findings);
 }

@@ -62,7 +62,7 @@ int vos_source_each_changed(const struct vos_source *src, const char *suffix,
 	int rc;
 	if (!src->changed)
 		return 0;
-	if ((rc = src->changed(src, suffix, &files, &n, err)) < 0)
+	if ((rc = src->changed(src, suffix, false, &files, &n, err)) < 0)
 		return rc;
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = fn(files[i], payload);
@@ -167,10 +167,10 @@ static int ix_list(const struct vos_source *src, const char *dir, const char *co
 	return vos_git_index_list(out, n, src->payload, dir, suffixes);
 }
 
-static int ix_changed(const struct vos_source *src, const char *suffix, char ***out, size_t *n,
-                      struct vos_err *err)
+static int ix_changed(const struct vos_source *src, const char *suffix, bool deleted, char ***out,
+                      size_t *n, struct vos_err *err)
 {
-	return vos_git_index_changed(out, n, src->payload, suffix, err);
+	return vos_git_index_changed(out, n, src->payload, suffix, deleted, err);
 }
 
 void vos_source_index(struct vos_source *out, struct vos_git_index *ix, const char *cwd)

@@ -31,9 +31,10 @@ struct vos_source {
 	 * errno (ENOTDIR for a file). */
 	int (*list)(const struct vos_source *src, const char *dir, const char *const *suffixes,
 	            char ***out, size_t *n, int *why);
-	/* The files ending in suffix that differ from the last commit (the index only; else NULL). */
-	int (*changed)(const struct vos_source *src, const char *suffix, char ***out, size_t *n,
-	               struct vos_err *err);
+	/* The files ending in suffix (NULL: any) that differ from the last commit, with deleted the
+	 * files it removes too (the index only; else NULL). */
+	int (*changed)(const struct vos_source *src, const char *suffix, bool deleted, char ***out,
+	               size_t *n, struct vos_err *err);
 	void *payload;      /* the index or the files in memory */
 	bool owned;         /* payload is the source's (vos_source_open_index) */
 };

@@ -12,7 +12,7 @@ _vosctl_options()
 	case $1 in
 	validate) echo "--format --strict -q --quiet --staged --probe --timeout --fail-level --baseline --write-baseline --accept-new $_vosctl_common" ;;
 	explain) echo "$_vosctl_common" ;;
-	show) echo "--format $_vosctl_common" ;;
+	show) echo "--format --vocabulary --ids $_vosctl_common" ;;
 	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
 	render) echo "--check --write --stdout --with-status --prune --allow-findings -q --quiet $_vosctl_common" ;;
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune --allow-findings $_vosctl_common" ;;
@@ -22,6 +22,15 @@ _vosctl_options()
 	export) echo "-o --output --check --part --exporter --targets-path --job --group-by --interval --timeout -q --quiet $_vosctl_common" ;;
 	help | version) echo "-h --help" ;;
 	esac
+}
+
+# _vosctl_ids KIND: the lab's host names, service ids or classes (`vosctl show --ids KIND`, in the
+# directory -C names when it was given), for --host, --service and --class
+_vosctl_ids()
+{
+	local dir=() IFS=$'\n'
+	[ -n "$_vosctl_dir" ] && dir=(-C "$_vosctl_dir")
+	COMPREPLY=($(compgen -W "$(vosctl "${dir[@]}" show --ids "$1" 2>/dev/null)" -- "$2"))
 }
 
 # _vosctl_formats COMMAND: the values of COMMAND's --format
@@ -71,9 +80,11 @@ _vosctl()
 
 	# the command: the first word that is not an option (global -C DIR and -c FILE take a value)
 	cmd=
+	_vosctl_dir=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-C | -c) ((i++)) ;;
+		-C) _vosctl_dir=${COMP_WORDS[i + 1]}; ((i++)) ;;
+		-c) ((i++)) ;;
 		-*) ;;
 		=) ;;
 		*)
@@ -109,7 +120,23 @@ _vosctl()
 		COMPREPLY=($(compgen -W "error warning none" -- "$cur"))
 		return 0
 		;;
-	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job)
+	--host)
+		_vosctl_ids hosts "$cur"
+		return 0
+		;;
+	--service)
+		_vosctl_ids services "$cur"
+		return 0
+		;;
+	--class)
+		_vosctl_ids classes "$cur"
+		return 0
+		;;
+	--ids)
+		COMPREPLY=($(compgen -W "hosts services classes" -- "$cur"))
+		return 0
+		;;
+	--timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;
@@ -133,6 +160,7 @@ _vosctl()
 	help) COMPREPLY=($(compgen -W "$_vosctl_commands" -- "$cur")) ;;
 	hook) COMPREPLY=($(compgen -W "install uninstall" -- "$cur")) ;;
 	export) COMPREPLY=($(compgen -W "gatus prometheus homepage ansible" -- "$cur")) ;;
+	hook) COMPREPLY=($(compgen -W "install uninstall run" -- "$cur")) ;;
 	esac
 	return 0
 }

@@ -146,6 +146,9 @@ def main():
                 if s["deps"]:
                     f.write("    depends_on: [%s]\n" % ", ".join(s["deps"]))
                 f.write("    exposure: [%s]\n    admin_via: [mgmt]\n" % s["host"]["vlan"])
+    # the generic hosts' role is the lab's own word (the default vocabulary has no "Apps")
+    with open(os.path.join(inv, "vocabulary.yaml"), "w") as f:
+        f.write("vocabulary:\n  roles:\n    Apps: runs the lab's general applications\n")
     with open(os.path.join(inv, "rules.yaml"), "w") as f:
         f.write("""rules:
   - id: skynet-routes-only

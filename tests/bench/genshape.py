@@ -3,8 +3,8 @@
 
 Written from issue 11's description, independently of genlab.py:
 - hosts of 40 services each (the last one may hold fewer);
-- 8 inventory files: 00-network.yaml (lab, VLANs, hosts), six service files (whole hosts each,
-  dealt round-robin), 90-rules.yaml (two placement rules the page lists);
+- 9 inventory files: 00-network.yaml (lab, VLANs, hosts), six service files (whole hosts each,
+  dealt round-robin), 90-rules.yaml (two placement rules the page lists), 95-vocabulary.yaml (its roles);
 - in every service file, each host's first service is anchored (&h-NNNN) and carries the host's
   shared keys (host, class, exposure, admin_via) with its `launch` and `logs` anchored too; every
   other service of the host takes them through a merge key (`<<: *h-NNNN`) and names its `launch`
@@ -112,6 +112,10 @@ def main():
                         else:
                             f.write("    depends_on:\n" + "".join("      - %s\n" % d for d in s["deps"]))
 
+    # the lab's own roles (the default vocabulary has neither)
+    with open(os.path.join(inv, "95-vocabulary.yaml"), "w") as f:
+        f.write("vocabulary:\n  roles:\n    Apps: runs the lab's general applications\n"
+                "    Edge: the lab's edge (proxies, identity, routers)\n")
     with open(os.path.join(inv, "90-rules.yaml"), "w") as f:
         f.write("""rules:
   - id: databases-on-data-hosts

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/bench/run.sh - the validate benchmark (`make bench`).
 # Two lab shapes: genlab.py (one anchor-free file per 5,000 services, 25 services a host) and
-# genshape.py (hosts of 40 services, 8 files, launch/logs through anchors and aliases, merge keys,
+# genshape.py (hosts of 40 services, 9 files, launch/logs through anchors and aliases, merge keys,
 # dependency lists, placeholders in 30% of the rows). For each shape and 1k, 10k and 100k services:
 # generate the lab, time `vosctl validate` against the floor (a bare libyaml event parse + cmark-gfm
 # table parse of the same files) side by side, median of 3 runs of each, wall and CPU (user+sys)

@@ -184,7 +184,35 @@ test_expect_success 'bash: global options are skipped when finding the command' 
 
 test_expect_success 'bash: help completes commands, hook its actions' '
 	complete_bash help "" | sort >got && sort commands >want && test_cmp want got &&
-	complete_bash hook "" >got && printf "%s\n" install uninstall >want && test_cmp want got
+	complete_bash hook "" >got && printf "%s\n" install uninstall run >want && test_cmp want got
+'
+
+# issue 13, item 9: the lab's own names complete (through `vosctl show --ids KIND`)
+test_expect_success 'bash: --host, --service and --class offer the lab'"'"'s hosts, service ids and classes' '
+	PATH="$(dirname "$VOSCTL"):$PATH" complete_bash -C "$SRC" probe --host wat >got &&
+	printf "watson\n" >want && test_cmp want got &&
+	PATH="$(dirname "$VOSCTL"):$PATH" complete_bash -C "$SRC" probe --service lite >got &&
+	printf "litellm\n" >want && test_cmp want got &&
+	PATH="$(dirname "$VOSCTL"):$PATH" complete_bash -C "$SRC" probe --class cac >got &&
+	printf "cache\n" >want && test_cmp want got &&
+	PATH="$(dirname "$VOSCTL"):$PATH" complete_bash show --ids "" >got &&
+	printf "%s\n" hosts services classes >want && test_cmp want got
+'
+
+test_expect_success 'show --ids: every host, every service id, the classes in force; a bad kind is exit 2' '
+	vosctl -C "$SRC" show --ids hosts >hosts && test_grep "^deep-thought\$" hosts &&
+	test $(wc -l <hosts) = $(vosctl -C "$SRC" show --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)[\"hosts\"]))") &&
+	vosctl -C "$SRC" show --ids services >svc && test_grep "^open-webui\$" svc &&
+	vosctl -C "$SRC" show --ids classes >cls && test_grep "^router\$" cls && test_grep "^monitoring\$" cls &&
+	test_expect_code 2 vosctl -C "$SRC" show --ids vlans 2>err &&
+	test_grep "unknown --ids kind .vlans." err
+'
+
+test_expect_success 'zsh: --host, --service and --class complete through show --ids' '
+	test_grep "_vosctl_ids hosts" "$SRC/docs/completion/_vosctl" &&
+	test_grep "_vosctl_ids services" "$SRC/docs/completion/_vosctl" &&
+	test_grep "_vosctl_ids classes" "$SRC/docs/completion/_vosctl" &&
+	test_grep "show --ids \$1" "$SRC/docs/completion/_vosctl"
 '
 
 # ---- zsh completion

@@ -154,6 +154,7 @@ src = open(p).read()
 src = src.replace(\"    purpose: Routes requests\\n\", \"    purpose: Routes requests\\n    notes: \\\"\" + \"n\" * (1024 * 1024) + \"\\\"\\n\", 1)
 src += \"  - {id: zz, name: ZZ, host: alpha, class: router, traits: [\" + \", \".join(\"t%d\" % i for i in range(120000)) + \"]}\\n\"
 open(p, \"w\").write(src)
+open(\"line-yaml/inventory/zz-vocabulary.yaml\", \"w\").write(\"vocabulary: {traits: {\" + \", \".join(\"t%d: a trait\" % i for i in range(120000)) + \"}}\\n\")
 " &&
 	test $(wc -L <line-yaml/inventory/services.yaml) -gt 1048576 &&
 	run 1 "$RSS_SMALL" -C line-yaml validate &&

@@ -283,7 +283,7 @@ test_expect_success 'probe https against the self-signed server: an error withou
 	port=$(cat tls.port) &&
 	mkdir -p tlslab/inventory &&
 	printf "page: services.md\ninventory: inventory\n" >tlslab/vosctl.yaml &&
-	printf "vlans:\n  - {name: lo, cidr: 127.0.0.0/8}\nhosts:\n  - {name: h, role: x, address: 127.0.0.1}\nservices:\n  - {id: s, name: S, class: ui, host: h, ports: [{port: %s, check: https}]}\n" "$port" >tlslab/inventory/lab.yaml &&
+	printf "vlans:\n  - {name: lo, cidr: 127.0.0.0/8}\nhosts:\n  - {name: h, role: Routing, address: 127.0.0.1}\nservices:\n  - {id: s, name: S, class: ui, host: h, ports: [{port: %s, check: https}]}\n" "$port" >tlslab/inventory/lab.yaml &&
 	printf "# Lab\n\n## Hosts (h)\n\n| Service | Port | Notes |\n|---|---|---|\n| S | %s | |\n" "$port" >tlslab/services.md &&
 	vosctl -C tlslab probe --no-save --format json >p.json 2>p.err;
 	python3 -c "import json,sys; r=json.load(open(\"p.json\"))[\"results\"][0]; sys.exit(0 if r[\"state\"]==\"error\" else 1)" &&

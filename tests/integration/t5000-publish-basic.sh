@@ -92,7 +92,7 @@ test_expect_success 'a wrong token: exit 3, a clear message, the token nowhere' 
 	export PUBLISH_TOKEN &&
 	test_expect_code 3 vosctl_publish lab >out 2>err &&
 	unset PUBLISH_TOKEN &&
-	test_grep "^vosctl: error: authentication failed for .http://127.0.0.1:$GITSERVER_PORT/wiki.git.\$" err &&
+	test_grep "^vosctl: error: authentication failed for .http://127.0.0.1:$GITSERVER_PORT/wiki.git.: the server rejected the token in \$VOSCTL_TOKEN\$" err &&
 	test_no_grep "wrong-" err &&
 	test_no_grep "wrong-" out &&
 	no_token_anywhere out err &&
@@ -100,12 +100,20 @@ test_expect_success 'a wrong token: exit 3, a clear message, the token nowhere' 
 	test "$before" = "$after"
 '
 
-test_expect_success 'no token at all: exit 3, authentication failed' '
+test_expect_success 'no token at all: exit 3, "$VOSCTL_TOKEN is not set", not "failed"' '
 	PUBLISH_TOKEN= &&
 	export PUBLISH_TOKEN &&
 	test_expect_code 3 vosctl_publish lab >out 2>err &&
 	unset PUBLISH_TOKEN &&
-	test_grep "authentication failed for" err
+	test_grep "^vosctl: error: .http://127.0.0.1:$GITSERVER_PORT/wiki.git. asks for credentials and none were given: \$VOSCTL_TOKEN is not set\$" err &&
+	test_no_grep "authentication failed" err &&
+	test_no_grep "over plain http" err
+'
+
+test_expect_success 'a token sent to an http:// remote is a warning (not an error), naming no secret' '
+	vosctl_publish lab --dry-run >out 2>err &&
+	test_grep "^vosctl: warning: the token goes to .http://127.0.0.1:$GITSERVER_PORT/wiki.git. over plain http://, unencrypted" err &&
+	no_token_anywhere out err
 '
 
 test_expect_success 'credentials in the URL are used but never echoed' '
@@ -187,12 +195,13 @@ test_expect_success 'a wiki edit puts prose directly above a table: publish keep
 	test_grep "^nothing to publish" out
 '
 
-test_expect_success 'publish findings on that page point at its own rows' '
+test_expect_success 'publish findings on that page point at its own rows, as the remote page' '
 	cp -R lab bad2 &&
 	sed -i "0,/host: skynet/s//host: watson/" bad2/inventory/services-control.yaml &&
 	test_expect_code 1 vosctl_publish bad2 >out 2>err &&
 	line=$(grep -n "^| Open WebUI " c1/vos/services.md | cut -d: -f1) &&
-	test_grep "^vos/services.md:$line:1: error: \[placement-mismatch\] service .open-webui. is on .skynet." err &&
+	test_grep "^remote page vos/services.md:$line:1: error: \[placement-mismatch\] service .open-webui. is on .skynet." err &&
+	test_no_grep "^vos/services.md:" err &&
 	test "$(grep -c "error: \\[" err)" = 1 &&
 	test_grep "not published: the rendered pages have 1 error" err
 '

@@ -17,7 +17,7 @@ test_expect_success 'setup: a wiki repository with the example lab validates cle
 	test_grep "^0 errors, 0 warnings" out
 '
 
-test_expect_success 'hook install writes an executable pre-commit hook running validate --staged' '
+test_expect_success 'hook install writes an executable pre-commit hook running hook run' '
 	cd wiki &&
 	vosctl hook install 2>err &&
 	test_grep "installed" err &&
@@ -25,7 +25,7 @@ test_expect_success 'hook install writes an executable pre-commit hook running v
 	sed -n 2p .git/hooks/pre-commit >marker &&
 	echo "# installed by vosctl hook" >expect &&
 	test_cmp expect marker &&
-	test_grep "validate --staged\$" .git/hooks/pre-commit &&
+	test_grep "hook run\$" .git/hooks/pre-commit &&
 	{ test_grep "^vosctl=.$VOSCTL.\$" .git/hooks/pre-commit ||
 	  { test "${VALGRIND:-}" = 1 && test_grep "^vosctl=.$SRC/$BUILD/vosctl.\$" .git/hooks/pre-commit; }; }
 '
@@ -142,7 +142,7 @@ test_expect_success 'links are checked against the index: a link to a staged new
 test_expect_success 'hook install --strict makes a broken link block the commit' '
 	cd wiki &&
 	vosctl hook install --strict 2>err &&
-	test_grep "validate --staged --strict\$" .git/hooks/pre-commit &&
+	test_grep "hook run --strict\$" .git/hooks/pre-commit &&
 	before=$(head_of .) &&
 	printf "\n- [[vos/still-missing]]\n" >>vos/services.md &&
 	git add vos/services.md &&
@@ -161,7 +161,7 @@ test_expect_success 'hook install writes pre-merge-commit too, the same script f
 	sed -n 2p .git/hooks/pre-merge-commit >marker &&
 	echo "# installed by vosctl hook" >expect &&
 	test_cmp expect marker &&
-	test_grep "validate --staged\$" .git/hooks/pre-merge-commit &&
+	test_grep "hook run\$" .git/hooks/pre-merge-commit &&
 	test_grep "/pre-merge-commit.vosctl-chained\"\$" .git/hooks/pre-merge-commit
 '
 

@@ -62,6 +62,64 @@ test_expect_success 'the strict hook blocks a staged broken wiki link the plain 
 	git reset -q -- vos/services.md && git checkout -q -- vos/services.md
 '
 
+# issue 13, item 8: the hook's scope is the lab's files (pre-commit itself passes no removed file: the
+# removal case runs the hook's command, `vosctl hook run`, directly)
+test_expect_success 'a commit touching only another wiki page passes although the lab has an error' '
+	cd wiki &&
+	bad_page vos/services.md >tmp && mv tmp vos/services.md && git add vos/services.md &&
+	git commit -q --no-verify -m "a bad page pulled from the wiki" &&
+	printf "# Other\n\nA page about something else, [[vos/services]].\n" >vos/other.md && git add vos/other.md &&
+	pre-commit try-repo --verbose "$TRASH/hooks" vosctl-validate >out 2>&1 &&
+	test_grep "Passed" out &&
+	test_grep "touches no file of the lab" out &&
+	test_no_grep "address-mismatch" out &&
+	git commit -q --no-verify -m "other page"
+'
+
+test_expect_success 'a staged other page still has its links checked (only that page)' '
+	cd wiki &&
+	printf "\n- [[vos/nowhere]]\n" >>vos/other.md && git add vos/other.md &&
+	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate-strict >out 2>&1 &&
+	test_grep "^vos/other.md:[0-9]*:3: error: \[wiki-link-broken\] link to missing page .vos/nowhere." out &&
+	test_no_grep "address-mismatch" out &&
+	git reset -q -- vos/other.md && git checkout -q -- vos/other.md
+'
+
+test_expect_success 'a commit touching the inventory is blocked by the lab error' '
+	cd wiki &&
+	printf "# a comment\n" >>inventory/network.yaml && git add inventory/network.yaml &&
+	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
+	test_grep "Failed" out &&
+	test_grep "vos/services.md:[0-9]*:[0-9]*: error: \[address-mismatch\]" out &&
+	git reset -q -- inventory/network.yaml && git checkout -q -- inventory/network.yaml
+'
+
+test_expect_success 'a commit removing an inventory file, or touching vosctl.yaml, is validated too' '
+	cd wiki &&
+	git rm -q --cached inventory/rules.yaml &&
+	test_expect_code 1 vosctl hook run >out 2>&1 &&
+	test_grep "address-mismatch" out &&
+	git reset -q -- inventory/rules.yaml &&
+	printf "# edited\n" >>vosctl.yaml && git add vosctl.yaml &&
+	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
+	test_grep "address-mismatch" out &&
+	git reset -q -- vosctl.yaml && git checkout -q -- vosctl.yaml
+'
+
+test_expect_success 'hook.always: true validates every commit; a bad hook.always is an error' '
+	cd wiki &&
+	printf "hook: {always: true}\n" >>vosctl.yaml && git add vosctl.yaml &&
+	git commit -q --no-verify -m "always" &&
+	printf "more\n" >>vos/other.md && git add vos/other.md &&
+	test_must_fail pre-commit try-repo "$TRASH/hooks" vosctl-validate >out 2>&1 &&
+	test_grep "address-mismatch" out &&
+	git reset -q -- vos/other.md && git checkout -q -- vos/other.md &&
+	sed -i "s/always: true/always: sometimes/" vosctl.yaml && git add vosctl.yaml &&
+	test_expect_code 2 vosctl hook run >out 2>&1 &&
+	test_grep "vosctl.yaml:[0-9]*:[0-9]*: error: .*.always. must be a boolean" out &&
+	git reset -q -- vosctl.yaml && git checkout -q -- vosctl.yaml
+'
+
 test_expect_success 'the hooks are skipped when no page or YAML file is staged' '
 	cd wiki &&
 	echo data >notes.txt && git add notes.txt &&

@@ -123,7 +123,7 @@ static void test_errors(void **state)
 	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), VOS_EINPUT);
 	vos_diags_sort(&d);
 	expect(&d, 0, 1, 7, "'page' must be a string, not a list");
-	expect(&d, 1, 2, 1, "unknown key 'pages' in the configuration (allowed: page, inventory, render, publish, probe, secrets)");
+	expect(&d, 1, 2, 1, "unknown key 'pages' in the configuration (allowed: page, inventory, render, publish, probe, secrets, hook)");
 	expect(&d, 2, 4, 13, "'services' must be a relative path without '..', not '../outside.md'");
 	expect(&d, 3, 5, 11, "'status' must be a relative path without '..'");
 	expect(&d, 4, 6, 19, "'inventory_page' must be a relative path without '..'");
@@ -397,6 +397,26 @@ static void test_redact_and_wikijs_paths(void **state)
 	vos_diags_sort(&d);
 	expect(&d, 0, 2, 21, "holds a backslash");
 	expect(&d, 1, 2, 45, "does not end in '.md'");
+/* hook.always (issue 13): off by default, a boolean, and only keys the hook section knows */
+static void test_hook_always(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *on = "page: p.md\nhook: {always: true}\n", *bad = "hook:\n  always: sometimes\n  when: x\n";
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", "page: p.md\n", 11, &d), 0);
+	assert_false(c.hook_always);
+	vos_config_release(&c);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", on, strlen(on), &d), 0);
+	assert_true(c.hook_always);
+	vos_config_release(&c);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", bad, strlen(bad), &d), VOS_EINPUT);
+	vos_diags_sort(&d);
+	assert_int_equal(d.n, 2);
+	expect(&d, 0, 2, 11, "'always' must be a boolean (true or false), not a string");
+	expect(&d, 1, 3, 3, "unknown key 'when' in hook");
+	assert_false(c.hook_always);
 	vos_config_release(&c);
 	vos_diags_release(&d);
 }
@@ -406,7 +426,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors), cmocka_unit_test(test_hook_always),
 		cmocka_unit_test(test_yaml_error),
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_redact_and_wikijs_paths),

@@ -150,7 +150,7 @@ static void test_staged_content(void **state)
 	vos_git_index_list_free(list);
 
 	/* changed against HEAD: the staged page only */
-	assert_int_equal(vos_git_index_changed(&list, &n, ix, ".md", &err), 0);
+	assert_int_equal(vos_git_index_changed(&list, &n, ix, ".md", false, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0], "vos/services.md");
 	vos_git_index_list_free(list);

@@ -418,7 +418,7 @@ static void test_missing_and_type_errors(void **state)
 	expect_diag(f, "inventory-type", 9, 8, "'hosts' must be a list of hosts, not a mapping");
 	expect_diag(f, "inventory-missing-key", 11, 5, "VLAN has no 'cidr'");
 	expect_diag(f, "inventory-type", 12, 37, "'id' must be an integer, not a string");
-	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules, waivers)");
+	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules, waivers, vocabulary)");
 	assert_int_equal(f->diags.n, 11);
 	done(f);
 }
@@ -443,7 +443,7 @@ static void test_rule_arguments(void **state)
 	                    "  - id: a\n"                         /* 16: duplicate */
 	                    "    text: t\n"
 	                    "    assert: require\n"
-	                    "    require: {classes: [db]}\n");
+	                    "    require: {classes: [database]}\n");
 	VOS_UNUSED(state);
 	assert_int_equal(f->rc, VOS_EINPUT);
 	expect_diag(f, "inventory-missing-key", 4, 13, "assert 'only-on-host' needs 'hosts'");
@@ -505,13 +505,13 @@ static void test_duplicate_display_names(void **state)
 static void test_display_name_values(void **state)
 {
 	struct fx *f = load("services:\n"
-	                    "  - {id: a, name: \" Padded\", class: x}\n"    /* 2 */
-	                    "  - {id: b, name: \"\", class: x}\n"           /* 3 */
-	                    "  - {id: c, name: \"line\\nbreak\", class: x}\n" /* 4 */
-	                    "  - {id: d, name: \"tab\\there\", class: x}\n"  /* 5 */
-	                    "  - {id: e, name: \"trailing \", class: x}\n"  /* 6 */
-	                    "  - {id: f, name: \"two  blanks inside\", class: x}\n"
-	                    "  - {id: g, name: 42, class: x}\n");
+	                    "  - {id: a, name: \" Padded\", class: ui}\n"    /* 2 */
+	                    "  - {id: b, name: \"\", class: ui}\n"           /* 3 */
+	                    "  - {id: c, name: \"line\\nbreak\", class: ui}\n" /* 4 */
+	                    "  - {id: d, name: \"tab\\there\", class: ui}\n"  /* 5 */
+	                    "  - {id: e, name: \"trailing \", class: ui}\n"  /* 6 */
+	                    "  - {id: f, name: \"two  blanks inside\", class: ui}\n"
+	                    "  - {id: g, name: 42, class: ui}\n");
 	unsigned line;
 	VOS_UNUSED(state);
 	assert_int_equal(f->rc, VOS_EINPUT);
@@ -687,6 +687,50 @@ static void test_service_size(void **state)
 		assert_true(sizeof(struct vos_service) <= 368);
 }
 
+/* The vocabulary (issue 13): a word used before the file declaring it is read is fine, one that
+ * nothing declares is located with a "did you mean"; "Control Plane" is the plane "control"; an
+ * alias used many times is reported once; defaults: false drops the default set. */
+static void test_vocabulary(void **state)
+{
+	struct fx *f = load("hosts:\n"
+	                    "  - {name: a, plane: Control Plane, role: gpu inference, traits: [gpu]}\n" /* 2 */
+	                    "  - {name: b, plane: edge, traits: [nvme]}\n"                            /* 3 */
+	                    "services:\n"
+	                    "  - {id: s1, name: S1, class: kv, traits: &t [stateful, statefull]}\n"    /* 5 */
+	                    "  - {id: s2, name: S2, class: cahce, traits: *t}\n"                       /* 6 */
+	                    "vocabulary:\n"
+	                    "  classes: {kv: a key-value store}\n"
+	                    "  planes: {edge: the edge}\n");
+	const struct vos_vocab_word *w;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "unknown-word", 3, 37, "unknown trait 'nvme': declare it under 'vocabulary: traits:'");
+	expect_diag(f, "unknown-word", 5, 57, "unknown trait 'statefull': did you mean 'stateful'?");
+	expect_diag(f, "unknown-word", 6, 31, "unknown class 'cahce': did you mean 'cache'?");
+	assert_int_equal(f->diags.n, 3); /* the alias's misspelling once, kv and edge declared later */
+	w = vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_PLANE, "control plane");
+	assert_non_null(w);
+	assert_string_equal(w->word, "control");
+	assert_false(w->lab);
+	w = vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "kv");
+	assert_non_null(w);
+	assert_true(w->lab);
+	assert_string_equal(w->meaning, "a key-value store");
+	assert_int_equal(w->loc.line, 8);
+	assert_null(vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "Cache")); /* classes are exact */
+	done(f);
+
+	f = load("services:\n"
+	         "  - {id: s1, name: S1, class: router}\n"
+	         "  - {id: s2, name: S2, class: database}\n"
+	         "vocabulary: {defaults: false, classes: {router: routes}}\n");
+	assert_int_equal(f->rc, VOS_EINPUT);
+	expect_diag(f, "unknown-word", 3, 31, "unknown class 'database'");
+	assert_int_equal(f->diags.n, 1);
+	assert_null(vos_vocab_lookup(&f->inv.vocab, VOS_VOCAB_CLASS, "database"));
+	done(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,7 +752,7 @@ int main(void)
 		cmocka_unit_test(test_many_services),
 		cmocka_unit_test(test_aliases_converted_once),
 		cmocka_unit_test(test_bad_shared_value_reported_each_time),
-		cmocka_unit_test(test_services_array_exact),
+		cmocka_unit_test(test_services_array_exact), cmocka_unit_test(test_vocabulary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -496,7 +496,8 @@ static void test_rules(void **state)
 		"3. **watson** runs only inference\n"
 		"\n- No AI service is exposed directly to USER or GUEST VLANs\n";
 	const char *inv =
-		"vlans: [{name: servers, cidr: 127.0.10.0/24}, {name: user, cidr: 127.0.62.0/24}]\n"
+		"vlans: [{name: servers, cidr: 127.0.10.0/24}, {name: user, cidr: 127.0.62.0/24},\n"
+		"        {name: guest, cidr: 127.0.63.0/24}, {name: mgmt, cidr: 127.0.1.0/24}]\n"
 		"hosts:\n"
 		"  - {name: skynet, address: 127.0.10.1, vlan: servers}\n"
 		"  - {name: watson, address: 127.0.10.3, vlan: servers, traits: [gpu]}\n"
@@ -562,8 +563,12 @@ static void test_rules_long_lists(void **state)
 		"1. **watson** handles all GPU inference\n"
 		"2. **skynet** routes\n";
 	const char *inv =
-		"hosts: [{name: skynet}, {name: watson}]\n"
+		"hosts: [{name: skynet}, {name: watson}, {name: h1}, {name: h2}, {name: h3}, {name: h4},\n"
+		"        {name: h5}, {name: h6}, {name: h7}, {name: h8}, {name: h9}]\n"
 		"services:\n"
+		"  - {id: s1, name: S1, class: ui}\n  - {id: s2, name: S2, class: ui}\n  - {id: s3, name: S3, class: ui}\n"
+		"  - {id: s4, name: S4, class: ui}\n  - {id: s5, name: S5, class: ui}\n  - {id: s6, name: S6, class: ui}\n"
+		"  - {id: s7, name: S7, class: ui}\n  - {id: s8, name: S8, class: ui}\n  - {id: s9, name: S9, class: ui}\n"
 		"  - {id: litellm, name: LiteLLM, class: router}\n"
 		"  - {id: ollama, name: Ollama, class: inference, traits: [gpu-inference]}\n"
 		"  - {id: vllm, name: vLLM, class: inference, traits: [gpu-inference]}\n"

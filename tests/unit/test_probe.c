@@ -844,6 +844,10 @@ static void test_findings_dependency(void **state)
 	                    "which depends on it, is up");
 	assert_string_equal(d.items[1].rule, "probe-dependency-down");
 	assert_string_equal(d.items[1].service, "vllm");
+	/* open-webui reaches vllm only through litellm: the message names the chain (issue 13) */
+	assert_string_equal(d.items[1].message,
+	                    "'vllm' is down (127.0.10.1:4002: connection refused) while 'open-webui' "
+	                    "(open-webui \u2192 litellm \u2192 vllm), which depends on it, is up");
 	assert_string_equal(d.items[2].rule, "probe-down");
 	assert_string_equal(d.items[2].message, "'postgres' is down (127.0.10.1:4003: connection refused)");
 	assert_string_equal(d.items[2].file, "inv.yaml");

@@ -342,6 +342,30 @@ static void test_rng(void **state)
 	assert_int_equal(vos_rng_below(&c, 0), 0);
 }
 
+static void test_edit_distance(void **state)
+{
+	static const char *const words[] = {"cache", "heavy-compute", "watson", "gpu", "compute", "Cache"};
+	(void)state;
+	assert_int_equal(vos_edit_distance("cahce", "cache", 5), 1);       /* a transposition */
+	assert_int_equal(vos_edit_distance("heavy-compte", "heavy-compute", 5), 1);
+	assert_int_equal(vos_edit_distance("wastson", "watson", 5), 1);
+	assert_int_equal(vos_edit_distance("GPU", "gpu", 5), 0);           /* case is ignored */
+	assert_int_equal(vos_edit_distance("kitten", "sitting", 5), 3);
+	assert_int_equal(vos_edit_distance("", "abc", 5), 3);
+	assert_int_equal(vos_edit_distance(NULL, "ab", 5), 2);
+	assert_int_equal(vos_edit_distance("abcdefgh", "zzzzzzzz", 2), 3); /* stops past max */
+	assert_int_equal(vos_edit_distance("a", "abcdef", 2), 3);
+	assert_string_equal(vos_suggest("cahce", words, 6), "cache");
+	assert_string_equal(vos_suggest("heavy-compte", words, 6), "heavy-compute");
+	assert_string_equal(vos_suggest("wastson", words, 6), "watson");
+	assert_string_equal(vos_suggest("GPU", words, 6), "gpu");
+	assert_string_equal(vos_suggest("cache", words, 6), "Cache");     /* never itself */
+	assert_null(vos_suggest("zebra", words, 6));
+	assert_null(vos_suggest("gp", words, 6));                         /* too short for an edit */
+	assert_null(vos_suggest("", words, 6));
+	assert_null(vos_suggest("x", NULL, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,7 +373,7 @@ int main(void)
 		cmocka_unit_test(test_map_reserve), cmocka_unit_test(test_map_index), cmocka_unit_test(test_contains_nocase),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
-		cmocka_unit_test(test_rng),
+		cmocka_unit_test(test_rng), cmocka_unit_test(test_edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
