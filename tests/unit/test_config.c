@@ -397,6 +397,10 @@ static void test_redact_and_wikijs_paths(void **state)
 	vos_diags_sort(&d);
 	expect(&d, 0, 2, 21, "holds a backslash");
 	expect(&d, 1, 2, 45, "does not end in '.md'");
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
 /* hook.always (issue 13): off by default, a boolean, and only keys the hook section knows */
 static void test_hook_always(void **state)
 {

@@ -56,13 +56,20 @@ static const char INV[] =
 	"    purpose: 'yes'\n"             /* a YAML 1.1 boolean word as text */
 	"    ports: [8100-8102]\n";
 
+/* the words the labs below use beyond vosctl's default vocabulary */
+static const char VOCAB[] =
+	"vocabulary:\n"
+	"  planes: {Compute-GPU: hosts with GPUs, p: a test plane}\n"
+	"  classes: {web: a web application}\n";
+
 static void lab_build(struct lab *l, const char *inv)
 {
 	memset(l, 0, sizeof(*l));
 	vos_diags_init(&l->d);
 	assert_int_equal(vos_page_parse(&l->page, "services.md", PAGE, strlen(PAGE), &l->d), 0);
 	vos_inventory_init(&l->inv);
-	if (vos_inventory_load_buffer(&l->inv, "inventory/lab.yaml", inv, strlen(inv), &l->d) != 0 ||
+	if (vos_inventory_load_buffer(&l->inv, "inventory/vocabulary.yaml", VOCAB, strlen(VOCAB), &l->d) != 0 ||
+	    vos_inventory_load_buffer(&l->inv, "inventory/lab.yaml", inv, strlen(inv), &l->d) != 0 ||
 	    vos_inventory_finish(&l->inv, &l->d) != 0) {
 		for (size_t i = 0; i < l->d.n; i++)
 			fprintf(stderr, "# %u:%u: [%s] %s\n", l->d.items[i].line, l->d.items[i].col,
