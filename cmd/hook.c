@@ -8,6 +8,7 @@
  * --force keeps it as NAME.vosctl-saved and does not run it. Uninstall removes only our
  * hooks and puts the kept ones back. */
 #include "cli.h"
+#include "leak.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -297,6 +298,32 @@ static bool hook_touches_lab(const struct vos_config *c, const struct vos_source
 	return hit;
 }
 
+/* The leak tripwire on every staged page of a commit that touches no lab file: credential shapes
+ * always, and what render.redact hides as far as the staged inventory loads (an inventory with
+ * errors is not this commit's business: its addresses are then not known). 0 or an error. */
+static int hook_leaks(const struct vos_source *ix, const struct vos_lab_request *rq0,
+                      struct vos_diags *diags, struct vos_err *err)
+{
+	struct vos_lab lab;
+	struct vos_lab_request rq = *rq0;
+	struct vos_diags scratch;
+	struct vos_err lerr = VOS_ERR_INIT;
+	struct vos_redact rd;
+	int rc;
+	vos_lab_init(&lab);
+	vos_diags_init(&scratch);
+	rq.parts = VOS_LAB_CONFIG | VOS_LAB_INVENTORY;
+	rq.inv_src = ix;
+	(void)vos_lab_load(&lab, &rq, &scratch, &lerr);
+	vos_err_clear(&lerr);
+	vos_diags_release(&scratch);
+	vos_redact_build(&rd, &lab.config, &lab.inv);
+	rc = vos_leak_scan_changed(&rd, ix, NULL, diags, err);
+	vos_redact_release(&rd);
+	vos_lab_release(&lab);
+	return rc;
+}
+
 /* What the installed hooks run: `validate --staged` when the commit touches the lab (or
  * hook.always is set), else only the links of the staged pages. */
 static int hook_run(struct cli_ctx *ctx, bool strict)
@@ -351,18 +378,20 @@ static int hook_run(struct cli_ctx *ctx, bool strict)
 		cli_ctx_release(&vctx);
 		return rc;
 	}
-	/* another page: only its links (against what the index holds) */
+	/* another page: only its links (against what the index holds) and the leak tripwire */
 	err = vos_lab_check_links(&ix, strict ? VOS_SEV_ERROR : VOS_SEV_WARNING, &ctx->diags, &oerr);
+	if (err >= 0)
+		err = hook_leaks(&ix, &rq, &ctx->diags, &oerr);
 	vos_source_release(&ix);
 	if (err < 0) {
-		cli_error("hook run: links not checked: %s", vos_err_msg(&oerr, "unable to read the index"));
+		cli_error("hook run: staged pages not checked: %s", vos_err_msg(&oerr, "unable to read the index"));
 		vos_err_clear(&oerr);
 		return CLI_EXIT_OPFAIL;
 	}
 	vos_diags_sort(&ctx->diags);
 	cli_print_findings(stdout, CLI_FMT_TEXT, &ctx->diags, ctx->color, "vosctl hook run");
 	fprintf(stderr, "vosctl: the commit touches no file of the lab (its page, inventory or %s): "
-	        "links checked, the lab not validated (hook.always: true validates every commit)\n",
+	        "links and leaks checked, the lab not validated (hook.always: true validates every commit)\n",
 	        VOS_CONFIG_NAME);
 	return ctx->diags.errors ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 }

@@ -158,7 +158,6 @@ _vosctl()
 	esac
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$_vosctl_commands" -- "$cur")) ;;
-	hook) COMPREPLY=($(compgen -W "install uninstall" -- "$cur")) ;;
 	export) COMPREPLY=($(compgen -W "gatus prometheus homepage ansible" -- "$cur")) ;;
 	hook) COMPREPLY=($(compgen -W "install uninstall run" -- "$cur")) ;;
 	esac

@@ -45,7 +45,7 @@ test_expect_success 'init: seed 000 verbatim becomes a lab that validates (warni
 	test -f lab0/inventory/rules.yaml &&
 	test_expect_code 0 vosctl -C lab0 validate >val 2>&1 &&
 	test_grep "0 errors, 6 warnings (24 services on 7 hosts" val &&
-	test "$(grep -c "rule-unenforced" val)" = 6
+	test "$(grep -c "\\[rule-unenforced\\]" val)" = 6
 '
 
 test_expect_success 'init: hosts come from the headings, with their planes and roles' '
@@ -86,7 +86,7 @@ test_expect_success 'init: one commented rule skeleton per page rule, unenforced
 	test_grep "text: \"skynet routes, never computes heavy loads\"" lab0/inventory/rules.yaml &&
 	test_grep "rules: \[\]" lab0/inventory/rules.yaml &&
 	vosctl -C lab0 validate >val 2>&1 &&
-	test "$(grep -c "rule-unenforced" val)" = 6
+	test "$(grep -c "\\[rule-unenforced\\]" val)" = 6
 '
 
 test_expect_success 'init: an uncommented skeleton is a working rule' '

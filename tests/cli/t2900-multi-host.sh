@@ -28,6 +28,8 @@ write_lab() {
 	EOF
 	cat >"$1/inventory/lab.yaml" <<-\EOF
 	lab: mh
+	vocabulary:
+	  traits: {exporter: exports host metrics}
 	vlans:
 	  - {name: lan, cidr: 127.0.10.0/24}
 	hosts:
