@@ -76,6 +76,8 @@ struct vos_probe_options {
 	int timeout_ms;        /* per target, default 2000 */
 	int deadline_ms;       /* the whole run, default 60000; unfinished targets become timeouts */
 	int concurrency;       /* in-flight cap, default 4096 (further capped by RLIMIT_NOFILE) */
+	int threads;           /* engines, each on its own thread, sharing the cap: 0 (default) one
+	                        * per online CPU (at most 4, one for small runs), 1 the caller's only */
 	/* the only addresses ever connected to; NULL: loopback only (127.0.0.0/8, ::1) */
 	const struct vos_scope *scope;
 	const char *cacert;    /* PEM file to verify https with, or NULL */
