@@ -138,6 +138,9 @@ int cli_json_dump(FILE *f, struct json_t *j); /* indented, key order kept, newli
 int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv);
+/* Warns when nothing can be probed (no scope declared, or narrowed to nothing), saying why. */
+struct vos_scope;
+void cli_probe_scope_warn(bool declared, const struct vos_scope *scope);
 int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv);

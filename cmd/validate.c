@@ -39,6 +39,7 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 		vos_scope_release(&scope);
 		return rc == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
+	cli_probe_scope_warn(declared, &scope);
 	po.scope = &scope;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
 	rc = vos_probe_run(res, targets, n, &po, &oerr);

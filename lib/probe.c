@@ -248,8 +248,6 @@ static bool target_ip(const struct engine *e, const struct vos_probe_target *t, 
 	char buf[200];
 	*state = VOS_PROBE_SKIPPED;
 	if (t->decision != VOS_PLAN_PROBE) {
-		if (t->decision == VOS_PLAN_UNRESOLVED)
-			*state = VOS_PROBE_ERROR;
 		*why = vos_strdup(vos_probe_decision_text(t, buf, sizeof(buf)));
 		return false;
 	}

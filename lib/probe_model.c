@@ -498,6 +498,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		                ? (int)json_integer_value(json_object_get(o, "status")) : 0;
 		detail = json_string_value(json_object_get(o, "detail"));
 		r->detail = detail && *detail ? vos_strdup(detail) : NULL;
+		/* files from before unresolvable names were skipped said "error" */
 		r->probed = state != VOS_PROBE_SKIPPED &&
 		            !(state == VOS_PROBE_ERROR && detail && (vos_starts_with(detail, "refusing to probe") ||
 		                                                     vos_starts_with(detail, "cannot resolve")));
