@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 struct probe_cmd {
@@ -392,6 +393,15 @@ static size_t print_plan(struct probe_cmd *pc, bool json)
 
 /* ------------------------------------------------------------------ the command */
 
+void cli_probe_raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the engine sizes itself to what it gets */
+	}
+}
+
 void cli_probe_scope_warn(bool declared, const struct vos_scope *scope)
 {
 	const char *env = getenv("VOSCTL_PROBE_SCOPE");
@@ -541,6 +551,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		po.payload = &pc;
 	}
 	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
+	cli_probe_raise_nofile();
 	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &oerr);
 	if (err < 0) {
 		cli_error("%s", vos_err_msg(&oerr, "probe failed"));

@@ -42,6 +42,7 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 	cli_probe_scope_warn(declared, &scope);
 	po.scope = &scope;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
+	cli_probe_raise_nofile();
 	rc = vos_probe_run(res, targets, n, &po, &oerr);
 	vos_scope_release(&scope);
 	if (rc < 0) {
