@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -121,6 +122,7 @@ struct shared {
 	atomic_size_t next;          /* the first unclaimed target */
 	atomic_size_t done;          /* results filled, all engines */
 	double deadline;             /* of the whole run (now_s clock) */
+	int eph_lo, eph_hi;          /* the local (ephemeral) port range: see self_connected */
 };
 
 struct engine {
@@ -197,11 +199,51 @@ static void release_slot(struct engine *e, size_t s)
 	e->free_slots[e->nfree++] = s;
 }
 
+/* A connect to a port of the machine's own address in the local port range can be given that very
+ * port as its source and connect to itself (TCP simultaneous open): "up" where nothing listens. */
+static bool self_connected(const struct engine *e, int fd, int port)
+{
+	struct sockaddr_storage me, peer;
+	socklen_t ml = sizeof(me), pl = sizeof(peer);
+	struct vos_ip a, b;
+	if (port < e->sh->eph_lo || port > e->sh->eph_hi)
+		return false;
+	if (getsockname(fd, (struct sockaddr *)&me, &ml) < 0 || getpeername(fd, (struct sockaddr *)&peer, &pl) < 0 ||
+	    vos_ip_from_sockaddr(&a, (struct sockaddr *)&me) < 0 || vos_ip_from_sockaddr(&b, (struct sockaddr *)&peer) < 0)
+		return false;
+	return vos_ip_equal(&a, &b) &&
+	       (me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&me)->sin6_port
+	                                 : ((struct sockaddr_in *)(void *)&me)->sin_port) == htons((uint16_t)port);
+}
+
+static void read_port_range(struct shared *sh)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	sh->eph_lo = 1; /* unknown: check every port */
+	sh->eph_hi = 65535;
+	if (f) {
+		int lo, hi;
+		if (fscanf(f, "%d %d", &lo, &hi) == 2 && lo > 0 && hi >= lo) {
+			sh->eph_lo = lo;
+			sh->eph_hi = hi;
+		}
+		fclose(f);
+	}
+}
+
 static void complete(struct engine *e, size_t s, enum vos_probe_state state, int status, double now,
                      char *detail)
 {
 	struct slot *sl = &e->slots[s];
 	size_t idx = sl->idx;
+	if (state == VOS_PROBE_UP && sl->fd >= 0 && self_connected(e, sl->fd, e->t[idx].port)) {
+		struct linger lg = {1, 0};
+		state = VOS_PROBE_DOWN;
+		free(detail);
+		detail = vos_strdup("connection refused (the connect reached its own socket: nothing listens)");
+		sl->reuse = false; /* closed with a reset, never handed on still connected */
+		setsockopt(sl->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
 	if (state == VOS_PROBE_UP && sl->fd >= 0) {
 		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked.
 		 * Disconnecting (AF_UNSPEC) sends the reset and keeps the socket for the next target. */
@@ -886,6 +928,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.done, 0);
+	read_port_range(&sh);
 	{
 		double t0 = now_s(), to = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
 		double dl = opts->deadline_ms > 0 ? opts->deadline_ms / 1000.0 : 60.0;

@@ -547,6 +547,61 @@ static void test_tcp_per_target_timeout(void **state)
 	full_listener_close(&fl);
 }
 
+/* Only loopback exists here: the suite's private network namespace (its sysctls are its own). */
+static bool in_private_netns(void)
+{
+	FILE *f = fopen("/proc/net/dev", "r");
+	char line[256];
+	int ifaces = 0, lo = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strchr(line, ':')) {
+			ifaces++;
+			lo += strstr(line, "lo:") != NULL;
+		}
+	fclose(f);
+	return ifaces == 1 && lo == 1 && getuid() == 0;
+}
+
+/* A closed port in the local port range can be given itself as the source port: the connect then
+ * reaches its own socket (TCP simultaneous open) and succeeds where nothing listens. Forced here by
+ * a local port range of that one port: the target is down, not up. */
+static void test_self_connect_is_not_up(void **state)
+{
+	const char *range = "/proc/sys/net/ipv4/ip_local_port_range";
+	char saved[64] = "";
+	struct vos_probe_target t[2];
+	struct vos_probe_result r[2];
+	struct vos_probe_options o;
+	int port = closed_port();
+	FILE *f;
+	VOS_UNUSED(state);
+	if (!in_private_netns())
+		skip(); /* never narrow the port range of a real machine */
+	f = fopen(range, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(saved, sizeof(saved), f));
+	fclose(f);
+	f = fopen(range, "w");
+	assert_non_null(f);
+	fprintf(f, "%d %d\n", port, port);
+	assert_int_equal(fclose(f), 0);
+	t[0] = tcp_target("127.0.0.1", port);
+	t[1] = tcp_target("127.0.0.1", port); /* again, on the socket the first one left */
+	vos_probe_options_init(&o);
+	o.threads = 1;
+	assert_int_equal(vos_probe_run(r, t, 2, &o, NULL), 0);
+	f = fopen(range, "w");
+	assert_non_null(f);
+	fputs(saved, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_DOWN);
+	assert_non_null(strstr(r[0].detail, "reached its own socket"));
+	assert_int_equal(r[1].state, VOS_PROBE_DOWN);
+	vos_probe_result_release_array(r, 2);
+}
+
 /* Counts the results of a run ended by its overall deadline (every target on port, all timeouts):
  * in flight when it came (probed, at least min_ms old) or never started (unprobed). */
 static void count_deadline_results(const struct vos_probe_result *r, size_t n, int port, double min_ms,
@@ -907,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_per_target_timeout),
 		cmocka_unit_test(test_overall_deadline),
 		cmocka_unit_test(test_reused_sockets_keep_states_apart),
+		cmocka_unit_test(test_self_connect_is_not_up),
 		cmocka_unit_test(test_engines_on_threads_agree),
 		cmocka_unit_test(test_overall_deadline_two_engines),
 		cmocka_unit_test(test_effective_concurrency_follows_rlimit),
