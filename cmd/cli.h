@@ -146,6 +146,11 @@ int cli_json_dump(FILE *f, struct json_t *j); /* indented, key order kept, newli
 int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_show(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv);
+/* Warns when nothing can be probed (no scope declared, or narrowed to nothing), saying why. */
+struct vos_scope;
+void cli_probe_scope_warn(bool declared, const struct vos_scope *scope);
+/* Raises the soft descriptor limit to the hard one: the probe's concurrency follows it. */
+void cli_probe_raise_nofile(void);
 int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv);

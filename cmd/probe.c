@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -362,7 +363,7 @@ static int add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nport
 
 static const char *decision_word(const struct vos_probe_target *t)
 {
-	return t->decision == VOS_PLAN_PROBE ? "probe" : t->decision == VOS_PLAN_UNRESOLVED ? "error" : "skip";
+	return t->decision == VOS_PLAN_PROBE ? "probe" : "skip";
 }
 
 /* Every declared target, its resolved address and the decision; returns how many are not probed. */
@@ -428,6 +429,27 @@ static size_t print_plan(struct probe_cmd *pc, bool json)
 }
 
 /* ------------------------------------------------------------------ the command */
+
+void cli_probe_raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the engine sizes itself to what it gets */
+	}
+}
+
+void cli_probe_scope_warn(bool declared, const struct vos_scope *scope)
+{
+	const char *env = getenv("VOSCTL_PROBE_SCOPE");
+	if (!declared)
+		cli_warning("nothing is probed: the lab declares no VLAN and no probe.scope (see docs/security.md)");
+	else if (!scope->n && env && !env[strspn(env, ", \t")])
+		cli_warning("nothing is probed: VOSCTL_PROBE_SCOPE is set but empty (it only narrows the scope; "
+		            "unset it to probe the lab's)");
+	else if (!scope->n)
+		cli_warning("nothing is probed: the probe scope is empty after --scope and VOSCTL_PROBE_SCOPE");
+}
 
 int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 {
@@ -540,10 +562,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = err == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 		goto out;
 	}
-	if (!pc.scope_declared)
-		cli_warning("nothing is probed: the lab declares no VLAN and no probe.scope (see docs/security.md)");
-	else if (!pc.scope.n)
-		cli_warning("nothing is probed: the probe scope is empty after --scope and VOSCTL_PROBE_SCOPE");
+	cli_probe_scope_warn(pc.scope_declared, &pc.scope);
 	if (plan) {
 		rc = print_plan(&pc, fmt == 1) ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
@@ -569,6 +588,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		po.payload = &pc;
 	}
 	pc.results = vos_calloc(pc.ntargets ? pc.ntargets : 1, sizeof(*pc.results));
+	cli_probe_raise_nofile();
 	err = vos_probe_run(pc.results, pc.targets, pc.ntargets, &po, &oerr);
 	if (err < 0) {
 		cli_error("%s", vos_err_msg(&oerr, "probe failed"));

@@ -55,9 +55,11 @@ static int validate_probe(struct cli_ctx *ctx, int timeout_ms)
 		vos_scope_release(&scope);
 		return rc == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
 	}
+	cli_probe_scope_warn(declared, &scope);
 	po.scope = &scope;
 	po.cacert = ctx->lab.config.probe_cacert;
 	res = vos_calloc(n ? n : 1, sizeof(*res));
+	cli_probe_raise_nofile();
 	rc = vos_probe_run(res, targets, n, &po, &oerr);
 	vos_scope_release(&scope);
 	if (rc < 0) {

@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,9 @@
 #define FD_RESERVE 24            /* descriptors left for everything else (stdio, curl's own, files) */
 #define HTTP_GRACE_S 0.5         /* curl times its transfers out itself; ours is a backstop */
 #define HTTP_FD_COST 2           /* a curl transfer may hold more than its socket */
+#define MAX_THREADS 4            /* engines, each on its own thread (the caller's is the first) */
+#define CHUNK 64                 /* targets an engine claims at a time */
+#define THREAD_MIN (4 * CHUNK)   /* fewer targets run on one engine */
 
 void vos_probe_options_init(struct vos_probe_options *o)
 {
@@ -99,6 +104,9 @@ size_t vos_probe_effective_concurrency(int requested)
 struct slot {
 	size_t idx;                  /* target index */
 	int fd;                      /* tcp: the socket, else -1 */
+	int family;                  /* tcp: its address family */
+	bool reuse;                  /* tcp: settled inside start_one, never in the epoll set: the
+	                              * socket may serve the next target (see spare_put) */
 	CURL *easy;                  /* http(s), else NULL */
 	double start;
 	struct vos_buf body;
@@ -110,7 +118,17 @@ struct slot {
 	struct curl_slist *headers;  /* the target's request headers (values may be secrets), or NULL */
 };
 
+/* What the engines of one run share: targets are claimed CHUNK at a time, in order, so each
+ * result is written by exactly one engine. */
+struct shared {
+	atomic_size_t next;          /* the first unclaimed target */
+	atomic_size_t done;          /* results filled, all engines */
+	double deadline;             /* of the whole run (now_s clock) */
+	int eph_lo, eph_hi;          /* the local (ephemeral) port range: see self_connected */
+};
+
 struct engine {
+	struct shared *sh;
 	const struct vos_probe_target *t;
 	struct vos_probe_result *r;
 	size_t n;
@@ -124,12 +142,13 @@ struct engine {
 	/* targets in start order, tcp and http apart (deadlines are in that order too) */
 	size_t *order, head, nstarted;
 	size_t *horder, hhead, nhstarted;
-	size_t next;                 /* next target to start */
-	size_t done;
+	size_t next, end;            /* the claimed targets not started yet: [next, end) */
+	bool exhausted;              /* nothing left to claim */
 	size_t units, cap;           /* descriptor units in flight, and the cap */
 	size_t nhttp;
 	double timeout_s;
 	const struct vos_scope *scope;
+	int spare[2];                /* an unconnected tcp socket per family (IPv4, IPv6), or -1 */
 };
 
 static void finish(struct engine *e, size_t idx, enum vos_probe_state state, int status, double now,
@@ -143,7 +162,15 @@ static void finish(struct engine *e, size_t idx, enum vos_probe_state state, int
 		r->latency_ms = 0;
 	free(r->detail);
 	r->detail = detail;
-	e->done++;
+	atomic_fetch_add_explicit(&e->sh->done, 1, memory_order_relaxed);
+}
+
+/* A socket whose connect failed with ECONNREFUSED, or that connect(AF_UNSPEC) disconnected, is
+ * back in TCP_CLOSE and unconnected: Linux lets it connect again, which saves a socket() and a
+ * close() per port (a scan is mostly refused ports). Kept only when it was never in the epoll set. */
+static int *spare_of(struct engine *e, int family)
+{
+	return &e->spare[family == AF_INET6];
 }
 
 /* Frees a header list, wiping each entry first: a value may be a secret from the environment. */
@@ -188,7 +215,11 @@ static void release_slot(struct engine *e, size_t s)
 {
 	struct slot *sl = &e->slots[s];
 	if (sl->fd >= 0) {
-		close(sl->fd); /* also leaves the epoll set: the descriptor is never duplicated */
+		int *spare = spare_of(e, sl->family);
+		if (sl->reuse && *spare < 0)
+			*spare = sl->fd;
+		else
+			close(sl->fd); /* also leaves the epoll set: the descriptor is never duplicated */
 		sl->fd = -1;
 		e->units -= 1;
 	}
@@ -210,14 +241,62 @@ static void release_slot(struct engine *e, size_t s)
 	e->free_slots[e->nfree++] = s;
 }
 
+/* A connect to a port of the machine's own address in the local port range can be given that very
+ * port as its source and connect to itself (TCP simultaneous open): "up" where nothing listens. */
+static bool self_connected(const struct engine *e, int fd, int port)
+{
+	struct sockaddr_storage me, peer;
+	socklen_t ml = sizeof(me), pl = sizeof(peer);
+	struct vos_ip a, b;
+	if (port < e->sh->eph_lo || port > e->sh->eph_hi)
+		return false;
+	if (getsockname(fd, (struct sockaddr *)&me, &ml) < 0 || getpeername(fd, (struct sockaddr *)&peer, &pl) < 0 ||
+	    vos_ip_from_sockaddr(&a, (struct sockaddr *)&me) < 0 || vos_ip_from_sockaddr(&b, (struct sockaddr *)&peer) < 0)
+		return false;
+	return vos_ip_equal(&a, &b) &&
+	       (me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&me)->sin6_port
+	                                 : ((struct sockaddr_in *)(void *)&me)->sin_port) == htons((uint16_t)port);
+}
+
+static void read_port_range(struct shared *sh)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	sh->eph_lo = 1; /* unknown: check every port */
+	sh->eph_hi = 65535;
+	if (f) {
+		int lo, hi;
+		if (fscanf(f, "%d %d", &lo, &hi) == 2 && lo > 0 && hi >= lo) {
+			sh->eph_lo = lo;
+			sh->eph_hi = hi;
+		}
+		fclose(f);
+	}
+}
+
 static void complete(struct engine *e, size_t s, enum vos_probe_state state, int status, double now,
                      char *detail)
 {
-	size_t idx = e->slots[s].idx;
-	if (state == VOS_PROBE_UP && e->slots[s].fd >= 0) {
-		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked */
+	struct slot *sl = &e->slots[s];
+	size_t idx = sl->idx;
+	if (state == VOS_PROBE_UP && sl->fd >= 0 && self_connected(e, sl->fd, e->t[idx].port)) {
 		struct linger lg = {1, 0};
-		setsockopt(e->slots[s].fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		state = VOS_PROBE_DOWN;
+		free(detail);
+		detail = vos_strdup("connection refused (the connect reached its own socket: nothing listens)");
+		sl->reuse = false; /* closed with a reset, never handed on still connected */
+		setsockopt(sl->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	if (state == VOS_PROBE_UP && sl->fd >= 0) {
+		/* reset instead of FIN: no TIME_WAIT pile-up when thousands of ports are checked.
+		 * Disconnecting (AF_UNSPEC) sends the reset and keeps the socket for the next target. */
+		struct sockaddr unspec;
+		memset(&unspec, 0, sizeof(unspec));
+		unspec.sa_family = AF_UNSPEC;
+		if (!sl->reuse || connect(sl->fd, &unspec, sizeof(unspec)) < 0) {
+			struct linger lg = {1, 0};
+			sl->reuse = false;
+			setsockopt(sl->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		}
 	}
 	finish(e, idx, state, status, now, detail);
 	release_slot(e, s);
@@ -251,8 +330,6 @@ bool vos_probe_target_ip(const struct vos_probe_target *t, const struct vos_scop
 	char buf[200];
 	*state = VOS_PROBE_SKIPPED;
 	if (t->decision != VOS_PLAN_PROBE) {
-		if (t->decision == VOS_PLAN_UNRESOLVED)
-			*state = VOS_PROBE_ERROR;
 		*why = vos_strdup(vos_probe_decision_text(t, buf, sizeof(buf)));
 		return false;
 	}
@@ -524,9 +601,12 @@ static int start_one(struct engine *e, size_t idx, double now)
 		struct sockaddr_storage ss;
 		socklen_t sslen = make_sockaddr(&ss, &ip, t->port);
 		struct epoll_event ev;
-		int soerr = 0;
-		socklen_t solen = sizeof(soerr);
-		int fd = socket(ip.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int *spare = spare_of(e, ip.family);
+		int fd = *spare;
+		if (fd >= 0)
+			*spare = -1;
+		else
+			fd = socket(ip.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
 			int err = errno;
 			e->slot_of[idx] = 0;
@@ -540,6 +620,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 			return 0;
 		}
 		sl->fd = fd;
+		sl->family = ip.family;
 		e->units += 1;
 		e->order[e->nstarted++] = idx;
 		if (connect(fd, (struct sockaddr *)&ss, sslen) == 0) {
@@ -551,17 +632,19 @@ static int start_one(struct engine *e, size_t idx, double now)
 			complete(e, s, errno_state(err), 0, now_s(), errno_detail(err));
 			return 0;
 		}
-		/* on loopback the handshake usually completes inside connect(): look before polling */
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &solen) == 0 && soerr) {
-			complete(e, s, errno_state(soerr), 0, now_s(), errno_detail(soerr));
+		/* On loopback the handshake usually completes inside connect(): asking again tells at once
+		 * (0: connected; the connect's error, which also leaves the socket unconnected; EALREADY:
+		 * still under way, so wait for it) */
+		if (connect(fd, (struct sockaddr *)&ss, sslen) == 0 || errno == EISCONN) {
+			sl->reuse = true;
+			complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
 			return 0;
-		} else {
-			struct sockaddr_storage peer;
-			socklen_t plen = sizeof(peer);
-			if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0) {
-				complete(e, s, VOS_PROBE_UP, 0, now_s(), NULL);
-				return 0;
-			}
+		}
+		if (errno != EALREADY && errno != EINPROGRESS) {
+			int err = errno;
+			sl->reuse = err == ECONNREFUSED;
+			complete(e, s, errno_state(err), 0, now_s(), errno_detail(err));
+			return 0;
 		}
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLOUT;
@@ -769,16 +852,207 @@ static void drain_curl(struct engine *e, double now)
 			http_done(e, msg->easy_handle, msg->data.result, now);
 }
 
+/* Claims the next CHUNK targets; false when none is left. */
+static bool claim(struct engine *e)
+{
+	size_t c;
+	if (e->exhausted)
+		return false;
+	c = atomic_fetch_add_explicit(&e->sh->next, CHUNK, memory_order_relaxed);
+	if (c >= e->n) {
+		e->exhausted = true;
+		return false;
+	}
+	e->next = c;
+	e->end = c + CHUNK < e->n ? c + CHUNK : e->n;
+	return true;
+}
+
+/* Fills the result of a target that was never started. */
+static void not_started(struct engine *e, size_t idx, const char *why)
+{
+	struct vos_probe_result *r = &e->r[idx];
+	vos_probe_result_from_target(r, &e->t[idx]);
+	finish(e, idx, VOS_PROBE_TIMEOUT, 0, 0, vos_strdup(why));
+}
+
+/* Sets up an engine with room for cap descriptor units; VOS_EIO (err) when it cannot. */
+static int engine_init(struct engine *e, struct shared *sh, const struct vos_probe_target *targets,
+                       struct vos_probe_result *out, size_t n, const struct vos_probe_options *opts,
+                       const struct vos_scope *scope, size_t cap, bool any_http, struct vos_err *errp)
+{
+	size_t i;
+	memset(e, 0, sizeof(*e));
+	e->sh = sh;
+	e->t = targets;
+	e->r = out;
+	e->n = n;
+	e->opts = opts;
+	e->scope = scope;
+	e->epfd = -1;
+	e->spare[0] = e->spare[1] = -1;
+	e->timeout_s = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
+	e->cap = cap < HTTP_FD_COST ? HTTP_FD_COST : cap;
+	e->nslots = e->cap < n ? e->cap : n;
+	e->slots = vos_calloc(e->nslots, sizeof(*e->slots));
+	e->free_slots = vos_calloc(e->nslots, sizeof(*e->free_slots));
+	for (i = 0; i < e->nslots; i++) {
+		e->slots[i].fd = -1;
+		e->free_slots[e->nfree++] = e->nslots - 1 - i;
+	}
+	e->slot_of = vos_calloc(n, sizeof(*e->slot_of));
+	e->order = vos_calloc(n, sizeof(*e->order));
+	e->horder = vos_calloc(n, sizeof(*e->horder));
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (e->epfd < 0)
+		return vos_err_set(errp, VOS_EIO, "unable to create an epoll instance: %s", strerror(errno));
+	if (any_http && !(e->multi = curl_multi_init()))
+		return vos_err_set(errp, VOS_EIO, "unable to create a curl multi handle");
+	return 0;
+}
+
+/* Runs an engine until nothing is left to claim and nothing is in flight, or the run's deadline;
+ * then whatever is still in flight or claimed and not started times out. progress (the first
+ * engine only) sees the count of all engines. Returns 0 or VOS_EIO (err). */
+static int engine_run(struct engine *e, bool progress, struct vos_err *errp)
+{
+	const struct vos_probe_options *opts = e->opts;
+	struct epoll_event evs[512];
+	double last_progress = 0;
+	size_t i;
+	int err = 0;
+
+	for (;;) {
+		double now = now_s(), wake;
+		int wait_ms, nev, k;
+
+		if (now >= e->sh->deadline)
+			break;
+		/* top up the pool */
+		while (e->nfree > 0 && (e->next < e->end || claim(e))) {
+			const struct vos_probe_target *t = &e->t[e->next];
+			size_t cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
+			if (t->check == VOS_CHECK_DNS) { /* done before the engines */
+				e->next++;
+				continue;
+			}
+			if (e->units + cost > e->cap && e->units > 0)
+				break;
+			if (start_one(e, e->next, now) != 0)
+				break;
+			e->next++;
+		}
+		expire(e, now);
+		if (e->nfree == e->nslots && e->next >= e->end && !claim(e))
+			break; /* nothing in flight, nothing left */
+
+		/* sleep until an event, the next expiry, the run deadline or the next progress tick */
+		wake = next_expiry(e, e->sh->deadline);
+		if (progress && now + 0.1 < wake)
+			wake = now + 0.1;
+		wait_ms = (int)((wake - now) * 1000.0 + 0.999);
+		if (wait_ms < 0)
+			wait_ms = 0;
+		if (e->nhttp > 0) {
+			struct curl_waitfd extra;
+			extra.fd = e->epfd;
+			extra.events = CURL_WAIT_POLLIN;
+			extra.revents = 0;
+			curl_multi_poll(e->multi, &extra, 1, wait_ms, NULL);
+			wait_ms = 0;
+		}
+		do {
+			nev = epoll_wait(e->epfd, evs, (int)VOS_ARRAY_SIZE(evs), wait_ms);
+			if (nev < 0 && errno != EINTR) {
+				err = vos_err_set(errp, VOS_EIO, "epoll_wait: %s", strerror(errno));
+				goto out;
+			}
+			now = now_s();
+			for (k = 0; k < nev; k++)
+				tcp_event(e, (size_t)evs[k].data.u64, now);
+			wait_ms = 0;
+		} while (nev == (int)VOS_ARRAY_SIZE(evs));
+		if (e->nhttp > 0) {
+			int running;
+			curl_multi_perform(e->multi, &running);
+			drain_curl(e, now_s());
+		}
+		if (progress && now - last_progress >= 0.1) {
+			last_progress = now;
+			opts->progress(atomic_load(&e->sh->done), e->n, opts->payload);
+		}
+	}
+
+out:
+	/* whatever is still in flight or claimed and not started ran out of time (or the engine failed) */
+	{
+		double now = now_s();
+		for (i = 0; i < e->nslots; i++)
+			if (e->slots[i].fd >= 0 || e->slots[i].easy)
+				complete(e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
+		for (; e->next < e->end; e->next++)
+			if (e->t[e->next].check != VOS_CHECK_DNS) /* done before the engines */
+				not_started(e, e->next, "not started before the overall deadline");
+	}
+	return err;
+}
+
+static void engine_release(struct engine *e)
+{
+	size_t i;
+	if (e->multi)
+		curl_multi_cleanup(e->multi);
+	if (e->epfd >= 0)
+		close(e->epfd);
+	for (i = 0; i < VOS_ARRAY_SIZE(e->spare); i++)
+		if (e->spare[i] >= 0)
+			close(e->spare[i]);
+	free(e->slots);
+	free(e->free_slots);
+	free(e->slot_of);
+	free(e->order);
+	free(e->horder);
+}
+
+struct engine_job {
+	struct engine e;
+	struct vos_err err;
+	int rc;
+	pthread_t th;
+	bool started;
+};
+
+static void *engine_thread(void *payload)
+{
+	struct engine_job *j = payload;
+	j->rc = engine_run(&j->e, false, &j->err);
+	return NULL;
+}
+
+/* How many engines: one per online CPU up to MAX_THREADS (threads, when positive, asks), and one
+ * when there are too few targets to share. On loopback a connect is the kernel's work on the
+ * calling CPU, so a second engine on a second core nearly halves a scan. */
+static size_t engine_count(size_t n, int threads)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = threads > 0 ? (size_t)threads : cpus > 0 ? (size_t)cpus : 1;
+	if (want > MAX_THREADS)
+		want = MAX_THREADS;
+	if (n < THREAD_MIN)
+		want = 1;
+	return want ? want : 1;
+}
+
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
                   const struct vos_probe_options *opts, struct vos_err *errp)
 {
 	struct vos_probe_options defaults;
 	struct vos_scope loopback;
-	struct engine e;
-	struct epoll_event evs[512];
-	double t0, run_deadline, last_progress = 0;
+	struct shared sh;
+	struct engine_job jobs[MAX_THREADS];
+	const struct vos_scope *scope;
 	bool any_http = false, curl_up = false;
-	size_t i;
+	size_t i, nengines = 0, want, cap;
 	int err = 0;
 
 	if (!opts) {
@@ -786,161 +1060,87 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		opts = &defaults;
 	}
 	memset(out, 0, n * sizeof(*out));
-	memset(&e, 0, sizeof(e));
-	e.t = targets;
-	e.r = out;
-	e.n = n;
-	e.opts = opts;
-	e.epfd = -1;
-	e.timeout_s = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
 	if (!n)
 		return 0;
 	vos_scope_init(&loopback);
 	if (opts->scope) {
-		e.scope = opts->scope;
+		scope = opts->scope;
 	} else {
 		vos_scope_add_list(&loopback, "127.0.0.0/8,::1/128", NULL, NULL, NULL);
-		e.scope = &loopback;
+		scope = &loopback;
 	}
 	for (i = 0; i < n; i++)
 		if (targets[i].check == VOS_CHECK_HTTP || targets[i].check == VOS_CHECK_HTTPS)
 			any_http = true;
-
-	e.cap = vos_probe_effective_concurrency(opts->concurrency);
-	if (e.cap < HTTP_FD_COST)
-		e.cap = HTTP_FD_COST;
-	e.nslots = e.cap < n ? e.cap : n;
-	e.slots = vos_calloc(e.nslots, sizeof(*e.slots));
-	e.free_slots = vos_calloc(e.nslots, sizeof(*e.free_slots));
-	for (i = 0; i < e.nslots; i++) {
-		e.slots[i].fd = -1;
-		e.free_slots[e.nfree++] = e.nslots - 1 - i;
-	}
-	e.slot_of = vos_calloc(n, sizeof(*e.slot_of));
-	e.order = vos_calloc(n, sizeof(*e.order));
-	e.horder = vos_calloc(n, sizeof(*e.horder));
-
-	e.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (e.epfd < 0) {
-		vos_err_set(errp, VOS_EIO, "unable to create an epoll instance: %s", strerror(errno));
-		err = VOS_EIO;
-		goto out;
-	}
-	if (any_http) {
+	if (any_http) { /* once, before any thread: curl_global_init is not thread-safe */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			vos_err_set(errp, VOS_EIO, "unable to initialise libcurl");
-			err = VOS_EIO;
-			goto out;
+			vos_scope_release(&loopback);
+			return VOS_EIO;
 		}
 		curl_up = true;
-		e.multi = curl_multi_init();
-		if (!e.multi) {
-			vos_err_set(errp, VOS_EIO, "unable to create a curl multi handle");
-			err = VOS_EIO;
-			goto out;
-		}
 	}
 
-	/* DNS checks first, all at once (lib/probe_dns.c), each within the per-target timeout */
-	e.done = vos_probe_dns_run(out, targets, n, opts, e.scope);
-	t0 = now_s();
+	atomic_init(&sh.next, 0);
+	/* DNS checks first, all at once (lib/probe_dns.c), each within the per-target timeout; the
+	 * engines skip them */
+	atomic_init(&sh.done, vos_probe_dns_run(out, targets, n, opts, scope));
+	read_port_range(&sh);
 	{
+		double t0 = now_s(), to = (opts->timeout_ms > 0 ? opts->timeout_ms : 2000) / 1000.0;
 		double dl = opts->deadline_ms > 0 ? opts->deadline_ms / 1000.0 : 60.0;
-		if (opts->deadline_ms <= 0 && dl < 2 * e.timeout_s)
-			dl = 2 * e.timeout_s;
-		run_deadline = t0 + dl;
+		if (opts->deadline_ms <= 0 && dl < 2 * to)
+			dl = 2 * to;
+		sh.deadline = t0 + dl;
 	}
-
-	while (e.done < n) {
-		double now = now_s(), wake;
-		int wait_ms, nev, k;
-
-		if (now >= run_deadline)
+	/* the descriptor cap is shared out among the engines */
+	cap = vos_probe_effective_concurrency(opts->concurrency);
+	want = engine_count(n, opts->threads);
+	if (cap / want < CHUNK)
+		want = cap / CHUNK ? cap / CHUNK : 1;
+	for (i = 0; i < want; i++) {
+		struct engine_job *j = &jobs[i];
+		vos_err_init(&j->err);
+		j->rc = 0;
+		j->started = false;
+		nengines++;
+		if ((j->rc = engine_init(&j->e, &sh, targets, out, n, opts, scope, cap / want, any_http, &j->err)) < 0)
 			break;
-		/* top up the pool */
-		while (e.next < n && e.nfree > 0) {
-			const struct vos_probe_target *t = &targets[e.next];
-			size_t cost;
-			if (t->check == VOS_CHECK_DNS) { /* done before the loop */
-				e.next++;
-				continue;
-			}
-			cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
-			if (e.units + cost > e.cap && e.units > 0)
-				break;
-			if (start_one(&e, e.next, now) != 0)
-				break;
-			e.next++;
-		}
-		expire(&e, now);
-		if (e.done >= n)
-			break;
-
-		/* sleep until an event, the next expiry, the run deadline or the next progress tick */
-		wake = next_expiry(&e, run_deadline);
-		if (opts->progress && now + 0.1 < wake)
-			wake = now + 0.1;
-		wait_ms = (int)((wake - now) * 1000.0 + 0.999);
-		if (wait_ms < 0)
-			wait_ms = 0;
-		if (e.nhttp > 0) {
-			struct curl_waitfd extra;
-			extra.fd = e.epfd;
-			extra.events = CURL_WAIT_POLLIN;
-			extra.revents = 0;
-			curl_multi_poll(e.multi, &extra, 1, wait_ms, NULL);
-			wait_ms = 0;
-		}
-		do {
-			nev = epoll_wait(e.epfd, evs, (int)VOS_ARRAY_SIZE(evs), wait_ms);
-			if (nev < 0 && errno != EINTR) {
-				vos_err_set(errp, VOS_EIO, "epoll_wait: %s", strerror(errno));
-				err = VOS_EIO;
-				goto out;
-			}
-			now = now_s();
-			for (k = 0; k < nev; k++)
-				tcp_event(&e, (size_t)evs[k].data.u64, now);
-			wait_ms = 0;
-		} while (nev == (int)VOS_ARRAY_SIZE(evs));
-		if (e.nhttp > 0) {
-			int running;
-			curl_multi_perform(e.multi, &running);
-			drain_curl(&e, now_s());
-		}
-		if (opts->progress && now - last_progress >= 0.1) {
-			last_progress = now;
-			opts->progress(e.done, n, opts->payload);
-		}
 	}
-
-out:
-	/* whatever is still in flight or never started ran out of time (or the engine failed) */
+	if (jobs[nengines - 1].rc < 0) /* nothing runs; every target gets its result below */
+		goto done;
+	for (i = 1; i < nengines; i++)
+		jobs[i].started = pthread_create(&jobs[i].th, NULL, engine_thread, &jobs[i]) == 0;
+	/* an engine whose thread did not start is run here after the first: it only claims what is left */
+	jobs[0].rc = engine_run(&jobs[0].e, opts->progress != NULL, &jobs[0].err);
+	for (i = 1; i < nengines; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+		else
+			jobs[i].rc = engine_run(&jobs[i].e, false, &jobs[i].err);
+	}
+done:
+	for (i = 0; i < nengines; i++)
+		if (jobs[i].rc < 0 && !err) {
+			err = jobs[i].rc;
+			vos_err_take(errp, err, jobs[i].err.msg);
+			jobs[i].err.msg = NULL;
+		}
+	/* never claimed: the run's deadline came first (or an engine failed) */
 	{
-		double now = now_s();
-		for (i = 0; i < e.nslots; i++)
-			if (e.slots[i].fd >= 0 || e.slots[i].easy)
-				complete(&e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
-		for (; e.next < n; e.next++) {
-			if (targets[e.next].check == VOS_CHECK_DNS)
-				continue; /* done before the loop */
-			vos_probe_result_from_target(&out[e.next], &targets[e.next]);
-			finish(&e, e.next, VOS_PROBE_TIMEOUT, 0, 0, vos_strdup("not started before the overall deadline"));
-		}
+		size_t c = atomic_load(&sh.next);
+		for (i = c; i < n; i++)
+			if (targets[i].check != VOS_CHECK_DNS) /* done before the engines */
+				not_started(&jobs[0].e, i, "not started before the overall deadline");
 	}
 	if (opts->progress && !err)
-		opts->progress(e.done, n, opts->payload);
-	if (e.multi)
-		curl_multi_cleanup(e.multi);
+		opts->progress(atomic_load(&sh.done), n, opts->payload);
+	for (i = 0; i < nengines; i++) {
+		engine_release(&jobs[i].e);
+		vos_err_clear(&jobs[i].err);
+	}
 	if (curl_up)
 		curl_global_cleanup();
-	if (e.epfd >= 0)
-		close(e.epfd);
-	free(e.slots);
-	free(e.free_slots);
-	free(e.slot_of);
-	free(e.order);
-	free(e.horder);
 	vos_scope_release(&loopback);
 	return err;
 }

@@ -20,8 +20,9 @@ enum vos_probe_state {
 	VOS_PROBE_UP = 0,
 	VOS_PROBE_DOWN = 1,    /* refused, reset */
 	VOS_PROBE_TIMEOUT = 2,
-	VOS_PROBE_ERROR = 3,   /* TLS, status/body mismatch, a name that does not resolve... */
-	VOS_PROBE_SKIPPED = 4, /* not connected to: outside the probe scope, no or an invalid address */
+	VOS_PROBE_ERROR = 3,   /* TLS, status/body mismatch... */
+	VOS_PROBE_SKIPPED = 4, /* not connected to: outside the probe scope, no or an invalid address,
+	                        * an unresolvable name ("unresolvable name 'x' (why)") */
 };
 #define VOS_PROBE__NSTATES (VOS_PROBE_SKIPPED + 1)
 
@@ -33,7 +34,7 @@ enum vos_probe_decision {
 	VOS_PLAN_NO_SCOPE,     /* skipped: the lab declares no VLAN and no probe.scope */
 	VOS_PLAN_OUTSIDE,      /* skipped: the address (ip) is outside the probe scope */
 	VOS_PLAN_NAME_OUTSIDE, /* skipped: the name resolves to ip, outside the probe scope */
-	VOS_PLAN_UNRESOLVED,   /* error: the name does not resolve (why) */
+	VOS_PLAN_UNRESOLVED,   /* skipped: the name does not resolve (why) */
 };
 
 /* One thing to check. Strings are borrowed (from the model, or the caller). */
@@ -84,6 +85,8 @@ struct vos_probe_options {
 	int timeout_ms;        /* per target, default 2000 */
 	int deadline_ms;       /* the whole run, default 60000; unfinished targets become timeouts */
 	int concurrency;       /* in-flight cap, default 4096 (further capped by RLIMIT_NOFILE) */
+	int threads;           /* engines, each on its own thread, sharing the cap: 0 (default) one
+	                        * per online CPU (at most 4, one for small runs), 1 the caller's only */
 	/* the only addresses ever connected to; NULL: loopback only (127.0.0.0/8, ::1) */
 	const struct vos_scope *scope;
 	const char *cacert;    /* PEM file to verify https with, or NULL */
@@ -116,8 +119,8 @@ void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
 
 /* The probe scope of a lab: `probe.scope` of vosctl.yaml (cfg_scope, a comma-separated list; used
  * when cfg_scope_set, even if empty) or else the union of the lab's VLAN CIDRs; then narrowed by
- * each --scope list (cli, ncli) and by the VOSCTL_PROBE_SCOPE list (env, NULL or "" when unset),
- * which can never widen it. *declared is false when the lab declares no scope at all (no VLAN, no
+ * each --scope list (cli, ncli) and by the VOSCTL_PROBE_SCOPE list (env, NULL when unset; set but
+ * empty narrows it to nothing), which can never widen it. *declared is false when the lab declares no scope at all (no VLAN, no
  * probe.scope). Returns 0, or VOS_EINPUT with err set for a bad --scope or
  * VOSCTL_PROBE_SCOPE entry. */
 int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vos_inventory *inv,

@@ -456,32 +456,38 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+static int dump_to_buf(const char *chunk, size_t len, void *payload)
+{
+	vos_buf_add(payload, chunk, len);
+	return 0;
+}
+
 char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
                              const struct vos_probe_open *und, size_t nund, bool scanned)
 {
 	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
 	size_t counts[VOS_PROBE__NSTATES] = {0}, i;
-	char *dump, *out;
+	char *out;
 	for (i = 0; i < n; i++) {
 		const struct vos_probe_result *r = &res[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "service", str_or_null(r->service));
-		json_object_set_new(o, "host", str_or_null(r->host));
-		json_object_set_new(o, "address", str_or_null(r->address));
-		json_object_set_new(o, "port", json_integer(r->port));
-		json_object_set_new(o, "check", json_string(vos_probe_check_name(r->check)));
-		json_object_set_new(o, "state", json_string(vos_probe_state_name(r->state)));
-		json_object_set_new(o, "latency_ms", json_real((double)(long long)(r->latency_ms * 1000.0 + 0.5) / 1000.0));
-		json_object_set_new(o, "status", r->status > 0 ? json_integer(r->status) : json_null());
-		json_object_set_new(o, "detail", json_string(r->detail ? r->detail : ""));
+		json_object_set_new_nocheck(o, "service", str_or_null(r->service));
+		json_object_set_new_nocheck(o, "host", str_or_null(r->host));
+		json_object_set_new_nocheck(o, "address", str_or_null(r->address));
+		json_object_set_new_nocheck(o, "port", json_integer(r->port));
+		json_object_set_new_nocheck(o, "check", json_string_nocheck(vos_probe_check_name(r->check)));
+		json_object_set_new_nocheck(o, "state", json_string_nocheck(vos_probe_state_name(r->state)));
+		json_object_set_new_nocheck(o, "latency_ms", json_real((double)(long long)(r->latency_ms * 1000.0 + 0.5) / 1000.0));
+		json_object_set_new_nocheck(o, "status", r->status > 0 ? json_integer(r->status) : json_null());
+		json_object_set_new_nocheck(o, "detail", json_string(r->detail ? r->detail : ""));
 		if (r->check == VOS_CHECK_DNS) {
-			json_object_set_new(o, "proto", json_string(r->udp ? "udp" : "tcp"));
-			json_object_set_new(o, "query", str_or_null(r->query));
+			json_object_set_new_nocheck(o, "proto", json_string(r->udp ? "udp" : "tcp"));
+			json_object_set_new_nocheck(o, "query", str_or_null(r->query));
 		}
 		if (r->cert_expiry > 0) {
 			char iso[32];
-			json_object_set_new(o, "cert_expiry", json_integer((json_int_t)r->cert_expiry));
-			json_object_set_new(o, "cert_expiry_date", json_string(vos_time_iso(r->cert_expiry, iso, sizeof(iso))));
+			json_object_set_new_nocheck(o, "cert_expiry", json_integer((json_int_t)r->cert_expiry));
+			json_object_set_new_nocheck(o, "cert_expiry_date", json_string(vos_time_iso(r->cert_expiry, iso, sizeof(iso))));
 		}
 		json_array_append_new(arr, o);
 		if (r->state >= 0 && r->state < VOS_PROBE__NSTATES)
@@ -489,30 +495,33 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 	}
 	{
 		char *now = vos_now_iso();
-		json_object_set_new(root, "time", json_string(now));
+		json_object_set_new_nocheck(root, "time", json_string(now));
 		free(now);
 	}
-	json_object_set_new(root, "results", arr);
+	json_object_set_new_nocheck(root, "results", arr);
 	for (i = 0; i < VOS_PROBE__NSTATES; i++)
 		json_object_set_new(sum, vos_probe_state_name((enum vos_probe_state)i), json_integer((json_int_t)counts[i]));
-	json_object_set_new(root, "summary", sum);
+	json_object_set_new_nocheck(root, "summary", sum);
 	if (scanned) {
 		json_t *u = json_array();
 		for (i = 0; i < nund; i++) {
 			json_t *o = json_object();
-			json_object_set_new(o, "host", str_or_null(und[i].host));
-			json_object_set_new(o, "address", str_or_null(und[i].address));
-			json_object_set_new(o, "port", json_integer(und[i].port));
+			json_object_set_new_nocheck(o, "host", str_or_null(und[i].host));
+			json_object_set_new_nocheck(o, "address", str_or_null(und[i].address));
+			json_object_set_new_nocheck(o, "port", json_integer(und[i].port));
 			json_array_append_new(u, o);
 		}
-		json_object_set_new(root, "undeclared", u);
+		json_object_set_new_nocheck(root, "undeclared", u);
 	}
-	dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(root);
-	if (!dump)
-		vos_die_oom();
-	out = vos_asprintf("%s\n", dump);
-	free(dump);
+	/* straight into one buffer, the newline added there (no copy of the document) */
+	{
+		struct vos_buf b = VOS_BUF_INIT;
+		if (json_dump_callback(root, dump_to_buf, &b, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) < 0)
+			vos_die_oom();
+		json_decref(root);
+		vos_buf_addc(&b, '\n');
+		out = vos_buf_detach(&b, NULL);
+	}
 	return out;
 }
 
@@ -658,6 +667,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 			r->cert_expiry = (long long)json_integer_value(json_object_get(o, "cert_expiry"));
 		detail = json_string_value(json_object_get(o, "detail"));
 		r->detail = detail && *detail ? vos_strdup(detail) : NULL;
+		/* files from before unresolvable names were skipped said "error" */
 		r->probed = state != VOS_PROBE_SKIPPED &&
 		            !(state == VOS_PROBE_ERROR && detail && (vos_starts_with(detail, "refusing to probe") ||
 		                                                     vos_starts_with(detail, "cannot resolve")));

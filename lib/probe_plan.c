@@ -53,7 +53,7 @@ int vos_probe_scope_build(struct vos_scope *out, bool *declared, const struct vo
 		vos_scope_narrow(out, &by);
 		vos_scope_release(&by);
 	}
-	if (env && *env) {
+	if (env) { /* set but empty narrows to nothing: the variable can only take away */
 		struct vos_scope by;
 		vos_scope_init(&by);
 		if ((err = add_list(&by, env, "VOSCTL_PROBE_SCOPE", errp)) < 0) {
@@ -101,7 +101,7 @@ const char *vos_probe_decision_text(const struct vos_probe_target *t, char *buf,
 		snprintf(buf, n, "'%s' resolves to %s, outside the probe scope", t->address ? t->address : "", ip);
 		break;
 	case VOS_PLAN_UNRESOLVED:
-		snprintf(buf, n, "cannot resolve '%s': %s", t->address ? t->address : "", t->why ? t->why : "no address");
+		snprintf(buf, n, "unresolvable name '%s' (%s)", t->address ? t->address : "", t->why ? t->why : "no address");
 		break;
 	default:
 		if (n)

@@ -4,6 +4,7 @@
 #include <ares.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,13 @@
 #include <time.h>
 
 #include "util.h"
+
+/* Names in flight at once on one channel (each an A and an AAAA query). All of them at once
+ * overflows a DNS server's socket buffer (1,000 names through dnsmasq lost a third of the queries,
+ * which then waited for c-ares's retry; a window of 128 still lost some under load): a window of 32
+ * keeps the server busy without dropping anything.
+ * Each channel has its own, so a server that never answers holds up only its own checks. */
+#define WINDOW 32
 
 static long long now_ms(void)
 {
@@ -36,11 +44,36 @@ static void add_addr(struct vos_resolve_name *q, size_t *alloc, const struct vos
 	q->addrs[q->naddrs++] = *ip;
 }
 
+/* one channel per distinct (server, transport): the default one and one per checked server */
+struct chan {
+	ares_channel ch;
+	const char *server; /* NULL: the default (opts->servers or the system's) */
+	bool tcp;
+	size_t inflight;    /* names sent and not answered */
+	size_t first, last; /* its names not sent yet: a list through query.next (SIZE_MAX: none) */
+};
+
+struct batch {
+	struct chan *c;
+	size_t n, alloc;
+	size_t left;        /* names not answered */
+};
+
+struct query {          /* a name's callback argument */
+	struct batch *b;
+	struct vos_resolve_name *q;
+	size_t chan;        /* index into b->c */
+	size_t next;        /* the channel's next name to send, or SIZE_MAX */
+};
+
 static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 {
-	struct vos_resolve_name *q = arg;
+	struct query *qq = arg;
+	struct vos_resolve_name *q = qq->q;
 	(void)timeouts;
 	q->elapsed_ms = now_ms_exact() - q->elapsed_ms; /* it held the time the query was sent */
+	qq->b->c[qq->chan].inflight--;
+	qq->b->left--;
 	if (status == ARES_SUCCESS && res) {
 		size_t alloc = 0;
 		int pass;
@@ -75,28 +108,10 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
 		ares_freeaddrinfo(res);
 }
 
-static size_t count_pending(const struct vos_resolve_name *names, size_t n)
-{
-	size_t i, k = 0;
-	for (i = 0; i < n; i++)
-		k += names[i].status == VOS_RESOLVE_PENDING;
-	return k;
-}
 
-/* one channel per distinct (server, transport): the default one and one per checked server */
-struct chan {
-	ares_channel ch;
-	const char *server; /* NULL: the default (opts->servers or the system's) */
-	bool tcp;
-};
-
-struct batch {
-	struct chan *c;
-	size_t n, alloc;
-};
-
-static ares_channel chan_for(struct batch *b, const struct vos_resolve_name *q,
-                             const struct vos_resolve_opts *opts, int timeout, char *why, size_t whylen)
+/* The index of q's channel in b (made on first use), or -1 (why says so). */
+static long chan_for(struct batch *b, const struct vos_resolve_name *q, const struct vos_resolve_opts *opts,
+                     int timeout, char *why, size_t whylen)
 {
 	struct ares_options ao;
 	int mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS, rc;
@@ -107,7 +122,7 @@ static ares_channel chan_for(struct batch *b, const struct vos_resolve_name *q,
 	for (i = 0; i < b->n; i++)
 		if (b->c[i].tcp == q->tcp && (b->c[i].server == q->server ||
 		                              (b->c[i].server && q->server && !strcmp(b->c[i].server, q->server))))
-			return b->c[i].ch;
+			return (long)i;
 	memset(&ao, 0, sizeof(ao));
 	/* two tries inside the deadline (c-ares doubles the wait for the second) */
 	ao.timeout = timeout / 3 > 50 ? timeout / 3 : 50;
@@ -119,19 +134,36 @@ static ares_channel chan_for(struct batch *b, const struct vos_resolve_name *q,
 	}
 	if ((rc = ares_init_options(&ch, &ao, mask)) != ARES_SUCCESS) {
 		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
-		return NULL;
+		return -1;
 	}
 	if (servers && (rc = ares_set_servers_ports_csv(ch, servers)) != ARES_SUCCESS) {
 		snprintf(why, whylen, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
 		ares_destroy(ch);
-		return NULL;
+		return -1;
 	}
 	VOS_GROW(b->c, b->alloc, b->n + 1);
+	memset(&b->c[b->n], 0, sizeof(b->c[b->n]));
 	b->c[b->n].ch = ch;
 	b->c[b->n].server = q->server;
 	b->c[b->n].tcp = q->tcp;
-	b->n++;
-	return ch;
+	b->c[b->n].first = b->c[b->n].last = SIZE_MAX;
+	return (long)b->n++;
+}
+
+/* Sends the next names of every channel whose window has room. */
+static void top_up(struct batch *b, struct query *qs, const struct ares_addrinfo_hints *hints)
+{
+	size_t k;
+	for (k = 0; k < b->n; k++) {
+		struct chan *c = &b->c[k];
+		while (c->first != SIZE_MAX && c->inflight < WINDOW) {
+			struct query *qq = &qs[c->first];
+			c->first = qq->next;
+			c->inflight++; /* before: the callback may run inside ares_getaddrinfo */
+			qq->q->elapsed_ms = now_ms_exact(); /* the callback makes it the time taken */
+			ares_getaddrinfo(c->ch, qq->q->name, NULL, hints, on_addrinfo, qq);
+		}
+	}
 }
 
 /* one round of the event loop over every channel: wait for their sockets (at most wait_ms), then
@@ -191,7 +223,8 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
                 char *why, size_t whylen)
 {
 	struct ares_addrinfo_hints hints;
-	struct batch b = {NULL, 0, 0};
+	struct batch b = {NULL, 0, 0, 0};
+	struct query *qs = NULL;
 	int rc, timeout = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 2000, ret = 0;
 	long long deadline;
 	size_t i;
@@ -209,23 +242,36 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
 		return -1;
 	}
-	/* every channel first, so a bad server list fails before anything is sent */
-	for (i = 0; i < n; i++)
-		if (!chan_for(&b, &names[i], opts, timeout, why, whylen)) {
+	/* every channel first, so a bad server list fails before anything is sent; each name joins
+	 * its channel's list, in order */
+	qs = vos_calloc(n, sizeof(*qs));
+	for (i = 0; i < n; i++) {
+		long k = chan_for(&b, &names[i], opts, timeout, why, whylen);
+		if (k < 0) {
 			ret = -1;
 			goto out;
 		}
+		qs[i].b = &b;
+		qs[i].q = &names[i];
+		qs[i].chan = (size_t)k;
+		qs[i].next = SIZE_MAX;
+		if (b.c[k].last == SIZE_MAX)
+			b.c[k].first = i;
+		else
+			qs[b.c[k].last].next = i;
+		b.c[k].last = i;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = ARES_AI_NOSORT; /* sorting would connect a socket to every answer */
-	for (i = 0; i < n; i++) {
-		names[i].elapsed_ms = now_ms_exact();
-		ares_getaddrinfo(chan_for(&b, &names[i], opts, timeout, why, whylen), names[i].name, NULL,
-		                 &hints, on_addrinfo, &names[i]);
-	}
+	b.left = n;
 	deadline = now_ms() + timeout;
-	while (count_pending(names, n)) {
+	for (;;) {
 		long long left = deadline - now_ms();
+		if (left > 0)
+			top_up(&b, qs, &hints);
+		if (!b.left)
+			break;
 		if (left <= 0) {
 			for (i = 0; i < b.n; i++)
 				ares_cancel(b.c[i].ch); /* every pending callback runs now, as ECANCELLED */
@@ -233,7 +279,7 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 		}
 		step(&b, (int)left);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) /* never sent, or cancelled */
 		if (names[i].status == VOS_RESOLVE_PENDING) {
 			names[i].elapsed_ms = (double)timeout;
 			names[i].status = VOS_RESOLVE_TIMEOUT;
@@ -243,6 +289,7 @@ out:
 	for (i = 0; i < b.n; i++)
 		ares_destroy(b.c[i].ch);
 	free(b.c);
+	free(qs);
 	ares_library_cleanup();
 	return ret;
 }

@@ -8,14 +8,19 @@
 # time, peak RSS from /usr/bin/time against the input's size. Prints one line per figure and the
 # targets, then runs tests/bench/probe.sh and tests/bench/publish.sh when they exist.
 # Environment: VOSCTL, FLOOR (binaries), BUILD, BENCH_SIZES (default "1000 10000 100000"),
-#              BENCH_SHAPES (default "genlab genshape"), BENCH_RUNS (default 3),
-#              BENCH_DIR (scratch, default $BUILD/bench).
+#              BENCH_SHAPES (default "genlab genshape"; "none": no validate benchmark), BENCH_RUNS
+#              (default 3 here; the probe benchmarks' default is 9), BENCH_EXTRA (default "probe
+#              publish": the other benchmarks run; "none": neither), BENCH_PROBE (which probe
+#              benchmarks, see probe.sh), BENCH_DIR (scratch, default $BUILD/bench).
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 VOSCTL=${VOSCTL:-$SRC/$BUILD/vosctl}
 FLOOR=${FLOOR:-$SRC/$BUILD/floor}
 SIZES=${BENCH_SIZES:-1000 10000 100000}
 SHAPES=${BENCH_SHAPES:-genlab genshape}
+[ "$SHAPES" = none ] && SHAPES=""
+EXTRA=${BENCH_EXTRA:-probe publish export}
+[ "$EXTRA" = none ] && EXTRA=""
 RUNS=${BENCH_RUNS:-3}
 DIR=${BENCH_DIR:-$SRC/$BUILD/bench}
 TIME=/usr/bin/time
@@ -144,7 +149,7 @@ for n in $SIZES; do
 done
 done
 
-for extra in probe publish export; do
+for extra in $EXTRA; do
 	if [ -f "$SRC/tests/bench/$extra.sh" ]; then
 		echo "# tests/bench/$extra.sh"
 		BUILD=$BUILD VOSCTL=$VOSCTL sh "$SRC/tests/bench/$extra.sh" || fail=1

@@ -142,4 +142,21 @@ timing_test 'validate --probe: one finding at the dependency, none at the depend
 	test_grep "lab.yaml:50:5: error: \[probe-not-probed\] .remote. port 22 was not probed (skipped): address 192.168.1.70 is outside the probe scope$" val.txt
 '
 
+# 200 hanging endpoints under a soft descriptor limit of 100: probe raises it to the hard limit, so
+# they all wait at once (one --timeout, about 1 s), not 100 descriptors at a time (seven rounds)
+if [ "$(ulimit -H -n)" = unlimited ] || [ "$(ulimit -H -n)" -ge 1024 ]; then
+timing_test 'the soft descriptor limit is raised to the hard one: 200 hanging targets in one timeout' '
+	start_listeners hang200 hang:127.0.31.5:27000-27199 &&
+	mkdir -p many/inventory &&
+	printf "page: services.md\ninventory: inventory\nprobe:\n  scope: [127.0.31.0/24]\n" >many/vosctl.yaml &&
+	printf "# Many\n\n## Data Plane\n\n### h5 (Hang)\n\n| Service | IP | Purpose |\n|---|---|---|\n| Hang | 127.0.31.5 | hangs |\n" >many/services.md &&
+	printf "hosts:\n  - {name: h5, plane: data, address: 127.0.31.5}\nservices:\n  - {id: hang, name: Hang, host: h5, class: bench, ports: [{port: \"27000-27199\", check: http}]}\n" >many/inventory/lab.yaml &&
+	t0=$(date +%s.%N) &&
+	(ulimit -S -n 100 && exec "$VOSCTL" -C many probe --timeout 1000 --format json --no-save) >many.json; test $? = 1 &&
+	t1=$(date +%s.%N) &&
+	test "$(jget many.json "d[\"summary\"][\"timeout\"]")" = 200 &&
+	python3 -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); sys.exit(0 if t < 3.5 else 1)" "$t0" "$t1"
+'
+fi
+
 test_done

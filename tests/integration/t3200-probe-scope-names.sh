@@ -265,18 +265,54 @@ test_expect_success 'loopback lab: 127.x, ::1 and names (A and AAAA through prob
 	jtrue loop.json "r[\"evil:80\"][\"state\"] == \"skipped\"" &&
 	test "$(jget loop.json "r[\"evil:80\"][\"detail\"]")" = "'"'"'evil.lab'"'"' resolves to 192.0.2.66, outside the probe scope" &&
 	test "$(jget loop.json "r[\"mixed:80\"][\"detail\"]")" = "'"'"'mixed.lab'"'"' resolves to 2001:db8::66, outside the probe scope" &&
-	jtrue loop.json "r[\"gone:80\"][\"state\"] == \"error\"" &&
-	test "$(jget loop.json "r[\"gone:80\"][\"detail\"]")" = "cannot resolve '"'"'missing.lab'"'"': name not found"
+	jtrue loop.json "r[\"gone:80\"][\"state\"] == \"skipped\"" &&
+	test "$(jget loop.json "r[\"gone:80\"][\"detail\"]")" = "unresolvable name '"'"'missing.lab'"'"' (name not found)"
+'
+
+test_expect_success 'a name that does not resolve is skipped (unresolvable) in every format, never an error' '
+	traced 1 -C loop probe --service gone --format json --no-save >gone.json &&
+	no_outside_connect &&
+	test_grep "connect(.*htons($DNS_PORT)" trace.txt &&
+	test_no_grep "connect(.*htons(80)" trace.txt &&
+	jtrue gone.json "d[\"summary\"] == {\"up\": 0, \"down\": 0, \"timeout\": 0, \"error\": 0, \"skipped\": 1}" &&
+	jtrue gone.json "r[\"gone:80\"][\"latency_ms\"] is None or r[\"gone:80\"][\"latency_ms\"] == 0" &&
+	traced 1 -C loop probe --service gone --no-save >gone.txt &&
+	test_grep "^  gone  *80  *tcp  *skipped  *-  *unresolvable name .missing.lab. (name not found)$" gone.txt &&
+	test_grep "^1 target: 0 up, 0 down, 0 timeout, 0 error, 1 skipped$" gone.txt &&
+	traced 1 -C loop probe --service gone --format prom --no-save >gone.prom &&
+	test_grep "^vosctl_probe_success{service=\"gone\",.*} 0$" gone.prom &&
+	test_grep "^vosctl_probe_skipped{service=\"gone\",.*,reason=\"unresolvable name .missing.lab. (name not found)\"} 1$" gone.prom &&
+	"$VOSCTL" -C loop probe --plan --service gone >gplan.txt; test $? = 1 &&
+	test_grep "^gone alpha missing.lab:80 tcp -> -: skip, unresolvable name .missing.lab. (name not found)$" gplan.txt &&
+	test_expect_code 1 vosctl -C loop validate --probe >gval.txt &&
+	test_grep "error: \[probe-not-probed\] .gone. port 80 was not probed (skipped): unresolvable name .missing.lab. (name not found)$" gval.txt
+'
+
+test_expect_success 'VOSCTL_PROBE_SCOPE set but empty narrows to nothing: nothing probed, says why, cannot pass' '
+	VOSCTL_PROBE_SCOPE= strace -f -qq -e trace=connect -o trace.txt "$VOSCTL" -C loop probe --service ssh \
+		--format json --no-save >empty.json 2>err; test $? = 1 &&
+	test_no_grep "connect(" trace.txt &&
+	test_grep "warning: nothing is probed: VOSCTL_PROBE_SCOPE is set but empty" err &&
+	test "$(jget empty.json "r[\"ssh:22\"][\"state\"], r[\"ssh:22\"][\"detail\"]")" = "('"'"'skipped'"'"', '"'"'address 127.0.32.10 is outside the probe scope'"'"')" &&
+	VOSCTL_PROBE_SCOPE= "$VOSCTL" -C loop probe --plan >eplan.txt 2>err; test $? = 1 &&
+	test_grep "^scope: (nothing)$" eplan.txt &&
+	test_no_grep ": probe$" eplan.txt &&
+	VOSCTL_PROBE_SCOPE= test_expect_code 1 vosctl -C loop validate --probe >eval.txt 2>err &&
+	test_grep "warning: nothing is probed: VOSCTL_PROBE_SCOPE is set but empty" err &&
+	test_grep "probe-not-probed.*.ssh. port 22 was not probed (skipped): address 127.0.32.10 is outside the probe scope" eval.txt &&
+	test_no_grep "^0 errors" eval.txt &&
+	"$VOSCTL" -C loop probe --plan --service ssh >uplan.txt &&
+	test_grep "^ssh dietpi 127.0.32.10:22 tcp -> 127.0.32.10: probe$" uplan.txt
 '
 
 test_expect_success 'loopback lab: --plan shows the resolved addresses; validate --probe reports the unprobed' '
 	"$VOSCTL" -C loop probe --plan >plan.txt; test $? = 1 &&
 	test_grep "^web alpha alpha.lab:23081 http -> 127.0.32.11: probe$" plan.txt &&
 	test_grep "^six alpha six.lab:23022 tcp -> ::1: probe$" plan.txt &&
-	test_grep "^gone alpha missing.lab:80 tcp -> -: error, cannot resolve .missing.lab.: name not found$" plan.txt &&
+	test_grep "^gone alpha missing.lab:80 tcp -> -: skip, unresolvable name .missing.lab. (name not found)$" plan.txt &&
 	test_expect_code 1 vosctl -C loop validate --probe --timeout 3000 >val.txt &&
 	test_grep "probe-not-probed.*.evil. port 80 was not probed (skipped)" val.txt &&
-	test_grep "probe-not-probed.*.gone. port 80 was not probed (error): cannot resolve" val.txt &&
+	test_grep "probe-not-probed.*.gone. port 80 was not probed (skipped): unresolvable name .missing.lab." val.txt &&
 	test_no_grep "probe-down.*.ssh.\|probe-down.*.files.\|probe-down.*.six." val.txt
 '
 

@@ -547,6 +547,85 @@ static void test_tcp_per_target_timeout(void **state)
 	full_listener_close(&fl);
 }
 
+/* Only loopback exists here: the suite's private network namespace (its sysctls are its own). */
+static bool in_private_netns(void)
+{
+	FILE *f = fopen("/proc/net/dev", "r");
+	char line[256];
+	int ifaces = 0, lo = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strchr(line, ':')) {
+			ifaces++;
+			lo += strstr(line, "lo:") != NULL;
+		}
+	fclose(f);
+	return ifaces == 1 && lo == 1 && getuid() == 0;
+}
+
+/* A closed port in the local port range can be given itself as the source port: the connect then
+ * reaches its own socket (TCP simultaneous open) and succeeds where nothing listens. Forced here by
+ * a local port range of that one port: the target is down, not up. */
+static void test_self_connect_is_not_up(void **state)
+{
+	const char *range = "/proc/sys/net/ipv4/ip_local_port_range";
+	char saved[64] = "";
+	struct vos_probe_target t[2];
+	struct vos_probe_result r[2];
+	struct vos_probe_options o;
+	int port = closed_port();
+	FILE *f;
+	VOS_UNUSED(state);
+	if (!in_private_netns())
+		skip(); /* never narrow the port range of a real machine */
+	f = fopen(range, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(saved, sizeof(saved), f));
+	fclose(f);
+	f = fopen(range, "w");
+	assert_non_null(f);
+	fprintf(f, "%d %d\n", port, port);
+	assert_int_equal(fclose(f), 0);
+	t[0] = tcp_target("127.0.0.1", port);
+	t[1] = tcp_target("127.0.0.1", port); /* again, on the socket the first one left */
+	vos_probe_options_init(&o);
+	o.threads = 1;
+	assert_int_equal(vos_probe_run(r, t, 2, &o, NULL), 0);
+	f = fopen(range, "w");
+	assert_non_null(f);
+	fputs(saved, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_DOWN);
+	assert_non_null(strstr(r[0].detail, "reached its own socket"));
+	assert_int_equal(r[1].state, VOS_PROBE_DOWN);
+	vos_probe_result_release_array(r, 2);
+}
+
+/* Counts the results of a run ended by its overall deadline (every target on port, all timeouts):
+ * in flight when it came (probed, at least min_ms old) or never started (unprobed). */
+static void count_deadline_results(const struct vos_probe_result *r, size_t n, int port, double min_ms,
+                                   size_t *inflight, size_t *unstarted)
+{
+	size_t i;
+	*inflight = *unstarted = 0;
+	for (i = 0; i < n; i++) {
+		assert_int_equal(r[i].state, VOS_PROBE_TIMEOUT);
+		assert_int_equal(r[i].port, port);
+		assert_string_equal(r[i].service, "svc");
+		assert_non_null(r[i].detail);
+		if (!strcmp(r[i].detail, "overall deadline reached")) {
+			assert_true(r[i].probed);
+			assert_true(r[i].latency_ms >= min_ms);
+			(*inflight)++;
+		} else {
+			assert_string_equal(r[i].detail, "not started before the overall deadline");
+			assert_false(r[i].probed);
+			(*unstarted)++;
+		}
+	}
+}
+
 /* The overall deadline: targets in flight end as "overall deadline reached", those never started
  * (concurrency 1 gives two slots) as "not started before the overall deadline", unprobed. */
 static void test_overall_deadline(void **state)
@@ -565,24 +644,135 @@ static void test_overall_deadline(void **state)
 	o.deadline_ms = 300;
 	o.concurrency = 1;
 	assert_int_equal(vos_probe_run(r, t, 4, &o, NULL), 0);
-	for (i = 0; i < 4; i++) {
-		assert_int_equal(r[i].state, VOS_PROBE_TIMEOUT);
-		assert_int_equal(r[i].port, fl.port);
-		assert_string_equal(r[i].service, "svc");
-		if (!strcmp(r[i].detail, "overall deadline reached")) {
-			assert_true(r[i].probed);
-			assert_true(r[i].latency_ms >= 300);
-			inflight++;
-		} else {
-			assert_string_equal(r[i].detail, "not started before the overall deadline");
-			assert_false(r[i].probed);
-			unstarted++;
-		}
-	}
+	count_deadline_results(r, 4, fl.port, 300, &inflight, &unstarted);
 	assert_int_equal(inflight, 2);
 	assert_int_equal(unstarted, 2);
 	assert_string_equal(r[3].detail, "not started before the overall deadline");
 	vos_probe_result_release_array(r, 4);
+	full_listener_close(&fl);
+}
+
+/* A socket the engine settled inside start_one serves the next target (connect again after a
+ * refusal, or after connect(AF_UNSPEC) reset an open one): each reused socket still tells up from
+ * down, and one that goes on to the asynchronous path (a full listener, freed on the first
+ * progress tick) is up, not "connection reset" left over from the reset before it. */
+static void test_reused_sockets_keep_states_apart(void **state)
+{
+	struct full_listener fl;
+	struct progress_action a;
+	int open_port, lfd = listen_on(&open_port, 64), closed = closed_port();
+	struct vos_probe_target t[6];
+	struct vos_probe_result r[6];
+	struct vos_probe_options o;
+	size_t before, i;
+	VOS_UNUSED(state);
+	full_listener_open(&fl);
+	before = count_fds();
+	t[0] = tcp_target("127.0.0.1", closed);
+	t[1] = tcp_target("127.0.0.1", open_port);
+	t[2] = tcp_target("127.0.0.1", closed);
+	t[3] = tcp_target("127.0.0.1", open_port);
+	t[4] = tcp_target("127.0.0.1", fl.port);
+	t[5] = tcp_target("127.0.0.1", closed);
+	memset(&a, 0, sizeof(a));
+	a.fl = &fl;
+	a.accept_one = true;
+	vos_probe_options_init(&o);
+	o.threads = 1;
+	o.timeout_ms = 10000;
+	o.progress = progress_act;
+	o.payload = &a;
+	assert_int_equal(vos_probe_run(r, t, 6, &o, NULL), 0);
+	assert_true(a.accepted >= 0);
+	assert_int_equal(count_fds(), before + 1); /* a.accepted: the engine closed its spares */
+	for (i = 0; i < 6; i++)
+		assert_true(r[i].probed);
+	assert_int_equal(r[0].state, VOS_PROBE_DOWN);
+	assert_string_equal(r[0].detail, "connection refused");
+	assert_int_equal(r[1].state, VOS_PROBE_UP);
+	assert_int_equal(r[2].state, VOS_PROBE_DOWN);
+	assert_string_equal(r[2].detail, "connection refused");
+	assert_int_equal(r[3].state, VOS_PROBE_UP);
+	assert_int_equal(r[4].state, VOS_PROBE_UP);
+	assert_null(r[4].detail);
+	assert_true(r[4].latency_ms >= 500); /* it did wait on epoll for the retransmission */
+	assert_int_equal(r[5].state, VOS_PROBE_DOWN);
+	close(a.accepted);
+	full_listener_close(&fl);
+	close(lfd);
+	vos_probe_result_release_array(r, 6);
+}
+
+/* Several engines (threads) share one run: the same results, in target order, as one engine, and
+ * no descriptor left behind. */
+static void test_engines_on_threads_agree(void **state)
+{
+	enum { N = 3000 };
+	int ports[3], lfds[3], closed[5], k;
+	struct vos_probe_target *t = calloc(N, sizeof(*t));
+	struct vos_probe_result *r1 = calloc(N, sizeof(*r1)), *r4 = calloc(N, sizeof(*r4));
+	struct vos_probe_options o;
+	size_t before, i, up = 0;
+	VOS_UNUSED(state);
+	for (k = 0; k < 3; k++)
+		lfds[k] = listen_on(&ports[k], 4096);
+	for (k = 0; k < 5; k++)
+		closed[k] = closed_port();
+	for (i = 0; i < N; i++)
+		t[i] = tcp_target("127.0.0.1", i % 3 == 1 ? ports[i % 3] : closed[i % 5]);
+	vos_probe_options_init(&o);
+	before = count_fds();
+	o.threads = 1;
+	assert_int_equal(vos_probe_run(r1, t, N, &o, NULL), 0);
+	o.threads = 4;
+	assert_int_equal(vos_probe_run(r4, t, N, &o, NULL), 0);
+	assert_int_equal(count_fds(), before);
+	for (i = 0; i < N; i++) {
+		enum vos_probe_state want = i % 3 == 1 ? VOS_PROBE_UP : VOS_PROBE_DOWN;
+		assert_int_equal(r1[i].state, want);
+		assert_int_equal(r4[i].state, want);
+		assert_int_equal(r4[i].port, t[i].port);
+		assert_ptr_equal(r4[i].service, t[i].service);
+		assert_true(r4[i].probed);
+		up += r4[i].state == VOS_PROBE_UP;
+	}
+	assert_int_equal(up, N / 3);
+	vos_probe_result_release_array(r1, N);
+	vos_probe_result_release_array(r4, N);
+	free(t);
+	free(r1);
+	free(r4);
+	for (k = 0; k < 3; k++)
+		close(lfds[k]);
+}
+
+/* The overall deadline with two engines: each holds its share of the cap (64) in flight; what no
+ * engine claimed in time is "not started", unprobed, and every target has its result. */
+static void test_overall_deadline_two_engines(void **state)
+{
+	enum { N = 600 };
+	struct full_listener fl;
+	struct vos_probe_target *t = calloc(N, sizeof(*t));
+	struct vos_probe_result *r = calloc(N, sizeof(*r));
+	struct vos_probe_options o;
+	size_t i, inflight = 0, unstarted = 0;
+	VOS_UNUSED(state);
+	full_listener_open(&fl);
+	for (i = 0; i < N; i++)
+		t[i] = tcp_target("127.0.0.1", fl.port);
+	vos_probe_options_init(&o);
+	o.timeout_ms = 600000;
+	o.deadline_ms = 1000; /* room for the second thread to start, even on a loaded machine */
+	o.concurrency = 128;
+	o.threads = 2;
+	assert_int_equal(vos_probe_run(r, t, N, &o, NULL), 0);
+	/* a target the second engine started later is younger than the run when the deadline comes */
+	count_deadline_results(r, N, fl.port, 0, &inflight, &unstarted);
+	assert_int_equal(inflight, 128);
+	assert_int_equal(unstarted, N - 128);
+	vos_probe_result_release_array(r, N);
+	free(t);
+	free(r);
 	full_listener_close(&fl);
 }
 
@@ -876,6 +1066,10 @@ int main(void)
 		cmocka_unit_test(test_tcp_async_connect_refused),
 		cmocka_unit_test(test_tcp_per_target_timeout),
 		cmocka_unit_test(test_overall_deadline),
+		cmocka_unit_test(test_reused_sockets_keep_states_apart),
+		cmocka_unit_test(test_self_connect_is_not_up),
+		cmocka_unit_test(test_engines_on_threads_agree),
+		cmocka_unit_test(test_overall_deadline_two_engines),
 		cmocka_unit_test(test_effective_concurrency_follows_rlimit),
 		cmocka_unit_test(test_parse_ports),
 		cmocka_unit_test(test_json_roundtrip),

@@ -21,6 +21,8 @@
 
 #include "resolve.h"
 
+#define MANY 1000               /* names n0000.lab ... in the hosts file */
+
 static pid_t dns_pid = -1;
 static char servers[64];
 static char dir[] = "/tmp/vosctl-resolve-XXXXXX";
@@ -62,6 +64,8 @@ static int start_dnsmasq(void **state)
 		return -1;
 	fputs("127.0.31.1 alpha.lab\n::1 alpha.lab\n127.0.31.2 beta.lab\n127.0.31.2 beta.lab\n"
 	      "192.0.2.5 outside.lab\n::ffff:192.0.2.6 mapped.lab\n", f);
+	for (i = 0; i < MANY; i++) /* n0000.lab 127.0.40.0 ... n0999.lab 127.0.43.231 */
+		fprintf(f, "127.0.%d.%d n%04d.lab\n", 40 + i / 256, i % 256, i);
 	fclose(f);
 	port = free_udp_port(NULL);
 	if (port < 0)
@@ -236,6 +240,64 @@ static void test_server_checks_beside_names(void **state)
 	vos_resolve_release(q, 4);
 }
 
+/* 1,000 names through one server, each its A and AAAA query: every one answered, none lost (sent
+ * all at once they overflowed dnsmasq's socket: a third of them ran out of time) */
+static void test_many_names_through_one_server(void **state)
+{
+	struct vos_resolve_name *q = calloc(MANY, sizeof(*q));
+	char (*names)[16] = calloc(MANY, sizeof(*names));
+	struct vos_resolve_opts o = {servers, 2000};
+	char why[128], buf[64], want[64];
+	int i;
+	(void)state;
+	NEED_DNS();
+	for (i = 0; i < MANY; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%04d.lab", i);
+		q[i].name = names[i];
+	}
+	assert_int_equal(vos_resolve(q, MANY, &o, why, sizeof(why)), 0);
+	for (i = 0; i < MANY; i++) {
+		if (q[i].status != VOS_RESOLVE_OK)
+			fail_msg("%s: %s", q[i].name, q[i].detail);
+		assert_int_equal(q[i].naddrs, 1);
+		snprintf(want, sizeof(want), "127.0.%d.%d", 40 + i / 256, i % 256);
+		assert_string_equal(vos_ip_format(&q[i].addrs[0], buf, sizeof(buf)), want);
+	}
+	vos_resolve_release(q, MANY);
+	free(q);
+	free(names);
+}
+
+/* More checks of a server that never answers than one channel holds in flight: they time out,
+ * and the names through the lab's server beside them (their own channel) are all answered */
+static void test_silent_server_holds_up_only_its_own(void **state)
+{
+	enum { SILENT = 150, NAMES = 300 };
+	struct vos_resolve_name q[SILENT + NAMES];
+	char names[NAMES][16];
+	struct vos_resolve_opts o = {servers, 1000};
+	char why[128];
+	int i;
+	(void)state;
+	NEED_DNS();
+	memset(q, 0, sizeof(q));
+	for (i = 0; i < SILENT; i++) {
+		q[i].name = "alpha.lab";
+		q[i].server = silent_server;
+	}
+	for (i = 0; i < NAMES; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%04d.lab", i);
+		q[SILENT + i].name = names[i];
+	}
+	assert_int_equal(vos_resolve(q, SILENT + NAMES, &o, why, sizeof(why)), 0);
+	for (i = 0; i < SILENT; i++)
+		assert_int_equal(q[i].status, VOS_RESOLVE_TIMEOUT);
+	for (i = SILENT; i < SILENT + NAMES; i++)
+		if (q[i].status != VOS_RESOLVE_OK)
+			fail_msg("%s: %s", q[i].name, q[i].detail);
+	vos_resolve_release(q, SILENT + NAMES);
+}
+
 static void test_bad_server_list(void **state)
 {
 	struct vos_resolve_name q = {.name = "alpha.lab"};
@@ -256,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_server_query_and_refused),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_server_checks_beside_names),
+		cmocka_unit_test(test_many_names_through_one_server),
+		cmocka_unit_test(test_silent_server_holds_up_only_its_own),
 		cmocka_unit_test(test_bad_server_list),
 	};
 	return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
