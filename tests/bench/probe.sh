@@ -82,6 +82,7 @@ cat >services.md <<'EOF'
 | Many | 127.0.32.4 | 5000 targets |
 EOF
 cat >inventory/bench.yaml <<'EOF'
+vocabulary: {classes: {bench: a benchmark target}}
 hosts:
   - {name: b1, plane: data, address: 127.0.32.1}
   - {name: b2, plane: data, address: 127.0.32.2}
@@ -191,6 +192,7 @@ for lab, by_name in (("names", True), ("addrs", False)):
         for i in range(N):
             f.write("| S%04d | %s | bench |\n" % (i, a[i]))
     with open(os.path.join(d, "inventory", "bench.yaml"), "w") as f:
+        f.write("vocabulary: {classes: {bench: a benchmark target}}\n")
         f.write("hosts:\n  - {name: b5, plane: data, address: 127.0.34.1}\nservices:\n")
         for i in range(N):
             f.write("  - {id: s%04d, name: S%04d, host: b5, class: bench, address: \"%s\", ports: [{port: 35000}]}\n" % (i, i, a[i]))

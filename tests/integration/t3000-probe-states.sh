@@ -150,7 +150,7 @@ timing_test 'the soft descriptor limit is raised to the hard one: 200 hanging ta
 	mkdir -p many/inventory &&
 	printf "page: services.md\ninventory: inventory\nprobe:\n  scope: [127.0.31.0/24]\n" >many/vosctl.yaml &&
 	printf "# Many\n\n## Data Plane\n\n### h5 (Hang)\n\n| Service | IP | Purpose |\n|---|---|---|\n| Hang | 127.0.31.5 | hangs |\n" >many/services.md &&
-	printf "hosts:\n  - {name: h5, plane: data, address: 127.0.31.5}\nservices:\n  - {id: hang, name: Hang, host: h5, class: bench, ports: [{port: \"27000-27199\", check: http}]}\n" >many/inventory/lab.yaml &&
+	printf "hosts:\n  - {name: h5, plane: data, address: 127.0.31.5}\nvocabulary: {classes: {bench: a benchmark target}}\nservices:\n  - {id: hang, name: Hang, host: h5, class: bench, ports: [{port: \"27000-27199\", check: http}]}\n" >many/inventory/lab.yaml &&
 	t0=$(date +%s.%N) &&
 	(ulimit -S -n 100 && exec "$VOSCTL" -C many probe --timeout 1000 --format json --no-save) >many.json; test $? = 1 &&
 	t1=$(date +%s.%N) &&
