@@ -103,6 +103,15 @@ void vos_redact_build(struct vos_redact *r, const struct vos_config *cfg, const 
 	add_secret_env(r, "VOSCTL_TOKEN");
 	if (cfg)
 		add_secret_env(r, cfg->token_env);
+	/* so are the values of the probes' request headers taken from the environment */
+	for (i = 0; inv && i < inv->nservices; i++)
+		for (j = 0; j < inv->services[i].nports; j++) {
+			const struct vos_port *p = &inv->services[i].ports[j];
+			size_t h;
+			for (h = 0; h < p->nheaders; h++)
+				if (p->headers[h].env)
+					add_secret_env(r, p->headers[h].env);
+		}
 	if (cfg && (r->what & VOS_REDACT_SECRETS))
 		for (i = 0; i < cfg->nsecrets; i++)
 			add_secret_env(r, cfg->secrets[i]);

@@ -164,4 +164,15 @@ for bad in "vos/services.v2.md:a dot before" "vos//services.md:holds '//'" "vos/
 	'
 done
 
+test_expect_success 'a probe header value from the environment is a secret whatever render.redact says' '
+	setup_lab "" &&
+	sed -i "0,/check: http, path: \/health, status: 200, name: web}/s//check: http, path: \/health, status: 200, name: web, headers: {Authorization: {env: T4300_HDR}}}/" lab/inventory/services-control.yaml &&
+	test_grep "T4300_HDR" lab/inventory/services-control.yaml &&
+	printf "\nAsk for the key Bearer-t4300-header-value.\n" >>lab/inventory/services.md &&
+	T4300_HDR=Bearer-t4300-header-value test_expect_code 1 vosctl -C lab validate >out 2>err &&
+	test_grep "error: \[page-leak\] the value of \$T4300_HDR" out &&
+	test_no_grep "t4300-header-value" out err &&
+	test_expect_code 0 vosctl -C lab validate >out 2>err
+'
+
 test_done
