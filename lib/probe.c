@@ -514,6 +514,16 @@ static void status_range(const struct vos_probe_target *t, int *lo, int *hi)
 		*hi = *lo;
 }
 
+char *vos_probe_status_mismatch(const struct vos_probe_target *t, long code)
+{
+	int lo, hi;
+	status_range(t, &lo, &hi);
+	if (code >= lo && code <= hi)
+		return NULL;
+	return lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
+	                : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi);
+}
+
 static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 {
 	struct slot *sl = NULL;
@@ -528,12 +538,9 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
 	if (rc == CURLE_OK) {
-		int lo, hi;
-		status_range(t, &lo, &hi);
-		if (code < lo || code > hi) {
-			complete(e, s, VOS_PROBE_ERROR, (int)code, now,
-			         lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
-			                  : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi));
+		char *mismatch = vos_probe_status_mismatch(t, code);
+		if (mismatch) {
+			complete(e, s, VOS_PROBE_ERROR, (int)code, now, mismatch);
 			return;
 		}
 		if (t->body && *t->body) {

@@ -1,0 +1,354 @@
+#!/bin/sh
+# t3400-prometheus-roundtrip: the real Prometheus and blackbox_exporter (Debian's packages) probe a lab
+# of loopback listeners (up, down, a 500, one hanging) every second; `validate --probe-from` then gives
+# the same findings as `validate --probe`; a target Prometheus does not know, a stale sample, a wrong
+# URL and bad credentials are findings or exit 3, never a pass; the token never shows; every prom
+# output passes `promtool check metrics`. Servers listen on 127.0.0.1 ports the test obtained, inside
+# the test's own network namespace, and are stopped at the end.
+. "$(dirname "$0")/../lib.sh"
+. "$SRC/tests/tools/probe-lab.sh"
+
+# a free loopback port (bound once by the kernel's choice, then released)
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_bg NAME CMD... : a server in the background, its pid stopped with the listeners'
+start_bg() {
+	name=$1; shift
+	"$@" >"$TRASH/$name.log" 2>&1 &
+	echo $! >>"$PIDS_FILE"
+}
+
+# wait_http URL : until it answers (at most 20 s)
+wait_http() {
+	i=0
+	until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { echo "no answer from $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+PROM_PORT=$(free_port)
+BB_PORT=$(free_port)
+PROM=http://127.0.0.1:$PROM_PORT
+SECRET=tok-3f9c2a71-do-not-print
+
+# the lab: every target on 127.0.34.0/24, its VLAN (so local probing may reach each of them)
+write_lab() {
+	mkdir -p lab/inventory
+	cat >lab/vosctl.yaml <<-'EOF'
+	page: services.md
+	inventory: inventory
+	EOF
+	cat >lab/services.md <<-'EOF'
+	---
+	title: Round Trip Lab
+	description: Prometheus probes it, vosctl reads it back
+	published: true
+	date: 2025-12-29T12:30:00.000Z
+	tags: vos, test
+	editor: markdown
+	dateCreated: 2025-12-29T12:30:00.000Z
+	---
+
+	# Round Trip Lab
+
+	## Control Plane (alpha)
+
+	| Service | IP | Purpose |
+	|---------|-----|---------|
+	| Web UI | 127.0.34.1 | Chat interface |
+	| Gateway | 127.0.34.1 | LLM router |
+	| Search | 127.0.34.1 | Search |
+
+	## Data Plane
+
+	### beta (Databases)
+
+	| Service | IP | Purpose |
+	|---------|-----|---------|
+	| API | 127.0.34.2 | Broken API |
+	| Slow | 127.0.34.2 | Never answers |
+	| Cache | 127.0.34.2 | Cache |
+	| MLX | 127.0.34.2 | Inference range |
+	EOF
+	cat >lab/inventory/lab.yaml <<-'EOF'
+	vlans:
+	  - {name: lab, cidr: 127.0.34.0/24}
+	hosts:
+	  - {name: alpha, plane: control, address: 127.0.34.1}
+	  - {name: beta, plane: data, address: 127.0.34.2}
+	services:
+	  - id: webui
+	    name: Web UI
+	    host: alpha
+	    class: ui
+	    ports: [{port: 23000, check: http, path: /health, body: ok}]
+	    depends_on: [gateway]
+	  - id: gateway
+	    name: Gateway
+	    host: alpha
+	    class: router
+	    ports: [{port: 24000, check: http, path: /health/liveliness, status: 200}]
+	  - id: search
+	    name: Search
+	    host: alpha
+	    class: search
+	    ports: [{port: 28888}]
+	  - id: api
+	    name: API
+	    host: beta
+	    class: proxy
+	    ports: [{port: 25000, check: http}]
+	  - id: slow
+	    name: Slow
+	    host: beta
+	    class: proxy
+	    ports: [{port: 26000, check: http}]
+	  - id: cache
+	    name: Cache
+	    host: beta
+	    class: cache
+	    ports: [{port: 26379}]
+	  - id: mlx
+	    name: MLX
+	    host: beta
+	    class: inference
+	    ports: [{port: "28100-28102"}]
+	EOF
+}
+
+# What `vosctl export prometheus` makes (file_sd targets with the labels service, host, plane, module
+# and the target as blackbox_exporter wants it; the module file; the scrape config with the standard
+# relabelling), written here in the same shape until that command is merged.
+write_prometheus_files() {
+	python3 - "$BB_PORT" <<-'EOF'
+	import json, sys
+	bb = sys.argv[1]
+	T = [  # service, host, plane, module, target
+	    ("webui", "alpha", "control", "http_body_ok", "http://127.0.34.1:23000/health"),
+	    ("gateway", "alpha", "control", "http_200", "http://127.0.34.1:24000/health/liveliness"),
+	    ("search", "alpha", "control", "tcp_connect", "127.0.34.1:28888"),
+	    ("api", "beta", "data", "http_200_399", "http://127.0.34.2:25000/"),
+	    ("slow", "beta", "data", "http_200_399", "http://127.0.34.2:26000/"),
+	    ("cache", "beta", "data", "tcp_connect", "127.0.34.2:26379"),
+	] + [("mlx", "beta", "data", "tcp_connect", "127.0.34.2:%d" % p) for p in (28100, 28101, 28102)]
+	json.dump([{"targets": [t], "labels": {"service": s, "host": h, "plane": p, "module": m}}
+	           for s, h, p, m, t in T], open("targets.json", "w"), indent=2)
+	codes = ", ".join(str(c) for c in range(200, 400))
+	open("blackbox.yml", "w").write("""modules:
+	  tcp_connect:
+	    prober: tcp
+	    timeout: 2s
+	  http_200:
+	    prober: http
+	    timeout: 2s
+	    http:
+	      valid_status_codes: [200]
+	  http_200_399:
+	    prober: http
+	    timeout: 2s
+	    http:
+	      valid_status_codes: [%s]
+	  http_body_ok:
+	    prober: http
+	    timeout: 2s
+	    http:
+	      valid_status_codes: [%s]
+	      fail_if_body_not_matches_regexp: ["ok"]
+	""" % (codes, codes))
+	open("prometheus.yml", "w").write("""global:
+	  scrape_interval: 1s
+	  scrape_timeout: 1s
+	  evaluation_interval: 1s
+	scrape_configs:
+	  - job_name: blackbox
+	    metrics_path: /probe
+	    file_sd_configs:
+	      - files: [targets.json]
+	        refresh_interval: 1s
+	    relabel_configs:
+	      - source_labels: [__address__]
+	        target_label: __param_target
+	      - source_labels: [module]
+	        target_label: __param_module
+	      - source_labels: [__param_target]
+	        target_label: instance
+	      - target_label: __address__
+	        replacement: 127.0.0.1:%s
+	""" % bb)
+	EOF
+}
+
+# findings without what only the live run knows (messages carry latencies, errno texts, job names)
+findings() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for f in sorted((x["rule"], x["severity"], x["file"] or "", x["line"], x["column"], x["service"] or "", x["host"] or "") for x in d["findings"]): print(*f)' "$1"
+}
+
+test_expect_success 'setup: lab, listeners, export files accepted by promtool and blackbox_exporter' '
+	write_lab && write_prometheus_files &&
+	start_listeners lab http200:127.0.34.1:23000 tcp:127.0.34.1:28888 \
+		http500:127.0.34.2:25000 hang:127.0.34.2:26000 tcp:127.0.34.2:28100-28102 &&
+	promtool check config prometheus.yml &&
+	prometheus-blackbox-exporter --config.check --config.file=blackbox.yml
+'
+
+test_expect_success 'blackbox_exporter and Prometheus start on loopback, scrape every second' '
+	start_bg blackbox prometheus-blackbox-exporter --config.file="$TRASH/blackbox.yml" \
+		--web.listen-address=127.0.0.1:$BB_PORT &&
+	start_bg prometheus prometheus --config.file="$TRASH/prometheus.yml" \
+		--storage.tsdb.path="$TRASH/tsdb" --web.listen-address=127.0.0.1:$PROM_PORT &&
+	wait_http http://127.0.0.1:$BB_PORT/ &&
+	wait_http $PROM/-/ready
+'
+
+test_expect_success 'within 20 s Prometheus holds a probe_success sample of each of the 9 targets' '
+	i=0 &&
+	until curl -fsS "$PROM/api/v1/query" --data-urlencode "query=count(probe_success{service!=\"\"})" >count.json &&
+		python3 -c "import json,sys; r=json.load(open(\"count.json\"))[\"data\"][\"result\"]; sys.exit(0 if r and r[0][\"value\"][1] == \"9\" else 1)"; do
+		i=$((i + 1)); [ $i -gt 200 ] && { cat count.json prometheus.log >&2; false; }; sleep 0.1
+	done &&
+	sleep 2
+'
+
+test_expect_success 'validate --probe-from gives the findings validate --probe gives' '
+	test_expect_code 1 vosctl -C lab validate --probe --timeout 1500 --format json >local.json &&
+	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --format json >remote.json &&
+	findings local.json >local.txt && findings remote.json >remote.txt &&
+	test_cmp local.txt remote.txt &&
+	test_grep "^probe-dependency-down error .*lab.yaml [0-9]* [0-9]* gateway alpha$" remote.txt &&
+	test_grep "^probe-down error .* api beta$" remote.txt &&
+	test_grep "^probe-down error .* slow beta$" remote.txt &&
+	test_grep "^probe-down error .* cache beta$" remote.txt &&
+	test_line_count 4 remote.txt &&
+	test_grep "HTTP status 500, expected 200-399" remote.json
+'
+
+test_expect_success 'a target Prometheus does not know is an error, never a pass' '
+	rm -rf extra && cp -R lab extra &&
+	cat >>extra/inventory/lab.yaml <<-\EOF &&
+	  - id: ghost
+	    name: Ghost
+	    host: beta
+	    class: cache
+	    ports: [{port: 27000}]
+	EOF
+	printf "| Ghost | 127.0.34.2 | Nobody scrapes it |\n" >>extra/services.md &&
+	test_expect_code 1 vosctl -C extra validate --probe-from "$PROM" --format json >ghost.json &&
+	findings ghost.json >ghost.txt &&
+	test_grep "^probe-not-probed error .* ghost beta$" ghost.txt &&
+	test_grep "Prometheus has no probe_success{service=..ghost.., instance=..127.0.34.2:27000..}" ghost.json
+'
+
+test_expect_success 'all up but one unknown target: still exit 1' '
+	rm -rf up && mkdir -p up/inventory && cp lab/vosctl.yaml up/ &&
+	sed -n "1,/^| Search /p" lab/services.md | sed "/Gateway/d" >up/services.md &&
+	printf "| Ghost | 127.0.34.1 | Nobody scrapes it |\n" >>up/services.md &&
+	cat >up/inventory/lab.yaml <<-\EOF &&
+	vlans:
+	  - {name: lab, cidr: 127.0.34.0/24}
+	hosts:
+	  - {name: alpha, plane: control, address: 127.0.34.1}
+	services:
+	  - {id: webui, name: Web UI, host: alpha, class: ui, ports: [{port: 23000, check: http, path: /health, body: ok}]}
+	  - {id: search, name: Search, host: alpha, class: search, ports: [{port: 28888}]}
+	  - {id: ghost, name: Ghost, host: alpha, class: cache, ports: [{port: 27001}]}
+	EOF
+	test_expect_code 1 vosctl -C up validate --probe-from "$PROM" >up.txt &&
+	test_grep "error: \[probe-not-probed\] .ghost. port 27001 was not probed" up.txt &&
+	test_grep "^1 error, 0 warnings" up.txt &&
+	sed -i "/ghost/d; /Ghost/d" up/inventory/lab.yaml up/services.md &&
+	test_expect_code 0 vosctl -C up validate --probe-from "$PROM" >clean.txt &&
+	test_grep "^0 errors, 0 warnings" clean.txt
+'
+
+test_expect_success '--max-age 1ms: every sample is stale, each target an error' '
+	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --max-age 1ms --format json >stale.json &&
+	findings stale.json >stale.txt &&
+	test "$(grep -c "^probe-not-probed error" stale.txt)" = 9 &&
+	test_grep "older than --max-age 1ms" stale.json &&
+	test_no_grep "^probe-down" stale.txt
+'
+
+test_expect_success '--max-age: durations are checked, exit 2 for a bad one' '
+	test_expect_code 2 vosctl -C lab validate --probe-from "$PROM" --max-age 5 2>err &&
+	test_grep "invalid --max-age .5." err &&
+	test_expect_code 2 vosctl -C lab validate --max-age 5m 2>err &&
+	test_grep "\-\-max-age needs \-\-probe-from" err &&
+	test_expect_code 2 vosctl -C lab validate --probe --probe-from "$PROM" 2>err &&
+	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --max-age 1h30m >/dev/null
+'
+
+test_expect_success 'a wrong URL, a server that is not Prometheus, a bad URL: exit 3 / 2 with a message' '
+	port=$(free_port) &&
+	test_expect_code 3 vosctl -C lab validate --probe-from http://127.0.0.1:$port >out 2>err &&
+	test_grep "unable to query Prometheus at .http://127.0.0.1:$port/.: " err &&
+	test_expect_code 3 vosctl -C lab validate --probe-from http://127.0.0.1:$BB_PORT/ 2>err &&
+	test_grep "the answer of .http://127.0.0.1:$BB_PORT/. is not a Prometheus query API answer" err &&
+	test_expect_code 3 vosctl -C lab validate --probe-from "$PROM/no/such/prefix" 2>err &&
+	test_grep "Prometheus at .$PROM/no/such/prefix. answered HTTP 404" err &&
+	test_expect_code 2 vosctl -C lab validate --probe-from ftp://127.0.0.1/ 2>err &&
+	test_grep "is not an http(s) URL" err
+'
+
+test_expect_success 'the token (and URL user info) never appear in any output' '
+	for f in json text github sarif junit prom; do
+		test_expect_code 1 env VOSCTL_PROMETHEUS_TOKEN=$SECRET "$VOSCTL" -C lab validate --probe-from "$PROM" \
+			--format $f >tok.$f 2>&1 || return 1
+		test_no_grep "$SECRET" tok.$f || return 1
+	done &&
+	port=$(free_port) &&
+	test_expect_code 3 env VOSCTL_PROMETHEUS_TOKEN=$SECRET "$VOSCTL" -C lab validate \
+		--probe-from "http://me:$SECRET@127.0.0.1:$port/" >tok.err 2>&1 &&
+	test_no_grep "$SECRET" tok.err &&
+	test_grep "unable to query Prometheus at .http://127.0.0.1:$port/." tok.err
+'
+
+test_expect_success 'prom outputs of validate --probe-from and probe pass promtool check metrics' '
+	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --format prom >remote.prom &&
+	promtool check metrics <remote.prom &&
+	test_grep "^vosctl_findings{rule=\"probe-down\",severity=\"error\"} 3$" remote.prom &&
+	test_grep "^vosctl_findings{rule=\"probe-dependency-down\",severity=\"error\"} 1$" remote.prom &&
+	test_grep "^vosctl_probe_success{service=\"webui\",.*} 1$" remote.prom &&
+	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --format prom --output "$TRASH/remote2.prom" &&
+	promtool check metrics <remote2.prom &&
+	test_expect_code 1 vosctl -C lab probe --format prom --timeout 1500 --no-save --output "$TRASH/local.prom" &&
+	promtool check metrics <local.prom &&
+	test_grep "^vosctl_findings{rule=\"probe-down\",severity=\"error\"} 3$" local.prom
+'
+
+test_expect_success 'basic auth from VOSCTL_PROMETHEUS_USER/PASSWORD: wrong password exit 3, right one works' '
+	hash=$(htpasswd -nbBC 5 vosctl "$SECRET" | cut -d: -f2) &&
+	printf "basic_auth_users:\n  vosctl: %s\n" "$hash" >web.yml &&
+	promtool check web-config web.yml &&
+	port=$(free_port) &&
+	start_bg prometheus-auth prometheus --config.file="$TRASH/prometheus.yml" --web.config.file="$TRASH/web.yml" \
+		--storage.tsdb.path="$TRASH/tsdb-auth" --web.listen-address=127.0.0.1:$port &&
+	i=0 && until curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:$port/-/ready | grep -q 401; do
+		i=$((i + 1)); [ $i -gt 200 ] && { cat prometheus-auth.log >&2; false; }; sleep 0.1
+	done &&
+	test_expect_code 3 env VOSCTL_PROMETHEUS_USER=vosctl VOSCTL_PROMETHEUS_PASSWORD=wrong \
+		"$VOSCTL" -C lab validate --probe-from http://127.0.0.1:$port >out 2>err &&
+	test_grep "answered HTTP 401" err &&
+	test_expect_code 3 vosctl -C lab validate --probe-from http://127.0.0.1:$port 2>err &&
+	test_grep "answered HTTP 401" err &&
+	i=0 && while :; do
+		env VOSCTL_PROMETHEUS_USER=vosctl VOSCTL_PROMETHEUS_PASSWORD=$SECRET \
+			"$VOSCTL" -C lab validate --probe-from http://127.0.0.1:$port --format json >auth.json 2>err
+		rc=$?
+		[ $rc = 1 ] && [ "$(findings auth.json | grep -c "^probe-down")" = 3 ] && break
+		i=$((i + 1)); [ $i -gt 100 ] && { echo "rc $rc" >&2; cat err auth.json >&2; return 1; }
+		sleep 0.2
+	done &&
+	cat err auth.json >all && test_no_grep "$SECRET" all
+'
+
+test_expect_success 'every server is stopped' '
+	probe_lab_cleanup &&
+	test_expect_code 7 curl -s -o /dev/null $PROM/-/ready
+'
+
+test_done
