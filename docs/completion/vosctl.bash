@@ -10,9 +10,9 @@ _vosctl_common="-c --config -C --directory --page --inventory -h --help"
 _vosctl_options()
 {
 	case $1 in
-	validate) echo "--format --strict -q --quiet --staged --probe --timeout $_vosctl_common" ;;
+	validate) echo "--format --output --strict -q --quiet --staged --probe --probe-from --max-age --timeout $_vosctl_common" ;;
 	show) echo "--format $_vosctl_common" ;;
-	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
+	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --output --no-save $_vosctl_common" ;;
 	render) echo "--check --write --stdout --with-status --prune -q --quiet $_vosctl_common" ;;
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
@@ -25,7 +25,7 @@ _vosctl_options()
 _vosctl_formats()
 {
 	case $1 in
-	validate) echo "text json github junit sarif" ;;
+	validate) echo "text json github junit sarif prom" ;;
 	show) echo "text json" ;;
 	probe) echo "table json prom" ;;
 	graph) echo "dot mermaid" ;;
@@ -94,7 +94,7 @@ _vosctl()
 		COMPREPLY=($(compgen -W "$(_vosctl_formats "$cmd")" -- "$cur"))
 		return 0
 		;;
-	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch)
+	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --probe-from | --max-age)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;
