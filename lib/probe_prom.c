@@ -207,7 +207,7 @@ static void client_close(struct prom_client *c)
 static char *server_text(const char *s)
 {
 	struct vos_buf b = VOS_BUF_INIT;
-	char *cut = vos_strndup(s ? s : "", 200);
+	char *cut = vos_strndup(s ? s : "", s ? strnlen(s, 200) : 0); /* vos_strndup copies n bytes */
 	vos_buf_add_escaped(&b, cut);
 	free(cut);
 	if (!b.ptr)
