@@ -3,18 +3,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/tools/probe-lab.sh"
 
-# Tests whose answers depend on replies arriving within --timeout 1500: under valgrind (make check
-# VALGRIND=1) a loopback answer can take seconds, so there their commands run (valgrind still checks
-# them) but their asserts are skipped.
-timing_test() {
-	if [ "${VALGRIND:-}" = 1 ]; then
-		(eval "$2") >"$TRASH/.out" 2>&1
-		test_skip "$1 (timing: asserts skipped under valgrind)"
-	else
-		test_expect_success "$@"
-	fi
-}
-
 test_expect_success 'setup: lab and loopback listeners' '
 	write_probe_lab && start_probe_lab
 '

@@ -214,7 +214,7 @@ test_expect_success 'within 20 s Prometheus holds a probe_success sample of each
 	sleep 2
 '
 
-test_expect_success 'validate --probe-from gives the findings validate --probe gives' '
+timing_test 'validate --probe-from gives the findings validate --probe gives' '
 	test_expect_code 1 vosctl -C lab validate --probe --timeout 1500 --format json >local.json &&
 	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --format json >remote.json &&
 	findings local.json >local.txt && findings remote.json >remote.txt &&
@@ -307,7 +307,7 @@ test_expect_success 'the token (and URL user info) never appear in any output' '
 	test_grep "unable to query Prometheus at .http://127.0.0.1:$port/." tok.err
 '
 
-test_expect_success 'prom outputs of validate --probe-from and probe pass promtool check metrics' '
+timing_test 'prom outputs of validate --probe-from and probe pass promtool check metrics' '
 	test_expect_code 1 vosctl -C lab validate --probe-from "$PROM" --format prom >remote.prom &&
 	promtool check metrics <remote.prom &&
 	test_grep "^vosctl_findings{rule=\"probe-down\",severity=\"error\"} 3$" remote.prom &&
