@@ -21,7 +21,7 @@ DEB_BUILD = build-essential pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm
 DEB_TEST  = libcmocka-dev nginx fcgiwrap nmap pre-commit python3 python3-jsonschema python3-yaml git \
             openssl apache2-utils valgrind man-db groff-base graphviz zsh curl strace time \
             iproute2 util-linux dnsmasq-base libxml2-utils prometheus prometheus-blackbox-exporter
-DEB_BENCH = time nmap git python3 iproute2 util-linux
+DEB_BENCH = time nmap git python3 iproute2 util-linux prometheus curl
 DEB_FUZZ  = clang libclang-rt-14-dev
 
 ifeq ($(SAN),1)

@@ -105,6 +105,10 @@ int cli_ctx_load_staged(struct cli_ctx *ctx);
 void cli_ctx_release(struct cli_ctx *ctx);
 /* Maps a lib error code to an exit code. */
 int cli_exit_code(int err);
+/* Reads the file a command compares with or replaces (render's pages, export's files), at most
+ * max bytes: a missing file is no error (*text NULL). Returns an exit code, the message printed:
+ * 0, CLI_EXIT_USAGE when it is not a regular file, CLI_EXIT_OPFAIL when it cannot be read. */
+int cli_read_current(const char *path, size_t max, char **text, size_t *len);
 
 /* ---- the option parser (options.c) */
 
@@ -161,6 +165,8 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv);
+int cli_cmd_init(struct cli_ctx *ctx, int argc, const char **argv);
+int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_help(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_version(struct cli_ctx *ctx, int argc, const char **argv);
 

@@ -486,8 +486,7 @@ int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv)
 	rc = cli_ctx_load(ctx);
 	if (rc)
 		return rc;
-	vos_check_integrity(&ctx->lab.model, &ctx->diags);
-	vos_rules_check(&ctx->lab.model, &ctx->diags);
+	vos_check_model(&ctx->lab.model, &ctx->diags);
 
 	memset(&g, 0, sizeof(g));
 	g.m = &ctx->lab.model;

@@ -4,7 +4,6 @@
 #include "cli.h"
 #include "probe.h"
 #include "check.h"
-#include "rules.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -153,8 +152,7 @@ static int print_prom(struct probe_cmd *pc, const char *output)
 	struct vos_diags findings;
 	int rc;
 	vos_diags_init(&findings);
-	vos_check_integrity(&ctx->lab.model, &findings);
-	vos_rules_check(&ctx->lab.model, &findings);
+	vos_check_model(&ctx->lab.model, &findings);
 	vos_probe_findings(&ctx->lab.model, pc->results, pc->ndeclared, &findings);
 	memset(&doc, 0, sizeof(doc));
 	doc.targets = pc->targets;

@@ -66,13 +66,14 @@ static void print_summary(const struct vos_publish_result *r, const char *branch
 int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *remote = NULL, *branch = NULL, *cache = NULL;
-	int dry_run = 0, prune = 0;
+	int dry_run = 0, prune = 0, allow_findings = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_STRING(0, "remote", &remote, "URL", "the wiki repository (overrides vosctl.yaml)"),
 		CLI_OPT_STRING(0, "branch", &branch, "BRANCH", "the branch to publish to (default: main)"),
 		CLI_OPT_FLAG('n', "dry-run", &dry_run, "print the diff and the commit; push nothing"),
 		CLI_OPT_STRING(0, "cache-dir", &cache, "DIR", "where cache clones live (default: $XDG_CACHE_HOME/vosctl)"),
 		CLI_OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes (as render --prune)"),
+		CLI_OPT_FLAG(0, "allow-findings", &allow_findings, "publish even when the published pages have errors"),
 		CLI_OPT_END(),
 	};
 	struct vos_publish_opts po;
@@ -123,6 +124,8 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	po.cache_root = cache;
 	po.dry_run = dry_run != 0;
 	po.prune = prune != 0;
+	po.allow_findings = allow_findings != 0;
+	po.status_max_age_s = ctx->lab.config.status_max_age_s;
 	po.before_push = push_barrier;
 	po.payload = (void *)getenv("VOSCTL_TEST_PUSH_BARRIER");
 
@@ -130,6 +133,8 @@ int cli_cmd_publish(struct cli_ctx *ctx, int argc, const char **argv)
 	err = vos_publish_run(&res, &po, &ctx->diags, &oerr);
 	if (res.notice)
 		cli_warning("%s", res.notice);
+	if (res.status_notice)
+		cli_warning("%s", res.status_notice);
 	if (ctx->diags.n) {
 		vos_diags_sort(&ctx->diags);
 		cli_print_diags_text(stderr, &ctx->diags, ctx->color_err);

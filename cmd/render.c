@@ -3,15 +3,15 @@
  * atomically. The pages come from the render plan (lib/render_plan.c), as publish's do; this file
  * reads the pages' current text and the probe results, and prints or writes. */
 #include "cli.h"
+#include "check.h"
 #include "git.h"
+#include "leak.h"
 #include "probe.h"
 #include "render_plan.h"
 #include "lockfile.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* A page's current text on disk (old_owned: read here). */
 struct current {
@@ -24,30 +24,9 @@ struct current {
 /* Reads a page's current text; a missing file is not an error. Returns an exit code. */
 static int read_current(struct current *c)
 {
-	struct stat st;
-	struct vos_err oerr = VOS_ERR_INIT;
-	int err;
-	c->text = NULL;
-	c->len = 0;
-	if (stat(c->path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		cli_error("unable to read '%s': %s", c->path, strerror(errno));
-		return CLI_EXIT_OPFAIL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		cli_error("'%s' is not a regular file", c->path);
-		return CLI_EXIT_USAGE;
-	}
-	err = vos_file_read(&c->text, &c->len, c->path, VOS_MAX_PAGE_BYTES, &oerr);
-	if (err < 0) {
-		cli_error("%s", vos_err_msg(&oerr, "unable to read a page"));
-		vos_err_clear(&oerr);
-		c->text = NULL;
-		return cli_exit_code(err);
-	}
-	c->owned = true;
-	return 0;
+	int rc = cli_read_current(c->path, VOS_MAX_PAGE_BYTES, &c->text, &c->len);
+	c->owned = c->text != NULL;
+	return rc;
 }
 
 /* The unified diff of an item against its current text (labels: the path, /dev/null when new). */
@@ -97,18 +76,68 @@ static void print_summary(const struct vos_render_item *it)
 		printf(", %zu row%s removed", st->removed, st->removed == 1 ? "" : "s");
 	if (st->tables)
 		printf(", %zu table%s rewritten", st->tables, st->tables == 1 ? "" : "s");
+	if (st->redacted)
+		printf(", %zu redacted", st->redacted);
 	printf(")\n");
+}
+
+/* The leak tripwire before anything is written: every page of the plan must be free of what
+ * render.redact hides and of credentials. Prints the findings; 0 or CLI_EXIT_FINDINGS. */
+static int refuse_leaks(struct cli_ctx *ctx, const struct vos_render_plan *plan,
+                        const struct vos_redact *rd)
+{
+	struct vos_diags leaks;
+	size_t n;
+	vos_diags_init(&leaks);
+	n = vos_leak_scan_plan(rd, plan, &leaks);
+	if (n) {
+		vos_diags_sort(&leaks);
+		fflush(stdout);
+		cli_print_diags_text(stderr, &leaks, ctx->color_err);
+		cli_error("nothing written: %zu page-leak finding%s in the rendered pages (see above)", n,
+		          n == 1 ? "" : "s");
+	}
+	vos_diags_release(&leaks);
+	return n ? CLI_EXIT_FINDINGS : 0;
+}
+
+/* What --write would write must validate: the findings validate would report on the result (the
+ * reconciled page's own, in after, when render changed the page; else the loaded lab's) plus the
+ * check pipeline on the plan's model. With errors, they are printed and the write refused (exit 1)
+ * unless allow. Returns 0 or the exit code. */
+static int render_validate(struct cli_ctx *ctx, const struct vos_render_plan *plan,
+                           struct vos_diags *after, bool allow)
+{
+	struct vos_diags found;
+	int rc = 0;
+	vos_diags_init(&found);
+	vos_diags_move(&found, plan->rebuilt ? after : &ctx->diags);
+	vos_check_model(plan->model, &found);
+	if (found.errors) {
+		vos_diags_sort(&found);
+		fflush(stdout);
+		cli_print_diags_text(stderr, &found, ctx->color_err);
+		if (!allow) {
+			cli_error("not written: the rendered pages have %zu error%s (see above); "
+			          "--allow-findings writes them anyway", found.errors,
+			          found.errors == 1 ? "" : "s");
+			rc = CLI_EXIT_FINDINGS;
+		}
+	}
+	vos_diags_release(&found);
+	return rc;
 }
 
 int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 {
-	int check = 0, write = 0, to_stdout = 0, with_status = 0, prune = 0, quiet = 0;
+	int check = 0, write = 0, to_stdout = 0, with_status = 0, prune = 0, quiet = 0, allow = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_FLAG(0, "check", &check, "exit 1 and print a diff when the pages on disk differ"),
 		CLI_OPT_FLAG(0, "write", &write, "write the pages that changed (atomically)"),
 		CLI_OPT_FLAG(0, "stdout", &to_stdout, "print the reconciled services page"),
 		CLI_OPT_FLAG(0, "with-status", &with_status, "also render the status page from the last probe"),
 		CLI_OPT_FLAG(0, "prune", &prune, "remove page rows no inventory entry describes"),
+		CLI_OPT_FLAG(0, "allow-findings", &allow, "with --write: write even when the result has errors"),
 		CLI_OPT_FLAG('q', "quiet", &quiet, "print nothing but errors (and diffs with --check)"),
 		CLI_OPT_END(),
 	};
@@ -118,6 +147,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	struct vos_render_plan plan;
 	struct vos_probe_results results;
 	struct vos_diags scratch;
+	struct vos_redact rd;
 	const struct vos_render_item *sp;
 	size_t i, ndiff = 0;
 	int n, rc = 0;
@@ -126,7 +156,9 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	memset(&in, 0, sizeof(in));
 	memset(&ropts, 0, sizeof(ropts));
 	vos_render_plan_init(&plan);
+	vos_diags_init(&scratch);
 	vos_probe_results_init(&results);
+	vos_redact_init(&rd);
 	n = cli_parse_options(ctx, argc, argv, opts);
 	if (n < 0)
 		return n == -2 ? 0 : CLI_EXIT_USAGE;
@@ -137,6 +169,9 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	if ((rc = cli_ctx_load(ctx)) != 0)
 		return rc;
 	ropts.prune = prune != 0;
+	vos_redact_release(&rd);
+	vos_redact_build(&rd, &ctx->lab.config, &ctx->lab.inv);
+	ropts.redact = &rd;
 
 	/* the pages' current text: the services page (the page itself, or where render.services
 	 * puts it), the generated inventory page, the status page */
@@ -177,6 +212,17 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 			rc = err == VOS_ENOTFOUND || err == VOS_EINPUT ? CLI_EXIT_USAGE : cli_exit_code(err);
 			goto out;
 		}
+		{	/* a status page only from fresh results that probed something */
+			char *now = vos_now_iso();
+			err = vos_probe_results_fresh(&results, now, ctx->lab.config.status_max_age_s, &oerr);
+			free(now);
+			if (err < 0) {
+				cli_error("no status page: %s", vos_err_msg(&oerr, "unusable probe results"));
+				vos_err_clear(&oerr);
+				rc = CLI_EXIT_USAGE;
+				goto out;
+			}
+		}
 		cur[VOS_RENDER_STATUS].path = ctx->lab.config.render_status;
 		if ((rc = read_current(&cur[VOS_RENDER_STATUS])) != 0)
 			goto out;
@@ -192,10 +238,9 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 	in.status.old = cur[VOS_RENDER_STATUS].text;
 	in.status.old_len = cur[VOS_RENDER_STATUS].len;
 
-	/* the reconciled page's own findings are validate's to report, not render's */
-	vos_diags_init(&scratch);
+	/* the reconciled page's own findings are validate's to report, not render's: only --write
+	 * looks at them, to refuse writing a broken page */
 	vos_render_plan_make(&plan, &ctx->lab.page, &ctx->lab.model, &in, &ropts, NULL, &scratch);
-	vos_diags_release(&scratch);
 	sp = vos_render_plan_item(&plan, VOS_RENDER_SERVICES);
 	for (i = 0; i < plan.n; i++)
 		if (plan.items[i].changed)
@@ -223,8 +268,12 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = ndiff ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
 	}
+	if (write && ndiff && (rc = render_validate(ctx, &plan, &scratch, allow != 0)) != 0)
+		goto out;
 	if (write) {
 		size_t written = 0;
+		if ((rc = refuse_leaks(ctx, &plan, &rd)) != 0)
+			goto out;
 		for (i = 0; i < plan.n; i++) {
 			const struct vos_render_item *it = &plan.items[i];
 			struct vos_err oerr = VOS_ERR_INIT;
@@ -261,5 +310,7 @@ out:
 			free(cur[i].text);
 	vos_render_plan_release(&plan);
 	vos_probe_results_release(&results);
+	vos_redact_release(&rd);
+	vos_diags_release(&scratch);
 	return rc;
 }

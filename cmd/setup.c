@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cli_ctx_init(struct cli_ctx *ctx, const struct cli_command *cmd)
@@ -117,4 +118,31 @@ void cli_ctx_release(struct cli_ctx *ctx)
 {
 	vos_lab_release(&ctx->lab);
 	vos_diags_release(&ctx->diags);
+}
+
+int cli_read_current(const char *path, size_t max, char **text, size_t *len)
+{
+	struct stat st;
+	struct vos_err oerr = VOS_ERR_INIT;
+	int err;
+	*text = NULL;
+	*len = 0;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		cli_error("unable to read '%s': %s", path, strerror(errno));
+		return CLI_EXIT_OPFAIL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_error("'%s' is not a regular file", path);
+		return CLI_EXIT_USAGE;
+	}
+	err = vos_file_read(text, len, path, max, &oerr);
+	if (err < 0) {
+		cli_error("%s", vos_err_msg(&oerr, "unable to read a file"));
+		vos_err_clear(&oerr);
+		*text = NULL;
+		return cli_exit_code(err);
+	}
+	return 0;
 }

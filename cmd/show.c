@@ -47,6 +47,8 @@ static json_t *model_json(const struct vos_model *m)
 		const struct vos_mhost *h = vos_model_service_host(m, s);
 		json_t *o = json_object(), *ports = json_array(), *deps = json_array();
 		json_object_set_new(o, "id", json_string(s->id));
+		if (v && v->ninstances > 1)
+			json_object_set_new(o, "instance_of", json_string(v->base_id));
 		json_object_set_new(o, "name", json_string(s->name));
 		json_object_set_new(o, "host", jstr_or_null(h ? h->name : NULL));
 		json_object_set_new(o, "class", jstr_or_null(v ? v->class_ : NULL));

@@ -1,11 +1,14 @@
 /* validate.c - vosctl validate: the page and the inventory, checked against the rules. */
 #include "cli.h"
 #include "check.h"
+#include "leak.h"
 #include "rules.h"
 #include "probe.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What --probe or --probe-from gave: the targets and their results (for the prom output). */
 struct validate_probe {
@@ -114,6 +117,36 @@ static int print_prom(struct cli_ctx *ctx, const struct validate_probe *vp, cons
 	return cli_prom_output(&doc, output);
 }
 
+/* The leak tripwire on the page validate read and, with --staged, on every other staged page:
+ * nothing render.redact hides and no credential (the hook runs this). 0 or an exit code. */
+static int validate_leaks(struct cli_ctx *ctx, bool staged)
+{
+	struct vos_redact rd;
+	struct vos_source ix;
+	struct vos_err oerr = VOS_ERR_INIT;
+	char cwd[PATH_MAX];
+	int rc = 0;
+	vos_redact_build(&rd, &ctx->lab.config, &ctx->lab.inv);
+	vos_leak_scan(&rd, ctx->lab.page.file, ctx->lab.page.text, ctx->lab.page.len, &ctx->diags);
+	if (staged) {
+		/* no false green: pages that could not be checked fail the run */
+		if (!getcwd(cwd, sizeof(cwd)))
+			rc = vos_err_set(&oerr, VOS_EIO, "cannot get the current directory");
+		else if ((rc = vos_source_open_index(&ix, cwd, &oerr)) == 0) {
+			rc = vos_leak_scan_changed(&rd, &ix, ctx->lab.page.file, &ctx->diags, &oerr);
+			vos_source_release(&ix);
+		}
+		if (rc < 0) {
+			cli_error("--staged: the staged pages were not checked for leaks: %s",
+			          vos_err_msg(&oerr, "unable to read the index"));
+			rc = CLI_EXIT_OPFAIL;
+		}
+	}
+	vos_err_clear(&oerr);
+	vos_redact_release(&rd);
+	return rc;
+}
+
 int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	const char *format = "text", *output = NULL, *from = NULL, *max_age = NULL;
@@ -176,8 +209,9 @@ int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv)
 			cli_print_findings(stdout, fmt, &ctx->diags, false, "vosctl validate");
 		return rc;
 	}
-	vos_check_integrity(&ctx->lab.model, &ctx->diags);
-	vos_rules_check(&ctx->lab.model, &ctx->diags);
+	vos_check_model(&ctx->lab.model, &ctx->diags);
+	if ((rc = validate_leaks(ctx, staged != 0)) != 0)
+		return rc;
 	if ((probe || from) && (rc = validate_probe(ctx, &vp, timeout_ms, from, max_age_ms)) != 0) {
 		validate_probe_release(&vp);
 		return rc;

@@ -1,6 +1,7 @@
 /* check.c - built-in integrity checks on the merged model. */
 #include "check.h"
 #include "addr.h"
+#include "rules.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -253,6 +254,13 @@ void vos_check_integrity(const struct vos_model *m, struct vos_diags *findings)
 	check_ports(m, findings);
 	check_depends(m, findings);
 	check_addresses(m, findings);
+}
+
+void vos_check_model(const struct vos_model *m, struct vos_diags *findings)
+{
+	vos_check_integrity(m, findings);
+	vos_rules_check(m, findings);
+	vos_check_evidence(m, findings);
 }
 
 /* ---------------------------------------------------------------- wiki links */

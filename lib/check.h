@@ -7,6 +7,14 @@
 /* Built-in integrity checks ("port-clash", "depends-unknown", "depends-cycle",
  * "address-outside-vlan", "address-shared"). */
 void vos_check_integrity(const struct vos_model *m, struct vos_diags *findings);
+/* The check pipeline validate runs on a model: vos_check_integrity, then the placement rules
+ * (vos_rules_check). The one copy validate, graph, render --write and publish call. */
+void vos_check_model(const struct vos_model *m, struct vos_diags *findings);
+/* Evidence from how services are launched (lib/evidence.c): a port launch.exec names that no
+ * declared port covers ("launch-port-mismatch"), and a service bound to every interface (0.0.0.0,
+ * ::) on a host whose VLAN a not-exposed-on-vlans rule selecting it forbids ("bind-exposed"). Part
+ * of vos_check_model. */
+void vos_check_evidence(const struct vos_model *m, struct vos_diags *findings);
 /* Checks the links of a page: a link to a page that exists(path, payload) knows under neither
  * "<path>.md" nor "<path>" (nor, for a leading locale segment like "en/", the same without it) is a
  * "wiki-link-broken" diagnostic of severity sev located at the link. External links are skipped. */

@@ -97,18 +97,44 @@ static char *get_path(struct cparse *p, const struct vos_ynode *m, const char *k
 	return r;
 }
 
+/* NULL when a page path is one Wiki.js's git storage imports as a page, else why not: its paths
+ * hold no space, no backslash, no "//" (checked as written) and no dot but the one of ".md"
+ * (checked once "." components, ours to drop, are gone). */
+static const char *wikijs_path_problem(const char *path, bool normalised)
+{
+	size_t n = strlen(path);
+	if (!normalised) {
+		if (strstr(path, "//"))
+			return "holds '//'";
+		if (strchr(path, '\\'))
+			return "holds a backslash";
+		if (strpbrk(path, " \t"))
+			return "holds a space";
+		return NULL;
+	}
+	if (n < 4 || strcmp(path + n - 3, ".md"))
+		return "does not end in '.md': Wiki.js imports it as an asset";
+	if (strchr(path, '.') != path + n - 3)
+		return "holds a dot before '.md'";
+	return NULL;
+}
+
 /* A path inside the wiki repository: relative, no "..", not joined; kept without "." and empty
  * components ("./vos//a.md" is "vos/a.md"), so that two spellings of one file compare equal. */
 static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const char *key)
 {
 	const struct vos_ynode *v = str_node(p, m, key);
 	struct vos_buf b = VOS_BUF_INIT;
-	const char *s;
+	const char *s, *why;
 	char *r;
 	if (!v)
 		return NULL;
 	if (v->u.s.str[0] == '/' || has_dotdot(v->u.s.str)) {
 		cerr(p, v, "'%s' must be a relative path without '..', not '%s'", key, v->u.s.str);
+		return NULL;
+	}
+	if ((why = wikijs_path_problem(v->u.s.str, false))) {
+		cerr(p, v, "'%s' is not a path Wiki.js accepts ('%s' %s)", key, v->u.s.str, why);
 		return NULL;
 	}
 	for (s = v->u.s.str; *s;) {
@@ -126,9 +152,48 @@ static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const ch
 		vos_buf_release(&b);
 		return NULL;
 	}
+	if ((why = wikijs_path_problem(b.ptr, true))) {
+		cerr(p, v, "'%s' is not a path Wiki.js accepts ('%s' %s)", key, v->u.s.str, why);
+		vos_buf_release(&b);
+		return NULL;
+	}
 	r = vos_arena_strdup(&p->cfg->arena, b.ptr);
 	vos_buf_release(&b);
 	return r;
+}
+
+/* A duration: seconds as an integer, or a string "90s", "30m", "1h", "2d"; at most 366 days. */
+static void get_duration(struct cparse *p, const struct vos_ynode *m, const char *key, long long *out)
+{
+	const struct vos_ynode *v = vos_ymap_get(m, key);
+	long long n = 0, unit = 1;
+	const char *s;
+	char *end;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_SCALAR)
+		goto bad;
+	s = v->u.s.str;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	n = strtoll(s, &end, 10);
+	if (!strcmp(end, "s") || !*end)
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60;
+	else if (!strcmp(end, "h"))
+		unit = 3600;
+	else if (!strcmp(end, "d"))
+		unit = 86400;
+	else
+		goto bad;
+	if (n < 1 || n > 366LL * 86400 / unit)
+		goto bad;
+	*out = n * unit;
+	return;
+bad:
+	cerr(p, v, "'%s' must be a duration (seconds, or a number with s, m, h or d: '1h'), at most 366 days",
+	     key);
 }
 
 static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *key, long long max,
@@ -150,19 +215,25 @@ static void get_posint(struct cparse *p, const struct vos_ynode *m, const char *
 }
 
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
+static bool env_name_ok(const char *s)
+{
+	const char *c;
+	for (c = s; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' ||
+		      (c != s && *c >= '0' && *c <= '9')))
+			return false;
+	return *s != '\0';
+}
+
+/* An environment variable name, VOSCTL_* (sent to the remote) */
 static char *get_env_name(struct cparse *p, const struct vos_ynode *m, const char *key, const char *def)
 {
 	const struct vos_ynode *v = str_node(p, m, key);
-	const char *s;
 	if (!v)
 		return vos_arena_strdup(&p->cfg->arena, def);
-	for (s = v->u.s.str; *s; s++) {
-		bool ok = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||
-		          (s != v->u.s.str && *s >= '0' && *s <= '9');
-		if (!ok) {
-			cerr(p, v, "'%s' must name an environment variable, not '%s'", key, v->u.s.str);
-			return vos_arena_strdup(&p->cfg->arena, def);
-		}
+	if (!env_name_ok(v->u.s.str)) {
+		cerr(p, v, "'%s' must name an environment variable, not '%s'", key, v->u.s.str);
+		return vos_arena_strdup(&p->cfg->arena, def);
 	}
 	/* a vosctl.yaml someone else wrote must not send $AWS_SECRET_ACCESS_KEY to its own remote */
 	if (!vos_starts_with(v->u.s.str, "VOSCTL_") || !v->u.s.str[7]) {
@@ -279,8 +350,9 @@ static void check_repo_targets(struct cparse *p, const struct vos_ynode *pages)
 		}
 }
 
-static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", NULL};
-static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", NULL};
+static const char *const top_keys[] = {"page", "inventory", "render", "publish", "probe", "secrets", NULL};
+static const char *const render_keys[] = {"services", "inventory_page", "status", "status_file", "redact",
+                                          "placeholder", "authority", "status_max_age", NULL};
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
 static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
 static const char *const author_keys[] = {"name", "email", NULL};
@@ -360,6 +432,93 @@ static char *get_addr_list(struct cparse *p, const struct vos_ynode *m, const ch
 	return r;
 }
 
+/* render.redact: a list of addresses, paths, secrets. */
+static void get_redact(struct cparse *p, const struct vos_ynode *m)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} kinds[] = {{"addresses", VOS_REDACT_ADDRESSES}, {"paths", VOS_REDACT_PATHS},
+	             {"secrets", VOS_REDACT_SECRETS}};
+	const struct vos_ynode *v = vos_ymap_get(m, "redact");
+	size_t i, k;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_SEQ) {
+		cerr(p, v, "'redact' must be a list (addresses, paths, secrets), not %s", vos_ynode_kind_phrase(v));
+		return;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *it = v->u.items[i];
+		for (k = 0; k < VOS_ARRAY_SIZE(kinds); k++)
+			if (it->kind == VOS_YNODE_SCALAR && !strcmp(it->u.s.str, kinds[k].name))
+				break;
+		if (k == VOS_ARRAY_SIZE(kinds)) {
+			if (it->kind == VOS_YNODE_SCALAR)
+				cerr(p, it, "unknown item '%s' in 'redact' (addresses, paths or secrets)", it->u.s.str);
+			else
+				cerr(p, it, "items of 'redact' must be strings, not %s", vos_ynode_kind_phrase(it));
+			continue;
+		}
+		p->cfg->redact |= kinds[k].bit;
+	}
+}
+
+/* render.placeholder: "<NAME>" that Markdown reads as text, not as an HTML tag (an underscore in
+ * it, or no letter first), and that the page parser takes for a placeholder. */
+static void get_placeholder(struct cparse *p, const struct vos_ynode *m)
+{
+	const struct vos_ynode *v = str_node(p, m, "placeholder");
+	const char *s;
+	size_t n;
+	bool ok, under = false;
+	if (!v)
+		return;
+	s = v->u.s.str;
+	n = v->u.s.len;
+	ok = n >= 3 && s[0] == '<' && s[n - 1] == '>';
+	for (size_t i = 1; ok && i + 1 < n; i++) {
+		char c = s[i];
+		under |= c == '_';
+		ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+	}
+	if (ok && !under && ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= 'a' && s[1] <= 'z')))
+		ok = false; /* <LANIP> is an HTML tag to Markdown: the cell would look empty */
+	if (!ok) {
+		cerr(p, v, "'placeholder' must be written '<NAME_WITH_UNDERSCORE>' (letters, digits, '_', '-'; "
+		     "an underscore, so that Markdown shows it), not '%s'", s);
+		return;
+	}
+	p->cfg->placeholder = vos_arena_strndup(&p->cfg->arena, s, n);
+}
+
+/* secrets: [VAR, ...]: the environment variables whose values no page may hold. Only their names
+ * are in the file; vosctl reads the values to look for them, never sends them anywhere. */
+static void get_secrets(struct cparse *p, const struct vos_ynode *root)
+{
+	const struct vos_ynode *v = vos_ymap_get(root, "secrets");
+	size_t i;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_SEQ) {
+		cerr(p, v, "'secrets' must be a list of environment variable names, not %s", vos_ynode_kind_phrase(v));
+		return;
+	}
+	p->cfg->secrets = vos_arena_alloc(&p->cfg->arena, (v->n + 1) * sizeof(*p->cfg->secrets));
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *it = v->u.items[i];
+		if (it->kind != VOS_YNODE_SCALAR || vos_yscalar_is_null(it)) {
+			cerr(p, it, "items of 'secrets' must be strings, not %s", vos_ynode_kind_phrase(it));
+			continue;
+		}
+		if (!env_name_ok(it->u.s.str)) {
+			cerr(p, it, "'secrets' must name environment variables, not '%s'", it->u.s.str);
+			continue;
+		}
+		p->cfg->secrets[p->cfg->nsecrets++] = vos_arena_strndup(&p->cfg->arena, it->u.s.str, it->u.s.len);
+	}
+}
+
 static void set_defaults(struct vos_config *cfg, const char *base_dir)
 {
 	char *sf;
@@ -370,7 +529,9 @@ static void set_defaults(struct vos_config *cfg, const char *base_dir)
 	cfg->branch = vos_arena_strdup(&cfg->arena, "main");
 	cfg->token_env = vos_arena_strdup(&cfg->arena, "VOSCTL_TOKEN");
 	cfg->user_env = vos_arena_strdup(&cfg->arena, "VOSCTL_GIT_USER");
+	cfg->placeholder = vos_arena_strdup(&cfg->arena, VOS_DEFAULT_PLACEHOLDER);
 	cfg->probe_timeout_ms = 2000;
+	cfg->status_max_age_s = 3600;
 	cfg->probe_concurrency = 1024;
 }
 
@@ -396,7 +557,18 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 		cfg->render_status = get_path(p, sec, "status", true);
 		if ((sf = get_path(p, sec, "status_file", true))) /* probe writes there: confined too */
 			cfg->status_file = sf;
+		get_redact(p, sec);
+		get_placeholder(p, sec);
+		{
+			const struct vos_ynode *a = str_node(p, sec, "authority");
+			if (a && !strcmp(a->u.s.str, "inventory"))
+				cfg->inventory_authority = true;
+			else if (a && strcmp(a->u.s.str, "page"))
+				cerr(p, a, "'authority' must be 'page' or 'inventory', not '%s'", a->u.s.str);
+		}
+		get_duration(p, sec, "status_max_age", &cfg->status_max_age_s);
 	}
+	get_secrets(p, root);
 	if (!cfg->render_services)
 		cfg->render_services = cfg->page;
 	{

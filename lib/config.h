@@ -6,6 +6,15 @@
 
 #define VOS_CONFIG_NAME "vosctl.yaml"
 
+/* What render.redact lists (docs/security.md, "Redaction"). */
+enum vos_config_redact {
+	VOS_REDACT_ADDRESSES = 1 << 0,
+	VOS_REDACT_PATHS = 1 << 1,
+	VOS_REDACT_SECRETS = 1 << 2,
+};
+
+#define VOS_DEFAULT_PLACEHOLDER "<LAN_IP>"
+
 struct vos_config {
 	struct vos_arena arena;
 	char *file;            /* path of the config file, or NULL when none was found */
@@ -18,6 +27,14 @@ struct vos_config {
 	char *render_inventory; /* generated inventory page, or NULL */
 	char *render_status;    /* status page, or NULL */
 	char *status_file;      /* last probe results (JSON), default .vosctl/last-probe.json */
+	unsigned redact;        /* render.redact: enum vos_config_redact bits */
+	char *placeholder;      /* render.placeholder, default "<LAN_IP>" */
+	char **secrets;         /* secrets: names of environment variables whose values are secret */
+	size_t nsecrets;
+	long long status_max_age_s; /* render.status_max_age: a status page only from results this
+	                               young (seconds; default 3600) */
+	bool inventory_authority; /* render.authority: inventory (a cell both sides carry follows the
+	                             inventory); default page (docs/page-format.md, "Drift") */
 	/* publish */
 	char *remote;          /* URL or NULL */
 	char *branch;          /* default "main" */

@@ -706,10 +706,14 @@ static int remote_new(git_remote **out, struct vos_git *g)
 #define BRANCHES_SHOWN 10
 
 /* The remote lacks g->branch: fine for an empty repository (the push creates it), else VOS_EINPUT
- * naming the branches it has (a typo in --branch must not start a second, parentless history). */
-static int missing_branch(struct vos_git *g, const git_remote_head **heads, size_t nheads, struct vos_err *errp)
+ * naming the branches it has (a typo in --branch must not start a second, parentless history) and
+ * the remote's default branch (git_remote_default_branch, connected remote): Wiki.js's git storage
+ * defaults to 'master', vosctl to 'main'. */
+static int missing_branch(struct vos_git *g, git_remote *remote, const git_remote_head **heads,
+                          size_t nheads, struct vos_err *errp)
 {
 	struct vos_buf have = VOS_BUF_INIT;
+	git_buf def = GIT_BUF_INIT;
 	size_t i, n = 0;
 	for (i = 0; i < nheads; i++) {
 		if (!vos_starts_with(heads[i]->name, "refs/heads/"))
@@ -721,8 +725,16 @@ static int missing_branch(struct vos_git *g, const git_remote_head **heads, size
 		return 0;
 	if (n > BRANCHES_SHOWN)
 		vos_buf_addf(&have, " and %zu more", n - BRANCHES_SHOWN);
-	vos_err_set(errp, VOS_EINPUT, "the remote '%s' has no branch '%s' (it has %s): check --branch or "
-	            "publish.branch", g->url, g->branch, have.ptr);
+	if (git_remote_default_branch(&def, remote) == 0 && def.ptr &&
+	    vos_starts_with(def.ptr, "refs/heads/"))
+		vos_err_set(errp, VOS_EINPUT, "the remote '%s' has no branch '%s' (it has %s): check --branch or "
+		            "publish.branch; the remote's default branch is '%s', not '%s' (Wiki.js's git "
+		            "storage defaults to 'master', vosctl to 'main')", g->url, g->branch, have.ptr,
+		            def.ptr + strlen("refs/heads/"), g->branch);
+	else
+		vos_err_set(errp, VOS_EINPUT, "the remote '%s' has no branch '%s' (it has %s): check --branch or "
+		            "publish.branch", g->url, g->branch, have.ptr);
+	git_buf_dispose(&def);
 	vos_buf_release(&have);
 	return VOS_EINPUT;
 }
@@ -765,7 +777,7 @@ static int fetch_once(struct vos_git *g, struct vos_err *errp, bool *local_failu
 	for (i = 0; i < nheads; i++)
 		if (!strcmp(heads[i]->name, want))
 			found = &heads[i]->oid;
-	if (!found && (rc = missing_branch(g, heads, nheads, errp)) < 0)
+	if (!found && (rc = missing_branch(g, remote, heads, nheads, errp)) < 0)
 		goto out;
 	if (!found) {
 		git_reference *ref = NULL;

@@ -530,6 +530,8 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 	l->scope = get_str(c, &f, L_SCOPE, NULL);
 	l->restart = get_str(c, &f, L_RESTART, NULL);
 	l->exec = get_str(c, &f, L_EXEC, NULL);
+	if (f.v[L_EXEC])
+		l->loc = nloc(c, f.v[L_EXEC]);
 	rs = f.v[L_RESTART_SEC];
 	if (rs && !vos_yscalar_is_null(rs)) {
 		double d;
@@ -548,11 +550,59 @@ static void conv_launch(struct conv *c, const struct vos_ynode *m, struct vos_la
 
 enum { S_ID, S_NAME, S_HOST, S_CLASS, S_TRAITS, S_PURPOSE, S_ADDRESS, S_PORTS, S_LAUNCH, S_LOGS,
        S_DATA, S_SECRETS, S_CONFIG, S_DEPENDS_ON, S_EXPOSURE, S_ADMIN_VIA, S_IMMUTABLE,
-       S_OWNER_REPO, S_NOTES };
+       S_OWNER_REPO, S_NOTES, S_HOSTS };
 static const char *const service_keys[] = {
 	"id", "name", "host", "class", "traits", "purpose", "address", "ports", "launch", "logs", "data",
-	"secrets", "config", "depends_on", "exposure", "admin_via", "immutable", "owner_repo", "notes", NULL};
+	"secrets", "config", "depends_on", "exposure", "admin_via", "immutable", "owner_repo", "notes",
+	"hosts", NULL};
 _Static_assert(VOS_ARRAY_SIZE(service_keys) - 1 <= FIELDS_MAX, "FIELDS_MAX is too small");
+
+/* `hosts: [a, b, ...]`: one program on several hosts. The service at index k becomes instance 0
+ * on the first host and is copied for each further one (each copy shares the parsed values, which
+ * are read-only); every instance's id is "ID@HOST" so that findings, probe results and JSON name
+ * one instance. One host is the same as `host:`. */
+static void conv_instances(struct conv *c, const struct fields *f, size_t k)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_strloc *hs = NULL;
+	size_t n = get_strlist(c, f, S_HOSTS, NULL, &hs), i, j;
+	struct vos_service base;
+	if (f->v[S_HOST] && !vos_yscalar_is_null(f->v[S_HOST])) {
+		report(c, f->v[S_HOSTS], "inventory-value",
+		       "service '%s' has both 'host' and 'hosts' (give one: 'hosts' for several hosts)",
+		       inv->services[k].id ? inv->services[k].id : "?");
+		return;
+	}
+	if (!n) {
+		report(c, f->v[S_HOSTS], "inventory-value", "'hosts' is empty (give at least one host)");
+		return;
+	}
+	if (n > UINT16_MAX) {
+		report(c, f->v[S_HOSTS], "inventory-value", "'hosts' lists %zu hosts (at most %u)", n,
+		       (unsigned)UINT16_MAX);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (vos_name_eq(hs[i].s, hs[j].s)) {
+				struct vos_loc loc = hs[i].loc;
+				vos_diags_add(c->diags, VOS_SEV_ERROR, &loc, "inventory-value",
+				              "host '%s' is listed twice in 'hosts'", hs[i].s);
+				return;
+			}
+	base = inv->services[k];
+	for (i = 0; i < n; i++) {
+		struct vos_service *s = i ? VOS_PUSH(inv->services, inv->nservices, inv->services_alloc)
+		                          : &inv->services[k];
+		*s = base;
+		s->host = hs[i].s;
+		s->host_loc = hs[i].loc;
+		s->instance = (uint16_t)i;
+		s->ninstances = (uint16_t)n;
+		if (n > 1 && base.id)
+			s->id = vos_arena_sprintf(&inv->arena, "%s@%s", base.id, hs[i].s);
+	}
+}
 
 static void conv_service(struct conv *c, const struct vos_ynode *m)
 {
@@ -621,6 +671,10 @@ static void conv_service(struct conv *c, const struct vos_ynode *m)
 		report(c, v, "inventory-type", "'immutable' must be a boolean, not %s", vos_ynode_kind_phrase(v));
 	s->owner_repo = get_str(c, &f, S_OWNER_REPO, NULL);
 	s->notes = get_str(c, &f, S_NOTES, NULL);
+	s->base_id = s->id;
+	s->ninstances = 1;
+	if (f.v[S_HOSTS] && !vos_yscalar_is_null(f.v[S_HOSTS]))
+		conv_instances(c, &f, inv->nservices - 1);
 }
 
 enum { SEL_HOSTS, SEL_PLANES, SEL_CLASSES, SEL_TRAITS, SEL_HOST_TRAITS, SEL_VLANS, SEL_SERVICES };
@@ -823,6 +877,7 @@ void vos_inventory_init(struct vos_inventory *inv)
 	vos_map_init(&inv->vlan_by_name, false);
 	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
+	vos_map_init(&inv->base_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 }
 
@@ -838,6 +893,7 @@ void vos_inventory_release(struct vos_inventory *inv)
 	vos_map_release(&inv->vlan_by_name);
 	vos_map_release(&inv->host_by_name);
 	vos_map_release(&inv->service_by_id);
+	vos_map_release(&inv->base_by_id);
 	vos_map_release(&inv->rule_by_id);
 	vos_arena_release(&inv->arena);
 	memset(inv, 0, sizeof(*inv));
@@ -1006,10 +1062,12 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	vos_map_release(&inv->vlan_by_name);
 	vos_map_release(&inv->host_by_name);
 	vos_map_release(&inv->service_by_id);
+	vos_map_release(&inv->base_by_id);
 	vos_map_release(&inv->rule_by_id);
 	vos_map_init(&inv->vlan_by_name, false);
 	vos_map_init(&inv->host_by_name, VOS_NAMES_NOCASE);
 	vos_map_init(&inv->service_by_id, false);
+	vos_map_init(&inv->base_by_id, false);
 	vos_map_init(&inv->rule_by_id, false);
 	vos_map_reserve(&inv->host_by_name, inv->nhosts);
 	vos_map_reserve(&inv->service_by_id, inv->nservices);
@@ -1025,6 +1083,18 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 	for (i = 0; i < inv->nrules; i++)
 		index_name(&inv->rule_by_id, inv->rules[i].id, i, &inv->rules[i].loc, rule_loc, inv,
 		           "rule id", diags);
+	for (i = 0; i < inv->nservices; i++) {
+		const struct vos_service *s = &inv->services[i];
+		if (s->ninstances > 1 && s->instance == 0 && s->base_id) {
+			if (vos_map_get(&inv->service_by_id, s->base_id)) {
+				struct vos_diag *d = vos_diags_add(diags, VOS_SEV_ERROR, &s->loc, "inventory-duplicate-id",
+				        "service id '%s' is declared twice (once for several hosts)", s->base_id);
+				vos_diag_set_related(d, &inv->services[VOS_MAP_SLOT(vos_map_get(&inv->service_by_id, s->base_id)) - 1].loc);
+			} else if (!vos_map_get(&inv->base_by_id, s->base_id)) {
+				vos_map_put(&inv->base_by_id, s->base_id, VOS_MAP_INDEX(i));
+			}
+		}
+	}
 	check_display_names(inv, diags);
 	return diags->errors > errors0 ? VOS_EINPUT : 0;
 }
@@ -1032,6 +1102,8 @@ int vos_inventory_finish(struct vos_inventory *inv, struct vos_diags *diags)
 const struct vos_service *vos_inventory_service(const struct vos_inventory *inv, const char *id)
 {
 	void *v = inv ? vos_map_get(&inv->service_by_id, id) : NULL;
+	if (!v && inv)
+		v = vos_map_get(&inv->base_by_id, id); /* a several-host service: its first instance */
 	return v ? &inv->services[VOS_MAP_SLOT(v) - 1] : NULL;
 }
 

@@ -59,7 +59,8 @@ struct vos_launch {
 	char *restart;        /* "always", "on-failure", "no"... or NULL */
 	double restart_sec;   /* RestartSec, -1 when unset */
 	char *exec;           /* ExecStart line or NULL */
-	struct vos_loc loc;
+	struct vos_loc loc;   /* the exec value when there is one (its findings point there), else the
+	                         launch mapping */
 };
 
 struct vos_strloc {       /* a string with its location (list items, depends_on...) */
@@ -68,9 +69,12 @@ struct vos_strloc {       /* a string with its location (list items, depends_on.
 };
 
 struct vos_service {
-	char *id;             /* "litellm" - unique */
+	char *id;             /* "litellm" - unique; an instance of a service on several hosts
+	                       * (`hosts: [a, b]`) is "ID@HOST" */
+	char *base_id;        /* the id as declared ("node-exporter"); == id for a one-host service */
 	char *name;           /* display name as on the page: "LiteLLM" */
-	char *host;           /* host name as the inventory says, or NULL (the page decides) */
+	char *host;           /* host name as the inventory says, or NULL (the page decides); an
+	                       * instance's own host */
 	char *class_;         /* router, ui, database, cache, inference, storage, media, proxy, ... */
 	char **traits; size_t ntraits;  /* heavy-compute, gpu-inference, stateful, ai, ... */
 	char *purpose;
@@ -84,8 +88,9 @@ struct vos_service {
 	struct vos_strloc *depends_on; size_t ndepends_on; /* service ids */
 	struct vos_strloc *exposure; size_t nexposure;     /* VLAN names it is reachable from */
 	struct vos_strloc *admin_via; size_t nadmin_via;   /* VLAN names admin access comes from */
-	bool has_launch;      /* (next to immutable: one padded word for both bools) */
+	bool has_launch;      /* (next to immutable and the instance counts: one word for all four) */
 	bool immutable;       /* "must not be modified" */
+	uint16_t instance, ninstances; /* instance `instance` of ninstances (0 of 1 usually) */
 	char *owner_repo;
 	char *notes;
 	struct vos_loc loc;       /* the service's mapping (its "id:" key) */
@@ -149,6 +154,7 @@ struct vos_inventory {
 	char *lab_name;             /* optional "lab: name" */
 	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
 	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;
+	struct vos_map base_by_id; /* a several-host service's declared id -> index + 1 of its first instance */
 };
 
 /* Load every *.yaml / *.yml file of dir (sorted by name, not recursive).

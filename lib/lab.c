@@ -124,6 +124,7 @@ static void build_model(struct vos_lab *lab, struct vos_diags *findings)
 	if (lab->have_model)
 		vos_model_release(&lab->model);
 	vos_model_build(&lab->model, &lab->page, &lab->inv, findings);
+	vos_model_authority(&lab->model, lab->config.inventory_authority, findings);
 	lab->have_model = true;
 }
 
@@ -241,26 +242,29 @@ static bool source_has(const char *path, const void *payload)
 	return src->exists(src, path);
 }
 
+struct links_walk {
+	const struct vos_source *src;
+	enum vos_severity sev;
+	struct vos_diags *diags;
+};
+
+static int check_page_links(const char *path, void *payload)
+{
+	struct links_walk *w = payload;
+	struct vos_page page;
+	struct vos_diags ignored;
+	vos_diags_init(&ignored);
+	/* a page that does not parse (or read) is not ours to judge here: skip its links */
+	if (vos_page_load_from(&page, w->src, path, &ignored) == 0)
+		vos_check_links(&page, source_has, w->src, w->sev, w->diags);
+	vos_page_release(&page);
+	vos_diags_release(&ignored);
+	return 0;
+}
+
 int vos_lab_check_links(const struct vos_source *src, enum vos_severity sev, struct vos_diags *diags,
                         struct vos_err *err)
 {
-	char **pages = NULL;
-	size_t npages = 0, i;
-	int rc;
-	if (!src->changed)
-		return 0;
-	if ((rc = src->changed(src, ".md", &pages, &npages, err)) < 0)
-		return rc;
-	for (i = 0; i < npages; i++) {
-		struct vos_page page;
-		struct vos_diags ignored;
-		vos_diags_init(&ignored);
-		/* a page that does not parse (or read) is not ours to judge here: skip its links */
-		if (vos_page_load_from(&page, src, pages[i], &ignored) == 0)
-			vos_check_links(&page, source_has, src, sev, diags);
-		vos_page_release(&page);
-		vos_diags_release(&ignored);
-	}
-	vos_strv_free(pages);
-	return 0;
+	struct links_walk w = {src, sev, diags};
+	return vos_source_each_changed(src, ".md", check_page_links, &w, err);
 }

@@ -24,7 +24,11 @@ static size_t service_slot(const struct vos_model *m, const char *id)
 	size_t i;
 	if (m->inv_ids && (i = VOS_MAP_SLOT(vos_map_get(m->inv_ids, id))))
 		return i;
-	return VOS_MAP_SLOT(vos_map_get(&m->service_by_id, id));
+	if ((i = VOS_MAP_SLOT(vos_map_get(&m->service_by_id, id))))
+		return i;
+	/* the declared id of a service on several hosts names its first instance (depends_on: [id]);
+	 * the inventory's services are the model's first ones, in order */
+	return m->inv ? VOS_MAP_SLOT(vos_map_get(&m->inv->base_by_id, id)) : 0;
 }
 
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id)
@@ -241,10 +245,34 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 				k = 0;
 		}
 		if (!k && named) {
-			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "page-duplicate",
-			        "service '%s' is listed twice on the page", row->service);
-			vos_diag_set_subject(d, m->services[named - 1].id, NULL);
-			vos_diag_set_related(d, &m->services[named - 1].row->loc);
+			const struct vos_mservice *o = &m->services[named - 1];
+			const char *here = row->host >= 0 ? page->hosts[row->host].name : NULL;
+			const char *there = o->row && o->row->host >= 0 ? page->hosts[o->row->host].name : NULL;
+			struct vos_diag *d;
+			if (here && there && !vos_name_eq(here, there) && !o->inv) {
+				/* one program on several hosts that only the page knows: an instance per host */
+				k = service_add(m, vos_arena_sprintf(&m->arena, "%s@%s", row->service, here),
+				                row->service) + 1;
+				vos_map_put(&m->service_by_id, m->services[k - 1].id, VOS_MAP_INDEX(k - 1));
+				d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "inventory-missing",
+				        "service '%s' is on the page but no inventory entry describes it", row->service);
+				vos_diag_set_subject(d, NULL, here);
+				place_row(m, &m->services[k - 1], row);
+				continue;
+			}
+			if (here && there && !vos_name_eq(here, there)) {
+				d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "placement-mismatch",
+				        "service '%s' is listed on '%s' too, but the inventory places it on '%s' only "
+				        "(give it `hosts: [...]` to run it on several hosts)", row->service, here, there);
+				vos_diag_set_subject(d, o->id, here);
+				vos_diag_set_related(d, o->inv->host_loc.file ? &o->inv->host_loc : &o->inv->loc);
+				continue;
+			}
+			d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "page-duplicate",
+			        "service '%s' is listed twice on the page under '%s'", row->service,
+			        here ? here : "no host");
+			vos_diag_set_subject(d, o->id, NULL);
+			vos_diag_set_related(d, &o->row->loc);
 			continue;
 		}
 		if (!k) {
@@ -283,6 +311,11 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			        "service '%s' (%s) is in the inventory but not on the page; if it's not there, it doesn't exist",
 			        sv->id, s->name);
 			vos_diag_set_subject(d, sv->id, sv->host);
+			{	/* a row a blank line cut off the table names it: the page-table-break warning */
+				const struct vos_page_stray *st = vos_page_stray_named(page, s->name);
+				if (st || (st = vos_page_stray_named(page, sv->id)) != NULL)
+					vos_diag_set_related(d, &st->loc);
+			}
 			if (sv->host)
 				s->host = host_add(m, sv->host);
 		} else if (sv->host && page_host && !vos_name_eq(sv->host, page_host)) {
@@ -335,6 +368,7 @@ void vos_model_build(struct vos_model *out, const struct vos_page *page,
 {
 	size_t i;
 	memset(out, 0, sizeof(*out));
+	vos_arena_init(&out->arena);
 	out->page = page;
 	out->inv = inv;
 	vos_map_init(&out->host_by_name, VOS_NAMES_NOCASE);
@@ -352,6 +386,43 @@ void vos_model_build(struct vos_model *out, const struct vos_page *page,
 	}
 }
 
+/* The purpose cell's column of a row (1-based), or 1 when the table has none. */
+static unsigned purpose_col(const struct vos_page *page, const struct vos_page_row *row)
+{
+	const struct vos_page_table *t = row->table >= 0 ? &page->tables[row->table] : NULL;
+	size_t i;
+	for (i = 0; t && i < t->ncols && i < row->ncells; i++)
+		if (t->cols[i].role == VOS_COL_PURPOSE)
+			return row->cell_cols[i] ? row->cell_cols[i] : 1;
+	return 1;
+}
+
+void vos_model_authority(struct vos_model *m, bool inventory, struct vos_diags *findings)
+{
+	size_t i;
+	m->inventory_authority = inventory;
+	for (i = 0; i < m->nservices; i++) {
+		struct vos_mservice *s = &m->services[i];
+		const char *pp = s->row && s->row->purpose && *s->row->purpose ? s->row->purpose : NULL;
+		const char *ip = s->inv && s->inv->purpose && *s->inv->purpose ? s->inv->purpose : NULL;
+		struct vos_diag *d;
+		struct vos_loc loc;
+		s->purpose = inventory ? (ip ? ip : pp) : (pp ? pp : ip);
+		if (!pp || !ip || !strcmp(pp, ip))
+			continue;
+		loc = s->row->loc;
+		loc.col = purpose_col(m->page, s->row);
+		d = vos_diags_add(findings, VOS_SEV_WARNING, &loc, "purpose-drift",
+		        "service '%s' has purpose '%s' on the page but '%s' in the inventory; %s",
+		        s->id, pp, ip, inventory ? "the inventory is authoritative (render.authority): "
+		                                   "render rewrites the page's cell"
+		                                 : "the page is authoritative: the generated pages follow "
+		                                   "it (fix the inventory, or set render.authority: inventory)");
+		vos_diag_set_subject(d, s->inv->id, s->host >= 0 ? m->hosts[s->host].name : NULL);
+		vos_diag_set_related(d, &s->inv->loc);
+	}
+}
+
 void vos_model_release(struct vos_model *m)
 {
 	size_t i;
@@ -364,5 +435,6 @@ void vos_model_release(struct vos_model *m)
 	vos_map_release(&m->service_by_id);
 	vos_map_release(&m->service_by_name);
 	vos_map_release(&m->vlan_by_name);
+	vos_arena_release(&m->arena);
 	memset(m, 0, sizeof(*m));
 }

@@ -35,10 +35,12 @@ struct vos_mservice {
 	                                          else inv_address */
 	const char **port_address;             /* per inv->ports[i]: the port's own `address`, else
 	                                          `address` (NULL when the service has no ports) */
-	const char *purpose;                   /* page purpose, else inventory purpose */
+	const char *purpose;                   /* the authoritative side's purpose (vos_model_authority),
+	                                          else the other side's */
 };
 
 struct vos_model {
+	struct vos_arena arena;                /* the ids the model makes ("NAME@HOST") */
 	const struct vos_page *page;           /* borrowed */
 	const struct vos_inventory *inv;       /* borrowed */
 	struct vos_mhost *hosts; size_t nhosts, hosts_alloc;
@@ -51,6 +53,7 @@ struct vos_model {
 	struct vos_map service_by_name;        /* display name (nocase) -> index+1 */
 	const char **port_addresses;           /* storage of every service's port_address */
 	struct vos_map vlan_by_name;           /* name -> const struct vos_vlan* */
+	bool inventory_authority;              /* cells both sides carry follow the inventory */
 };
 
 /* lib/model.c: merge page and inventory. Reports page/inventory disagreements as findings
@@ -60,6 +63,11 @@ struct vos_model {
 void vos_model_build(struct vos_model *out, const struct vos_page *page,
                      const struct vos_inventory *inv, struct vos_diags *findings);
 void vos_model_release(struct vos_model *m);
+/* Which side wins for a value both the page and the inventory carry (the purpose): the page unless
+ * inventory is set (vosctl.yaml render.authority). Sets each service's purpose from that side and
+ * reports every difference as a "purpose-drift" warning at the page cell, naming the side render
+ * follows. The placement is always the page's. Cannot fail. */
+void vos_model_authority(struct vos_model *m, bool inventory, struct vos_diags *findings);
 /* A host by name (vos_name_eq). */
 struct vos_mhost *vos_model_host(const struct vos_model *m, const char *name);
 struct vos_mservice *vos_model_service(const struct vos_model *m, const char *id);

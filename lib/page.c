@@ -40,6 +40,8 @@ struct pctx {
 	char *empty;              /* a shared "" in the arena */
 	int prose_line, prose_col;/* inside prose cmark-gfm split off above a table: where it starts */
 	int errors;
+	cmark_node *last_table;   /* the last services table's node in this chunk, or NULL */
+	cmark_node *last_stray;   /* the last paragraph of stray rows after it, or NULL */
 	size_t chunk;             /* split the body into pieces of about this size (PAGE_CHUNK) */
 };
 
@@ -246,6 +248,16 @@ static void error_at(struct pctx *c, const struct vos_loc *loc, const char *rule
 	vos_diags_vadd(c->diags, VOS_SEV_ERROR, loc, rule, fmt, ap);
 	va_end(ap);
 	c->errors++;
+}
+
+static void warn_at(struct pctx *c, const struct vos_loc *loc, const char *rule, const char *fmt, ...)
+	VOS_PRINTF(4, 5);
+static void warn_at(struct pctx *c, const struct vos_loc *loc, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vos_diags_vadd(c->diags, VOS_SEV_WARNING, loc, rule, fmt, ap);
+	va_end(ap);
 }
 
 /* ------------------------------------------------------------- front matter */
@@ -558,6 +570,95 @@ static void do_table(struct pctx *c, cmark_node *table)
 		if (type_is(row, "table_row"))
 			do_row(c, ti, row);
 	page->tables[ti].nrows = page->nrows - page->tables[ti].first_row;
+	c->last_table = table;
+	c->last_stray = NULL;
+}
+
+/* A paragraph right after a services table (or after such a paragraph) whose every line starts
+ * with a pipe: table rows a blank line cut off (GFM ends a table at a blank line). Their cells are read by
+ * cmark-gfm itself, from the table's header and delimiter rows followed by these lines; each becomes
+ * a stray row, and the paragraph a "page-table-break" warning. */
+static void do_stray_rows(struct pctx *c, cmark_node *para)
+{
+	struct vos_page *page = c->page;
+	cmark_node *prev = cmark_node_previous(para), *doc, *n;
+	cmark_parser *parser;
+	cmark_syntax_extension *ext;
+	const struct vos_page_table *t;
+	struct vos_buf text = VOS_BUF_INIT;
+	int sl = cmark_node_get_start_line(para), el = cmark_node_get_end_line(para), l;
+	size_t ti, nrows = 0, i, service = (size_t)-1;
+	const char *ls;
+	size_t ll;
+
+	if (!prev || sl <= 0 || el < sl || !c->page->ntables || (prev != c->last_table && prev != c->last_stray))
+		return;
+	ti = page->ntables - 1;
+	t = &page->tables[ti];
+	if (t->first_line < 1)
+		return;
+	for (l = sl; l <= el; l++) {
+		size_t k = 0;
+		ls = line_span(c, (unsigned)l + c->line_off, &ll);
+		while (k < ll && k < 3 && ls[k] == ' ')
+			k++;
+		if (k >= ll || ls[k] != '|')
+			return; /* prose (even with a pipe in it): rows people write start with one */
+	}
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].role == VOS_COL_SERVICE)
+			service = i;
+	for (l = 0; l < 2; l++) {
+		ls = line_span(c, t->first_line + (unsigned)l, &ll);
+		vos_buf_add(&text, ls, ll);
+		vos_buf_addc(&text, '\n');
+	}
+	for (l = sl; l <= el; l++) {
+		ls = line_span(c, (unsigned)l + c->line_off, &ll);
+		vos_buf_add(&text, ls, ll);
+		vos_buf_addc(&text, '\n');
+	}
+	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	if (!parser)
+		vos_die_oom();
+	if ((ext = cmark_find_syntax_extension("table")) != NULL)
+		cmark_parser_attach_syntax_extension(parser, ext);
+	cmark_parser_feed(parser, text.ptr, text.len);
+	doc = cmark_parser_finish(parser);
+	if (!doc)
+		vos_die_oom();
+	n = cmark_node_first_child(doc);
+	if (n && type_is(n, "table")) {
+		cmark_node *row, *cell;
+		for (row = cmark_node_first_child(n); row; row = cmark_node_next(row)) {
+			struct vos_page_stray *st;
+			int rl = cmark_node_get_start_line(row);
+			if (!type_is(row, "table_row") || rl < 3)
+				continue;
+			st = VOS_PUSH(page->strays, page->nstrays, page->strays_alloc);
+			st->table = (int)ti;
+			st->loc.file = page->file;
+			st->loc.line = (unsigned)(sl + rl - 3) + c->line_off;
+			st->loc.col = 1;
+			st->service = c->empty;
+			for (cell = cmark_node_first_child(row), i = 0; cell; cell = cmark_node_next(cell), i++)
+				if (i == service)
+					st->service = inline_text(c, cell);
+			nrows++;
+		}
+	}
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+	vos_buf_release(&text);
+	if (nrows) {
+		struct vos_loc loc = {page->file, (unsigned)sl + c->line_off, 1};
+		warn_at(c, &loc, "page-table-break",
+		        "this looks like table rows, but a blank line ended the table at line %u: %zu row%s "
+		        "from here on %s not read as services (remove the blank line to keep %s in the table)",
+		        t->last_line + 1, nrows, nrows == 1 ? "" : "s", nrows == 1 ? "is" : "are",
+		        nrows == 1 ? "it" : "them");
+		c->last_stray = para;
+	}
 }
 
 /* ------------------------------------------------------- headings and lists */
@@ -576,7 +677,7 @@ static void do_heading(struct pctx *c, cmark_node *n)
 			page->title = text;
 		return;
 	}
-	if (level != 2 && level != 3)
+	if (level < 2 || level > 6)
 		return;
 	s = VOS_PUSH(page->sections, page->nsections, page->sections_alloc);
 	s->level = level;
@@ -758,18 +859,64 @@ static bool never_plane(const char *name)
 	       vos_starts_with(name, "Related");
 }
 
-enum { HAS_TABLE = 1, HAS_PAREN_H3 = 2 };
+enum { HAS_TABLE = 1, HAS_PAREN_SUB = 2, OWN_TABLE = 4, HINTED = 8 };
+
+/* "Infrastructure - hal", "deep-thought: Databases": the heading's two parts around the first
+ * " - ", " – ", " — " or ": " (the forms people write instead of parentheses). */
+static bool split_separator(const char *text, size_t *left_len, const char **right)
+{
+	static const char *const seps[] = {" - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", ": "};
+	const char *best = NULL;
+	size_t i, best_len = 0;
+	for (i = 0; i < VOS_ARRAY_SIZE(seps); i++) {
+		const char *p = strstr(text, seps[i]);
+		if (p && p > text && (!best || p < best)) {
+			best = p;
+			best_len = strlen(seps[i]);
+		}
+	}
+	if (!best || !best[best_len])
+		return false;
+	*left_len = (size_t)(best - text);
+	*right = best + best_len;
+	return true;
+}
+
+/* A heading over a services table that names no host although it reads like "plane - host"
+ * (level 2) or "host - role" (deeper): say what was understood and how to write it. */
+static bool hint_heading(struct pctx *c, const struct vos_page_section *s, int placed_on)
+{
+	const char *right, *on = placed_on >= 0 ? c->page->hosts[placed_on].name : NULL;
+	size_t left_len;
+	char hashes[7];
+	char *left, *host, *other;
+
+	if (s->paren || !split_separator(s->title, &left_len, &right))
+		return false;
+	left = arena_trimmed(c, s->title, left_len);
+	host = s->level == 2 ? arena_trimmed(c, right, strlen(right)) : left;
+	other = s->level == 2 ? left : arena_trimmed(c, right, strlen(right));
+	if (!hostname_like(host) || !*other)
+		return false;
+	memset(hashes, '#', sizeof(hashes));
+	hashes[s->level] = '\0';
+	warn_at(c, &s->loc, "page-heading-host",
+	        "heading '%s' does not name a host: the rows under it are placed on %s%s%s; "
+	        "write '%s %s (%s)' to place them on '%s'", s->title, on ? "'" : "", on ? on : "no host",
+	        on ? "'" : "", hashes, s->level == 2 ? other : host, s->level == 2 ? host : other, host);
+	return true;
+}
 
 /* Decides planes and hosts once every heading and table is known, then places the rows. */
 static void resolve(struct pctx *c)
 {
 	struct vos_page *page = c->page;
 	size_t ns = page->nsections, i, j;
-	int *h2_of, *host_at, cur = -1, run_host = -1;
-	unsigned char *flags;
+	int *h2_of = NULL, *host_at = NULL, cur = -1, run_host = -1, run_sec = -1;
+	unsigned char *flags = NULL;
 
 	if (!ns)
-		return;
+		goto tables;
 	h2_of = vos_calloc(ns, sizeof(*h2_of));
 	host_at = vos_calloc(ns, sizeof(*host_at));
 	flags = vos_calloc(ns, 1);
@@ -777,11 +924,13 @@ static void resolve(struct pctx *c)
 		if (page->sections[i].level == 2)
 			cur = (int)i;
 		h2_of[i] = cur;
-		if (page->sections[i].level == 3 && page->sections[i].paren && cur >= 0)
-			flags[cur] |= HAS_PAREN_H3;
+		if (page->sections[i].level >= 3 && page->sections[i].paren && cur >= 0)
+			flags[cur] |= HAS_PAREN_SUB;
 	}
 	for (i = 0; i < page->ntables; i++) {
 		int s = page->tables[i].section;
+		if (s >= 0)
+			flags[s] |= OWN_TABLE;
 		if (s >= 0 && h2_of[s] >= 0)
 			flags[h2_of[s]] |= HAS_TABLE;
 	}
@@ -797,14 +946,29 @@ static void resolve(struct pctx *c)
 					s->host = add_host(c, s->paren, NULL, s->plane, s->loc);
 			}
 			run_host = s->host;
+			run_sec = s->host >= 0 ? (int)i : -1;
 		} else {
+			/* a level-3 heading names a host; a deeper one does when a services table sits
+			 * directly under it (docs/page-format.md) */
 			s->plane = h2_of[i] >= 0 ? page->sections[h2_of[i]].plane : -1;
-			if (s->plane >= 0 && *s->name && (s->paren || hostname_like(s->name)))
+			if (s->plane >= 0 && *s->name && (s->paren || hostname_like(s->name)) &&
+			    (s->level == 3 || (flags[i] & OWN_TABLE)))
 				s->host = add_host(c, s->name, s->paren, s->plane, s->loc);
-			if (s->host >= 0)
+			if (s->host >= 0 && s->level > 3 && run_sec >= 0 && page->sections[run_sec].level < s->level &&
+			    s->host != page->sections[run_sec].host)
+				warn_at(c, &s->loc, "page-heading-level",
+				        "heading '%s' (level %d) is read as host '%s', although it sits below the "
+				        "level-%d heading of host '%s' (line %u): give host headings one level",
+				        s->title, s->level, page->hosts[s->host].name, page->sections[run_sec].level,
+				        page->hosts[page->sections[run_sec].host].name, page->sections[run_sec].loc.line);
+			if (s->host >= 0) {
 				run_host = s->host;
+				run_sec = (int)i;
+			}
 		}
 		host_at[i] = run_host;
+		if ((flags[i] & OWN_TABLE) && s->host < 0 && hint_heading(c, s, run_host))
+			flags[i] |= HINTED;
 	}
 	for (i = 0; i < page->ntables; i++) {
 		const struct vos_page_table *t = &page->tables[i];
@@ -814,6 +978,22 @@ static void resolve(struct pctx *c)
 			page->rows[j].host = host;
 			page->rows[j].plane = plane;
 		}
+	}
+tables:
+	/* a table whose rows the page places on no host (the inventory alone does), on a page that
+	 * names hosts elsewhere: a heading that was meant to name one */
+	for (i = 0; page->nhosts && i < page->ntables; i++) {
+		const struct vos_page_table *t = &page->tables[i];
+		const struct vos_page_section *s = t->section >= 0 ? &page->sections[t->section] : NULL;
+		struct vos_loc loc = {page->file, t->first_line, 1};
+		if (!t->nrows || page->rows[t->first_row].host >= 0)
+			continue;
+		if (s && (flags[t->section] & HINTED))
+			continue; /* hint_heading said how to write it */
+		warn_at(c, &loc, "page-table-no-host",
+		        "this services table is under no host heading (%s%s%s): its rows are placed on no "
+		        "host; put it under '## Plane (host)' or '### host'",
+		        s ? "'" : "", s ? s->title : "none", s ? "'" : "");
 	}
 	free(h2_of);
 	free(host_at);
@@ -838,6 +1018,8 @@ static void walk(struct pctx *c, cmark_node *doc)
 		}
 		switch (ty) {
 		case CMARK_NODE_PARAGRAPH:
+			if (cmark_node_get_start_line(n) > 0)
+				do_stray_rows(c, n);
 			if (cmark_node_get_start_line(n) == 0 && cmark_node_next(n) &&
 			    type_is(cmark_node_next(n), "table")) {
 				c->prose_line = cmark_node_get_start_line(cmark_node_next(n));
@@ -902,6 +1084,7 @@ static void parse_chunk(struct pctx *c, const char *body, size_t len)
 	if (!doc)
 		vos_die_oom();
 	walk(c, doc);
+	c->last_table = c->last_stray = NULL;
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 }
@@ -1117,6 +1300,15 @@ int vos_page_load(struct vos_page *out, const char *path, struct vos_diags *diag
 	return vos_page_load_from(out, &wt, path, diags);
 }
 
+const struct vos_page_stray *vos_page_stray_named(const struct vos_page *page, const char *name)
+{
+	size_t i;
+	for (i = 0; name && *name && i < page->nstrays; i++)
+		if (vos_strcaseeq(page->strays[i].service, name))
+			return &page->strays[i];
+	return NULL;
+}
+
 void vos_page_release(struct vos_page *page)
 {
 	if (!page)
@@ -1129,6 +1321,7 @@ void vos_page_release(struct vos_page *page)
 	free(page->rules);
 	free(page->statements);
 	free(page->links);
+	free(page->strays);
 	vos_arena_release(&page->arena);
 	memset(page, 0, sizeof(*page));
 	page->fm.published = -1;

@@ -63,9 +63,9 @@ struct vos_page_row {
 	struct vos_loc addr_loc;  /* the address cell */
 };
 
-/* An H2 or H3 heading. */
+/* A heading of level 2 to 6 (docs/page-format.md). */
 struct vos_page_section {
-	int level;            /* 2 or 3 */
+	int level;            /* 2 .. 6 */
 	char *title;          /* full heading text, e.g. "Control Plane (skynet)" */
 	char *name;           /* text before the parenthesis, trimmed: "Control Plane" */
 	char *paren;          /* text in parentheses or NULL: "skynet" */
@@ -81,7 +81,8 @@ struct vos_page_plane {
 	struct vos_loc loc;
 };
 
-/* A host named in a heading: "## Control Plane (skynet)" or "### watson (GPU Inference)". */
+/* A host named in a heading: "## Control Plane (skynet)", "### watson (GPU Inference)", or a deeper
+ * heading over a services table ("#### napster"). */
 struct vos_page_host {
 	char *name;           /* "skynet", "watson" */
 	char *role;           /* "GPU Inference", or NULL when the parenthesis held the host */
@@ -114,6 +115,14 @@ struct vos_page_link {
 	struct vos_loc loc;
 };
 
+/* A line that looks like a row of a services table but is not one: a blank line ended the table
+ * above it, and cmark-gfm read it as a paragraph of pipe-text (a "page-table-break" warning). */
+struct vos_page_stray {
+	char *service;        /* its service column's text, "" when it has none */
+	int table;            /* index into page->tables of the table the blank line ended */
+	struct vos_loc loc;   /* the line, column 1 */
+};
+
 struct vos_page {
 	struct vos_arena arena;
 	char *file;           /* path as given */
@@ -130,6 +139,7 @@ struct vos_page {
 	struct vos_page_rule *rules;       size_t nrules, rules_alloc;
 	struct vos_page_statement *statements; size_t nstatements, statements_alloc;
 	struct vos_page_link *links;       size_t nlinks, links_alloc;
+	struct vos_page_stray *strays;     size_t nstrays, strays_alloc;
 };
 
 /* Parse the services page (text need not be NUL-terminated; it is copied).
@@ -148,6 +158,8 @@ struct vos_source;
 int vos_page_load_from(struct vos_page *out, const struct vos_source *src, const char *path,
                        struct vos_diags *diags);
 void vos_page_release(struct vos_page *page);
+/* The stray row (see struct vos_page_stray) naming service `name` (ASCII case-insensitive), or NULL. */
+const struct vos_page_stray *vos_page_stray_named(const struct vos_page *page, const char *name);
 /* Sets up the Markdown library's global state; call once before parsing pages on several threads. */
 void vos_page_prepare(void);
 

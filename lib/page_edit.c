@@ -3,6 +3,7 @@
  * else changed; the page is never re-rendered through a Markdown renderer), and the Markdown text
  * pieces the generated pages (pages.c) share with it. See docs/render.md. */
 #include "page_edit.h"
+#include "leak.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,22 @@ static struct trow row_from_line(struct vos_arena *a, struct cells *tmp, const s
 	return r;
 }
 
+/* render.redact on every cell of a row (before the table is aligned); counts what it hid. */
+static void redact_row(struct vos_arena *a, struct trow *row, const struct vos_redact *rd, size_t *count)
+{
+	size_t c;
+	if (!rd)
+		return;
+	for (c = 0; c < row->n; c++) {
+		struct vos_buf b = VOS_BUF_INIT;
+		if (vos_redact_apply(&b, rd, row->cells[c].p, row->cells[c].len)) {
+			row->cells[c] = arena_cell(a, b.ptr, b.len);
+			(*count)++;
+		}
+		vos_buf_release(&b);
+	}
+}
+
 /* Writes the table canonically into b: header, delimiter (alignment kept), body rows. */
 static void table_write(struct vos_buf *b, const struct ttable *t, const char *align, size_t ncols,
                         const char *indent, size_t indentlen, const char *eol, const char *last_eol)
@@ -385,6 +402,8 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 	size_t len = page->len, i, ti;
 	bool bom = has_bom(page->text, page->len), content_changed = false;
 	char *now_alloc = NULL;
+	const struct vos_redact *rd = opts && opts->redact && (opts->redact->what || opts->redact->nlits)
+	                                  ? opts->redact : NULL;
 	unsigned ln;
 
 	memset(&st, 0, sizeof(st));
@@ -408,6 +427,11 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		size_t best;
 		if (!s->inv || s->row)
 			continue;
+		/* a reader sees it on the page, in rows a blank line cut off the table: never a twin */
+		if (vos_page_stray_named(page, s->name) || vos_page_stray_named(page, s->inv->id)) {
+			st.unplaced++;
+			continue;
+		}
 		best = vos_edit_table_for(&tables, s);
 		if (best == (size_t)-1) {
 			st.unplaced++;
@@ -421,7 +445,7 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		struct ttable tt = {NULL, 0, 0};
 		struct trow hdr;
 		char *align;
-		size_t ncols, c, addr_col = (size_t)-1, r;
+		size_t ncols, c, addr_col = (size_t)-1, purpose_col = (size_t)-1, r;
 		const char *indent;
 		size_t indentlen = 0;
 		const struct line *hl;
@@ -439,6 +463,7 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 		if (indentlen > 3 || (indentlen < hl->len && hl->p[indentlen] == '>'))
 			continue; /* not a plain top-level table: leave it as written */
 		hdr = row_from_line(&a, &tmp, hl);
+		redact_row(&a, &hdr, rd, &st.redacted);
 		ncols = hdr.n;
 		*VOS_PUSH(tt.rows, tt.n, tt.alloc) = hdr;
 		/* alignment from the delimiter row */
@@ -451,6 +476,8 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			align[c] = l && rr ? 'c' : l ? 'l' : rr ? 'r' : '-';
 			if (c < t->ncols && t->cols[c].role == VOS_COL_ADDRESS && addr_col == (size_t)-1)
 				addr_col = c;
+			if (c < t->ncols && t->cols[c].role == VOS_COL_PURPOSE && purpose_col == (size_t)-1)
+				purpose_col = c;
 		}
 		nbody = t->last_line - t->first_line - 1;
 		row_at = vos_calloc(nbody + 1, sizeof(*row_at));
@@ -477,6 +504,15 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 				st.removed++;
 				continue;
 			}
+			/* the inventory is authoritative for what both sides carry: its purpose wins */
+			if (pr && s && s->inv && m->inventory_authority && purpose_col < row.n && s->purpose &&
+			    pr->purpose && *pr->purpose && strcmp(s->purpose, pr->purpose)) {
+				struct vos_buf cb = VOS_BUF_INIT;
+				vos_edit_cell_text(&cb, s->purpose);
+				row.cells[purpose_col] = arena_cell(&a, cb.ptr ? cb.ptr : "", cb.len);
+				vos_buf_release(&cb);
+				st.purposes++;
+			}
 			if (pr && s && addr_col < row.n && !pr->address_placeholder && pr->address &&
 			    *pr->address) {
 				const char *ia = s->inv_address;
@@ -485,6 +521,7 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 					st.addresses++;
 				}
 			}
+			redact_row(&a, &row, rd, &st.redacted);
 			*VOS_PUSH(tt.rows, tt.n, tt.alloc) = row;
 		}
 		free(row_at);
@@ -504,6 +541,8 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 					const char *ia = s->inv_address;
 					if (first_placeholder && all_placeholder)
 						vos_buf_adds(&cb, first_placeholder);
+					else if (rd && (rd->what & VOS_REDACT_ADDRESSES))
+						vos_buf_adds(&cb, rd->placeholder); /* placeholder text, unescaped */
 					else
 						vos_edit_cell_text(&cb, ia ? ia : "");
 				} else if (role == VOS_COL_PURPOSE) {
@@ -515,9 +554,10 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 					vos_buf_release(&pb);
 				}
 				str = vos_buf_detach(&cb, &sl);
-				row.cells[c] = arena_cell(&a, str, sl);
+				row.cells[c] = arena_cell(&a, str ? str : "", sl);
 				free(str);
 			}
+			redact_row(&a, &row, rd, &st.redacted);
 			*VOS_PUSH(tt.rows, tt.n, tt.alloc) = row;
 			st.added++;
 		}
@@ -553,7 +593,18 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			ln = page->tables[ti].last_line + 1;
 			continue;
 		}
-		vos_buf_add(&body, l->p, l->len);
+		/* a line outside the tables and the front matter: render.redact still applies */
+		if (rd && !(page->fm.present && ln <= page->fm.last_line)) {
+			struct vos_buf rl = VOS_BUF_INIT;
+			if (vos_redact_apply(&rl, rd, l->p, l->len)) {
+				st.redacted++;
+				content_changed = true;
+			}
+			vos_buf_add(&body, rl.ptr ? rl.ptr : "", rl.len);
+			vos_buf_release(&rl);
+		} else {
+			vos_buf_add(&body, l->p, l->len);
+		}
 		vos_buf_add(&body, l->eol, l->eollen);
 		ln++;
 	}
@@ -622,15 +673,65 @@ char *vos_edit_frontmatter_value(const char *text, size_t len, const char *key)
 				const char *p = l->p + klen + 1;
 				size_t n = l->len - klen - 1;
 				trim(&p, &n);
-				if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0])
-					p++, n -= 2;
-				v = vos_strndup(p, n);
+				if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0]) {
+					/* unescape as YAML does: '' in single quotes, \" and \\ in double */
+					struct vos_buf u = VOS_BUF_INIT;
+					size_t k;
+					for (k = 1; k + 1 < n; k++) {
+						if (p[0] == '\'' && p[k] == '\'' && k + 2 < n && p[k + 1] == '\'')
+							k++;
+						else if (p[0] == '"' && p[k] == '\\' && k + 2 < n &&
+						         (p[k + 1] == '"' || p[k + 1] == '\\'))
+							k++;
+						vos_buf_addc(&u, p[k]);
+					}
+					v = vos_buf_detach(&u, NULL);
+					if (!v)
+						v = vos_strdup("");
+				} else {
+					v = vos_strndup(p, n);
+				}
 				break;
 			}
 		}
 	}
 	lines_release(&L);
 	return v;
+}
+
+void vos_edit_frontmatter_scalar(struct vos_buf *b, const char *s)
+{
+	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"};
+	size_t n = s ? strlen(s) : 0, i;
+	bool quote = n == 0 || strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) || s[0] == ' ' || s[n - 1] == ' ' ||
+	             s[n - 1] == ':' || strstr(s, ": ") || strchr(s, '#') || strchr(s, '\t');
+	if (!quote) {
+		char *e;
+		for (i = 0; i < VOS_ARRAY_SIZE(words); i++)
+			if (vos_strcaseeq(s, words[i]))
+				quote = true;
+		(void)strtod(s, &e);
+		if (!*e)
+			quote = true; /* a number */
+		for (i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+				quote = true;
+	}
+	if (!quote) {
+		vos_buf_adds(b, s);
+		return;
+	}
+	vos_buf_addc(b, '\'');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'')
+			vos_buf_adds(b, "''");
+		else if (c < 0x20 || c == 0x7f)
+			vos_buf_addc(b, ' '); /* one line: a single-quoted scalar has no escapes */
+		else
+			vos_buf_addc(b, (char)c);
+	}
+	vos_buf_addc(b, '\'');
 }
 
 /* Inline code span for any text (a longer fence when the text holds backticks). */

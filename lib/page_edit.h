@@ -17,8 +17,15 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 /* Appends a table written as "| a | b |" lines (header, delimiter, rows) to b, aligned as render
  * aligns the services tables. */
 void vos_edit_table_align(struct vos_buf *b, const char *table, size_t len);
-/* `key:` from the front matter of a page text (trimmed, quotes dropped), or NULL. Caller frees. */
+/* `key:` from the front matter of a page text (trimmed; a quoted value unquoted and unescaped), or
+ * NULL. Caller frees. */
 char *vos_edit_frontmatter_value(const char *text, size_t len, const char *key);
+
+/* A front matter value on one line, as Wiki.js's YAML loader reads it back: plain when YAML reads
+ * plain text as that text, else single-quoted (a ": ", "#", a leading quote or indicator, a
+ * blank at either end, a value YAML reads as a boolean, null or number). Line breaks become
+ * spaces. */
+void vos_edit_frontmatter_scalar(struct vos_buf *b, const char *s);
 
 /* For each page row, the model service that lists it, or NULL (caller frees the array). */
 const struct vos_mservice **vos_edit_services_by_row(const struct vos_model *m,

@@ -2,6 +2,7 @@
  * page (from the probe results), each with Wiki.js front matter whose dateCreated is kept and whose
  * date moves only when the content changed. See docs/render.md. */
 #include "render.h"
+#include "leak.h"
 #include "page_edit.h"
 #include "probe.h"
 
@@ -11,12 +12,18 @@
 
 /* ------------------------------------------------------------------ generated pages */
 
+/* Wiki.js's front matter: only the keys it writes, in its order; title, description and tags
+ * (one string, never a list) quoted when a YAML loader would not read them back as written. */
 static void add_frontmatter(struct vos_buf *b, const char *title, const char *description,
                             const char *tags, const char *date, const char *created)
 {
-	vos_buf_addf(b, "---\ntitle: %s\ndescription: %s\npublished: true\ndate: %s\ntags: %s\n"
-	                "editor: markdown\ndateCreated: %s\n---\n\n",
-	             title, description, date, tags, created);
+	vos_buf_adds(b, "---\ntitle: ");
+	vos_edit_frontmatter_scalar(b, title);
+	vos_buf_adds(b, "\ndescription: ");
+	vos_edit_frontmatter_scalar(b, description);
+	vos_buf_addf(b, "\npublished: true\ndate: %s\ntags: ", date);
+	vos_edit_frontmatter_scalar(b, tags);
+	vos_buf_addf(b, "\neditor: markdown\ndateCreated: %s\n---\n\n", created);
 }
 
 static void add_code_list(struct vos_buf *b, const struct vos_strloc *v, size_t n, const char *suffix,
@@ -126,7 +133,8 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 		if (v && s->name && strcmp(s->name, s->id))
 			vos_buf_addf(b, " (%s)", s->id);
 		vos_buf_adds(b, "\n- Purpose: ");
-		vos_edit_text(b, v && v->purpose && *v->purpose ? v->purpose : s->purpose && *s->purpose ? s->purpose : "not declared");
+		/* the authoritative side's (vos_model_authority) */
+		vos_edit_text(b, s->purpose && *s->purpose ? s->purpose : "not declared");
 		vos_buf_adds(b, "\n- Host: ");
 		if (hostname) {
 			const char *addr = s->inv_address ? s->inv_address : s->address;
@@ -263,18 +271,29 @@ static void inventory_body(struct vos_buf *b, const struct vos_model *m)
 	free(order);
 }
 
-/* Builds a generated page with front matter, keeping dateCreated, and moving date only when the
- * content changed. body is the page after the front matter. */
-static int finish_generated(char **out, size_t *outlen, bool *changed, const char *title,
-                            const char *description, const char *tags, const struct vos_buf *body,
-                            const char *existing, size_t existing_len, const char *now_iso)
+/* Builds a generated page with front matter, keeping dateCreated, the title and the description
+ * (Wiki.js writes back what its editor changed), and moving date only when the content changed.
+ * body is the page after the front matter; render.redact applies to it (opts may be NULL). */
+static int finish_generated(char **out, size_t *outlen, bool *changed, const char *title_def,
+                            const char *description_def, const char *tags, const struct vos_buf *in_body,
+                            const char *existing, size_t existing_len, const char *now_iso,
+                            const struct vos_render_opts *opts)
 {
 	char *created = vos_edit_frontmatter_value(existing, existing_len, "dateCreated");
 	char *date = vos_edit_frontmatter_value(existing, existing_len, "date");
+	char *title_old = vos_edit_frontmatter_value(existing, existing_len, "title");
+	char *desc_old = vos_edit_frontmatter_value(existing, existing_len, "description");
+	const char *title = title_old && *title_old ? title_old : title_def;
+	const char *description = desc_old && *desc_old ? desc_old : description_def;
 	char *now_alloc = NULL;
-	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_buf b = VOS_BUF_INIT, redacted = VOS_BUF_INIT;
+	const struct vos_buf *body = in_body;
 	if (!now_iso)
 		now_iso = now_alloc = vos_now_iso();
+	if (opts && opts->redact) {
+		vos_redact_apply(&redacted, opts->redact, in_body->ptr ? in_body->ptr : "", in_body->len);
+		body = &redacted;
+	}
 	add_frontmatter(&b, title, description, tags, date ? date : now_iso, created ? created : now_iso);
 	vos_buf_add(&b, body->ptr ? body->ptr : "", body->len);
 	*changed = !existing || b.len != existing_len || memcmp(b.ptr, existing, existing_len);
@@ -284,23 +303,33 @@ static int finish_generated(char **out, size_t *outlen, bool *changed, const cha
 		vos_buf_add(&b, body->ptr ? body->ptr : "", body->len);
 	}
 	*out = vos_buf_detach(&b, outlen);
+	vos_buf_release(&redacted);
 	free(created);
 	free(date);
+	free(title_old);
+	free(desc_old);
 	free(now_alloc);
 	return 0;
 }
 
-int vos_render_inventory_page(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
-                              const char *existing, size_t existing_len, const char *now_iso)
+int vos_render_inventory_page_ex(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
+                                 const char *existing, size_t existing_len, const char *now_iso,
+                                 const struct vos_render_opts *opts)
 {
 	struct vos_buf body = VOS_BUF_INIT;
 	int err;
 	inventory_body(&body, m);
 	err = finish_generated(out, outlen, changed, "Service Inventory",
 	                       "Generated by vosctl from the inventory - do not edit by hand",
-	                       "vos, services, inventory", &body, existing, existing_len, now_iso);
+	                       "vos, services, inventory", &body, existing, existing_len, now_iso, opts);
 	vos_buf_release(&body);
 	return err;
+}
+
+int vos_render_inventory_page(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
+                              const char *existing, size_t existing_len, const char *now_iso)
+{
+	return vos_render_inventory_page_ex(out, outlen, changed, m, existing, existing_len, now_iso, NULL);
 }
 
 /* ------------------------------------------------------------------ status page */
@@ -361,6 +390,13 @@ static void status_row(struct vos_buf *b, const char *name, const struct vos_pro
 int vos_render_status_page(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
                            const struct vos_probe_results *res, const char *existing,
                            size_t existing_len, const char *now_iso)
+{
+	return vos_render_status_page_ex(out, outlen, changed, m, res, existing, existing_len, now_iso, NULL);
+}
+
+int vos_render_status_page_ex(char **out, size_t *outlen, bool *changed, const struct vos_model *m,
+                              const struct vos_probe_results *res, const char *existing,
+                              size_t existing_len, const char *now_iso, const struct vos_render_opts *opts)
 {
 	const struct vos_probe_result **t = vos_calloc(res->n + 1, sizeof(*t));
 	bool *used = vos_calloc(res->n + 1, sizeof(*used));
@@ -436,7 +472,7 @@ int vos_render_status_page(char **out, size_t *outlen, bool *changed, const stru
 	vos_edit_table_align(&body, table.ptr, table.len);
 	err = finish_generated(out, outlen, changed, "Service Status",
 	                       "Last probe results, generated by vosctl - do not edit by hand",
-	                       "vos, services, status", &body, existing, existing_len, now_iso);
+	                       "vos, services, status", &body, existing, existing_len, now_iso, opts);
 	vos_buf_release(&table);
 	vos_buf_release(&body);
 	free(t);

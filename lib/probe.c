@@ -269,13 +269,84 @@ static curl_socket_t open_socket_cb(void *payload, curlsocktype purpose, struct 
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
-/* The URL of an http(s) target (curl_url: a name, an IPv4 literal or a bracketed IPv6 literal as
- * the host), and for a name the CURLOPT_RESOLVE entry pinning it to ip. NULL when curl refuses. */
+/* scheme://host:port/path through curl_url (host: a name, an IPv4 literal or a bracketed IPv6
+ * literal); NULL when curl refuses. Ours to free with free(). */
+static char *url_build(const char *scheme, const char *host, int port, const char *path)
+{
+	CURLU *u = curl_url();
+	char portbuf[16], *url = NULL, *p, *copy = NULL;
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	p = !path || !*path ? vos_strdup("/") : path[0] == '/' ? vos_strdup(path) : vos_asprintf("/%s", path);
+	if (u && !curl_url_set(u, CURLUPART_SCHEME, scheme, 0) && !curl_url_set(u, CURLUPART_HOST, host, 0) &&
+	    !curl_url_set(u, CURLUPART_PORT, portbuf, 0) &&
+	    !curl_url_set(u, CURLUPART_URL, p, 0) && /* a path, with its query, relative to the rest */
+	    !curl_url_get(u, CURLUPART_URL, &url, 0)) {
+		copy = vos_strdup(url);
+		curl_free(url);
+	}
+	free(p);
+	if (u)
+		curl_url_cleanup(u);
+	return copy;
+}
+
+void vos_url_paths_init(struct vos_url_paths *c)
+{
+	vos_map_init(&c->by_path, false);
+	vos_arena_init(&c->arena);
+}
+
+void vos_url_paths_release(struct vos_url_paths *c)
+{
+	vos_map_release(&c->by_path);
+	vos_arena_release(&c->arena);
+}
+
+/* path as curl_url makes it part of a URL (its path and query), or NULL when curl refuses it:
+ * cached, curl parses each distinct path once (at 100k services it was most of an export) */
+static const char *url_path(struct vos_url_paths *c, const char *path)
+{
+	static const char base[] = "http://h:1";
+	const char *key = path ? path : "/";
+	const char *v = c ? vos_map_get(&c->by_path, key) : NULL;
+	char *url, *p;
+	if (v)
+		return *v ? v : NULL; /* "": curl refused it */
+	url = url_build("http", "h", 1, key);
+	p = vos_arena_strdup(&c->arena, url && vos_starts_with(url, base) ? url + strlen(base) : "");
+	free(url);
+	vos_map_put(&c->by_path, vos_arena_strdup(&c->arena, key), p);
+	return *p ? p : NULL;
+}
+
+char *vos_probe_target_url(const struct vos_probe_target *t, struct vos_url_paths *cache)
+{
+	struct vos_url_paths own;
+	const char *scheme = t->check == VOS_CHECK_HTTPS ? "https" : "http", *path;
+	bool v6;
+	char *url;
+	if (!t->address)
+		return NULL;
+	v6 = vos_addr_classify(t->address, NULL) == VOS_ADDR_IPV6;
+	if (t->check == VOS_CHECK_TCP) /* no path: tcp://ADDR:PORT */
+		return vos_asprintf(v6 ? "tcp://[%s]:%d" : "tcp://%s:%d", t->address, t->port);
+	if (!cache)
+		vos_url_paths_init(cache = &own);
+	path = url_path(cache, t->path);
+	url = !path ? NULL : v6 ? vos_asprintf("%s://[%s]:%d%s", scheme, t->address, t->port, path)
+	                        : vos_asprintf("%s://%s:%d%s", scheme, t->address, t->port, path);
+	if (cache == &own)
+		vos_url_paths_release(&own);
+	return url;
+}
+
+/* The URL of an http(s) target (url_build with the address connected to as the host: a name as
+ * written, a literal as ip), and for a name the CURLOPT_RESOLVE entry pinning it to ip. NULL when
+ * curl refuses. */
 static char *http_url(const struct vos_probe_target *t, const char *path, const struct vos_ip *ip,
                       struct curl_slist **resolve)
 {
-	CURLU *u = curl_url();
-	char host[80], ipbuf[64], port[16], *url = NULL, *p = NULL;
+	char host[300], ipbuf[64], *url;
 	enum vos_addr_kind kind = vos_addr_classify(t->address, NULL);
 	vos_ip_format(ip, ipbuf, sizeof(ipbuf));
 	if (kind == VOS_ADDR_NAME)
@@ -284,27 +355,12 @@ static char *http_url(const struct vos_probe_target *t, const char *path, const 
 		snprintf(host, sizeof(host), "[%s]", ipbuf);
 	else
 		snprintf(host, sizeof(host), "%s", ipbuf);
-	snprintf(port, sizeof(port), "%d", t->port);
-	p = path[0] == '/' ? vos_strdup(path) : vos_asprintf("/%s", path);
-	if (!u || curl_url_set(u, CURLUPART_SCHEME, t->check == VOS_CHECK_HTTPS ? "https" : "http", 0) ||
-	    curl_url_set(u, CURLUPART_HOST, kind == VOS_ADDR_NAME ? t->address : host, 0) ||
-	    curl_url_set(u, CURLUPART_PORT, port, 0) ||
-	    curl_url_set(u, CURLUPART_URL, p, 0) || /* a path, with its query, relative to the rest */
-	    curl_url_get(u, CURLUPART_URL, &url, 0)) {
-		url = NULL;
-	} else if (kind == VOS_ADDR_NAME) {
+	url = url_build(t->check == VOS_CHECK_HTTPS ? "https" : "http", host, t->port, path);
+	if (url && kind == VOS_ADDR_NAME) {
 		char *entry = ip->family == AF_INET6 ? vos_asprintf("%s:%d:[%s]", t->address, t->port, ipbuf)
 		                                     : vos_asprintf("%s:%d:%s", t->address, t->port, ipbuf);
 		*resolve = curl_slist_append(NULL, entry);
 		free(entry);
-	}
-	free(p);
-	if (u)
-		curl_url_cleanup(u);
-	if (url) { /* ours to free with free() */
-		char *copy = vos_strdup(url);
-		curl_free(url);
-		url = copy;
 	}
 	return url;
 }

@@ -107,9 +107,9 @@ struct vos_prom_options {
 };
 void vos_prom_options_init(struct vos_prom_options *o);
 /* The blackbox_exporter target of t, as `vosctl export prometheus` writes it into the file_sd file
- * and Prometheus's relabelling makes it the `instance` label: "ADDR:PORT" ("[v6]:PORT") for tcp,
- * "http(s)://ADDR:PORT/PATH" for http(s). Allocated (caller frees); NULL for a target without
- * an address. */
+ * and Prometheus's relabelling makes it the `instance` label: vos_probe_target_url without its
+ * "tcp://", i.e. "ADDR:PORT" ("[v6]:PORT") for tcp, "http(s)://ADDR:PORT/PATH" for http(s).
+ * Allocated (caller frees); NULL for a target without an address (or a path curl refuses). */
 char *vos_probe_target_instance(const struct vos_probe_target *t);
 /* Fills out[i] (room for n) for each target from the last probe_success, probe_http_status_code,
  * probe_duration_seconds (and probe_ssl_earliest_cert_expiry) samples Prometheus holds for it: the
@@ -170,6 +170,19 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
                                  const struct vos_model *m, const struct vos_probe_filter *filter,
                                  struct vos_diags *diags);
 
+/* Each distinct path's part of a URL as curl_url makes it (curl parses a path once). */
+struct vos_url_paths {
+	struct vos_map by_path; /* path -> its URL part, "" when curl refuses it (in arena) */
+	struct vos_arena arena;
+};
+void vos_url_paths_init(struct vos_url_paths *c);
+void vos_url_paths_release(struct vos_url_paths *c);
+/* The URL a monitor checks a target at, from the address as written (a name stays a name, an IPv6
+ * literal is bracketed): "tcp://ADDR:PORT" for tcp, "http(s)://ADDR:PORT" and the path as curl_url
+ * makes it ("health" -> "/health", "/a/../b" -> "/b") for http(s). cache: the paths seen, or NULL.
+ * Allocated (caller frees); NULL without an address or when curl refuses the path. */
+char *vos_probe_target_url(const struct vos_probe_target *t, struct vos_url_paths *cache);
+
 /* Parses a port list "1-1024,3000-9999,8080" into a sorted, duplicate-free array (caller frees).
  * Returns VOS_EINPUT with err on a bad list. */
 int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos_err *err);
@@ -213,5 +226,10 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, stru
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,
                             size_t len, struct vos_err *err);
 void vos_probe_results_release(struct vos_probe_results *r);
+/* Whether results may make a status page at now_iso (vos_now_iso's form): 0 when they are at most
+ * max_age_s seconds old and at least one target was probed; else VOS_EINPUT with why in err (no time
+ * recorded, too old, or only skipped and unresolved targets: a page of refusals says nothing). */
+int vos_probe_results_fresh(const struct vos_probe_results *r, const char *now_iso, long long max_age_s,
+                            struct vos_err *err);
 
 #endif

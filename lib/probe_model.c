@@ -30,6 +30,7 @@ static bool selected(const struct vos_model *m, const struct vos_mservice *s,
 	}
 	if (f->nservices) {
 		if (!in_list(f->services, f->nservices, s->id, false) &&
+		    !(s->inv && in_list(f->services, f->nservices, s->inv->base_id, false)) &&
 		    !in_list(f->services, f->nservices, s->name, VOS_NAMES_NOCASE))
 			return false;
 	}
@@ -448,6 +449,27 @@ int vos_probe_results_load(struct vos_probe_results *out, const char *path, stru
 	err = vos_probe_results_parse(out, path, text, len, errp);
 	free(text);
 	return err;
+}
+
+int vos_probe_results_fresh(const struct vos_probe_results *r, const char *now_iso, long long max_age_s,
+                            struct vos_err *errp)
+{
+	long long then = vos_iso_time_parse(r->time), now = vos_iso_time_parse(now_iso);
+	size_t i, probed = 0;
+	if (then < 0)
+		return vos_err_set(errp, VOS_EINPUT, "the probe results record no time%s%s%s: run 'vosctl probe' again",
+		                   r->time ? " ('" : "", r->time ? r->time : "", r->time ? "' is not one)" : "");
+	if (now >= 0 && now - then > max_age_s)
+		return vos_err_set(errp, VOS_EINPUT, "the probe results are from %s, older than "
+		                   "render.status_max_age (%llds): run 'vosctl probe' again", r->time, max_age_s);
+	for (i = 0; i < r->n; i++)
+		if (r->items[i].probed)
+			probed++;
+	if (!probed)
+		return vos_err_set(errp, VOS_EINPUT, "the probe results probed nothing (%zu target%s, all "
+		                   "skipped or unresolved): a status page of refusals alone says nothing; check "
+		                   "the probe scope ('vosctl probe --plan')", r->n, r->n == 1 ? "" : "s");
+	return 0;
 }
 
 int vos_probe_results_parse(struct vos_probe_results *out, const char *name, const char *text,

@@ -71,14 +71,12 @@ static char *instance_key(const char *instance)
 
 char *vos_probe_target_instance(const struct vos_probe_target *t)
 {
-	bool v6 = t->address && strchr(t->address, ':');
-	const char *path = t->path && *t->path ? t->path : "/";
-	if (!t->address)
-		return NULL;
-	if (t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS)
-		return vos_asprintf("%s://%s%s%s:%d%s%s", t->check == VOS_CHECK_HTTPS ? "https" : "http",
-		                    v6 ? "[" : "", t->address, v6 ? "]" : "", t->port, *path == '/' ? "" : "/", path);
-	return vos_asprintf("%s%s%s:%d", v6 ? "[" : "", t->address, v6 ? "]" : "", t->port);
+	char *url = vos_probe_target_url(t, NULL), *inst;
+	if (!url || !vos_starts_with(url, "tcp://"))
+		return url;
+	inst = vos_strdup(url + strlen("tcp://"));
+	free(url);
+	return inst;
 }
 
 /* ------------------------------------------------------------------ HTTP */

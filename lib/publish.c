@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "git.h"
+#include "leak.h"
 #include "probe.h"
 #include "render_plan.h"
 #include "rules.h"
@@ -37,6 +38,7 @@ void vos_publish_result_release(struct vos_publish_result *r)
 	free(r->base);
 	free(r->message);
 	free(r->notice);
+	free(r->status_notice);
 	vos_buf_release(&r->diff);
 	memset(r, 0, sizeof(*r));
 }
@@ -74,6 +76,7 @@ static char *stats_summary(const struct vos_render_stats *st)
 	add_count(&b, st->addresses, "address", "addresses");
 	add_count(&b, st->added, "row added", "rows added");
 	add_count(&b, st->removed, "row removed", "rows removed");
+	add_count(&b, st->redacted, "value redacted", "values redacted");
 	if (!b.len)
 		add_count(&b, st->tables, "table realigned", "tables realigned");
 	if (!b.len)
@@ -99,8 +102,8 @@ static int read_old(struct round *r, enum vos_render_kind kind, struct vos_git *
  * the inventory once, by the plan, when render changed it), integrity checks and rules. Returns 0,
  * VOS_EINPUT (unusable page: diagnostics), or a git error. */
 static int render_all(struct round *r, struct vos_git *g, const struct vos_publish_opts *o,
-                      const struct vos_probe_results *results, const char *now,
-                      struct vos_diags *diags, struct vos_err *errp)
+                      const struct vos_probe_results *results, const struct vos_redact *rd,
+                      const char *now, struct vos_diags *diags, struct vos_err *errp)
 {
 	struct vos_lab *lab = o->lab;
 	struct vos_render_inputs in;
@@ -159,6 +162,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	in.status.old_len = r->old_len[VOS_RENDER_STATUS];
 	in.results = results;
 	ropts.prune = o->prune;
+	ropts.redact = rd;
 	vos_render_plan_make(&r->plan, &lab->page, &lab->model, &in, &ropts, now, &after);
 
 	vos_diags_move(diags, r->plan.rebuilt || r->plan.rebuild_err < 0 ? &after : &before);
@@ -166,8 +170,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	vos_diags_release(&after);
 	if (r->plan.rebuild_err < 0)
 		return VOS_EINPUT;
-	vos_check_integrity(r->plan.model, diags);
-	vos_rules_check(r->plan.model, diags);
+	vos_check_model(r->plan.model, diags);
 	return 0;
 }
 
@@ -212,9 +215,11 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 	bool have_results = false;
 	int err = 0, attempt;
 	struct vos_rng rng;
+	struct vos_redact rd;
 	struct vos_err rerr = VOS_ERR_INIT; /* this round's error: each round starts clean */
 
 	vos_probe_results_init(&results);
+	vos_redact_init(&rd);
 	if (!o->url || !*o->url)
 		return vos_err_set(errp, VOS_EINPUT,
 		                   "no remote given: set publish.remote in vosctl.yaml or use --remote URL");
@@ -240,6 +245,8 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		vos_probe_results_release(&results);
 		return err;
 	}
+	vos_redact_release(&rd);
+	vos_redact_build(&rd, &o->lab->config, &o->lab->inv);
 	out->url = vos_strdup(vos_git_url(g));
 
 	aname = o->author_name;
@@ -252,6 +259,13 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 			aemail = gemail ? gemail : "vosctl@localhost";
 	}
 	now = o->now_iso ? vos_strdup(o->now_iso) : vos_now_iso();
+	if (have_results && vos_probe_results_fresh(&results, now, o->status_max_age_s > 0 ? o->status_max_age_s
+	                                                           : 3600, &rerr) < 0) {
+		/* the other pages are still published; the status page only from fresh results */
+		out->status_notice = vos_asprintf("status page not published: %s", vos_err_msg(&rerr, "unusable probe results"));
+		vos_err_clear(&rerr);
+		have_results = false;
+	}
 	vos_rng_seed(&rng, 0); /* this run's own source: the process's rand() state is not ours */
 
 	for (attempt = 1; attempt <= max; attempt++) {
@@ -276,11 +290,16 @@ int vos_publish_run(struct vos_publish_result *out, const struct vos_publish_opt
 		if (vos_git_head(g))
 			out->base = vos_strdup(vos_git_head(g));
 		/* what would be published must validate */
-		if ((err = render_all(&r, g, o, have_results ? &results : NULL, now, &found, &rerr)) < 0)
+		if ((err = render_all(&r, g, o, have_results ? &results : NULL, &rd, now, &found, &rerr)) < 0)
 			goto round_done;
-		if (found.errors) {
-			out->blocked = true;
-			goto round_done;
+		/* the leak tripwire: nothing that render.redact hides and no credential is pushed, whatever
+		 * --allow-findings says (it lets placement findings through, never a leak) */
+		{
+			size_t leaks = vos_leak_scan_plan(&rd, &r.plan, &found);
+			if (leaks || (found.errors && !o->allow_findings)) {
+				out->blocked = true;
+				goto round_done;
+			}
 		}
 		for (i = 0; i < r.plan.n; i++) {
 			const struct vos_render_item *it = &r.plan.items[i];
@@ -344,5 +363,6 @@ round_done:
 	free(gemail);
 	vos_git_free(g);
 	vos_probe_results_release(&results);
+	vos_redact_release(&rd);
 	return err;
 }

@@ -27,6 +27,8 @@ struct vos_publish_opts {
 	const char *now_iso;         /* NULL: vos_now_iso() */
 	bool dry_run;                /* commit in the cache only, push nothing */
 	bool prune;                  /* remove page rows no inventory entry describes (render --prune) */
+	bool allow_findings;         /* publish even when what would be published has errors */
+	long long status_max_age_s;  /* results older than this make no status page (0: 3600) */
 	int max_attempts;            /* 0: VOS_PUBLISH_MAX_ATTEMPTS */
 	/* called after the commit is built and before each push (tests use it to race) */
 	void (*before_push)(int attempt, void *payload);
@@ -50,6 +52,7 @@ struct vos_publish_result {
 	struct vos_publish_file *files; size_t nfiles, files_alloc; /* what changed */
 	struct vos_buf diff;         /* unified diff of every changed file (a dry run only) */
 	char *notice;                /* something worth saying on stderr (cache moved aside), or NULL */
+	char *status_notice;         /* why the status page was not published (stale results...), or NULL */
 };
 
 void vos_publish_result_init(struct vos_publish_result *r);

@@ -55,6 +55,7 @@ static void reconcile(struct vos_render_plan *p, const struct vos_render_item *s
 		return;
 	}
 	vos_model_build(&p->own_model, &p->own_page, model->inv, diags);
+	vos_model_authority(&p->own_model, model->inventory_authority, diags);
 	p->page = &p->own_page;
 	p->model = &p->own_model;
 	p->rebuilt = true;
@@ -80,13 +81,14 @@ void vos_render_plan_make(struct vos_render_plan *p, const struct vos_page *page
 
 	if (in->inventory.path) {
 		it = add_item(p, VOS_RENDER_INVENTORY, "inventory page", &in->inventory);
-		vos_render_inventory_page(&it->data, &it->len, &ch, p->model, it->old, it->old_len, now_iso);
+		vos_render_inventory_page_ex(&it->data, &it->len, &ch, p->model, it->old, it->old_len, now_iso,
+		                             opts);
 		set_changed(it);
 	}
 	if (in->status.path && in->results) {
 		it = add_item(p, VOS_RENDER_STATUS, "status page", &in->status);
-		vos_render_status_page(&it->data, &it->len, &ch, p->model, in->results, it->old,
-		                       it->old_len, now_iso);
+		vos_render_status_page_ex(&it->data, &it->len, &ch, p->model, in->results, it->old,
+		                          it->old_len, now_iso, opts);
 		set_changed(it);
 	}
 	free(now_alloc);

@@ -155,7 +155,8 @@ static bool selset_matches(const struct vos_model *m, const struct selset *ss,
 		return false;
 	if (sel->nvlans && !(hi && in_list(sel->vlans, sel->nvlans, hi->vlan)))
 		return false;
-	if (sel->nservices && !nameset_has(&ss->services, s->id))
+	if (sel->nservices && !nameset_has(&ss->services, s->id) &&
+	    !(s->inv && s->inv->ninstances > 1 && nameset_has(&ss->services, s->inv->base_id)))
 		return false;
 	return true;
 }

@@ -53,6 +53,23 @@ bool vos_ends_with_any(const char *name, const char *const *suffixes)
 	return false;
 }
 
+int vos_source_each_changed(const struct vos_source *src, const char *suffix,
+                            int (*fn)(const char *path, void *payload), void *payload,
+                            struct vos_err *err)
+{
+	char **files = NULL;
+	size_t n = 0, i;
+	int rc;
+	if (!src->changed)
+		return 0;
+	if ((rc = src->changed(src, suffix, &files, &n, err)) < 0)
+		return rc;
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = fn(files[i], payload);
+	vos_strv_free(files);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---------------------------------------------------------------- the work tree */
 
 static int wt_read(const struct vos_source *src, const char *path, size_t max, char **out,

@@ -66,6 +66,13 @@ char *vos_source_path(const struct vos_source *src, const char *path);
 int vos_source_load(const struct vos_source *src, const char *path, size_t max, const char *rule,
                     char **out, size_t *len, struct vos_diags *diags);
 
+/* Each file ending in suffix that src->changed lists (nothing for a source without the notion),
+ * given to fn with payload in name order; fn returning < 0 stops the walk with that value.
+ * 0, or an error in err when the files cannot be listed. */
+int vos_source_each_changed(const struct vos_source *src, const char *suffix,
+                            int (*fn)(const char *path, void *payload), void *payload,
+                            struct vos_err *err);
+
 /* Whether s ends in one of suffixes (NULL-terminated; NULL: any s). */
 bool vos_ends_with_any(const char *s, const char *const *suffixes);
 

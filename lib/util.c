@@ -794,6 +794,31 @@ char *vos_now_iso(void)
 	return vos_strdup(buf);
 }
 
+long long vos_iso_time_parse(const char *s)
+{
+	struct tm tmv;
+	int y, mo, d, h, mi, sec, n = 0;
+	const char *p;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+		return -1;
+	p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (strcmp(p, "Z") && strcmp(p, "+00:00"))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	memset(&tmv, 0, sizeof(tmv));
+	tmv.tm_year = y - 1900;
+	tmv.tm_mon = mo - 1;
+	tmv.tm_mday = d;
+	tmv.tm_hour = h;
+	tmv.tm_min = mi;
+	tmv.tm_sec = sec;
+	return (long long)timegm(&tmv);
+}
+
 /* ---------------------------------------------------------------- random */
 
 void vos_rng_seed(struct vos_rng *r, uint64_t seed)

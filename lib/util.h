@@ -156,6 +156,9 @@ char *vos_now_iso(void);
 int vos_duration_parse(long long *ms_out, const char *s);
 /* ms as such a duration ("5m", "1h30m", "7m3.250s" is written "7m3s250ms") into buf. */
 const char *vos_duration_format(long long ms, char *buf, size_t n);
+/* Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" (vos_now_iso's form,
+ * "Z" or "+00:00"); -1 when s is not one. */
+long long vos_iso_time_parse(const char *s);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each

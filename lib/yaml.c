@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <jansson.h>
 #include <yaml.h>
 
 #define MERGE_KEY "<<"
@@ -810,4 +811,133 @@ bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
 		}
 	}
 	return true;
+}
+
+/* ------------------------------------------------------------------ emitting */
+
+/* A string a YAML 1.1 or 1.2 reader (PyYAML, Go's yaml, js-yaml) could take for something other
+ * than a string when written plain: empty, null/bool words, anything number-, date- or
+ * time-like. Such strings are double-quoted; libyaml itself quotes what cannot be plain at all. */
+static bool yemit_needs_quotes(const char *s)
+{
+	static const char *const words[] = {"null", "Null", "NULL", "~", "true", "True", "TRUE", "false",
+	                                    "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on",
+	                                    "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", NULL};
+	const char *p;
+	size_t i;
+	if (!*s)
+		return true;
+	for (i = 0; words[i]; i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	if (s[0] == '.' && (vos_strcaseeq(s, ".inf") || vos_strcaseeq(s, ".nan")))
+		return true;
+	if ((s[0] == '-' || s[0] == '+') && vos_strcaseeq(s + 1, ".inf"))
+		return true;
+	if (!(s[0] >= '0' && s[0] <= '9') && s[0] != '-' && s[0] != '+' && s[0] != '.')
+		return false;
+	for (p = s; *p; p++)
+		if (!strchr("0123456789abcdefABCDEFxXoO.:_+-", *p))
+			return false;
+	return true; /* 12, 0x1f, 1e3, 1:20, 2026-01-02, 127.0.0.1 (harmless to quote) */
+}
+
+static int yemit_write(void *data, unsigned char *buffer, size_t size)
+{
+	vos_buf_add(data, buffer, size);
+	return 1;
+}
+
+static int yemit_scalar(yaml_emitter_t *e, const char *s, bool quote_ok)
+{
+	yaml_event_t ev;
+	yaml_scalar_style_t style = quote_ok && yemit_needs_quotes(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+	                                                              : YAML_ANY_SCALAR_STYLE;
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1, style))
+		return -1;
+	return yaml_emitter_emit(e, &ev) ? 0 : -1;
+}
+
+static int yemit_node(yaml_emitter_t *e, const json_t *j, unsigned depth)
+{
+	yaml_event_t ev;
+	char num[64];
+	if (depth > VOS_YAML_MAX_DEPTH)
+		return -1;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *v;
+		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
+		    !yaml_emitter_emit(e, &ev))
+			return -1;
+		json_object_foreach((json_t *)j, key, v)
+			if (yemit_scalar(e, key, true) < 0 || yemit_node(e, v, depth + 1) < 0)
+				return -1;
+		if (!yaml_mapping_end_event_initialize(&ev) || !yaml_emitter_emit(e, &ev))
+			return -1;
+		return 0;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *v;
+		bool flow = json_array_size(j) > 0;
+		json_array_foreach((json_t *)j, i, v)
+			if (!json_is_integer(v))
+				flow = false;
+		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		                                          flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE) ||
+		    !yaml_emitter_emit(e, &ev))
+			return -1;
+		json_array_foreach((json_t *)j, i, v)
+			if (yemit_node(e, v, depth + 1) < 0)
+				return -1;
+		if (!yaml_sequence_end_event_initialize(&ev) || !yaml_emitter_emit(e, &ev))
+			return -1;
+		return 0;
+	}
+	case JSON_STRING:
+		return yemit_scalar(e, json_string_value(j), true);
+	case JSON_INTEGER:
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		return yemit_scalar(e, num, false);
+	case JSON_REAL:
+		snprintf(num, sizeof(num), "%.17g", json_real_value(j));
+		return yemit_scalar(e, num, false);
+	case JSON_TRUE:
+		return yemit_scalar(e, "true", false);
+	case JSON_FALSE:
+		return yemit_scalar(e, "false", false);
+	case JSON_NULL:
+		return yemit_scalar(e, "null", false);
+	}
+	return -1;
+}
+
+int vos_yaml_emit_json(struct vos_buf *out, const json_t *doc, struct vos_err *err)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	int ok;
+	if (!yaml_emitter_initialize(&e))
+		return vos_err_set(err, VOS_EIO, "unable to start the YAML emitter");
+	yaml_emitter_set_output(&e, yemit_write, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1); /* never fold a long scalar */
+	yaml_emitter_set_indent(&e, 2);
+	ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&e, &ev) &&
+	     yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&e, &ev) &&
+	     yemit_node(&e, doc, 0) == 0 && yaml_document_end_event_initialize(&ev, 1) &&
+	     yaml_emitter_emit(&e, &ev) && yaml_stream_end_event_initialize(&ev) &&
+	     yaml_emitter_emit(&e, &ev) && yaml_emitter_flush(&e);
+	if (!ok) {
+		int rc = vos_err_set(err, VOS_EIO, "unable to emit YAML: %s",
+		                     e.problem ? e.problem : "a value libyaml cannot write");
+		yaml_emitter_delete(&e);
+		return rc;
+	}
+	yaml_emitter_delete(&e);
+	if (out->len && out->ptr[out->len - 1] != '\n') /* libyaml ends the last line without one */
+		vos_buf_addc(out, '\n');
+	return 0;
 }

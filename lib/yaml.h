@@ -88,4 +88,11 @@ bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
                     const struct vos_ynode **vals, const char *what, const struct vos_ymap_style *style,
                     const char *file, struct vos_diags *diags);
 
+/* Writes doc (a jansson tree: objects in their insertion order, arrays, strings, numbers,
+ * booleans, null) as one YAML document through libyaml's emitter, appended to out: block style,
+ * arrays of integers in flow style, a string plain unless a YAML 1.1 or 1.2 reader could take it
+ * for a number, boolean, null or date (then double-quoted). Returns 0, or VOS_EIO in err. */
+struct json_t;
+int vos_yaml_emit_json(struct vos_buf *out, const struct json_t *doc, struct vos_err *err);
+
 #endif

@@ -3,7 +3,7 @@
 # Commands, options and --format values here must match `vosctl COMMAND --help`:
 # tests/cli/t6200-help-man-completion.sh checks that they never drift.
 
-_vosctl_commands="validate show probe render publish hook graph help version"
+_vosctl_commands="validate show probe render publish hook export graph init help version"
 _vosctl_common="-c --config -C --directory --page --inventory -h --help"
 
 # _vosctl_options COMMAND: the options of COMMAND
@@ -13,10 +13,12 @@ _vosctl_options()
 	validate) echo "--format --output --strict -q --quiet --staged --probe --probe-from --max-age --timeout $_vosctl_common" ;;
 	show) echo "--format $_vosctl_common" ;;
 	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --output --no-save $_vosctl_common" ;;
-	render) echo "--check --write --stdout --with-status --prune -q --quiet $_vosctl_common" ;;
-	publish) echo "--remote --branch -n --dry-run --cache-dir --prune $_vosctl_common" ;;
+	render) echo "--check --write --stdout --with-status --prune --allow-findings -q --quiet $_vosctl_common" ;;
+	publish) echo "--remote --branch -n --dry-run --cache-dir --prune --allow-findings $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
 	graph) echo "--format -o --output $_vosctl_common" ;;
+	init) echo "--units --homepage --dir -n --dry-run -h --help" ;;
+	export) echo "-o --output --check --part --exporter --targets-path --job --group-by --interval --timeout -q --quiet $_vosctl_common" ;;
 	help | version) echo "-h --help" ;;
 	esac
 }
@@ -82,7 +84,7 @@ _vosctl()
 
 	# option values
 	case $prev in
-	-c | --config | --page | --cacert | -o | --output)
+	-c | --config | --page | --cacert | -o | --output | --targets-path)
 		_vosctl_files "$cur"
 		return 0
 		;;
@@ -94,7 +96,15 @@ _vosctl()
 		COMPREPLY=($(compgen -W "$(_vosctl_formats "$cmd")" -- "$cur"))
 		return 0
 		;;
-	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --probe-from | --max-age)
+	--part)
+		COMPREPLY=($(compgen -W "targets modules scrape" -- "$cur"))
+		return 0
+		;;
+	--group-by)
+		COMPREPLY=($(compgen -W "plane host" -- "$cur"))
+		return 0
+		;;
+	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job | --probe-from | --max-age)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;
@@ -117,6 +127,7 @@ _vosctl()
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$_vosctl_commands" -- "$cur")) ;;
 	hook) COMPREPLY=($(compgen -W "install uninstall" -- "$cur")) ;;
+	export) COMPREPLY=($(compgen -W "gatus prometheus homepage ansible" -- "$cur")) ;;
 	esac
 	return 0
 }

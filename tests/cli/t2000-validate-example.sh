@@ -80,16 +80,33 @@ test_expect_success 'minimal lab validates clean' '
 	test_grep "0 errors, 0 warnings" out
 '
 
-test_expect_success 'seed 001 as run: inference on skynet breaks page rule 1' '
-	test_expect_code 1 vosctl -C "$FIXTURES/labs/seed001-as-run" validate >out 2>err &&
-	test_grep "\[$(cat "$FIXTURES/labs/seed001-as-run/expect")\]" out &&
+SEED001="$SRC/examples/seed001-as-captured"
+
+test_expect_success 'seed 001 as captured: validate prints exactly the documented findings' '
+	test_expect_code 1 vosctl -C "$SEED001" validate >out 2>err &&
+	test_cmp "$SEED001/expected-validate.txt" out
+'
+
+test_expect_success 'seed 001 as captured: inference on skynet breaks page rule 1' '
+	test_expect_code 1 vosctl -C "$SEED001" validate >out 2>err &&
 	test_grep "services.md:[0-9]*:[0-9]*: error: \[skynet-routes-only\].*Ollama" out &&
 	test_grep "\[skynet-routes-only\].*OpenVINO LLM server" out
 '
 
-test_expect_success 'seed 001 as run: watson rule names the strays too' '
-	test_expect_code 1 vosctl -C "$FIXTURES/labs/seed001-as-run" validate >out 2>err &&
-	test_grep "\[watson-gpu-inference\].*MLX OpenAI servers" out
+test_expect_success 'seed 001 as captured: watson rule names the strays too' '
+	test_expect_code 1 vosctl -C "$SEED001" validate >out 2>err &&
+	test_grep "\[watson-gpu-inference\].*MLX OpenAI servers.*studio" out
+'
+
+test_expect_success 'seed 001 as captured: the README documents every rule it breaks' '
+	sed -n "s/.*error: \[\([a-z0-9-]*\)\].*/\1/p" "$SEED001/expected-validate.txt" | sort -u >rules &&
+	test -s rules &&
+	while read r; do test_grep "\`$r\`" "$SEED001/README.md" || return 1; done <rules
+'
+
+test_expect_success 'seed 001 as captured and the reconciled root lab differ only in placement' '
+	test_expect_code 0 vosctl -C "$SRC" validate >out 2>&1 &&
+	test_grep "0 errors, 0 warnings" out
 '
 
 test_done

@@ -12,7 +12,7 @@ setup_lab() {
 	rm -f lab/inventory/service-inventory.md lab/inventory/status.md && rm -rf lab/.vosctl &&
 	printf "services:\n  - id: newsvc\n    name: New Service\n    host: skynet\n    class: search\n    purpose: Something new\n" >lab/inventory/zz-new.yaml &&
 	mkdir -p lab/.vosctl &&
-	printf "{\"results\": [], \"summary\": {\"up\": 0, \"down\": 0, \"timeout\": 0, \"error\": 0}}\n" >results.json
+	printf "{\"time\": \"2026-11-23T18:29:00.000Z\", \"results\": [{\"service\": \"litellm\", \"host\": \"skynet\", \"address\": \"127.0.10.1\", \"port\": 4000, \"check\": \"tcp\", \"state\": \"up\", \"latency_ms\": 1, \"status\": null, \"detail\": \"\"}], \"summary\": {\"up\": 1, \"down\": 0, \"timeout\": 0, \"error\": 0}}\n" >results.json
 }
 
 test_expect_success 'an existing services.md.lock: exit 3 naming it, nothing written, the lock kept' '

@@ -1,9 +1,9 @@
 #!/bin/sh
 # t3400-prometheus-roundtrip: the real Prometheus and blackbox_exporter (Debian's packages) probe a lab
-# of loopback listeners (up, down, a 500, one hanging) every second; `validate --probe-from` then gives
-# the same findings as `validate --probe`; a target Prometheus does not know, a stale sample, a wrong
-# URL and bad credentials are findings or exit 3, never a pass; the token never shows; every prom
-# output passes `promtool check metrics`. Servers listen on 127.0.0.1 ports the test obtained, inside
+# of loopback listeners (up, down, a 500, one hanging) every second, fed by `vosctl export
+# prometheus`; `validate --probe-from` then gives the same findings as `validate --probe`; a target
+# Prometheus does not know, a stale sample, a wrong URL and bad credentials are findings or exit 3,
+# never a pass; the token never shows; every prom output passes `promtool check metrics`. Servers listen on 127.0.0.1 ports the test obtained, inside
 # the test's own network namespace, and are stopped at the end.
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/tools/probe-lab.sh"
@@ -120,66 +120,13 @@ write_lab() {
 	EOF
 }
 
-# What `vosctl export prometheus` makes (file_sd targets with the labels service, host, plane, module
-# and the target as blackbox_exporter wants it; the module file; the scrape config with the standard
-# relabelling), written here in the same shape until that command is merged.
+# The three files of `vosctl export prometheus` (file_sd targets labelled service, host, plane,
+# module; blackbox_exporter's modules; the scrape job with the multi-target relabelling, probing every
+# second), and a prometheus.yml that is the scrape job under a global section, next to the targets.
 write_prometheus_files() {
-	python3 - "$BB_PORT" <<-'EOF'
-	import json, sys
-	bb = sys.argv[1]
-	T = [  # service, host, plane, module, target
-	    ("webui", "alpha", "control", "http_body_ok", "http://127.0.34.1:23000/health"),
-	    ("gateway", "alpha", "control", "http_200", "http://127.0.34.1:24000/health/liveliness"),
-	    ("search", "alpha", "control", "tcp_connect", "127.0.34.1:28888"),
-	    ("api", "beta", "data", "http_200_399", "http://127.0.34.2:25000/"),
-	    ("slow", "beta", "data", "http_200_399", "http://127.0.34.2:26000/"),
-	    ("cache", "beta", "data", "tcp_connect", "127.0.34.2:26379"),
-	] + [("mlx", "beta", "data", "tcp_connect", "127.0.34.2:%d" % p) for p in (28100, 28101, 28102)]
-	json.dump([{"targets": [t], "labels": {"service": s, "host": h, "plane": p, "module": m}}
-	           for s, h, p, m, t in T], open("targets.json", "w"), indent=2)
-	codes = ", ".join(str(c) for c in range(200, 400))
-	open("blackbox.yml", "w").write("""modules:
-	  tcp_connect:
-	    prober: tcp
-	    timeout: 2s
-	  http_200:
-	    prober: http
-	    timeout: 2s
-	    http:
-	      valid_status_codes: [200]
-	  http_200_399:
-	    prober: http
-	    timeout: 2s
-	    http:
-	      valid_status_codes: [%s]
-	  http_body_ok:
-	    prober: http
-	    timeout: 2s
-	    http:
-	      valid_status_codes: [%s]
-	      fail_if_body_not_matches_regexp: ["ok"]
-	""" % (codes, codes))
-	open("prometheus.yml", "w").write("""global:
-	  scrape_interval: 1s
-	  scrape_timeout: 1s
-	  evaluation_interval: 1s
-	scrape_configs:
-	  - job_name: blackbox
-	    metrics_path: /probe
-	    file_sd_configs:
-	      - files: [targets.json]
-	        refresh_interval: 1s
-	    relabel_configs:
-	      - source_labels: [__address__]
-	        target_label: __param_target
-	      - source_labels: [module]
-	        target_label: __param_module
-	      - source_labels: [__param_target]
-	        target_label: instance
-	      - target_label: __address__
-	        replacement: 127.0.0.1:%s
-	""" % bb)
-	EOF
+	vosctl -C lab export prometheus --output "$TRASH/prom" --exporter 127.0.0.1:$BB_PORT \
+		--interval 1 --timeout 1500 >export.out &&
+	{ printf "global:\n  evaluation_interval: 1s\n"; cat prom/prometheus-scrape.yml; } >prom/prometheus.yml
 }
 
 # findings without what only the live run knows (messages carry latencies, errno texts, job names)
@@ -188,18 +135,20 @@ findings() {
 for f in sorted((x["rule"], x["severity"], x["file"] or "", x["line"], x["column"], x["service"] or "", x["host"] or "") for x in d["findings"]): print(*f)' "$1"
 }
 
-test_expect_success 'setup: lab, listeners, export files accepted by promtool and blackbox_exporter' '
+test_expect_success 'setup: lab, listeners, vosctl export prometheus accepted by promtool and blackbox_exporter' '
 	write_lab && write_prometheus_files &&
 	start_listeners lab http200:127.0.34.1:23000 tcp:127.0.34.1:28888 \
 		http500:127.0.34.2:25000 hang:127.0.34.2:26000 tcp:127.0.34.2:28100-28102 &&
-	promtool check config prometheus.yml &&
-	prometheus-blackbox-exporter --config.check --config.file=blackbox.yml
+	test_grep "\"service\": \"webui\"" prom/vosctl-targets.json &&
+	test_grep "replacement: .127.0.0.1:$BB_PORT." prom/prometheus-scrape.yml &&
+	promtool check config prom/prometheus.yml &&
+	prometheus-blackbox-exporter --config.check --config.file=prom/blackbox.yml
 '
 
 test_expect_success 'blackbox_exporter and Prometheus start on loopback, scrape every second' '
-	start_bg blackbox prometheus-blackbox-exporter --config.file="$TRASH/blackbox.yml" \
+	start_bg blackbox prometheus-blackbox-exporter --config.file="$TRASH/prom/blackbox.yml" \
 		--web.listen-address=127.0.0.1:$BB_PORT &&
-	start_bg prometheus prometheus --config.file="$TRASH/prometheus.yml" \
+	start_bg prometheus prometheus --config.file="$TRASH/prom/prometheus.yml" \
 		--storage.tsdb.path="$TRASH/tsdb" --web.listen-address=127.0.0.1:$PROM_PORT &&
 	wait_http http://127.0.0.1:$BB_PORT/ &&
 	wait_http $PROM/-/ready
@@ -325,7 +274,7 @@ test_expect_success 'basic auth from VOSCTL_PROMETHEUS_USER/PASSWORD: wrong pass
 	printf "basic_auth_users:\n  vosctl: %s\n" "$hash" >web.yml &&
 	promtool check web-config web.yml &&
 	port=$(free_port) &&
-	start_bg prometheus-auth prometheus --config.file="$TRASH/prometheus.yml" --web.config.file="$TRASH/web.yml" \
+	start_bg prometheus-auth prometheus --config.file="$TRASH/prom/prometheus.yml" --web.config.file="$TRASH/web.yml" \
 		--storage.tsdb.path="$TRASH/tsdb-auth" --web.listen-address=127.0.0.1:$port &&
 	i=0 && until curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:$port/-/ready | grep -q 401; do
 		i=$((i + 1)); [ $i -gt 200 ] && { cat prometheus-auth.log >&2; false; }; sleep 0.1

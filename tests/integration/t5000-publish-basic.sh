@@ -129,7 +129,7 @@ test_expect_success 'a model with validation errors is not published (exit 1, fi
 	test "$before" = "$after"
 '
 
-for same in vos/services.md ./vos//services.md; do
+for same in vos/services.md ./vos/./services.md; do
 	test_expect_success "publish.pages.inventory: $same (the services page): exit 2, the remote unchanged" '
 		before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
 		rm -rf same && cp -R lab same &&
@@ -153,7 +153,7 @@ test_expect_success 'the cache is a bare clone under XDG_CACHE_HOME with no cred
 test_expect_success '--branch the remote lacks (a typo) on a remote with history: exit 2, its branches named, nothing pushed' '
 	gitcli ls-remote "$(gitserver_url wiki)" >before &&
 	test_expect_code 2 vosctl_publish lab --branch mian >out 2>err &&
-	test_grep "^vosctl: error: the remote .http://127.0.0.1:$GITSERVER_PORT/wiki.git. has no branch .mian. (it has .main.): check --branch or publish.branch\$" err &&
+	test_grep "^vosctl: error: the remote .http://127.0.0.1:$GITSERVER_PORT/wiki.git. has no branch .mian. (it has .main.): check --branch or publish.branch; the remote.s default branch is .main., not .mian." err &&
 	test_line_count 0 out &&
 	gitcli ls-remote "$(gitserver_url wiki)" >after &&
 	test_cmp before after
@@ -233,6 +233,34 @@ test_expect_success 'a publish asks the server only what it must: no download wh
 	sed -n "$((n1 + 1)),\$p" "$log" >requests &&
 	test_no_grep "POST \|receive-pack" requests &&
 	test "$(grep -c "GET /wiki.git/info/refs?service=git-upload-pack HTTP/1.1\" 200" requests)" = 1
+'
+
+test_expect_success 'publish --allow-findings publishes a model with errors, the findings printed' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test_expect_code 1 vosctl_publish bad >out 2>err &&
+	test_grep "not published" err &&
+	test_expect_code 0 vosctl_publish bad --allow-findings >out 2>err &&
+	test_grep "error: \[placement-mismatch\]" err &&
+	test_no_grep "not published" err &&
+	test_grep "^published" out &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" != "$after"
+'
+
+# issue 13: Wiki.js's git storage defaults to master, vosctl to main: the message says so
+test_expect_success 'a remote whose default branch is master: the error names it' '
+	git init -q --bare -b master "$GITSERVER_ROOT/wikijs.git" &&
+	git -C "$GITSERVER_ROOT/wikijs.git" config http.receivepack true &&
+	gitcli clone -q "$(gitserver_url wikijs)" wj 2>/dev/null &&
+	echo "# Home" >wj/home.md && git -C wj add home.md &&
+	git -C wj -c user.name=Wiki -c user.email=wiki@example.org commit -q -m "wiki.js" &&
+	gitcli -C wj push -q origin master &&
+	PUBLISH_URL=$(gitserver_url wikijs) && export PUBLISH_URL &&
+	test_expect_code 2 vosctl_publish lab >out 2>err &&
+	unset PUBLISH_URL &&
+	test_grep "^vosctl: error: the remote .http://127.0.0.1:$GITSERVER_PORT/wikijs.git. has no branch .main. (it has .master.): check --branch or publish.branch; the remote.s default branch is .master., not .main. (Wiki.js.s git storage defaults to .master., vosctl to .main.)\$" err &&
+	gitcli ls-remote "$(gitserver_url wikijs)" >refs &&
+	test_no_grep "refs/heads/main" refs
 '
 
 test_expect_success 'the remote repository is sound (git fsck)' '

@@ -107,5 +107,32 @@ test_expect_success 'then both are up to date: render --check is clean and publi
 	test_grep "^nothing to publish" out
 '
 
+# issue 13: publish pushed a status page from stale results or from refusals alone
+test_expect_success 'publish with stale results: the status page is not published, and it says why' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	sed -i "s/address: 127.0.10.34\$/address: 127.0.10.35/" lab/inventory/network.yaml &&
+	VOSCTL_NOW=2027-03-04T06:00:01.000Z vosctl_publish lab >out 2>err &&
+	test_grep "^vosctl: warning: status page not published: the probe results are from 2027-03-04T05:00:00.000Z, older than render.status_max_age (3600s)" err &&
+	test_grep "^published [0-9a-f]* " out &&
+	test_no_grep "status.md" out &&
+	gitcli -C edit pull -q &&
+	git -C edit diff --name-only "$before" HEAD >changed &&
+	test_grep "vos/service-inventory.md" changed &&
+	test_no_grep "vos/status.md" changed
+'
+
+test_expect_success 'publish with results that only refused: the status page is not published' '
+	cat >lab/.vosctl/last-probe.json <<-\JSON &&
+	{"time": "2027-03-04T05:59:00.000Z", "results": [
+	 {"service": "litellm", "host": "skynet", "address": "127.0.10.1", "port": 4000, "check": "http",
+	  "state": "skipped", "latency_ms": null, "status": null, "detail": "outside the probe scope"}]}
+	JSON
+	sed -i "s/address: 127.0.10.35\$/address: 127.0.10.36/" lab/inventory/network.yaml &&
+	VOSCTL_NOW=2027-03-04T06:00:01.000Z vosctl_publish lab >out 2>err &&
+	test_grep "^vosctl: warning: status page not published: the probe results probed nothing (1 target, all skipped or unresolved)" err &&
+	test_grep "^published [0-9a-f]* " out &&
+	test_no_grep "status.md" out
+'
+
 gitserver_stop
 test_done

@@ -19,10 +19,7 @@ fi
 . "$SRC/tests/integration/wiki.sh"
 
 test_expect_success 'setup: a hooks repository holding only .pre-commit-hooks.yaml, and a wiki' '
-	mkdir hooks && cp "$SRC/.pre-commit-hooks.yaml" hooks/ &&
-	(cd hooks && git init -q -b main && git config user.name Test &&
-	 git config user.email test@example.invalid && git add .pre-commit-hooks.yaml &&
-	 git commit -q -m hooks) &&
+	setup_hooks_repo hooks &&
 	setup_wiki wiki &&
 	env vosctl version >v && test_grep "^vosctl " v
 '

@@ -17,6 +17,15 @@ setup_wiki() {
 	 git config user.email test@example.invalid && git add -A && git commit -q -m initial)
 }
 
+# setup_hooks_repo DIR: a repository holding only the project's .pre-commit-hooks.yaml, for
+# `pre-commit try-repo DIR`.
+setup_hooks_repo() {
+	mkdir "$1" && cp "$SRC/.pre-commit-hooks.yaml" "$1/" &&
+	(cd "$1" && git init -q -b main && git config user.name Test &&
+	 git config user.email test@example.invalid && git add .pre-commit-hooks.yaml &&
+	 git commit -q -m hooks)
+}
+
 # bad_page FILE: the services page with vLLM's address changed to one the inventory does not give it.
 bad_page() {
 	sed -E 's/^\| vLLM( +)\| [^|]* \|/| vLLM\1| 127.0.0.254 |/' "$1"

@@ -123,7 +123,7 @@ static void test_errors(void **state)
 	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", text, strlen(text), &d), VOS_EINPUT);
 	vos_diags_sort(&d);
 	expect(&d, 0, 1, 7, "'page' must be a string, not a list");
-	expect(&d, 1, 2, 1, "unknown key 'pages' in the configuration (allowed: page, inventory, render, publish, probe)");
+	expect(&d, 1, 2, 1, "unknown key 'pages' in the configuration (allowed: page, inventory, render, publish, probe, secrets)");
 	expect(&d, 2, 4, 13, "'services' must be a relative path without '..', not '../outside.md'");
 	expect(&d, 3, 5, 11, "'status' must be a relative path without '..'");
 	expect(&d, 4, 6, 19, "'inventory_page' must be a relative path without '..'");
@@ -349,6 +349,58 @@ static void test_lookup_trust(void **state)
 	free(sub);
 }
 
+/* render.redact, render.placeholder, secrets: and the publish.pages paths Wiki.js rejects */
+static void test_redact_and_wikijs_paths(void **state)
+{
+	struct vos_config c;
+	struct vos_diags d;
+	const char *good = "render:\n  redact: [addresses, secrets]\n  placeholder: <REDACTED_IP>\n"
+	                   "secrets: [GRAFANA_PASSWORD, ha_token]\n"
+	                   "publish:\n  pages: {services: ./vos/services.md}\n";
+	const char *bad =
+		"render:\n"
+		"  redact: [addresses, hosts]\n"                 /* 2 */
+		"  placeholder: <LANIP>\n"                       /* 3 */
+		"secrets: [OK_NAME, 'not a name']\n"             /* 4 */
+		"publish:\n"
+		"  pages:\n"
+		"    services: vos/services.v2.md\n"             /* 7 */
+		"    inventory: vos//inventory.md\n"             /* 8 */
+		"    status: 'vos/my status.md'\n";              /* 9 */
+	const char *bad2 = "publish:\n  pages: {services: 'vos\\\\a.md', inventory: vos/a.txt}\n";
+	VOS_UNUSED(state);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", good, strlen(good), &d), 0);
+	assert_int_equal(c.redact, VOS_REDACT_ADDRESSES | VOS_REDACT_SECRETS);
+	assert_string_equal(c.placeholder, "<REDACTED_IP>");
+	assert_int_equal(c.nsecrets, 2);
+	assert_string_equal(c.secrets[1], "ha_token");
+	assert_string_equal(c.remote_services, "vos/services.md");
+	vos_config_release(&c);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", "page: a.md\n", 11, &d), 0);
+	assert_int_equal(c.redact, 0);
+	assert_string_equal(c.placeholder, "<LAN_IP>");
+	vos_config_release(&c);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", bad, strlen(bad), &d), VOS_EINPUT);
+	vos_diags_sort(&d);
+	expect(&d, 0, 2, 23, "unknown item 'hosts' in 'redact' (addresses, paths or secrets)");
+	expect(&d, 1, 3, 16, "'placeholder' must be written '<NAME_WITH_UNDERSCORE>'");
+	expect(&d, 2, 4, 20, "'secrets' must name environment variables, not 'not a name'");
+	expect(&d, 3, 7, 15, "'services' is not a path Wiki.js accepts ('vos/services.v2.md' holds a dot before '.md')");
+	expect(&d, 4, 8, 16, "'inventory' is not a path Wiki.js accepts ('vos//inventory.md' holds '//')");
+	expect(&d, 5, 9, 13, "'status' is not a path Wiki.js accepts ('vos/my status.md' holds a space)");
+	assert_int_equal(d.n, 6);
+	vos_config_release(&c);
+	vos_diags_release(&d);
+	vos_diags_init(&d);
+	assert_int_equal(vos_config_parse(&c, "vosctl.yaml", ".", bad2, strlen(bad2), &d), VOS_EINPUT);
+	vos_diags_sort(&d);
+	expect(&d, 0, 2, 21, "holds a backslash");
+	expect(&d, 1, 2, 45, "does not end in '.md'");
+	vos_config_release(&c);
+	vos_diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_yaml_error),
 		cmocka_unit_test(test_env_names),
+		cmocka_unit_test(test_redact_and_wikijs_paths),
 		cmocka_unit_test_setup_teardown(test_lookup_upward, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_lookup_trust, setup_tmp, teardown_tmp),
 	};

@@ -617,12 +617,13 @@ static void test_many_services(void **state)
 }
 
 /* A service is the inventory's bulk at scale (100k services: the array is a third of validate's
- * peak RSS): no padding hole between its fields (its two bools share one word). */
+ * peak RSS): no padding hole between its fields (its two bools and two instance counts share one
+ * word; base_id, for services on several hosts, took it from 360 to 368). */
 static void test_service_size(void **state)
 {
 	(void)state;
 	if (sizeof(void *) == 8)
-		assert_true(sizeof(struct vos_service) <= 360);
+		assert_true(sizeof(struct vos_service) <= 368);
 }
 
 int main(void)

@@ -912,6 +912,133 @@ static void test_chunked_equals_whole(void **state)
 	vos_buf_release(&b);
 }
 
+/* The one diagnostic of rule `rule` (fails when there is not exactly one). */
+static const struct vos_diag *one_diag(const struct vos_diags *d, const char *rule)
+{
+	const struct vos_diag *hit = NULL;
+	size_t i, n = 0;
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->items[i].rule, rule) == 0) {
+			hit = &d->items[i];
+			n++;
+		}
+	if (n != 1)
+		fail_msg("%zu diagnostics [%s], wanted 1", n, rule);
+	return hit;
+}
+
+/* issue 13: "#### napster" one level deeper than the other host headings was read as more rows of
+ * the host above */
+static void test_deep_host_heading(void **state)
+{
+	static const char t[] =
+		"# S\n\n## Compute Plane\n\n### mothership (Containers)\n\n| Service | IP |\n|--|--|\n| Traefik | x |\n\n"
+		"#### napster\n\n| Service | IP |\n|--|--|\n| Radarr | x |\n| Sonarr | x |\n\n"
+		"#### Notes\n\nprose only\n\n##### More services\n\n| Service | IP |\n|--|--|\n| Lidarr | x |\n";
+	struct vos_page p;
+	struct vos_diags d;
+	const struct vos_diag *w;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t, strlen(t), &d), 0);
+	assert_int_equal(p.nhosts, 2);
+	assert_string_equal(p.hosts[1].name, "napster");
+	assert_int_equal(p.nrows, 4);
+	assert_string_equal(p.hosts[p.rows[0].host].name, "mothership");
+	assert_string_equal(p.hosts[p.rows[1].host].name, "napster");
+	assert_string_equal(p.hosts[p.rows[2].host].name, "napster");
+	/* a deeper heading that is no host name keeps its rows on the host above */
+	assert_string_equal(p.hosts[p.rows[3].host].name, "napster");
+	w = one_diag(&d, "page-heading-level");
+	assert_int_equal(w->severity, VOS_SEV_WARNING);
+	assert_int_equal(w->line, 11);
+	assert_int_equal(w->col, 1);
+	assert_non_null(strstr(w->message, "host 'mothership' (line 5)"));
+	assert_int_equal(d.n, 1);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+/* issue 13: "## Infrastructure - hal" said nothing about the "(hal)" form */
+static void test_heading_separator_hint(void **state)
+{
+	static const char t[] =
+		"# S\n\n## Data Plane\n\n### deep-thought (Databases)\n\n| Service | IP |\n|--|--|\n| Redis | x |\n\n"
+		"### alexandria - Storage\n\n| Service | IP |\n|--|--|\n| NFS | x |\n\n"
+		"## Infrastructure - hal\n\n| Service | IP |\n|--|--|\n| DHCP | x |\n\n"
+		"## Other\n\n| Service | IP |\n|--|--|\n| Ghost | x |\n";
+	struct vos_page p;
+	struct vos_diags d;
+	size_t i, nhint = 0;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t, strlen(t), &d), 0);
+	assert_int_equal(p.nhosts, 1);
+	assert_int_equal(p.nrows, 4);
+	assert_int_equal(p.rows[2].host, -1);
+	for (i = 0; i < d.n; i++) {
+		const struct vos_diag *w = &d.items[i];
+		if (strcmp(w->rule, "page-heading-host"))
+			continue;
+		nhint++;
+		assert_int_equal(w->severity, VOS_SEV_WARNING);
+		if (w->line == 11)
+			assert_string_equal(w->message, "heading 'alexandria - Storage' does not name a host: the rows "
+			                    "under it are placed on 'deep-thought'; write '### alexandria (Storage)' to "
+			                    "place them on 'alexandria'");
+		else {
+			assert_int_equal(w->line, 17);
+			assert_string_equal(w->message, "heading 'Infrastructure - hal' does not name a host: the rows "
+			                    "under it are placed on no host; write '## Infrastructure (hal)' to place "
+			                    "them on 'hal'");
+		}
+	}
+	assert_int_equal(nhint, 2);
+	/* "## Other" has no separator: the general warning, at the table's header row */
+	assert_int_equal(one_diag(&d, "page-table-no-host")->line, 25);
+	assert_int_equal(d.n, 3);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
+/* issue 13: rows after a blank line inside a table vanished (cmark-gfm reads them as a paragraph) */
+static void test_table_break(void **state)
+{
+	static const char t[] =
+		"# S\n\n## Control Plane (skynet)\n\n| No | Service | IP |\n|--|--|--|\n| 1 | Open WebUI | x |\n\n"
+		"| 2 | LiteLLM | x |\n| 3 | `Haystack` |\n\n| 4 | SearxNG | x |\n\nProse | with a pipe\n\n"
+		"a paragraph\n\n| 5 | Lost | x |\n";
+	struct vos_page p;
+	struct vos_diags d;
+	size_t i, n = 0;
+	(void)state;
+	vos_diags_init(&d);
+	assert_int_equal(parse_str(&p, t, strlen(t), &d), 0);
+	assert_int_equal(p.nrows, 1);
+	assert_int_equal(p.nstrays, 3);
+	assert_string_equal(p.strays[0].service, "LiteLLM");
+	assert_int_equal(p.strays[0].loc.line, 9);
+	assert_string_equal(p.strays[1].service, "Haystack");
+	assert_int_equal(p.strays[1].loc.line, 10);
+	assert_string_equal(p.strays[2].service, "SearxNG");
+	assert_int_equal(p.strays[2].loc.line, 12);
+	/* prose with a pipe in it is prose, and a row after other blocks is not the table's */
+	assert_ptr_equal(vos_page_stray_named(&p, "searxng"), &p.strays[2]);
+	assert_null(vos_page_stray_named(&p, "Open WebUI"));
+	assert_null(vos_page_stray_named(&p, "Lost"));
+	for (i = 0; i < d.n; i++) {
+		assert_string_equal(d.items[i].rule, "page-table-break");
+		assert_int_equal(d.items[i].severity, VOS_SEV_WARNING);
+		assert_non_null(strstr(d.items[i].message, "a blank line ended the table at line 8"));
+		n++;
+	}
+	assert_int_equal(d.items[0].line, 9);
+	assert_non_null(strstr(d.items[0].message, ": 2 rows from here on are not read"));
+	assert_int_equal(n, 2);
+	vos_page_release(&p);
+	vos_diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -936,6 +1063,9 @@ int main(void)
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_chunked_equals_whole),
+		cmocka_unit_test(test_deep_host_heading),
+		cmocka_unit_test(test_heading_separator_hint),
+		cmocka_unit_test(test_table_break),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -515,10 +515,15 @@ static void test_inventory_page(void **state)
 	assert_int_equal(len2, len);
 	assert_memory_equal(out, out2, len);
 
-	/* the inventory changes: date moves, dateCreated stays */
+	/* the inventory changes (and is authoritative for the purpose, render.authority: inventory;
+	 * with the page authoritative the page's purpose stays): date moves, dateCreated stays */
 	inv2 = vos_strdup(INV);
 	memcpy(strstr(inv2, "purpose: Chat\n"), "purpose: Talk\n", 14);
 	lab_build(&l2, PAGE, strlen(PAGE), inv2);
+	assert_int_equal(vos_render_inventory_page(&out3, &len3, &changed, &l2.model, out, len, LATER), 0);
+	assert_false(changed);
+	free(out3);
+	vos_model_authority(&l2.model, true, &l2.d);
 	assert_int_equal(vos_render_inventory_page(&out3, &len3, &changed, &l2.model, out, len, LATER), 0);
 	assert_true(changed);
 	assert_non_null(strstr(out3, "\ndate: " LATER "\n"));
