@@ -130,6 +130,10 @@ int cli_finish_output(int rc);
 /* Prints diagnostics as text to f: "file:line:col: error: [rule] message". */
 void cli_print_diags_text(FILE *f, const struct vos_diags *d, bool color);
 
+/* Where the project and its documents live (SARIF's informationUri and rules[].helpUri). */
+#define CLI_INFO_URI "https://git.example.lan/homelab/vosctl"
+#define CLI_DOCS_BASE CLI_INFO_URI "/src/branch/main"
+
 /* Output formats for findings. */
 enum cli_format { CLI_FMT_TEXT = 0, CLI_FMT_JSON, CLI_FMT_GITHUB, CLI_FMT_JUNIT, CLI_FMT_SARIF };
 int cli_findings_format_parse(const char *name); /* an enum cli_format, or -1 if unknown */
@@ -167,6 +171,7 @@ int cli_cmd_hook(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_graph(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_init(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_export(struct cli_ctx *ctx, int argc, const char **argv);
+int cli_cmd_explain(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_help(struct cli_ctx *ctx, int argc, const char **argv);
 int cli_cmd_version(struct cli_ctx *ctx, int argc, const char **argv);
 

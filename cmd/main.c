@@ -26,6 +26,8 @@ const struct cli_command cli_commands[] = {
 	 "draw hosts, services and dependencies"},
 	{"init", cli_cmd_init, 0, "vosctl init PAGE [--units DIR] [--homepage FILE] [--dir DIR]",
 	 "write a starting lab (vosctl.yaml, inventory/) from an existing services page", 1},
+	{"explain", cli_cmd_explain, CLI_NEEDS_MODEL, "vosctl explain [RULE-ID] [options]",
+	 "explain a check: what it checks, the page text it enforces, why, how to fix", 1},
 	{"help", cli_cmd_help, 0, "vosctl help [COMMAND]", "show help for vosctl or a command", 1},
 	{"version", cli_cmd_version, 0, "vosctl version", "print the version"},
 	{NULL, NULL, 0, NULL, NULL, 0},

@@ -2,6 +2,7 @@
  * (text, json, github, junit, sarif). */
 #include "cli.h"
 #include "lockfile.h"
+#include "ruledoc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -46,14 +47,38 @@ int cli_finish_output(int rc)
 	return rc;
 }
 
+/* The waiver of a waived finding, for text: "reason; owner X; until DATE; waiver at FILE:L:C". */
+static void waiver_phrase(struct vos_buf *b, const struct vos_diag_waiver *w)
+{
+	vos_buf_adds(b, w->reason);
+	if (w->owner)
+		vos_buf_addf(b, "; owner %s", w->owner);
+	vos_buf_addf(b, "; until %s", w->expires);
+	if (w->file)
+		vos_buf_addf(b, "; %s at %s:%u:%u", w->in_page ? "inline waiver" : "waiver", w->file, w->line,
+		             w->col ? w->col : 1);
+}
+
 void cli_print_diags_text(FILE *f, const struct vos_diags *d, bool color)
 {
 	struct vos_arena a; /* escaped copies of what has control characters (a page edit can) */
-	size_t i;
+	size_t i, pass;
 	vos_arena_init(&a);
+	/* the findings that count and the fixed baseline entries, then the waived ones (a list of its
+	 * own); the baseline's unchanged ones are not reported */
+	for (pass = 0; pass < 2; pass++)
 	for (i = 0; i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];
-		const char *sc = "", *reset = "", *bold = "";
+		const char *sc = "", *reset = "", *bold = "", *kind = vos_severity_name(x->severity);
+		struct vos_buf wb = VOS_BUF_INIT;
+		if (x->baseline == VOS_BASELINE_UNCHANGED || (pass == 0) != !x->waiver)
+			continue;
+		if (x->waiver) {
+			kind = "waived";
+			vos_buf_adds(&wb, " (");
+			waiver_phrase(&wb, x->waiver);
+			vos_buf_addc(&wb, ')');
+		}
 		const char *file = vos_arena_escaped(&a, x->file), *rel_file = vos_arena_escaped(&a, x->rel_file);
 		if (color) {
 			sc = x->severity == VOS_SEV_ERROR ? "\033[1;31m"
@@ -67,8 +92,11 @@ void cli_print_diags_text(FILE *f, const struct vos_diags *d, bool color)
 			fprintf(f, "%s%s:%s ", bold, file, reset);
 		else
 			fprintf(f, "vosctl: ");
-		fprintf(f, "%s%s:%s [%s] %s\n", sc, vos_severity_name(x->severity), reset,
-		        vos_arena_escaped(&a, x->rule), vos_arena_escaped(&a, x->message));
+		if (x->waiver && color)
+			sc = "\033[1;32m";
+		fprintf(f, "%s%s:%s [%s] %s%s\n", sc, kind, reset, vos_arena_escaped(&a, x->rule),
+		        vos_arena_escaped(&a, x->message), wb.ptr ? vos_arena_escaped(&a, wb.ptr) : "");
+		vos_buf_release(&wb);
 		if (rel_file && x->rel_line)
 			fprintf(f, "%s%s:%u:%u:%s %snote:%s see also\n", bold, rel_file, x->rel_line,
 			        x->rel_col ? x->rel_col : 1, reset, color ? "\033[1;36m" : "", reset);
@@ -114,12 +142,27 @@ json_t *cli_diag_to_json(const struct vos_diag *x)
 	json_object_set_new(o, "column", json_integer(x->col));
 	json_object_set_new(o, "service", jstr_or_null(x->service));
 	json_object_set_new(o, "host", jstr_or_null(x->host));
+	if (x->port)
+		json_object_set_new(o, "port", jstr(x->port));
+	if (x->subject)
+		json_object_set_new(o, "subject", jstr(x->subject));
 	if (x->rel_file) {
 		json_t *r = json_object();
 		json_object_set_new(r, "file", jstr(x->rel_file));
 		json_object_set_new(r, "line", json_integer(x->rel_line));
 		json_object_set_new(r, "column", json_integer(x->rel_col));
 		json_object_set_new(o, "related", r);
+	}
+	if (x->waiver) {
+		json_t *w = json_object();
+		json_object_set_new(w, "reason", jstr(x->waiver->reason));
+		json_object_set_new(w, "owner", jstr_or_null(x->waiver->owner));
+		json_object_set_new(w, "expires", jstr(x->waiver->expires));
+		json_object_set_new(w, "kind", json_string(x->waiver->in_page ? "inline" : "inventory"));
+		json_object_set_new(w, "file", jstr_or_null(x->waiver->file));
+		json_object_set_new(w, "line", json_integer(x->waiver->line));
+		json_object_set_new(w, "column", json_integer(x->waiver->col));
+		json_object_set_new(o, "waiver", w);
 	}
 	return o;
 }
@@ -133,14 +176,25 @@ int cli_json_dump(FILE *f, json_t *j)
 
 static void print_json(FILE *f, const struct vos_diags *d)
 {
-	json_t *root = json_object(), *arr = json_array(), *sum = json_object();
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object(), *waived = json_array();
+	json_t *fixed = json_array();
 	size_t i;
-	for (i = 0; i < d->n; i++)
-		json_array_append_new(arr, cli_diag_to_json(&d->items[i]));
+	for (i = 0; i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		if (x->baseline == VOS_BASELINE_UNCHANGED)
+			continue;
+		json_array_append_new(x->waiver ? waived : x->baseline == VOS_BASELINE_ABSENT ? fixed : arr,
+		                      cli_diag_to_json(x));
+	}
 	json_object_set_new(root, "ok", json_boolean(d->errors == 0));
 	json_object_set_new(root, "findings", arr);
+	json_object_set_new(root, "waived", waived);
+	json_object_set_new(root, "fixed", fixed);
 	json_object_set_new(sum, "errors", json_integer((json_int_t)d->errors));
 	json_object_set_new(sum, "warnings", json_integer((json_int_t)d->warnings));
+	json_object_set_new(sum, "waived", json_integer((json_int_t)d->waived));
+	json_object_set_new(sum, "unchanged", json_integer((json_int_t)d->unchanged));
+	json_object_set_new(sum, "fixed", json_integer((json_int_t)d->fixed));
 	json_object_set_new(root, "summary", sum);
 	cli_json_dump(f, root);
 	json_decref(root);
@@ -169,8 +223,10 @@ static void print_github(FILE *f, const struct vos_diags *d)
 	size_t i;
 	for (i = 0; i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];
-		const char *cmd = x->severity == VOS_SEV_ERROR ? "error"
+		const char *cmd = x->waiver ? "notice" : x->severity == VOS_SEV_ERROR ? "error"
 		                  : x->severity == VOS_SEV_WARNING ? "warning" : "notice";
+		if (x->baseline == VOS_BASELINE_UNCHANGED)
+			continue;
 		fprintf(f, "::%s ", cmd);
 		if (x->file) {
 			fputs("file=", f);
@@ -183,6 +239,14 @@ static void print_github(FILE *f, const struct vos_diags *d)
 		gh_escape(f, x->rule, true);
 		fputs("::", f);
 		gh_escape(f, x->message, false);
+		if (x->waiver) {
+			struct vos_buf wb = VOS_BUF_INIT;
+			vos_buf_adds(&wb, " (waived: ");
+			waiver_phrase(&wb, x->waiver);
+			vos_buf_addc(&wb, ')');
+			gh_escape(f, wb.ptr, false);
+			vos_buf_release(&wb);
+		}
 		fputc('\n', f);
 	}
 }
@@ -217,11 +281,13 @@ static void xml_escape(FILE *f, const char *str)
 
 static void print_junit(FILE *f, const struct vos_diags *d, const char *suite)
 {
-	size_t i;
+	size_t i, skipped = 0;
+	for (i = 0; i < d->n; i++)
+		skipped += !(d->items[i].severity == VOS_SEV_ERROR && vos_diag_counts(&d->items[i]));
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<testsuites name=\"vosctl\" tests=\"%zu\" failures=\"%zu\">\n", d->n ? d->n : 1, d->errors);
 	fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
-	        suite, d->n ? d->n : 1, d->errors, d->warnings);
+	        suite, d->n ? d->n : 1, d->errors, skipped);
 	if (!d->n)
 		fprintf(f, "    <testcase classname=\"vosctl\" name=\"%s: no findings\"/>\n", suite);
 	for (i = 0; i < d->n; i++) {
@@ -231,7 +297,20 @@ static void print_junit(FILE *f, const struct vos_diags *d, const char *suite)
 		fputs("\" name=\"[", f);
 		xml_escape(f, x->rule);
 		fprintf(f, "] %s:%u:%u\">\n", "", x->line, x->col);
-		if (x->severity == VOS_SEV_ERROR) {
+		if (x->waiver) {
+			struct vos_buf wb = VOS_BUF_INIT;
+			vos_buf_adds(&wb, "waived: ");
+			waiver_phrase(&wb, x->waiver);
+			fputs("      <skipped message=\"", f);
+			xml_escape(f, wb.ptr);
+			fputs("\"/>\n", f);
+			vos_buf_release(&wb);
+		} else if (x->baseline == VOS_BASELINE_UNCHANGED || x->baseline == VOS_BASELINE_ABSENT) {
+			fputs("      <skipped message=\"", f);
+			fputs(x->baseline == VOS_BASELINE_UNCHANGED ? "in the baseline: " : "", f);
+			xml_escape(f, x->message);
+			fputs("\"/>\n", f);
+		} else if (x->severity == VOS_SEV_ERROR) {
 			fputs("      <failure type=\"", f);
 			xml_escape(f, x->rule);
 			fputs("\" message=\"", f);
@@ -279,7 +358,7 @@ static void print_sarif(FILE *f, const struct vos_diags *d)
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("vosctl"));
 	json_object_set_new(driver, "version", json_string(vos_version()));
-	json_object_set_new(driver, "informationUri", json_string("https://git.example.lan/homelab/vosctl"));
+	json_object_set_new(driver, "informationUri", json_string(CLI_INFO_URI));
 	for (i = 0; i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];
 		json_t *res = json_object(), *msg = json_object();
@@ -288,6 +367,15 @@ static void print_sarif(FILE *f, const struct vos_diags *d)
 			json_t *rule = json_object(), *sd = json_object();
 			json_object_set_new(rule, "id", jstr(x->rule));
 			json_object_set_new(sd, "text", jstr(x->rule));
+			const struct vos_ruledoc *rd = vos_ruledoc_find(x->rule);
+			if (rd) {
+				struct vos_buf uri = VOS_BUF_INIT;
+				vos_buf_adds(&uri, CLI_DOCS_BASE "/");
+				vos_ruledoc_anchor(&uri, rd->id);
+				json_object_set_new(sd, "text", jstr(rd->summary));
+				json_object_set_new(rule, "helpUri", jstr(uri.ptr));
+				vos_buf_release(&uri);
+			}
 			json_object_set_new(rule, "shortDescription", sd);
 			json_array_append_new(rules, rule);
 			ri = json_array_size(rules);
@@ -299,6 +387,21 @@ static void print_sarif(FILE *f, const struct vos_diags *d)
 		                                              : x->severity == VOS_SEV_WARNING ? "warning" : "note"));
 		json_object_set_new(msg, "text", jstr(x->message));
 		json_object_set_new(res, "message", msg);
+		if (x->waiver) {
+			json_t *sup = json_array(), *so = json_object();
+			json_object_set_new(so, "kind", json_string(x->waiver->in_page ? "inSource" : "external"));
+			json_object_set_new(so, "status", json_string("accepted"));
+			json_object_set_new(so, "justification", jstr(x->waiver->reason));
+			if (x->waiver->file)
+				json_object_set_new(so, "location", sarif_location(x->waiver->file, x->waiver->line,
+				                                                    x->waiver->col));
+			json_array_append_new(sup, so);
+			json_object_set_new(res, "suppressions", sup);
+		}
+		if (x->baseline != VOS_BASELINE_NONE)
+			json_object_set_new(res, "baselineState",
+			                    json_string(x->baseline == VOS_BASELINE_NEW ? "new"
+			                                : x->baseline == VOS_BASELINE_UNCHANGED ? "unchanged" : "absent"));
 		if (x->file) {
 			json_t *locs = json_array();
 			json_array_append_new(locs, sarif_location(x->file, x->line, x->col));
@@ -378,6 +481,10 @@ static char **prom_label_sets(struct vos_arena *a, const struct vos_probe_target
 		prom_label(&b, "check", vos_probe_check_name(r->check), false);
 		if (r->check == VOS_CHECK_HTTP || r->check == VOS_CHECK_HTTPS)
 			prom_label(&b, "path", t->path ? t->path : "/", false);
+		if (r->check == VOS_CHECK_DNS) {
+			prom_label(&b, "proto", r->udp ? "udp" : "tcp", false);
+			prom_label(&b, "query", r->query, false);
+		}
 		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
 		count = (uintptr_t)vos_map_get(&seen, sets[i]) + 1;
 		vos_map_put(&seen, sets[i], (void *)count);
@@ -411,7 +518,7 @@ static int prom_count_cmp(const void *a, const void *b)
 	return c ? c : (int)x->severity - (int)y->severity;
 }
 
-/* vosctl_findings{rule,severity}: how many findings of each rule and severity, sorted */
+/* vosctl_findings{rule,severity}: how many findings of each rule and severity that count, sorted */
 static void prom_findings(struct vos_buf *out, const struct vos_diags *d)
 {
 	struct prom_count *c = NULL;
@@ -419,6 +526,8 @@ static void prom_findings(struct vos_buf *out, const struct vos_diags *d)
 	struct vos_buf b = VOS_BUF_INIT;
 	for (i = 0; d && i < d->n; i++) {
 		const struct vos_diag *x = &d->items[i];
+		if (!vos_diag_counts(x)) /* waived, or known from the baseline */
+			continue;
 		for (k = 0; k < nc; k++)
 			if (c[k].severity == x->severity && !strcmp(c[k].rule, x->rule))
 				break;
@@ -467,6 +576,12 @@ void cli_prom_format(struct vos_buf *out, const struct cli_prom_doc *doc)
 	for (i = 0; i < n; i++)
 		if (doc->results[i].check == VOS_CHECK_HTTP || doc->results[i].check == VOS_CHECK_HTTPS)
 			vos_buf_addf(out, "vosctl_probe_http_status_code%s} %d\n", labels[i], doc->results[i].status);
+	prom_head(out, "vosctl_probe_ssl_earliest_cert_expiry", "Earliest notAfter of the https peer's "
+	          "certificate chain, in unix seconds (as blackbox_exporter's probe_ssl_earliest_cert_expiry).");
+	for (i = 0; i < n; i++)
+		if (doc->results[i].cert_expiry > 0)
+			vos_buf_addf(out, "vosctl_probe_ssl_earliest_cert_expiry%s} %lld\n", labels[i],
+			             doc->results[i].cert_expiry);
 	prom_head(out, "vosctl_probe_skipped", "A target that was not probed (outside the probe scope, no "
 	          "address, a name that does not resolve, unknown to Prometheus), with the reason.");
 	for (i = 0; i < n; i++) {

@@ -4,10 +4,12 @@
 #include "cli.h"
 #include "probe.h"
 #include "check.h"
+#include "waiver.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct probe_cmd {
@@ -57,6 +59,34 @@ static void fmt_latency(char *buf, size_t len, const struct vos_probe_result *r)
 		snprintf(buf, len, "%.1f ms", r->latency_ms);
 }
 
+/* "53" or "53/udp" */
+static void fmt_port(char *buf, size_t len, const struct vos_probe_result *r)
+{
+	snprintf(buf, len, r->udp ? "%d/udp" : "%d", r->port);
+}
+
+/* The detail column: the detail, then for https the certificate's days left. Allocated. */
+static char *fmt_detail(const struct vos_probe_result *r)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	if (r->status > 0)
+		vos_buf_addf(&b, "%d", r->status);
+	if (r->detail)
+		vos_buf_addf(&b, "%s%s", b.len ? ", " : "", r->detail);
+	if (r->cert_expiry > 0) {
+		char iso[32];
+		long long left = vos_probe_cert_days_left(r->cert_expiry, (long long)time(NULL));
+		vos_time_iso(r->cert_expiry, iso, sizeof(iso));
+		if (left < 0)
+			vos_buf_addf(&b, "%scertificate expired %lld day%s ago (%s)", b.len ? ", " : "", -left,
+			             left == -1 ? "" : "s", iso);
+		else
+			vos_buf_addf(&b, "%scertificate expires in %lld day%s (%s)", b.len ? ", " : "", left,
+			             left == 1 ? "" : "s", iso);
+	}
+	return vos_buf_detach(&b, NULL);
+}
+
 static size_t host_rank(const struct vos_model *m, const char *host)
 {
 	struct vos_mhost *h = host ? vos_model_host(m, host) : NULL;
@@ -80,7 +110,7 @@ static void print_table(struct probe_cmd *pc)
 		size_t l = r->service ? strlen(r->service) : 1;
 		char portbuf[16];
 		if (l > w_svc) w_svc = l;
-		snprintf(portbuf, sizeof(portbuf), "%d", r->port);
+		fmt_port(portbuf, sizeof(portbuf), r);
 		if (strlen(portbuf) > w_port) w_port = strlen(portbuf);
 		if (strlen(vos_probe_state_name(r->state)) > w_state) w_state = strlen(vos_probe_state_name(r->state));
 		fmt_latency(lat, sizeof(lat), r);
@@ -92,6 +122,7 @@ static void print_table(struct probe_cmd *pc)
 		bool header = false;
 		for (i = 0; i < n; i++) {
 			const struct vos_probe_result *r = &pc->results[i];
+			char portbuf[16], *detail;
 			if (host_rank(m, r->host) != h)
 				continue;
 			if (!header) {
@@ -106,16 +137,13 @@ static void print_table(struct probe_cmd *pc)
 				header = true;
 			}
 			fmt_latency(lat, sizeof(lat), r);
-			printf("  %-*s  %-*d  %-*s  %s%-*s%s  %*s  ", (int)w_svc, r->service ? Q(r->service) : "-",
-			       (int)w_port, r->port, (int)w_check, vos_probe_check_name(r->check),
+			fmt_port(portbuf, sizeof(portbuf), r);
+			detail = fmt_detail(r);
+			printf("  %-*s  %-*s  %-*s  %s%-*s%s  %*s  %s\n", (int)w_svc, r->service ? Q(r->service) : "-",
+			       (int)w_port, portbuf, (int)w_check, vos_probe_check_name(r->check),
 			       color ? state_color(r->state) : "", (int)w_state, vos_probe_state_name(r->state),
-			       color ? "\033[0m" : "", (int)w_lat, lat);
-			if (r->status > 0 && r->detail)
-				printf("%d, %s\n", r->status, Q(r->detail));
-			else if (r->status > 0)
-				printf("%d\n", r->status);
-			else
-				printf("%s\n", r->detail ? Q(r->detail) : "");
+			       color ? "\033[0m" : "", (int)w_lat, lat, Q(detail));
+			free(detail);
 		}
 		if (header)
 			putchar('\n');
@@ -144,16 +172,20 @@ static void print_table(struct probe_cmd *pc)
 }
 
 /* prom: the one prom formatter (output.c) with the results and validate's findings (the lab's
- * integrity and placement rules, and what the results make of them) */
+ * integrity and placement rules, what the results make of them, certificates; waivers applied) */
 static int print_prom(struct probe_cmd *pc, const char *output)
 {
 	struct cli_ctx *ctx = pc->ctx;
 	struct cli_prom_doc doc;
 	struct vos_diags findings;
-	int rc;
+	int rc, today;
 	vos_diags_init(&findings);
 	vos_check_model(&ctx->lab.model, &findings);
 	vos_probe_findings(&ctx->lab.model, pc->results, pc->ndeclared, &findings);
+	vos_probe_cert_findings(&ctx->lab.model, pc->results, pc->ndeclared, ctx->lab.config.probe_tls_expiry_days,
+	                        (long long)time(NULL), &findings);
+	if (vos_date_today(&today) == 0) /* as validate: a waived finding does not count */
+		vos_waivers_apply(&ctx->lab.model, today, &findings);
 	memset(&doc, 0, sizeof(doc));
 	doc.targets = pc->targets;
 	doc.results = pc->results;
@@ -448,7 +480,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	if (scan && !concurrency && po.concurrency < 4096)
 		po.concurrency = 4096;
 	po.deadline_ms = deadline;
-	po.cacert = cacert;
+	po.cacert = cacert ? cacert : insecure ? NULL : ctx->lab.config.probe_cacert;
 	po.insecure = insecure;
 	if (fmt == 0 && isatty(2)) {
 		po.progress = progress_cb;

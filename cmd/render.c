@@ -268,12 +268,13 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = ndiff ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
 	}
+	/* a leak first: --allow-findings lets placement findings through, never a leak */
+	if (write && (rc = refuse_leaks(ctx, &plan, &rd)) != 0)
+		goto out;
 	if (write && ndiff && (rc = render_validate(ctx, &plan, &scratch, allow != 0)) != 0)
 		goto out;
 	if (write) {
 		size_t written = 0;
-		if ((rc = refuse_leaks(ctx, &plan, &rd)) != 0)
-			goto out;
 		for (i = 0; i < plan.n; i++) {
 			const struct vos_render_item *it = &plan.items[i];
 			struct vos_err oerr = VOS_ERR_INIT;

@@ -1,5 +1,6 @@
 /* show.c - vosctl show: the merged model, as text or JSON. */
 #include "cli.h"
+#include "probe.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -16,12 +17,6 @@ static json_t *str_array(char *const *v, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
-}
-
-static const char *check_name(int c)
-{
-	static const char *const names[] = {"tcp", "http", "https", "none"};
-	return c >= 0 && c < 4 ? names[c] : "tcp";
 }
 
 static json_t *model_json(const struct vos_model *m)
@@ -61,7 +56,7 @@ static json_t *model_json(const struct vos_model *m)
 			if (p->port_end > p->port)
 				json_object_set_new(po, "port_end", json_integer(p->port_end));
 			json_object_set_new(po, "proto", json_string(p->proto ? p->proto : "tcp"));
-			json_object_set_new(po, "check", json_string(check_name(p->check)));
+			json_object_set_new(po, "check", json_string(vos_probe_check_name(p->check)));
 			if (p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS)
 				json_object_set_new(po, "path", json_string(p->path ? p->path : "/"));
 			json_array_append_new(ports, po);
@@ -102,7 +97,7 @@ static void print_ports(struct vos_buf *b, const struct vos_service *v)
 			vos_buf_addc(b, ',');
 		vos_port_describe(b, p);
 		if ((!p->proto || !strcmp(p->proto, "tcp")) && p->check != VOS_CHECK_TCP)
-			vos_buf_addf(b, "/%s", check_name(p->check));
+			vos_buf_addf(b, "/%s", vos_probe_check_name(p->check));
 	}
 	if (!b->len)
 		vos_buf_addc(b, '-');

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +74,10 @@ static void check_ports(const struct vos_model *m, struct vos_diags *f)
 					d = vos_diags_add(f, VOS_SEV_ERROR, &b->port->loc, "port-clash",
 					        "port %d/%s on host '%s' is declared by both '%s' and '%s'",
 					        port, b->proto, host->name, a->svc->id, b->svc->id);
+					char pid[32];
 					vos_diag_set_subject(d, b->svc->id, host->name);
+					snprintf(pid, sizeof(pid), "%d/%s", port, b->proto);
+					vos_diag_set_ids(d, pid, a->svc->id);
 					vos_diag_set_related(d, &a->port->loc);
 				}
 				if (b->hi > a->hi)
@@ -103,6 +107,7 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-unknown",
 				        "service '%s' depends on '%s', which names no service", sv->id, dep->s);
 				vos_diag_set_subject(d, sv->id, NULL);
+				vos_diag_set_ids(d, NULL, dep->s);
 			} else if (t == &m->services[i]) {
 				struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-cycle",
 				        "service '%s' depends on itself", sv->id);
@@ -148,6 +153,7 @@ static void check_depends(const struct vos_model *m, struct vos_diags *f)
 					d = vos_diags_add(f, VOS_SEV_ERROR, &dep->loc, "depends-cycle",
 					                  "dependency cycle: %s", b.ptr);
 					vos_diag_set_subject(d, sv->id, NULL);
+					vos_diag_set_ids(d, NULL, b.ptr);
 					vos_buf_release(&b);
 				} else if (color[v] == 0) {
 					color[v] = 1;
@@ -178,6 +184,7 @@ static void check_vlan_names(const struct vos_model *m, const struct vos_strloc 
 			        "service '%s' names VLAN '%s' in %s, which the inventory does not define",
 			        svc, v[i].s, what);
 			vos_diag_set_subject(d, svc, NULL);
+			vos_diag_set_ids(d, NULL, v[i].s);
 		}
 	}
 }
@@ -204,6 +211,7 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->vlan_loc, "vlan-unknown",
 			        "host '%s' is on VLAN '%s', which the inventory does not define", h->name, hi->vlan);
 			vos_diag_set_subject(d, NULL, h->name);
+			vos_diag_set_ids(d, NULL, hi->vlan);
 		}
 		if (!hi->address)
 			continue;
@@ -227,6 +235,7 @@ static void check_addresses(const struct vos_model *m, struct vos_diags *f)
 			struct vos_diag *d = vos_diags_add(f, VOS_SEV_ERROR, &hi->addr_loc, "address-shared",
 			        "address %s is on two hosts: '%s' and '%s'", hi->address, prev->name, h->name);
 			vos_diag_set_subject(d, NULL, h->name);
+			vos_diag_set_ids(d, NULL, prev->name);
 			vos_diag_set_related(d, &prev->addr_loc);
 			vos_map_put(&seen, k, VOS_MAP_INDEX(slot - 1));
 		}
@@ -353,7 +362,8 @@ void vos_check_links(const struct vos_page *page, bool (*exists)(const char *pat
 		    !((rest = skip_locale(path)) && page_exists(rest, exists, payload))) {
 			if (!loc.file)
 				loc.file = page->file;
-			vos_diags_add(diags, sev, &loc, "wiki-link-broken", "link to missing page '%s'", l->target);
+			vos_diag_set_ids(vos_diags_add(diags, sev, &loc, "wiki-link-broken", "link to missing page '%s'",
+			                               l->target), NULL, path);
 		}
 		free(path);
 	}

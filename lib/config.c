@@ -356,7 +356,8 @@ static const char *const render_keys[] = {"services", "inventory_page", "status"
 static const char *const publish_keys[] = {"remote", "branch", "pages", "token_env", "user_env", "author", NULL};
 static const char *const pages_keys[] = {"services", "inventory", "status", NULL};
 static const char *const author_keys[] = {"name", "email", NULL};
-static const char *const probe_keys[] = {"timeout_ms", "concurrency", "scope", "dns", NULL};
+static const char *const probe_keys[] = {"timeout_ms", "concurrency", "scope", "dns", "tls_expiry_days",
+                                         "cacert", NULL};
 
 /* NULL when s is a DNS server "ADDR[:PORT]" (an IPv6 address with a port in brackets), else why not */
 static const char *dns_server_problem(const char *s)
@@ -533,6 +534,7 @@ static void set_defaults(struct vos_config *cfg, const char *base_dir)
 	cfg->probe_timeout_ms = 2000;
 	cfg->status_max_age_s = 3600;
 	cfg->probe_concurrency = 1024;
+	cfg->probe_tls_expiry_days = 14;
 }
 
 static void init_config(struct vos_config *cfg)
@@ -617,6 +619,8 @@ static void parse_root(struct cparse *p, const struct vos_ynode *root)
 		get_posint(p, sec, "concurrency", 65536, &cfg->probe_concurrency);
 		cfg->probe_scope = get_addr_list(p, sec, "scope", false, &cfg->probe_scope_set);
 		cfg->probe_dns = get_addr_list(p, sec, "dns", true, NULL);
+		get_posint(p, sec, "tls_expiry_days", 3650, &cfg->probe_tls_expiry_days);
+		cfg->probe_cacert = get_path(p, sec, "cacert", false);
 		if (cfg->probe_dns && !*cfg->probe_dns)
 			cfg->probe_dns = NULL;
 	}

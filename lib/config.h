@@ -50,6 +50,9 @@ struct vos_config {
 	char *probe_scope;     /* probe.scope networks joined with ",", or NULL */
 	bool probe_scope_set;  /* probe.scope is there (even empty): it replaces the VLANs' CIDRs */
 	char *probe_dns;       /* probe.dns servers ("ADDR[:PORT],..."), or NULL: the system's resolver */
+	int probe_tls_expiry_days; /* a certificate expiring within this many days is a warning (default 14) */
+	char *probe_cacert;    /* probe.cacert: the CA bundle https is verified with (joined to the
+	                        * configuration's directory), or NULL: the system's */
 	struct vos_loc loc;
 };
 

@@ -16,7 +16,16 @@ static void diag_release(struct vos_diag *x)
 	free(x->message);
 	free(x->service);
 	free(x->host);
+	free(x->port);
+	free(x->subject);
 	free(x->rel_file);
+	if (x->waiver) {
+		free(x->waiver->reason);
+		free(x->waiver->owner);
+		free(x->waiver->expires);
+		free(x->waiver->file);
+		free(x->waiver);
+	}
 }
 
 void vos_diags_release(struct vos_diags *d)
@@ -66,18 +75,21 @@ struct vos_diag *vos_diags_add(struct vos_diags *d, enum vos_severity sev,
 	return x;
 }
 
+/* *dst becomes a copy of src, unless src is NULL */
+static void set_str(char **dst, const char *src)
+{
+	if (!src)
+		return;
+	free(*dst);
+	*dst = vos_strdup(src);
+}
+
 void vos_diag_set_subject(struct vos_diag *d, const char *service, const char *host)
 {
 	if (!d)
 		return;
-	if (service) {
-		free(d->service);
-		d->service = vos_strdup(service);
-	}
-	if (host) {
-		free(d->host);
-		d->host = vos_strdup(host);
-	}
+	set_str(&d->service, service);
+	set_str(&d->host, host);
 }
 
 void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel)
@@ -88,6 +100,48 @@ void vos_diag_set_related(struct vos_diag *d, const struct vos_loc *rel)
 	d->rel_file = vos_strdup(rel->file);
 	d->rel_line = rel->line;
 	d->rel_col = rel->col;
+}
+
+void vos_diag_set_ids(struct vos_diag *d, const char *port, const char *subject)
+{
+	if (!d)
+		return;
+	set_str(&d->port, port);
+	set_str(&d->subject, subject);
+}
+
+void vos_diag_fingerprint(struct vos_buf *out, const struct vos_diag *d)
+{
+	/* fields joined by a unit separator (no id holds one), absent fields empty */
+	const char *f[5];
+	size_t i;
+	f[0] = d->rule, f[1] = d->service, f[2] = d->host, f[3] = d->port, f[4] = d->subject;
+	/* a two-sided finding (a clash of two services) is the same whichever side it names first */
+	if (f[1] && f[4] && strcmp(f[1], f[4]) > 0)
+		f[1] = d->subject, f[4] = d->service;
+	for (i = 0; i < 5; i++) {
+		if (i)
+			vos_buf_addc(out, '\x1f');
+		if (f[i])
+			vos_buf_adds(out, f[i]);
+	}
+}
+
+bool vos_diag_counts(const struct vos_diag *d)
+{
+	return !d->waiver && d->baseline != VOS_BASELINE_UNCHANGED && d->baseline != VOS_BASELINE_ABSENT;
+}
+
+void vos_diags_uncount(struct vos_diags *d, struct vos_diag *x)
+{
+	if (x->severity == VOS_SEV_ERROR && d->errors)
+		d->errors--;
+	else if (x->severity == VOS_SEV_WARNING && d->warnings)
+		d->warnings--;
+	if (x->waiver)
+		d->waived++;
+	else if (x->baseline == VOS_BASELINE_UNCHANGED)
+		d->unchanged++;
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -142,7 +196,7 @@ void vos_diags_promote_warnings(struct vos_diags *d)
 {
 	size_t i;
 	for (i = 0; i < d->n; i++)
-		if (d->items[i].severity == VOS_SEV_WARNING)
+		if (d->items[i].severity == VOS_SEV_WARNING && vos_diag_counts(&d->items[i]))
 			d->items[i].severity = VOS_SEV_ERROR;
 	d->errors += d->warnings;
 	d->warnings = 0;
@@ -161,6 +215,9 @@ void vos_diags_move(struct vos_diags *dst, struct vos_diags *src)
 	}
 	dst->errors += src->errors;
 	dst->warnings += src->warnings;
+	dst->waived += src->waived;
+	dst->unchanged += src->unchanged;
+	dst->fixed += src->fixed;
 	dst->dropped += src->dropped;
 	free(src->items);
 	vos_diags_init(src);

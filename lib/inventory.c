@@ -436,9 +436,120 @@ static void conv_host(struct conv *c, const struct vos_ynode *m)
 	h->description = get_str(c, &f, H_DESCRIPTION, NULL);
 }
 
-enum { P_PORT, P_PROTO, P_CHECK, P_PATH, P_STATUS, P_BODY, P_NAME, P_ADDRESS };
+enum { P_PORT, P_PROTO, P_CHECK, P_PATH, P_STATUS, P_BODY, P_NAME, P_ADDRESS, P_QUERY, P_EXPECT,
+       P_HEADERS };
 static const char *const port_keys[] = {"port", "proto", "check", "path", "status", "body", "name",
-                                        "address", NULL};
+                                        "address", "query", "expect_address", "headers", NULL};
+
+/* An RFC 7230 token (a header field name): one or more of ALPHA DIGIT !#$%&'*+-.^_`|~ */
+static bool valid_token(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *s)))
+			return false;
+	return true;
+}
+
+/* An environment variable's name: [A-Za-z_][A-Za-z0-9_]* */
+static bool valid_env_name(const char *s)
+{
+	if (!s || !*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* headers: {Name: value, Name: {env: VAR}, ...} of an http(s) port. A value is never quoted in a
+ * message (it may be a secret pasted by mistake): only the header's name is. */
+static void conv_headers(struct conv *c, const struct vos_ynode *v, struct vos_port *p)
+{
+	static const char *const env_keys[] = {"env", NULL};
+	size_t i, j;
+	if (!v || vos_yscalar_is_null(v))
+		return;
+	if (v->kind != VOS_YNODE_MAP) {
+		report(c, v, "inventory-type", "'headers' must be a mapping of header name to value, not %s",
+		       vos_ynode_kind_phrase(v));
+		return;
+	}
+	p->headers = vos_arena_alloc(&c->inv->arena, (v->n ? v->n : 1) * sizeof(*p->headers));
+	for (i = 0; i < v->n; i++) {
+		const struct vos_ynode *k = vos_ymap_key(v, i), *val = vos_ymap_val(v, i);
+		struct vos_header *h;
+		if (k->kind != VOS_YNODE_SCALAR || !valid_token(k->u.s.str)) {
+			report(c, k, "inventory-value", "invalid header name '%s' (an RFC 7230 token: letters, digits, "
+			       "!#$%%&'*+-.^_`|~)", k->kind == VOS_YNODE_SCALAR ? k->u.s.str : "?");
+			continue;
+		}
+		for (j = 0; j < p->nheaders; j++)
+			if (vos_strcaseeq(p->headers[j].name, k->u.s.str))
+				break;
+		if (j < p->nheaders) {
+			report(c, k, "inventory-value", "header '%s' is given twice", k->u.s.str);
+			continue;
+		}
+		h = &p->headers[p->nheaders];
+		memset(h, 0, sizeof(*h));
+		h->name = vos_arena_strdup(&c->inv->arena, k->u.s.str);
+		h->loc = nloc(c, val);
+		if (val->kind == VOS_YNODE_MAP) {
+			const struct vos_ynode *ev[2] = {NULL, NULL};
+			static const struct vos_ymap_style style = {"inventory-type", "inventory-unknown-key", false};
+			if (!vos_ymap_check(val, env_keys, ev, "header value", &style, c->file, c->diags))
+				continue;
+			if (!ev[0] || ev[0]->kind != VOS_YNODE_SCALAR || !valid_env_name(ev[0]->u.s.str)) {
+				report(c, ev[0] ? ev[0] : val, "inventory-value",
+				       "header '%s': 'env' must name an environment variable (letters, digits, _)", h->name);
+				continue;
+			}
+			h->env = vos_arena_strdup(&c->inv->arena, ev[0]->u.s.str);
+		} else if (val->kind == VOS_YNODE_SCALAR && !vos_yscalar_is_null(val)) {
+			if (strpbrk(val->u.s.str, "\r\n")) {
+				report(c, val, "inventory-value", "header '%s': the value must not contain a line break", h->name);
+				continue;
+			}
+			h->value = vos_arena_strdup(&c->inv->arena, val->u.s.str);
+		} else {
+			report(c, val, "inventory-type", "header '%s' must be a string or {env: VAR}, not %s", h->name,
+			       vos_ynode_kind_phrase(val));
+			continue;
+		}
+		p->nheaders++;
+	}
+}
+
+/* query and expect_address of a dns port (and that only a dns port has them) */
+static void conv_dns(struct conv *c, const struct fields *f, const struct vos_ynode *m, struct vos_port *p)
+{
+	size_t i;
+	p->query = get_str(c, f, P_QUERY, NULL);
+	p->nexpect_address = get_strlist(c, f, P_EXPECT, &p->expect_address, NULL);
+	if (p->check != VOS_CHECK_DNS) {
+		if (f->v[P_QUERY])
+			report(c, f->v[P_QUERY], "inventory-value", "'query' is only for check: dns");
+		if (f->v[P_EXPECT])
+			report(c, f->v[P_EXPECT], "inventory-value", "'expect_address' is only for check: dns");
+		return;
+	}
+	if (!p->query)
+		report(c, f->v[P_CHECK] ? f->v[P_CHECK] : m, "inventory-missing-key",
+		       "a dns check needs 'query' (the name to ask for, e.g. query: hal.lan)");
+	else if (vos_addr_classify(p->query, NULL) != VOS_ADDR_NAME)
+		report(c, f->v[P_QUERY], "inventory-value", "invalid query '%s' (expected a DNS name such as hal.lan)",
+		       p->query);
+	for (i = 0; i < p->nexpect_address; i++) {
+		enum vos_addr_kind k = vos_addr_classify(p->expect_address[i], NULL);
+		if (k != VOS_ADDR_IPV4 && k != VOS_ADDR_IPV6)
+			report(c, f->v[P_EXPECT]->kind == VOS_YNODE_SEQ ? f->v[P_EXPECT]->u.items[i] : f->v[P_EXPECT],
+			       "inventory-value", "invalid expected address '%s' (expected an IPv4 or IPv6 address)",
+			       p->expect_address[i]);
+	}
+}
 
 static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port *p)
 {
@@ -486,11 +597,13 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 			p->check = VOS_CHECK_HTTP;
 		else if (!strcmp(check, "https"))
 			p->check = VOS_CHECK_HTTPS;
+		else if (!strcmp(check, "dns"))
+			p->check = VOS_CHECK_DNS;
 		else if (!strcmp(check, "none"))
 			p->check = VOS_CHECK_NONE;
 		else
 			report(c, f.v[P_CHECK], "inventory-value",
-			       "unknown check '%s' (allowed: tcp, http, https, none)", check);
+			       "unknown check '%s' (allowed: tcp, http, https, dns, none)", check);
 	} else if (strcmp(p->proto, "udp") == 0) {
 		p->check = VOS_CHECK_NONE; /* udp ports are declared, not probed */
 	}
@@ -507,6 +620,11 @@ static void conv_port(struct conv *c, const struct vos_ynode *m, struct vos_port
 	p->name = get_str(c, &f, P_NAME, NULL);
 	p->address = get_str(c, &f, P_ADDRESS, NULL);
 	check_address(c, f.v[P_ADDRESS], p->address, NULL, NULL);
+	conv_dns(c, &f, m, p);
+	if (f.v[P_HEADERS] && p->check != VOS_CHECK_HTTP && p->check != VOS_CHECK_HTTPS)
+		report(c, f.v[P_HEADERS], "inventory-value", "'headers' is only for check: http or https");
+	else
+		conv_headers(c, f.v[P_HEADERS], p);
 }
 
 enum { L_KIND, L_UNIT, L_SCOPE, L_RESTART, L_RESTART_SEC, L_EXEC };
@@ -702,10 +820,10 @@ static void conv_selector(struct conv *c, const struct vos_ynode *m, const char 
 }
 
 enum { R_ID, R_TEXT, R_PAGE_RULE, R_PAGE_TEXT, R_ASSERT, R_SELECT, R_HOSTS, R_CLASSES, R_TRAITS,
-       R_VLANS, R_REQUIRE, R_FORBID, R_SEVERITY };
+       R_VLANS, R_REQUIRE, R_FORBID, R_SEVERITY, R_HELP };
 static const char *const rule_keys[] = {"id", "text", "page_rule", "page_text", "assert", "select",
                                         "hosts", "classes", "traits", "vlans", "require", "forbid",
-                                        "severity", NULL};
+                                        "severity", "help", NULL};
 
 /* Reports a missing assertion argument. */
 static void need_arg(struct conv *c, const struct fields *f, const char *assert_name, size_t n,
@@ -742,6 +860,7 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 			r->page_rule = (int)pr;
 	}
 	r->page_text = get_str(c, &f, R_PAGE_TEXT, NULL);
+	r->help = get_str(c, &f, R_HELP, NULL);
 	sev = get_str(c, &f, R_SEVERITY, NULL);
 	if (sev) {
 		if (!strcmp(sev, "error"))
@@ -820,6 +939,50 @@ static void conv_rule(struct conv *c, const struct vos_ynode *m)
 	}
 }
 
+enum { W_RULE, W_SERVICE, W_HOST, W_SELECT, W_REASON, W_OWNER, W_EXPIRES };
+static const char *const waiver_keys[] = {"rule", "service", "host", "select", "reason", "owner",
+                                          "expires", NULL};
+
+static void conv_waiver(struct conv *c, const struct vos_ynode *m)
+{
+	struct vos_inventory *inv = c->inv;
+	struct vos_waiver *w;
+	struct fields f;
+	int targets;
+	if (!check_map(c, m, "waiver", waiver_keys, &f))
+		return;
+	w = VOS_PUSH(inv->waivers, inv->nwaivers, inv->waivers_alloc);
+	w->loc = nloc(c, m);
+	w->rule = need_str(c, &f, W_RULE, "waiver", NULL, NULL);
+	if (w->rule && !valid_id(w->rule))
+		report(c, f.v[W_RULE], "inventory-value",
+		       "invalid rule id '%s' in waiver (expected [a-z0-9][a-z0-9._-]*)", w->rule);
+	w->service = get_str(c, &f, W_SERVICE, NULL);
+	w->host = get_str(c, &f, W_HOST, NULL);
+	conv_selector(c, f.v[W_SELECT], "select", &w->select);
+	w->has_select = !w->select.empty;
+	if (f.v[W_SELECT] && f.v[W_SELECT]->kind == VOS_YNODE_MAP && w->select.empty)
+		report(c, f.v[W_SELECT], "inventory-value", "a waiver's 'select' selector must not be empty");
+	targets = !!w->service + !!w->host + w->has_select;
+	if (!targets && !(f.v[W_SELECT] && f.v[W_SELECT]->kind == VOS_YNODE_MAP))
+		report(c, m, "inventory-missing-key",
+		       "waiver for '%s' names nothing to apply to (give it 'service', 'host' or 'select')",
+		       w->rule ? w->rule : "?");
+	else if (targets > 1)
+		report(c, m, "inventory-value",
+		       "waiver for '%s' names more than one of 'service', 'host' and 'select' (give one)",
+		       w->rule ? w->rule : "?");
+	w->reason = need_str(c, &f, W_REASON, "waiver for", w->rule ? w->rule : "?", NULL);
+	if (w->reason && !*w->reason)
+		report(c, f.v[W_REASON], "inventory-value", "a waiver's 'reason' must not be empty");
+	w->owner = get_str(c, &f, W_OWNER, NULL);
+	w->expires = need_str(c, &f, W_EXPIRES, "waiver for", w->rule ? w->rule : "?", &w->expires_loc);
+	if (w->expires && vos_date_parse(w->expires, &w->expires_ymd) < 0) {
+		w->expires_ymd = 0;
+		report(c, f.v[W_EXPIRES], "inventory-value", "invalid date '%s' (expected YYYY-MM-DD)", w->expires);
+	}
+}
+
 static void conv_list(struct conv *c, const struct fields *f, int k, const char *what,
                       void (*fn)(struct conv *, const struct vos_ynode *))
 {
@@ -836,8 +999,8 @@ static void conv_list(struct conv *c, const struct fields *f, int k, const char 
 		fn(c, v->u.items[i]);
 }
 
-enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES };
-static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", NULL};
+enum { T_LAB, T_VLANS, T_HOSTS, T_SERVICES, T_RULES, T_WAIVERS };
+static const char *const top_keys[] = {"lab", "vlans", "hosts", "services", "rules", "waivers", NULL};
 
 static void conv_doc(struct conv *c, const struct vos_ynode *root)
 {
@@ -848,7 +1011,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	if (!root)
 		return;
 	if (root->kind != VOS_YNODE_MAP) {
-		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules), not %s",
+		report(c, root, "inventory-type", "an inventory file must be a mapping (lab, vlans, hosts, services, rules, waivers), not %s",
 		       vos_ynode_kind_phrase(root));
 		return;
 	}
@@ -866,6 +1029,7 @@ static void conv_doc(struct conv *c, const struct vos_ynode *root)
 	}
 	conv_list(c, &f, T_SERVICES, "services", conv_service);
 	conv_list(c, &f, T_RULES, "rules", conv_rule);
+	conv_list(c, &f, T_WAIVERS, "waivers", conv_waiver);
 }
 
 /* ------------------------------------------------------------ public */
@@ -890,6 +1054,7 @@ void vos_inventory_release(struct vos_inventory *inv)
 	free(inv->hosts);
 	free(inv->services);
 	free(inv->rules);
+	free(inv->waivers);
 	vos_map_release(&inv->vlan_by_name);
 	vos_map_release(&inv->host_by_name);
 	vos_map_release(&inv->service_by_id);

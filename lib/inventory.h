@@ -37,6 +37,16 @@ enum vos_check_kind {
 	VOS_CHECK_HTTP = 1,
 	VOS_CHECK_HTTPS = 2,
 	VOS_CHECK_NONE = 3,   /* declared but not probed (e.g. udp) */
+	VOS_CHECK_DNS = 4,    /* a DNS query for `query` sent to the port (udp or tcp as its proto) */
+};
+
+/* One request header of an http(s) check: a literal value, or the name of the environment
+ * variable that holds it (a secret: read at probe time, never printed). */
+struct vos_header {
+	char *name;           /* an RFC 7230 token */
+	char *value;          /* the literal value, or NULL when env is set */
+	char *env;            /* {env: VAR}: the variable's name, or NULL */
+	struct vos_loc loc;   /* the value (where a missing variable is reported) */
 };
 
 struct vos_port {
@@ -49,6 +59,9 @@ struct vos_port {
 	char *body;           /* http(s): expected body substring or NULL */
 	char *name;           /* optional label, e.g. "api" */
 	char *address;        /* overrides the service/host address, or NULL */
+	char *query;          /* dns: the name to ask for */
+	char **expect_address; size_t nexpect_address; /* dns: addresses the answer must hold, or none */
+	struct vos_header *headers; size_t nheaders; /* http(s): request headers, in the order written */
 	struct vos_loc loc;
 };
 
@@ -131,6 +144,7 @@ struct vos_rule {
 	char *text;                /* the prose it enforces */
 	int page_rule;             /* number of the page rule it implements, or 0 */
 	char *page_text;           /* or: a statement on the page it cites (substring), or NULL */
+	char *help;                /* how to fix a finding (vosctl explain), or NULL */
 	enum vos_assert_kind assert_kind;
 	enum vos_severity severity;/* default error */
 	struct vos_selector select;/* which services the rule looks at (empty: all) */
@@ -143,6 +157,21 @@ struct vos_rule {
 	struct vos_loc loc;
 };
 
+/* A waiver (`waivers:`): findings of `rule` about what it names are accepted, with a reason, until
+ * `expires` (lib/waiver.c applies it; docs/waivers.md). */
+struct vos_waiver {
+	char *rule;                /* a rule id (built-in or the lab's) */
+	char *service;             /* what it applies to: a service id, */
+	char *host;                /* a host name, */
+	struct vos_selector select;/* or a selector (select.empty when there is none) */
+	bool has_select;
+	char *reason, *owner;      /* reason is required; owner may be NULL */
+	char *expires;             /* "YYYY-MM-DD" as written */
+	int expires_ymd;           /* YYYYMMDD; 0 when missing or invalid (reported) */
+	struct vos_loc loc;        /* the waiver's mapping */
+	struct vos_loc expires_loc;
+};
+
 struct vos_inventory {
 	struct vos_arena arena;
 	char *dir;                  /* the directory loaded */
@@ -151,6 +180,7 @@ struct vos_inventory {
 	struct vos_host *hosts; size_t nhosts, hosts_alloc;
 	struct vos_service *services; size_t nservices, services_alloc;
 	struct vos_rule *rules; size_t nrules, rules_alloc;
+	struct vos_waiver *waivers; size_t nwaivers, waivers_alloc;
 	char *lab_name;             /* optional "lab: name" */
 	/* O(1) lookups, built by vos_inventory_finish: name/id -> index + 1 (cast to void *) */
 	struct vos_map vlan_by_name, host_by_name, service_by_id, rule_by_id;

@@ -284,7 +284,7 @@ static void build_services(struct vos_model *m, struct vos_diags *f)
 			vos_map_put(&m->service_by_name, row->service, VOS_MAP_INDEX(k - 1));
 			d = vos_diags_add(f, VOS_SEV_ERROR, &row->loc, "inventory-missing",
 			        "service '%s' is on the page but no inventory entry describes it", row->service);
-			vos_diag_set_subject(d, NULL, row->host >= 0 ? page->hosts[row->host].name : NULL);
+			vos_diag_set_subject(d, row->service, row->host >= 0 ? page->hosts[row->host].name : NULL);
 		}
 		place_row(m, &m->services[k - 1], row);
 	}

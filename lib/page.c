@@ -13,6 +13,7 @@
 #include "source.h"
 #include "yaml.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct pctx {
 	cmark_node *last_table;   /* the last services table's node in this chunk, or NULL */
 	cmark_node *last_stray;   /* the last paragraph of stray rows after it, or NULL */
 	size_t chunk;             /* split the body into pieces of about this size (PAGE_CHUNK) */
+	size_t pending_waivers;   /* page->waivers from here on wait for the table's next row */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -193,16 +195,32 @@ static cmark_node *preorder_next(cmark_node *n, cmark_node *root)
 	return n == root ? NULL : cmark_node_next(n);
 }
 
+/* The text after "vosctl:" when lit is an HTML comment addressed to vosctl ("<!-- vosctl: ... -->"),
+ * else NULL. */
+static const char *vosctl_comment(const char *lit)
+{
+	if (!lit || strncmp(lit, "<!--", 4))
+		return NULL;
+	lit += 4;
+	while (is_blank(*lit))
+		lit++;
+	return strncmp(lit, "vosctl:", 7) ? NULL : lit + 7;
+}
+
 /* Appends the plain text of root's inline descendants: text and code keep their content, links
- * and emphasis their text, breaks become a space. Iterative: no recursion on deep nesting. */
+ * and emphasis their text, breaks become a space; a vosctl comment is not text. Iterative: no
+ * recursion on deep nesting. */
 static void append_inline_text(struct vos_buf *b, cmark_node *root)
 {
 	cmark_node *n = cmark_node_first_child(root);
 	while (n) {
 		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HTML_INLINE:
+			if (vosctl_comment(cmark_node_get_literal(n)))
+				break;
+			/* fall through */
 		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-		case CMARK_NODE_HTML_INLINE: {
+		case CMARK_NODE_CODE: {
 			const char *lit = cmark_node_get_literal(n);
 			if (lit)
 				vos_buf_adds(b, lit);
@@ -460,17 +478,127 @@ static void cell_columns(const char *ls, size_t ll, int sc, int ec, unsigned shi
 	*end = (unsigned)e + 1;
 }
 
+/* A located warning about a vosctl comment (a malformed one waives nothing). */
+static void waiver_warning(struct pctx *c, const struct vos_loc *loc, const char *fmt, ...) VOS_PRINTF(3, 4);
+static void waiver_warning(struct pctx *c, const struct vos_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vos_diags_vadd(c->diags, VOS_SEV_WARNING, loc, "waiver-malformed", fmt, ap);
+	va_end(ap);
+}
+
+/* Parses "allow RULE-ID until YYYY-MM-DD: reason -->" (what follows "vosctl:") into a waiver for
+ * row; a malformed comment is a located warning. */
+static void add_inline_waiver(struct pctx *c, const char *text, const struct vos_loc *loc, size_t row)
+{
+	static const char usage[] = "expected '<!-- vosctl: allow RULE-ID until YYYY-MM-DD: reason -->'";
+	const char *p = text, *rule, *date, *reason, *end;
+	size_t rl;
+	int ymd;
+	struct vos_page_waiver *w;
+	while (is_blank(*p))
+		p++;
+	if (strncmp(p, "allow", 5) || !is_blank(p[5])) {
+		waiver_warning(c, loc, "unknown vosctl comment (%s)", usage);
+		return;
+	}
+	for (p += 5; is_blank(*p); p++)
+		;
+	rule = p;
+	while (*p && !is_blank(*p))
+		p++;
+	rl = (size_t)(p - rule);
+	while (is_blank(*p))
+		p++;
+	if (!rl || strncmp(p, "until", 5) || !is_blank(p[5])) {
+		waiver_warning(c, loc, "malformed vosctl waiver (%s)", usage);
+		return;
+	}
+	for (p += 5; is_blank(*p); p++)
+		;
+	date = p;
+	if (strlen(p) < 11 || p[10] != ':') {
+		waiver_warning(c, loc, "malformed vosctl waiver: no date before ':' (%s)", usage);
+		return;
+	}
+	{
+		char d[11];
+		memcpy(d, date, 10);
+		d[10] = '\0';
+		if (vos_date_parse(d, &ymd) < 0) {
+			waiver_warning(c, loc, "invalid date '%s' in vosctl waiver (expected YYYY-MM-DD)", d);
+			return;
+		}
+	}
+	reason = date + 11;
+	while (is_blank(*reason))
+		reason++;
+	end = strstr(reason, "-->");
+	if (!end)
+		end = reason + strlen(reason);
+	while (end > reason && is_blank(end[-1]))
+		end--;
+	if (end == reason) {
+		waiver_warning(c, loc, "vosctl waiver for '%.*s' has no reason (%s)", (int)rl, rule, usage);
+		return;
+	}
+	w = VOS_PUSH(c->page->waivers, c->page->nwaivers, c->page->waivers_alloc);
+	w->rule = vos_arena_strndup(&c->page->arena, rule, rl);
+	w->until = vos_arena_strndup(&c->page->arena, date, 10);
+	w->until_ymd = ymd;
+	w->reason = vos_arena_strndup(&c->page->arena, reason, (size_t)(end - reason));
+	w->row = row;
+	w->loc = *loc;
+}
+
+/* The vosctl comments of a row's cells become waivers for row (VOS_PAGE_NO_ROW: pending, for the
+ * table's next row). Returns whether the row holds nothing else (a comment row). */
+static bool row_waivers(struct pctx *c, cmark_node *row, unsigned line, size_t idx)
+{
+	cmark_node *cell, *n;
+	bool any = false, other = false;
+	for (cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell))
+		for (n = cmark_node_first_child(cell); n; n = preorder_next(n, cell)) {
+			const char *lit = cmark_node_get_literal(n);
+			const char *v = cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE ? vosctl_comment(lit) : NULL;
+			if (v) {
+				struct vos_loc loc = {c->page->file, line, 1};
+				int col = cmark_node_get_start_column(cell);
+				loc.col = col > 0 ? (unsigned)col : 1;
+				add_inline_waiver(c, v, &loc, idx);
+				any = true;
+			} else if (cmark_node_get_type(n) != CMARK_NODE_TEXT || (lit && lit[strspn(lit, " \t")])) {
+				other = true;
+			}
+		}
+	return any && !other;
+}
+
 static void do_row(struct pctx *c, size_t ti, cmark_node *row)
 {
 	struct vos_page *page = c->page;
 	struct vos_page_table *t = &page->tables[ti];
-	struct vos_page_row *r = VOS_PUSH(page->rows, page->nrows, page->rows_alloc);
+	struct vos_page_row *r;
 	cmark_node *cell = cmark_node_first_child(row);
 	const char *ls;
-	size_t ll, i;
+	size_t ll, i, w0 = page->nwaivers;
 	unsigned shift = 0;
 	int rc = cmark_node_get_start_column(row);
+	unsigned line = (unsigned)cmark_node_get_start_line(row) + c->line_off;
 
+	if (row_waivers(c, row, line, page->nrows)) {
+		/* a row of comments only: its waivers wait for the next row; not a service row */
+		for (i = w0; i < page->nwaivers; i++)
+			page->waivers[i].row = VOS_PAGE_NO_ROW;
+		t->last_line = line;
+		return;
+	}
+	for (i = c->pending_waivers; i < w0; i++)
+		if (page->waivers[i].row == VOS_PAGE_NO_ROW)
+			page->waivers[i].row = page->nrows;
+	c->pending_waivers = page->nwaivers;
+	r = VOS_PUSH(page->rows, page->nrows, page->rows_alloc);
 	r->loc.file = page->file;
 	r->loc.line = (unsigned)cmark_node_get_start_line(row) + c->line_off;
 	r->loc.col = 1;
@@ -566,9 +694,11 @@ static void do_table(struct pctx *c, cmark_node *table)
 	t->last_line = delim > 1 ? (unsigned)delim + c->line_off : 0;
 	t->first_row = page->nrows;
 	t->section = page->nsections ? (int)page->nsections - 1 : -1;
+	c->pending_waivers = page->nwaivers; /* a comment row waives only within its table */
 	for (; row; row = cmark_node_next(row))
 		if (type_is(row, "table_row"))
 			do_row(c, ti, row);
+	c->pending_waivers = page->nwaivers;
 	page->tables[ti].nrows = page->nrows - page->tables[ti].first_row;
 	c->last_table = table;
 	c->last_stray = NULL;
@@ -1038,6 +1168,13 @@ static void walk(struct pctx *c, cmark_node *doc)
 		case CMARK_NODE_ITEM:
 			do_item(c, n);
 			break;
+		case CMARK_NODE_HTML_BLOCK:
+			if (vosctl_comment(cmark_node_get_literal(n))) {
+				struct vos_loc loc = node_loc(c, n);
+				waiver_warning(c, &loc, "a vosctl comment on a line of its own ends the table and waives "
+				               "nothing: put it in a row of its own, '| <!-- vosctl: allow ... --> |'");
+			}
+			break;
 		case CMARK_NODE_TEXT: {
 			cmark_node *prev = cmark_node_previous(n);
 			if (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT)
@@ -1322,6 +1459,7 @@ void vos_page_release(struct vos_page *page)
 	free(page->statements);
 	free(page->links);
 	free(page->strays);
+	free(page->waivers);
 	vos_arena_release(&page->arena);
 	memset(page, 0, sizeof(*page));
 	page->fm.published = -1;

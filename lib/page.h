@@ -122,6 +122,17 @@ struct vos_page_stray {
 	int table;            /* index into page->tables of the table the blank line ended */
 	struct vos_loc loc;   /* the line, column 1 */
 };
+/* An inline waiver: the HTML comment "<!-- vosctl: allow RULE-ID until YYYY-MM-DD: reason -->" in a
+ * table row of its own just before a row (GFM ends a table at a line that is only an HTML block,
+ * so the comment sits between pipes: "| <!-- vosctl: ... --> |"), or in a cell of the row itself.
+ * It applies to that row's findings (lib/waiver.c). */
+struct vos_page_waiver {
+	char *rule, *until, *reason;
+	int until_ymd;        /* YYYYMMDD */
+	size_t row;           /* index into page->rows, or VOS_PAGE_NO_ROW when no row follows it */
+	struct vos_loc loc;   /* the comment */
+};
+#define VOS_PAGE_NO_ROW ((size_t)-1)
 
 struct vos_page {
 	struct vos_arena arena;
@@ -140,6 +151,7 @@ struct vos_page {
 	struct vos_page_statement *statements; size_t nstatements, statements_alloc;
 	struct vos_page_link *links;       size_t nlinks, links_alloc;
 	struct vos_page_stray *strays;     size_t nstrays, strays_alloc;
+	struct vos_page_waiver *waivers;   size_t nwaivers, waivers_alloc;
 };
 
 /* Parse the services page (text need not be NUL-terminated; it is copied).

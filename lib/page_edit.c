@@ -212,7 +212,7 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 		vos_port_describe(b, p);
 		if (!markdown_cell) {
 			bool paren = p->name || p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS ||
-			             p->check == VOS_CHECK_NONE;
+			             p->check == VOS_CHECK_NONE || p->check == VOS_CHECK_DNS;
 			if (p->address) {
 				vos_buf_adds(b, " on ");
 				vos_edit_code(b, p->address);
@@ -227,6 +227,9 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 			if (p->check == VOS_CHECK_HTTP || p->check == VOS_CHECK_HTTPS) {
 				vos_buf_adds(b, p->check == VOS_CHECK_HTTP ? "http " : "https ");
 				vos_edit_code(b, p->path ? p->path : "/");
+			} else if (p->check == VOS_CHECK_DNS) {
+				vos_buf_adds(b, "dns ");
+				vos_edit_code(b, p->query ? p->query : "");
 			} else if (p->check == VOS_CHECK_NONE) {
 				vos_buf_adds(b, "not probed");
 			}
@@ -241,6 +244,7 @@ void vos_edit_ports(struct vos_buf *b, const struct vos_service *s, bool markdow
 struct trow {
 	struct cell *cells;
 	size_t n;
+	const struct line *verbatim; /* a body line that is no page row (a vosctl comment row): kept as it is */
 };
 
 struct ttable {
@@ -262,6 +266,7 @@ static struct trow row_from_line(struct vos_arena *a, struct cells *tmp, const s
 	size_t i;
 	split_row(tmp, l->p, l->len);
 	r.n = tmp->n;
+	r.verbatim = NULL;
 	r.cells = vos_arena_alloc(a, (tmp->n ? tmp->n : 1) * sizeof(*r.cells));
 	for (i = 0; i < tmp->n; i++)
 		r.cells[i] = tmp->items[i];
@@ -293,13 +298,18 @@ static void table_write(struct vos_buf *b, const struct ttable *t, const char *a
 	for (c = 0; c < ncols; c++)
 		w[c] = 3;
 	for (r = 0; r < t->n; r++)
-		for (c = 0; c < ncols && c < t->rows[r].n; c++) {
+		for (c = 0; !t->rows[r].verbatim && c < ncols && c < t->rows[r].n; c++) {
 			size_t cw = vos_render_width(t->rows[r].cells[c].p, t->rows[r].cells[c].len);
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	for (r = 0; r < t->n; r++) {
 		const struct trow *row = &t->rows[r];
+		if (row->verbatim) {
+			vos_buf_add(b, row->verbatim->p, row->verbatim->len);
+			vos_buf_adds(b, r + 1 == t->n ? last_eol : eol);
+			continue;
+		}
 		vos_buf_add(b, indent, indentlen);
 		vos_buf_addc(b, '|');
 		for (c = 0; c < ncols || c < row->n; c++) {
@@ -491,6 +501,8 @@ void vos_render_services_ex(char **out, size_t *outlen, bool *changed,
 			const struct vos_page_row *pr = ri ? &page->rows[ri - 1] : NULL;
 			const struct vos_mservice *s = ri ? by_row[ri - 1] : NULL;
 			struct trow row = row_from_line(&a, &tmp, &L.items[ln - 1]);
+			if (!ri)
+				row.verbatim = &L.items[ln - 1];
 			if (pr && addr_col < row.n) {
 				if (pr->address_placeholder) {
 					if (!first_placeholder)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -43,6 +44,7 @@ const char *vos_probe_check_name(enum vos_check_kind check)
 	case VOS_CHECK_TCP: return "tcp";
 	case VOS_CHECK_HTTP: return "http";
 	case VOS_CHECK_HTTPS: return "https";
+	case VOS_CHECK_DNS: return "dns";
 	case VOS_CHECK_NONE: break;
 	}
 	return "none";
@@ -105,6 +107,7 @@ struct slot {
 	char errbuf[CURL_ERROR_SIZE];
 	char *url;
 	struct curl_slist *resolve;  /* a name's CURLOPT_RESOLVE entry, or NULL */
+	struct curl_slist *headers;  /* the target's request headers (values may be secrets), or NULL */
 };
 
 struct engine {
@@ -143,6 +146,44 @@ static void finish(struct engine *e, size_t idx, enum vos_probe_state state, int
 	e->done++;
 }
 
+/* Frees a header list, wiping each entry first: a value may be a secret from the environment. */
+static void free_headers(struct curl_slist *h)
+{
+	struct curl_slist *x;
+	for (x = h; x; x = x->next)
+		explicit_bzero(x->data, strlen(x->data));
+	curl_slist_free_all(h);
+}
+
+/* The request headers of t as curl wants them ("Name: value", "Name;" for an empty value), the
+ * {env: VAR} values read now. NULL with *missing set to the variable's name when one is unset
+ * (vos_probe_targets_from_model reports that before anything runs). */
+static struct curl_slist *make_headers(const struct vos_probe_target *t, const char **missing)
+{
+	struct curl_slist *list = NULL;
+	size_t i;
+	*missing = NULL;
+	for (i = 0; i < t->nheaders; i++) {
+		const struct vos_header *h = &t->headers[i];
+		const char *v = h->env ? getenv(h->env) : h->value;
+		struct curl_slist *next;
+		char *line;
+		if (!v) {
+			*missing = h->env;
+			free_headers(list);
+			return NULL;
+		}
+		line = *v ? vos_asprintf("%s: %s", h->name, v) : vos_asprintf("%s;", h->name);
+		next = curl_slist_append(list, line);
+		explicit_bzero(line, strlen(line));
+		free(line);
+		if (!next)
+			vos_die_oom();
+		list = next;
+	}
+	return list;
+}
+
 static void release_slot(struct engine *e, size_t s)
 {
 	struct slot *sl = &e->slots[s];
@@ -163,6 +204,8 @@ static void release_slot(struct engine *e, size_t s)
 	sl->url = NULL;
 	curl_slist_free_all(sl->resolve);
 	sl->resolve = NULL;
+	free_headers(sl->headers);
+	sl->headers = NULL;
 	e->slot_of[sl->idx] = 0;
 	e->free_slots[e->nfree++] = s;
 }
@@ -202,10 +245,8 @@ static char *errno_detail(int err)
 	}
 }
 
-/* The address to connect to for t, when it may be connected to at all; else a reason (caller
- * frees) and the state the target gets. */
-static bool target_ip(const struct engine *e, const struct vos_probe_target *t, struct vos_ip *ip,
-                      char **why, int *state)
+bool vos_probe_target_ip(const struct vos_probe_target *t, const struct vos_scope *scope,
+                         struct vos_ip *ip, char **why, int *state)
 {
 	char buf[200];
 	*state = VOS_PROBE_SKIPPED;
@@ -230,7 +271,7 @@ static bool target_ip(const struct engine *e, const struct vos_probe_target *t, 
 			return false;
 		}
 	}
-	if (!vos_scope_contains(e->scope, ip)) {
+	if (!vos_scope_contains(scope, ip)) {
 		char a[64];
 		*why = vos_asprintf("address %s is outside the probe scope", vos_ip_format(ip, a, sizeof(a)));
 		return false;
@@ -377,6 +418,15 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *payload)
 	return len;
 }
 
+/* An http(s) target that could not be started: its handle and what slot s holds so far are freed,
+ * the slot goes back, and the target finishes as an error with detail. */
+static void abandon_http(struct engine *e, size_t s, CURL *h, char *detail)
+{
+	curl_easy_cleanup(h); /* not in the slot yet: release_slot leaves the counts alone */
+	finish(e, e->slots[s].idx, VOS_PROBE_ERROR, 0, 0, detail);
+	release_slot(e, s);
+}
+
 /* Starts target idx; returns 0 when started or finished at once, 1 when it must wait for
  * descriptors (nothing was consumed). */
 static int start_one(struct engine *e, size_t idx, double now)
@@ -389,14 +439,8 @@ static int start_one(struct engine *e, size_t idx, double now)
 	char *why = NULL;
 	int state;
 
-	r->service = t->service;
-	r->host = t->host;
-	r->address = t->address;
-	r->port = t->port;
-	r->check = t->check;
-	r->status = 0;
-	r->probed = false;
-	if (!target_ip(e, t, &ip, &why, &state)) {
+	vos_probe_result_from_target(r, t);
+	if (!vos_probe_target_ip(t, e->scope, &ip, &why, &state)) {
 		finish(e, idx, state, 0, 0, why);
 		return 0;
 	}
@@ -424,12 +468,21 @@ static int start_one(struct engine *e, size_t idx, double now)
 			return 0;
 		}
 		if (!(sl->url = http_url(t, path, &ip, &sl->resolve))) {
-			curl_easy_cleanup(h);
-			e->slot_of[idx] = 0;
-			e->free_slots[e->nfree++] = s;
-			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_asprintf("unable to make a URL of '%s'", t->address));
+			abandon_http(e, s, h, vos_asprintf("unable to make a URL of '%s'", t->address));
 			return 0;
 		}
+		if (t->nheaders) {
+			const char *missing = NULL;
+			if (!(sl->headers = make_headers(t, &missing))) {
+				r->probed = false;
+				abandon_http(e, s, h, vos_asprintf("environment variable '%s' (a header's value) is not set",
+				                                   missing));
+				return 0;
+			}
+			curl_easy_setopt(h, CURLOPT_HTTPHEADER, sl->headers);
+		}
+		if (t->check == VOS_CHECK_HTTPS)
+			curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
 		sl->keep_body = t->body && *t->body;
 		curl_easy_setopt(h, CURLOPT_URL, sl->url);
 		if (sl->resolve) /* a name: connect where the plan resolved it, never resolve again */
@@ -457,14 +510,7 @@ static int start_one(struct engine *e, size_t idx, double now)
 			curl_easy_setopt(h, CURLOPT_CAINFO, e->opts->cacert);
 		}
 		if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
-			curl_easy_cleanup(h);
-			free(sl->url);
-			sl->url = NULL;
-			curl_slist_free_all(sl->resolve);
-			sl->resolve = NULL;
-			e->slot_of[idx] = 0;
-			e->free_slots[e->nfree++] = s;
-			finish(e, idx, VOS_PROBE_ERROR, 0, 0, vos_strdup("unable to start the transfer"));
+			abandon_http(e, s, h, vos_strdup("unable to start the transfer"));
 			return 0;
 		}
 		sl->easy = h;
@@ -531,6 +577,19 @@ static int start_one(struct engine *e, size_t idx, double now)
 	}
 }
 
+void vos_probe_result_from_target(struct vos_probe_result *r, const struct vos_probe_target *t)
+{
+	r->service = t->service;
+	r->host = t->host;
+	r->address = t->address;
+	r->port = t->port;
+	r->check = t->check;
+	r->udp = t->udp;
+	r->query = t->query;
+	r->status = 0;
+	r->probed = false;
+}
+
 static void tcp_event(struct engine *e, size_t s, double now)
 {
 	struct slot *sl = &e->slots[s];
@@ -580,6 +639,45 @@ char *vos_probe_status_mismatch(const struct vos_probe_target *t, long code)
 	                : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi);
 }
 
+/* "Jan  2 03:04:05 2027 GMT" (OpenSSL's ASN1_TIME_print, which libcurl's certinfo uses) -> unix
+ * seconds; 0 when it is not that. */
+static long long parse_cert_time(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tmv;
+	char mon[4];
+	const char *m;
+	memset(&tmv, 0, sizeof(tmv));
+	if (sscanf(s, " %3s %d %d:%d:%d %d", mon, &tmv.tm_mday, &tmv.tm_hour, &tmv.tm_min, &tmv.tm_sec,
+	           &tmv.tm_year) != 6 || strlen(mon) != 3 || !(m = strstr(months, mon)) || (m - months) % 3)
+		return 0;
+	tmv.tm_mon = (int)(m - months) / 3;
+	tmv.tm_year -= 1900;
+	return (long long)timegm(&tmv);
+}
+
+/* The earliest "Expire date" across the peer's chain (CURLOPT_CERTINFO), 0 when none is known. */
+static long long earliest_cert_expiry(CURL *h)
+{
+	struct curl_certinfo *ci = NULL;
+	long long best = 0;
+	int i;
+	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci)
+		return 0;
+	for (i = 0; i < ci->num_of_certs; i++) {
+		struct curl_slist *x;
+		for (x = ci->certinfo[i]; x; x = x->next) {
+			long long t;
+			if (!vos_starts_with(x->data, "Expire date:"))
+				continue;
+			t = parse_cert_time(x->data + strlen("Expire date:"));
+			if (t > 0 && (!best || t < best))
+				best = t;
+		}
+	}
+	return best;
+}
+
 static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 {
 	struct slot *sl = NULL;
@@ -593,6 +691,8 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	t = &e->t[sl->idx];
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
+	if (t->check == VOS_CHECK_HTTPS)
+		e->r[sl->idx].cert_expiry = earliest_cert_expiry(h);
 	if (rc == CURLE_OK) {
 		char *mismatch = vos_probe_status_mismatch(t, code);
 		if (mismatch) {
@@ -748,6 +848,8 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		}
 	}
 
+	/* DNS checks first, all at once (lib/probe_dns.c), each within the per-target timeout */
+	e.done = vos_probe_dns_run(out, targets, n, opts, e.scope);
 	t0 = now_s();
 	{
 		double dl = opts->deadline_ms > 0 ? opts->deadline_ms / 1000.0 : 60.0;
@@ -765,7 +867,12 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		/* top up the pool */
 		while (e.next < n && e.nfree > 0) {
 			const struct vos_probe_target *t = &targets[e.next];
-			size_t cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
+			size_t cost;
+			if (t->check == VOS_CHECK_DNS) { /* done before the loop */
+				e.next++;
+				continue;
+			}
+			cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
 			if (e.units + cost > e.cap && e.units > 0)
 				break;
 			if (start_one(&e, e.next, now) != 0)
@@ -822,13 +929,9 @@ out:
 			if (e.slots[i].fd >= 0 || e.slots[i].easy)
 				complete(&e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
 		for (; e.next < n; e.next++) {
-			struct vos_probe_result *r = &out[e.next];
-			const struct vos_probe_target *t = &targets[e.next];
-			r->service = t->service;
-			r->host = t->host;
-			r->address = t->address;
-			r->port = t->port;
-			r->check = t->check;
+			if (targets[e.next].check == VOS_CHECK_DNS)
+				continue; /* done before the loop */
+			vos_probe_result_from_target(&out[e.next], &targets[e.next]);
 			finish(&e, e.next, VOS_PROBE_TIMEOUT, 0, 0, vos_strdup("not started before the overall deadline"));
 		}
 	}

@@ -42,10 +42,15 @@ struct vos_probe_target {
 	const char *host;      /* host name, or NULL */
 	const char *address;   /* as written: IPv4 or IPv6 literal, or a DNS name */
 	int port;
-	enum vos_check_kind check; /* TCP, HTTP or HTTPS */
+	enum vos_check_kind check; /* TCP, HTTP, HTTPS or DNS */
+	bool udp;              /* dns: over UDP (else TCP) */
 	const char *path;      /* http(s): path, NULL for "/" */
 	int status_min, status_max; /* http(s): expected status range (0, 0: 200-399) */
 	const char *body;      /* http(s): required body substring, or NULL */
+	const struct vos_header *headers; size_t nheaders; /* http(s): request headers (inventory.h) */
+	const char *query;     /* dns: the name to ask for */
+	char *const *expect;   /* dns: addresses the answer must hold (nexpect of them), or none */
+	size_t nexpect;
 	/* set by vos_probe_plan (a literal address needs no plan) */
 	int decision;          /* enum vos_probe_decision */
 	bool has_ip;
@@ -64,6 +69,9 @@ struct vos_probe_result {
 	int status;            /* HTTP status, 0 when none */
 	char *detail;          /* why, or NULL ("" in output) */
 	bool probed;           /* false when nothing was sent (skipped, or the name did not resolve) */
+	bool udp;              /* dns: asked over UDP */
+	const char *query;     /* dns: the name asked for (borrowed like service), or NULL */
+	long long cert_expiry; /* https: the earliest notAfter of the peer's chain (unix seconds), 0: none */
 };
 
 /* An open port that no service declares (vosctl probe --scan). Strings borrowed. */
@@ -94,6 +102,18 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 /* "HTTP status 500, expected 200-399" when code is outside t's expected status range (allocated,
  * caller frees), else NULL: the one wording local probes and Prometheus's samples share. */
 char *vos_probe_status_mismatch(const struct vos_probe_target *t, long code);
+/* The DNS checks among n targets (lib/probe_dns.c, called by vos_probe_run before the other
+ * checks): each one's query sent to its address and port over its transport through c-ares, all
+ * at once within opts->timeout_ms, filling out[i] for each target i whose check is VOS_CHECK_DNS
+ * (and nothing else). Returns how many it filled. */
+size_t vos_probe_dns_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
+                         const struct vos_probe_options *opts, const struct vos_scope *scope);
+/* The engine's gate, shared by every kind of check: the address to connect to for t when the
+ * plan and the scope allow it; else false, with *why (caller frees) and *state set. */
+bool vos_probe_target_ip(const struct vos_probe_target *t, const struct vos_scope *scope,
+                         struct vos_ip *ip, char **why, int *state);
+/* Fills the identity of a result (service, host, address, port, check...) from its target. */
+void vos_probe_result_from_target(struct vos_probe_result *r, const struct vos_probe_target *t);
 /* Frees the details of n results (not the array). */
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
 
@@ -195,8 +215,16 @@ int vos_probe_parse_ports(int **out, size_t *n_out, const char *spec, struct vos
 void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
                         struct vos_diags *findings);
 
+/* Findings for the https results' certificates (validate --probe): "probe-cert-expired" (an error)
+ * when the earliest notAfter of the chain is past at now (unix seconds), "probe-cert-expiring" (a
+ * warning) when it is within days days; each located at the port in the inventory. */
+void vos_probe_cert_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                             int days, long long now, struct vos_diags *findings);
+/* Whole days from now to a certificate's expiry (unix seconds), rounded down; negative once past. */
+long long vos_probe_cert_days_left(long long expiry, long long now);
+
 const char *vos_probe_state_name(enum vos_probe_state state); /* "up", "down", "timeout", "error", "skipped" */
-const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "none" */
+const char *vos_probe_check_name(enum vos_check_kind check); /* "tcp", "http", "https", "dns", "none" */
 
 /* The JSON document (the format other tools read):
  * {"results": [...], "summary": {...}, "undeclared": [...]} (undeclared only when scanned is true).

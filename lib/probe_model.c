@@ -89,8 +89,20 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 		for (j = 0; j < s->inv->nports; j++) {
 			const struct vos_port *p = &s->inv->ports[j];
 			int port, last = p->port_end >= p->port ? p->port_end : p->port;
-			if (p->check == VOS_CHECK_NONE || (p->proto && !vos_strcaseeq(p->proto, "tcp")))
+			bool udp = p->proto && vos_strcaseeq(p->proto, "udp");
+			/* udp is probed only by a dns check */
+			size_t k;
+			if (p->check == VOS_CHECK_NONE || (udp && p->check != VOS_CHECK_DNS))
 				continue;
+			/* a header's secret comes from the environment: a missing one is a located error that
+			 * names the variable (its value is never printed anywhere) */
+			for (k = 0; k < p->nheaders; k++)
+				if (p->headers[k].env && !getenv(p->headers[k].env) && diags) {
+					vos_diags_add(diags, VOS_SEV_ERROR, &p->headers[k].loc, "probe-header-env",
+					              "header '%s' of '%s' port %d: environment variable '%s' is not set",
+					              p->headers[k].name, s->id, p->port, p->headers[k].env);
+					err = VOS_EINPUT;
+				}
 			for (port = p->port; port <= last; port++) {
 				struct vos_probe_target *x = VOS_PUSH(t, n, alloc);
 				x->service = s->id;
@@ -102,8 +114,18 @@ int vos_probe_targets_from_model(struct vos_probe_target **out, size_t *n_out,
 				x->status_min = p->status_min;
 				x->status_max = p->status_max;
 				x->body = p->body;
+				x->udp = udp;
+				x->headers = p->headers;
+				x->nheaders = p->nheaders;
+				x->query = p->query;
+				x->expect = p->expect_address;
+				x->nexpect = p->nexpect_address;
 			}
 		}
+	}
+	if (err) {
+		free(t);
+		return err;
 	}
 	*out = t;
 	*n_out = n;
@@ -312,6 +334,11 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 		                  res[i].port, vos_probe_state_name(res[i].state),
 		                  res[i].detail ? res[i].detail : "no reason recorded");
 		vos_diag_set_subject(d, res[i].service, res[i].host);
+		{
+			char pid[32];
+			snprintf(pid, sizeof(pid), "%d", res[i].port);
+			vos_diag_set_ids(d, pid, NULL);
+		}
 	}
 	if (!n)
 		vos_diags_add(findings, VOS_SEV_ERROR, NULL, "probe-nothing",
@@ -323,6 +350,62 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
 	free(stack);
 	free(reach);
 	free(st);
+}
+
+long long vos_probe_cert_days_left(long long expiry, long long now)
+{
+	long long d = expiry - now;
+	return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
+}
+
+/* The inventory port of service s that declares port (first match), or NULL. */
+static const struct vos_port *port_of(const struct vos_mservice *s, int port, enum vos_check_kind check)
+{
+	size_t j;
+	for (j = 0; s && s->inv && j < s->inv->nports; j++) {
+		const struct vos_port *p = &s->inv->ports[j];
+		if (p->check == check && port >= p->port && port <= (p->port_end > p->port ? p->port_end : p->port))
+			return p;
+	}
+	return NULL;
+}
+
+void vos_probe_cert_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
+                             int days, long long now, struct vos_diags *findings)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const struct vos_probe_result *r = &res[i];
+		const struct vos_mservice *s;
+		const struct vos_port *p;
+		struct vos_loc loc;
+		struct vos_diag *d;
+		long long left;
+		char iso[32];
+		if (r->check != VOS_CHECK_HTTPS || r->cert_expiry <= 0)
+			continue;
+		left = vos_probe_cert_days_left(r->cert_expiry, now);
+		if (r->cert_expiry > now && left >= days)
+			continue;
+		s = r->service ? vos_model_service(m, r->service) : NULL;
+		p = port_of(s, r->port, r->check);
+		memset(&loc, 0, sizeof(loc));
+		if (p)
+			loc = p->loc;
+		else if (s)
+			service_loc(&loc, s);
+		vos_time_iso(r->cert_expiry, iso, sizeof(iso));
+		if (r->cert_expiry <= now)
+			d = vos_diags_add(findings, VOS_SEV_ERROR, p || s ? &loc : NULL, "probe-cert-expired",
+			                  "'%s' port %d: the certificate expired on %s", r->service ? r->service : "-",
+			                  r->port, iso);
+		else
+			d = vos_diags_add(findings, VOS_SEV_WARNING, p || s ? &loc : NULL, "probe-cert-expiring",
+			                  "'%s' port %d: the certificate expires in %lld day%s (%s; probe.tls_expiry_days "
+			                  "is %d)", r->service ? r->service : "-", r->port, left, left == 1 ? "" : "s", iso,
+			                  days);
+		vos_diag_set_subject(d, r->service, r->host);
+	}
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -350,6 +433,15 @@ char *vos_probe_results_json(const struct vos_probe_result *res, size_t n,
 		json_object_set_new(o, "latency_ms", json_real((double)(long long)(r->latency_ms * 1000.0 + 0.5) / 1000.0));
 		json_object_set_new(o, "status", r->status > 0 ? json_integer(r->status) : json_null());
 		json_object_set_new(o, "detail", json_string(r->detail ? r->detail : ""));
+		if (r->check == VOS_CHECK_DNS) {
+			json_object_set_new(o, "proto", json_string(r->udp ? "udp" : "tcp"));
+			json_object_set_new(o, "query", str_or_null(r->query));
+		}
+		if (r->cert_expiry > 0) {
+			char iso[32];
+			json_object_set_new(o, "cert_expiry", json_integer((json_int_t)r->cert_expiry));
+			json_object_set_new(o, "cert_expiry_date", json_string(vos_time_iso(r->cert_expiry, iso, sizeof(iso))));
+		}
 		json_array_append_new(arr, o);
 		if (r->state >= 0 && r->state < VOS_PROBE__NSTATES)
 			counts[r->state]++;
@@ -476,7 +568,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
                             size_t len, struct vos_err *errp)
 {
 	static const char *const states[] = {"up", "down", "timeout", "error", "skipped"};
-	static const char *const checks[] = {"tcp", "http", "https", "none"};
+	static const char *const checks[] = {"tcp", "http", "https", "none", "dns"}; /* enum order */
 	static const char *const time_keys[] = {"time", "timestamp", "finished", "started", "date"};
 	size_t i;
 	json_t *root = NULL, *arr, *und;
@@ -504,7 +596,7 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		if (!json_is_object(o))
 			goto bad;
 		state = parse_enum(json_string_value(json_object_get(o, "state")), states, VOS_PROBE__NSTATES);
-		check = parse_enum(json_string_value(json_object_get(o, "check")), checks, 4);
+		check = parse_enum(json_string_value(json_object_get(o, "check")), checks, (int)VOS_ARRAY_SIZE(checks));
 		if (state < 0 || check < 0 || !json_is_integer(json_object_get(o, "port")))
 			goto bad;
 		r = VOS_PUSH(out->items, out->n, out->alloc);
@@ -518,6 +610,11 @@ int vos_probe_results_parse(struct vos_probe_results *out, const char *name, con
 		r->latency_ms = json_is_number(lat) ? json_number_value(lat) : -1;
 		r->status = json_is_integer(json_object_get(o, "status"))
 		                ? (int)json_integer_value(json_object_get(o, "status")) : 0;
+		r->udp = vos_streq(json_string_value(json_object_get(o, "proto")), "udp");
+		r->query = arena_str(&out->arena, o, "query");
+		if (json_is_integer(json_object_get(o, "cert_expiry")) &&
+		    json_integer_value(json_object_get(o, "cert_expiry")) > 0)
+			r->cert_expiry = (long long)json_integer_value(json_object_get(o, "cert_expiry"));
 		detail = json_string_value(json_object_get(o, "detail"));
 		r->detail = detail && *detail ? vos_strdup(detail) : NULL;
 		r->probed = state != VOS_PROBE_SKIPPED &&

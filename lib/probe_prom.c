@@ -272,7 +272,7 @@ struct prom_target {
 	long long newest_ms;    /* the newest probe_success sample (ms since the epoch), 0 none */
 	double duration_s;      /* the largest probe_duration_seconds */
 	long status;            /* probe_http_status_code of a failed series (else of any) */
-	double cert_expiry;     /* the earliest probe_ssl_earliest_cert_expiry, 0 none (for probe-cert-expiring) */
+	double cert_expiry;     /* the earliest probe_ssl_earliest_cert_expiry, 0 none */
 	const char *job;        /* borrowed from the JSON answer */
 };
 
@@ -402,11 +402,7 @@ int vos_probe_from_prometheus(struct vos_probe_result *out, const struct vos_pro
 		size_t slot = keys[i] ? VOS_MAP_SLOT(vos_map_get(&by_key, keys[i])) : 0;
 		const struct prom_target *p = slot ? &pt[slot - 1] : NULL;
 		memset(r, 0, sizeof(*r));
-		r->service = t[i].service;
-		r->host = t[i].host;
-		r->address = t[i].address;
-		r->port = t[i].port;
-		r->check = t[i].check;
+		vos_probe_result_from_target(r, &t[i]);
 		if (!p || (!p->fresh && !p->stale)) {
 			char *inst = vos_probe_target_instance(&t[i]);
 			r->state = VOS_PROBE_SKIPPED;
@@ -426,7 +422,7 @@ int vos_probe_from_prometheus(struct vos_probe_result *out, const struct vos_pro
 		r->probed = true;
 		r->latency_ms = p->duration_s * 1000.0;
 		r->status = (int)p->status;
-		/* TODO(i12-checks): r->cert_expiry = p->cert_expiry once results carry it */
+		r->cert_expiry = (long long)p->cert_expiry; /* for probe-cert-expiring / -expired */
 		if (!p->failed) {
 			r->state = VOS_PROBE_UP;
 			continue;

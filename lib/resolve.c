@@ -19,6 +19,13 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static double now_ms_exact(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static void add_addr(struct vos_resolve_name *q, size_t *alloc, const struct vos_ip *ip)
 {
 	size_t i;
@@ -33,6 +40,7 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
 {
 	struct vos_resolve_name *q = arg;
 	(void)timeouts;
+	q->elapsed_ms = now_ms_exact() - q->elapsed_ms; /* it held the time the query was sent */
 	if (status == ARES_SUCCESS && res) {
 		size_t alloc = 0;
 		int pass;
@@ -51,7 +59,11 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
 			snprintf(q->detail, sizeof(q->detail), "no A or AAAA record");
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA || status == ARES_ENONAME) {
 		q->status = VOS_RESOLVE_NOTFOUND;
+		q->nxdomain = status != ARES_ENODATA;
 		snprintf(q->detail, sizeof(q->detail), "name not found");
+	} else if (status == ARES_ECONNREFUSED) {
+		q->status = VOS_RESOLVE_REFUSED;
+		snprintf(q->detail, sizeof(q->detail), "connection refused");
 	} else if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED || status == ARES_EDESTRUCTION) {
 		q->status = VOS_RESOLVE_TIMEOUT;
 		snprintf(q->detail, sizeof(q->detail), "no DNS answer in time");
@@ -188,6 +200,7 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 		names[i].addrs = NULL;
 		names[i].naddrs = 0;
 		names[i].status = VOS_RESOLVE_PENDING;
+		names[i].nxdomain = false;
 		names[i].detail[0] = '\0';
 	}
 	if (!n)
@@ -205,9 +218,11 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_flags = ARES_AI_NOSORT; /* sorting would connect a socket to every answer */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		names[i].elapsed_ms = now_ms_exact();
 		ares_getaddrinfo(chan_for(&b, &names[i], opts, timeout, why, whylen), names[i].name, NULL,
 		                 &hints, on_addrinfo, &names[i]);
+	}
 	deadline = now_ms() + timeout;
 	while (count_pending(names, n)) {
 		long long left = deadline - now_ms();
@@ -220,6 +235,7 @@ int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resol
 	}
 	for (i = 0; i < n; i++)
 		if (names[i].status == VOS_RESOLVE_PENDING) {
+			names[i].elapsed_ms = (double)timeout;
 			names[i].status = VOS_RESOLVE_TIMEOUT;
 			snprintf(names[i].detail, sizeof(names[i].detail), "no DNS answer in time");
 		}

@@ -18,7 +18,8 @@ enum vos_resolve_status {
 	VOS_RESOLVE_OK,       /* at least one address */
 	VOS_RESOLVE_NOTFOUND, /* no such name, or no A/AAAA record */
 	VOS_RESOLVE_TIMEOUT,  /* no answer before the deadline */
-	VOS_RESOLVE_FAILED,   /* refused, malformed answer, ... (detail says) */
+	VOS_RESOLVE_FAILED,   /* the server refused the query, a malformed answer, ... (detail says) */
+	VOS_RESOLVE_REFUSED,  /* nothing answers at the server (connection refused, port unreachable) */
 };
 
 struct vos_resolve_name {
@@ -30,6 +31,9 @@ struct vos_resolve_name {
 	struct vos_ip *addrs;          /* out: each address once, IPv4 before IPv6 */
 	size_t naddrs;
 	enum vos_resolve_status status;
+	double elapsed_ms;             /* out: from sending the query to its outcome */
+	bool nxdomain;                 /* NOTFOUND: the server said the name does not exist (NXDOMAIN),
+	                                * else it exists without an A or AAAA record */
 	char detail[96];               /* for anything but OK: what happened, for a finding */
 };
 

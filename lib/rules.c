@@ -6,6 +6,7 @@
  */
 #include "rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -310,13 +311,14 @@ static void check_drift(const struct vos_model *m, struct vos_diags *f)
 					struct vos_diag *d = vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-mismatch",
 					        "rule '%s' implements page rule %d about '%s' but never names host '%s'",
 					        r->id, pr->number, pr->subject, pr->subject);
+					vos_diag_set_ids(d, NULL, r->id);
 					vos_diag_set_related(d, &pr->loc);
 				}
 			}
 			if (!stated)
-				vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
-				              "rule '%s' implements page rule %d, but the page has no rule %d",
-				              r->id, r->page_rule, r->page_rule);
+				vos_diag_set_ids(vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+				                 "rule '%s' implements page rule %d, but the page has no rule %d",
+				                 r->id, r->page_rule, r->page_rule), NULL, r->id);
 		}
 		if (r->page_text) {
 			bool found = false;
@@ -328,19 +330,23 @@ static void check_drift(const struct vos_model *m, struct vos_diags *f)
 					enforced[j] = true;
 				}
 			if (!found)
-				vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
-				              "rule '%s' cites \"%s\", which no list item on the page states",
-				              r->id, r->page_text);
+				vos_diag_set_ids(vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+				                 "rule '%s' cites \"%s\", which no list item on the page states",
+				                 r->id, r->page_text), NULL, r->id);
 		}
 		if (!r->page_rule && !r->page_text)
-			vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
-			              "rule '%s' is not stated on the page (give it page_rule or page_text)", r->id);
+			vos_diag_set_ids(vos_diags_add(f, VOS_SEV_WARNING, &r->loc, "rule-unstated",
+			                 "rule '%s' is not stated on the page (give it page_rule or page_text)", r->id),
+			                 NULL, r->id);
 	}
 	for (j = 0; j < page->nrules; j++)
-		if (!enforced[j])
-			vos_diags_add(f, VOS_SEV_WARNING, &page->rules[j].loc, "rule-unenforced",
-			              "page rule %d (\"%s\") has no machine rule that enforces it",
-			              page->rules[j].number, page->rules[j].text);
+		if (!enforced[j]) {
+			char id[32];
+			snprintf(id, sizeof(id), "page-rule-%d", page->rules[j].number);
+			vos_diag_set_ids(vos_diags_add(f, VOS_SEV_WARNING, &page->rules[j].loc, "rule-unenforced",
+			                 "page rule %d (\"%s\") has no machine rule that enforces it",
+			                 page->rules[j].number, page->rules[j].text), NULL, id);
+		}
 	free(enforced);
 }
 

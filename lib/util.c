@@ -656,6 +656,71 @@ bool vos_name_eq(const char *a, const char *b)
 	return vos_strcaseeq(a, b);
 }
 
+size_t vos_edit_distance(const char *a, const char *b, size_t max)
+{
+	/* optimal string alignment over three rows; words compared here are short, longer ones are
+	 * cut off early by max */
+	size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, i, j, best, d;
+	size_t *base, *prev2, *prev, *cur, *t;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	base = prev2 = vos_malloc(3 * (lb + 1) * sizeof(size_t));
+	prev = prev2 + lb + 1;
+	cur = prev + lb + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		int ca = tolower((unsigned char)a[i - 1]);
+		cur[0] = i;
+		best = i;
+		for (j = 1; j <= lb; j++) {
+			int cb = tolower((unsigned char)b[j - 1]);
+			d = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > max) {
+			free(base);
+			return max + 1;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(base);
+	return d > max ? max + 1 : d;
+}
+
+const char *vos_suggest(const char *word, const char *const *cands, size_t n)
+{
+	size_t i, len = word ? strlen(word) : 0, max, best_d, d;
+	const char *best = NULL;
+	if (!len)
+		return NULL;
+	max = (len - 1) / 2 < 2 ? (len - 1) / 2 : 2;
+	best_d = max + 1;
+	for (i = 0; i < n; i++) {
+		if (!cands[i] || !strcmp(cands[i], word))
+			continue;
+		d = vos_edit_distance(word, cands[i], max);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
 bool vos_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -817,6 +882,51 @@ long long vos_iso_time_parse(const char *s)
 	tmv.tm_min = mi;
 	tmv.tm_sec = sec;
 	return (long long)timegm(&tmv);
+}
+
+const char *vos_time_iso(long long t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tmv;
+	if (!gmtime_r(&tt, &tmv))
+		memset(&tmv, 0, sizeof(tmv));
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday,
+	         tmv.tm_hour, tmv.tm_min, tmv.tm_sec);
+	return buf;
+}
+
+int vos_date_parse(const char *s, int *ymd)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = 0, m, d, i;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+			return -1;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (s[i] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	*ymd = y * 10000 + m * 100 + d;
+	return 0;
+}
+
+int vos_date_today(int *ymd)
+{
+	const char *env = getenv("VOSCTL_TODAY");
+	time_t now;
+	struct tm tmv;
+	if (env && *env)
+		return vos_date_parse(env, ymd);
+	now = time(NULL);
+	localtime_r(&now, &tmv);
+	*ymd = (tmv.tm_year + 1900) * 10000 + (tmv.tm_mon + 1) * 100 + tmv.tm_mday;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- random */

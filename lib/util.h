@@ -134,6 +134,14 @@ bool vos_contains_nocase(const char *hay, const char *needle);
 bool vos_name_eq(const char *a, const char *b); /* NULL-safe */
 bool vos_starts_with(const char *s, const char *prefix);
 bool vos_ends_with(const char *s, const char *suffix);
+/* The edit distance of a and b ignoring ASCII case: insertions, deletions, substitutions and
+ * transpositions of two neighbours each count 1 ("cahce" -> "cache" is 1). Past max it stops and
+ * returns max + 1. NULL-safe (NULL is ""). */
+size_t vos_edit_distance(const char *a, const char *b, size_t max);
+/* The candidate closest to word for a "did you mean" (borrowed from cands), or NULL when none is
+ * close enough: at most 2 edits, and fewer than half of word's length; an exact match (word
+ * itself) is never suggested, a match ignoring case is. Ties go to the first candidate. */
+const char *vos_suggest(const char *word, const char *const *cands, size_t n);
 /* Appends str with its control characters (C0, DEL and UTF-8 encoded C1) escaped as git's
  * quote_path does: \t \n \r \a \b \f \v, else \ooo per byte. Text from a page or an inventory
  * printed that way cannot drive a terminal (set its title, clear it, erase lines). */
@@ -159,6 +167,13 @@ const char *vos_duration_format(long long ms, char *buf, size_t n);
 /* Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" (vos_now_iso's form,
  * "Z" or "+00:00"); -1 when s is not one. */
 long long vos_iso_time_parse(const char *s);
+/* A unix time as "2027-01-31T12:00:00Z" into buf (n >= 21 bytes); returns buf. */
+const char *vos_time_iso(long long t, char *buf, size_t n);
+/* A calendar date "YYYY-MM-DD" (a real day, years 1970-9999) as YYYYMMDD in *ymd: 0, or -1. */
+int vos_date_parse(const char *s, int *ymd);
+/* Today's date (local time) as YYYYMMDD, or $VOSCTL_TODAY (YYYY-MM-DD) when set, for tests:
+ * 0, or -1 when $VOSCTL_TODAY is not a date. */
+int vos_date_today(int *ymd);
 
 /* A small pseudo-random source (xorshift64*) whose state the caller owns: lib/ keeps no process-wide
  * random state (no rand()/srand()), so two users of the library in one process cannot disturb each

@@ -3,14 +3,15 @@
 # Commands, options and --format values here must match `vosctl COMMAND --help`:
 # tests/cli/t6200-help-man-completion.sh checks that they never drift.
 
-_vosctl_commands="validate show probe render publish hook export graph init help version"
+_vosctl_commands="validate show probe render publish hook export graph init explain help version"
 _vosctl_common="-c --config -C --directory --page --inventory -h --help"
 
 # _vosctl_options COMMAND: the options of COMMAND
 _vosctl_options()
 {
 	case $1 in
-	validate) echo "--format --output --strict -q --quiet --staged --probe --probe-from --max-age --timeout $_vosctl_common" ;;
+	validate) echo "--format --output --strict -q --quiet --staged --probe --probe-from --max-age --timeout --fail-level --baseline --write-baseline --accept-new $_vosctl_common" ;;
+	explain) echo "$_vosctl_common" ;;
 	show) echo "--format $_vosctl_common" ;;
 	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --output --no-save $_vosctl_common" ;;
 	render) echo "--check --write --stdout --with-status --prune --allow-findings -q --quiet $_vosctl_common" ;;
@@ -84,7 +85,7 @@ _vosctl()
 
 	# option values
 	case $prev in
-	-c | --config | --page | --cacert | -o | --output | --targets-path)
+	-c | --config | --page | --cacert | -o | --output | --targets-path | --baseline | --write-baseline)
 		_vosctl_files "$cur"
 		return 0
 		;;
@@ -102,6 +103,10 @@ _vosctl()
 		;;
 	--group-by)
 		COMPREPLY=($(compgen -W "plane host" -- "$cur"))
+		return 0
+		;;
+	--fail-level)
+		COMPREPLY=($(compgen -W "error warning none" -- "$cur"))
 		return 0
 		;;
 	--host | --service | --class | --timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job | --probe-from | --max-age)

@@ -12,6 +12,7 @@ test_expect_success 'text: GNU-style finding, a related note, a summary; exit 1'
 	inventory/services.yaml:29:9: error: [port-clash] port 4000/tcp on host '"'"'alpha'"'"' is declared by both '"'"'router'"'"' and '"'"'dashboard'"'"'
 	inventory/services.yaml:9:9: note: see also
 	1 error, 0 warnings (3 services on 2 hosts, 2 rules)
+	explain: vosctl explain port-clash (docs/rules.md#port-clash)
 	EOT
 	test_cmp expect out &&
 	test_line_count 0 err
@@ -30,7 +31,8 @@ test_expect_success 'json: the keys other tools read' '
 	d = json.load(open(sys.argv[1]))
 	assert set(d) >= {"ok", "findings", "summary"}, d.keys()
 	assert d["ok"] is False
-	assert d["summary"] == {"errors": 1, "warnings": 0}, d["summary"]
+	assert d["summary"] == {"errors": 1, "warnings": 0, "waived": 0, "unchanged": 0, "fixed": 0}, d["summary"]
+	assert d["waived"] == [] and d["fixed"] == [], d
 	f = d["findings"][0]
 	for k in ("severity", "rule", "message", "file", "line", "column", "service", "host"):
 	    assert k in f, k
@@ -42,7 +44,7 @@ test_expect_success 'json: the keys other tools read' '
 
 test_expect_success 'json: a clean lab is ok with no findings; exit 0' '
 	vosctl -C "$SRC" validate --format json >clean.json &&
-	python3 -c "import json,sys; d=json.load(open(\"clean.json\")); assert d[\"ok\"] is True and d[\"findings\"] == [] and d[\"summary\"] == {\"errors\": 0, \"warnings\": 0}"
+	python3 -c "import json,sys; d=json.load(open(\"clean.json\")); assert d[\"ok\"] is True and d[\"findings\"] == [] and d[\"summary\"] == {\"errors\": 0, \"warnings\": 0, \"waived\": 0, \"unchanged\": 0, \"fixed\": 0}"
 '
 
 test_expect_success 'github: one workflow command per finding, properties escaped' '

@@ -118,7 +118,7 @@ test_expect_success 'prom: HELP and TYPE are the same on every run, with samples
 	promtool check metrics <val.prom &&
 	grep "^#" val.prom >head.val && test_cmp head.all head.val &&
 	test_no_grep "^vosctl_probe" val.prom &&
-	test "$(grep -c "^# TYPE .* gauge$" val.prom)" = 7 &&
+	test "$(grep -c "^# TYPE .* gauge$" val.prom)" = 8 &&
 	test_no_grep " [0-9]* [0-9]\{10,\}$" all.prom
 '
 

@@ -186,10 +186,7 @@ test_expect_success 'setup: dnsmasq with the lab names, listeners on 127.0.32.x 
 	127.0.32.12 mixed.lab
 	2001:db8::66 mixed.lab
 	EOF
-	dnsmasq --keep-in-foreground --no-resolv --no-hosts -C /dev/null --pid-file= --user=root \
-		--local=/lab/ --addn-hosts="$TRASH/hosts.txt" --listen-address=127.0.0.1 --bind-interfaces \
-		--port=$DNS_PORT >dns.log 2>&1 &
-	echo $! >>"$PIDS_FILE" &&
+	start_dnsmasq dns lab "$TRASH/hosts.txt" 127.0.0.1 $DNS_PORT &&
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TRASH/key.pem" -out "$TRASH/cert.pem" -days 2 \
 		-subj "/CN=alpha.lab" -addext "subjectAltName=DNS:alpha.lab" >/dev/null 2>&1 &&
 	start_listeners loop tcp:127.0.32.10:22 "http200:[::1]:23080" http200:127.0.32.11:23081 \

@@ -197,6 +197,20 @@ test_expect_success 'publish findings on that page point at its own rows' '
 	test_grep "not published: the rendered pages have 1 error" err
 '
 
+test_expect_success 'a waived finding does not block publish; an expired waiver does (issue 15)' '
+	before=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	printf "waivers:\n  - {rule: placement-mismatch, service: open-webui, reason: moving, expires: 2027-01-31}\n" \
+		>bad2/inventory/waivers.yaml &&
+	VOSCTL_TODAY=2027-01-01 vosctl_publish bad2 --dry-run >out 2>err &&
+	test_grep "waived: \[placement-mismatch\] service .open-webui." err &&
+	test_no_grep "not published" err &&
+	VOSCTL_TODAY=2027-02-01 test_expect_code 1 vosctl_publish bad2 --dry-run >out 2>err &&
+	test_grep "^bad2/inventory/waivers.yaml:2:5: error: \[waiver-expired\]\|^inventory/waivers.yaml:2:5: error: \[waiver-expired\]" err &&
+	test_grep "not published: the rendered pages have 2 errors" err &&
+	after=$(gitcli ls-remote "$(gitserver_url wiki)" refs/heads/main | cut -f1) &&
+	test "$before" = "$after"
+'
+
 test_expect_success 'a wiki page ending in a table row without a newline is up to date: no commit' '
 	gitcli -C c1 pull -q &&
 	sed -n "/^## Home (dietpi)/,/^| Home Assistant/p" c1/vos/services.md >home.part &&

@@ -54,7 +54,7 @@ test_expect_success 'a token planted on the wiki page is refused: exit 1, locate
 	printf "\nDeploy with %s please.\n" "$tok" >>c1/vos/services.md &&
 	git -C c1 add vos/services.md && gitcli -C c1 commit -q -m "a note" && gitcli -C c1 push -q origin main &&
 	line=$(grep -n "^Deploy with glpat-" c1/vos/services.md | cut -d: -f1) &&
-	sed -i "0,/purpose: Chat interface/s//purpose: Chat interface and more/" lab/inventory/services-control.yaml &&
+	sed -i "s/the user unit was removed\$/the user unit was removed; and more/" lab/inventory/services-control.yaml &&
 	before=$(remote_head) &&
 	test_expect_code 1 vosctl_publish lab >out 2>err &&
 	test_grep "^vos/services.md:$line:13: error: \[page-leak\] a GitLab token (.glpat-\.\.\..) is on the page" err &&
@@ -70,7 +70,7 @@ test_expect_success 'once the page is mended, publish goes through again' '
 	vosctl_publish lab >out 2>err &&
 	test_grep "^published " out &&
 	gitcli -C c1 pull -q &&
-	test_grep "Chat interface and more" c1/vos/service-inventory.md
+	test_grep "the user unit was removed; and more" c1/vos/service-inventory.md
 '
 
 test_done

@@ -9,6 +9,7 @@ SPEC is KIND:ADDRESS:PORT[-LAST] with KIND one of
   http500  answer any request with 500
   hang     accept and never answer
   https    like http200 over TLS; needs --cert FILE --key FILE
+--record FILE appends the head of every http(s) request (request line and headers) to FILE.
 Only 127.0.0.0/8 addresses are accepted. The process exits after --lifetime seconds (default 60)
 or on SIGTERM, and writes FILE (--ready) once every listener is bound.
 """
@@ -50,11 +51,17 @@ async def read_request(reader):
     return data
 
 
+RECORD = None
+
+
 def handler(kind):
     async def handle(reader, writer):
         try:
             if kind in ("http200", "https", "http500"):
-                await read_request(reader)
+                req = await read_request(reader)
+                if RECORD:
+                    with open(RECORD, "ab") as f:
+                        f.write(req.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
                 if kind == "http500":
                     body = b"broken"
                     head = b"HTTP/1.1 500 Internal Server Error\r\n"
@@ -82,8 +89,11 @@ async def main():
     ap.add_argument("--ready")
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--record")
     ap.add_argument("specs", nargs="+")
     args = ap.parse_args()
+    global RECORD
+    RECORD = args.record
     targets = []
     for s in args.specs:
         targets += parse_spec(s)

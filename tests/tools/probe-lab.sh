@@ -47,6 +47,16 @@ start_listeners() {
 	done
 }
 
+# start_dnsmasq NAME DOMAIN HOSTS ADDR PORT : a dnsmasq answering DOMAIN's names from the hosts file
+# HOSTS only (no upstream, no /etc/hosts: a name it does not hold is NXDOMAIN), on ADDR:PORT,
+# stopped on exit like the listeners; its log is NAME.log
+start_dnsmasq() {
+	dnsmasq --keep-in-foreground --no-resolv --no-hosts -C /dev/null --pid-file= --user=root \
+		--local="/$2/" --addn-hosts="$3" --listen-address="$4" --bind-interfaces \
+		--port="$5" >"$TRASH/$1.log" 2>&1 &
+	echo $! >>"$PIDS_FILE"
+}
+
 write_probe_lab() {
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TRASH/key.pem" -out "$TRASH/cert.pem" -days 2 \
 		-subj "/CN=vosctl-test" -addext "subjectAltName=IP:127.0.31.3" >/dev/null 2>&1 || return 1

@@ -308,6 +308,67 @@ static void test_value_errors(void **state)
 	done(f);
 }
 
+/* check: dns takes query and expect_address (a string or a list of addresses); headers on an
+ * http(s) port are a map of RFC 7230 token -> string or {env: VAR}; everything else is located */
+static void test_dns_and_headers(void **state)
+{
+	struct fx *f = load("services:\n"
+	                    "  - id: unbound\n"
+	                    "    name: DNS\n"
+	                    "    class: network\n"
+	                    "    ports:\n"
+	                    "      - {port: 53, proto: udp, check: dns, query: hal.lan, expect_address: 192.168.1.2}\n" /* 6 */
+	                    "      - {port: 53, check: dns, query: hal.lan, expect_address: [\"::1\", 10.0.0.1]}\n"    /* 7 */
+	                    "      - {port: 80, check: http, headers: {Authorization: {env: API_TOKEN}, X-Lab: home, X-E: \"\"}}\n" /* 8 */
+	                    "  - id: bad\n"
+	                    "    name: Bad\n"
+	                    "    class: network\n"
+	                    "    ports:\n"
+	                    "      - {port: 53, proto: udp, check: dns}\n"                                  /* 13 */
+	                    "      - {port: 53, check: dns, query: 10.0.0.1, expect_address: [hal.lan]}\n"   /* 14 */
+	                    "      - {port: 80, check: tcp, query: a.lan, headers: {A: b}}\n"               /* 15 */
+	                    "      - {port: 81, check: http, headers: {\"A B\": x, C: {env: 1X}, D: {file: x}}}\n" /* 16 */
+	                    "      - {port: 82, check: http, headers: {A: x, a: y, B: [1], C: \"x\\r\\ny\"}}\n" /* 17 */
+	                    "      - {port: 83, check: http, headers: [A]}\n"                               /* 18 */);
+	const struct vos_service *s;
+	VOS_UNUSED(state);
+	assert_int_equal(f->rc, VOS_EINPUT);
+	s = vos_inventory_service(&f->inv, "unbound");
+	assert_non_null(s);
+	assert_int_equal(s->ports[0].check, VOS_CHECK_DNS);
+	assert_string_equal(s->ports[0].proto, "udp");
+	assert_string_equal(s->ports[0].query, "hal.lan");
+	assert_int_equal(s->ports[0].nexpect_address, 1);
+	assert_string_equal(s->ports[0].expect_address[0], "192.168.1.2");
+	assert_int_equal(s->ports[1].check, VOS_CHECK_DNS);
+	assert_string_equal(s->ports[1].proto, "tcp");
+	assert_int_equal(s->ports[1].nexpect_address, 2);
+	assert_string_equal(s->ports[1].expect_address[1], "10.0.0.1");
+	assert_int_equal(s->ports[2].nheaders, 3);
+	assert_string_equal(s->ports[2].headers[0].name, "Authorization");
+	assert_string_equal(s->ports[2].headers[0].env, "API_TOKEN");
+	assert_null(s->ports[2].headers[0].value);
+	assert_int_equal(s->ports[2].headers[0].loc.line, 8);
+	assert_string_equal(s->ports[2].headers[1].value, "home");
+	assert_null(s->ports[2].headers[1].env);
+	assert_string_equal(s->ports[2].headers[2].value, "");
+	expect_diag(f, "inventory-missing-key", 13, 39, "a dns check needs 'query'");
+	expect_diag(f, "inventory-value", 14, 39, "invalid query '10.0.0.1'");
+	expect_diag(f, "inventory-value", 14, 66, "invalid expected address 'hal.lan'");
+	expect_diag(f, "inventory-value", 15, 39, "'query' is only for check: dns");
+	expect_diag(f, "inventory-value", 15, 55, "'headers' is only for check: http or https");
+	expect_diag(f, "inventory-value", 16, 43, "invalid header name 'A B'");
+	expect_diag(f, "inventory-value", 16, 62, "header 'C': 'env' must name an environment variable");
+	expect_diag(f, "inventory-unknown-key", 16, 71, "unknown key 'file'");
+	expect_diag(f, "inventory-value", 17, 49, "header 'a' is given twice");
+	expect_diag(f, "inventory-type", 17, 58, "header 'B' must be a string or {env: VAR}, not a list");
+	expect_diag(f, "inventory-value", 17, 66, "header 'C': the value must not contain a line break");
+	expect_diag(f, "inventory-type", 18, 42, "'headers' must be a mapping");
+	expect_diag(f, "inventory-value", 16, 70, "header 'D': 'env' must name");
+	assert_int_equal(f->diags.n, 13);
+	done(f);
+}
+
 /* An address is an IPv4 literal, an IPv6 literal or a DNS name; a VLAN may be IPv6; anything else
  * is a located "invalid address" */
 static void test_address_forms(void **state)
@@ -357,7 +418,7 @@ static void test_missing_and_type_errors(void **state)
 	expect_diag(f, "inventory-type", 9, 8, "'hosts' must be a list of hosts, not a mapping");
 	expect_diag(f, "inventory-missing-key", 11, 5, "VLAN has no 'cidr'");
 	expect_diag(f, "inventory-type", 12, 37, "'id' must be an integer, not a string");
-	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules)");
+	expect_diag(f, "inventory-unknown-key", 13, 1, "unknown key 'zones' in the inventory (allowed: lab, vlans, hosts, services, rules, waivers)");
 	assert_int_equal(f->diags.n, 11);
 	done(f);
 }
@@ -630,6 +691,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_dir),
+		cmocka_unit_test(test_dns_and_headers),
 		cmocka_unit_test(test_service_size),
 		cmocka_unit_test(test_duplicate_ids_across_files),
 		cmocka_unit_test(test_every_file_reported),

@@ -683,6 +683,107 @@ static void test_json_roundtrip(void **state)
 	remove(path);
 }
 
+/* The dns and certificate fields are written and read back by the one reader */
+static void test_json_dns_and_cert_roundtrip(void **state)
+{
+	struct vos_probe_result r[2];
+	struct vos_probe_results back;
+	struct vos_err err = VOS_ERR_INIT;
+	char *json;
+	VOS_UNUSED(state);
+	memset(r, 0, sizeof(r));
+	r[0].service = "unbound"; r[0].host = "hal"; r[0].address = "127.0.0.1"; r[0].port = 53;
+	r[0].check = VOS_CHECK_DNS; r[0].udp = true; r[0].query = "hal.lan"; r[0].state = VOS_PROBE_ERROR;
+	r[0].detail = vos_strdup("NXDOMAIN for 'hal.lan'"); r[0].probed = true;
+	r[1].service = "vault"; r[1].host = "hal"; r[1].address = "127.0.0.1"; r[1].port = 8443;
+	r[1].check = VOS_CHECK_HTTPS; r[1].state = VOS_PROBE_UP; r[1].status = 200; r[1].probed = true;
+	r[1].cert_expiry = 1800000000; /* 2027-01-15T08:00:00Z */
+	json = vos_probe_results_json(r, 2, NULL, 0, false);
+	assert_non_null(strstr(json, "\"check\": \"dns\""));
+	assert_non_null(strstr(json, "\"proto\": \"udp\""));
+	assert_non_null(strstr(json, "\"query\": \"hal.lan\""));
+	assert_non_null(strstr(json, "\"cert_expiry\": 1800000000"));
+	assert_non_null(strstr(json, "\"cert_expiry_date\": \"2027-01-15T08:00:00Z\""));
+	assert_int_equal(vos_probe_results_parse(&back, "x.json", json, strlen(json), &err), 0);
+	assert_int_equal(back.n, 2);
+	assert_int_equal(back.items[0].check, VOS_CHECK_DNS);
+	assert_true(back.items[0].udp);
+	assert_string_equal(back.items[0].query, "hal.lan");
+	assert_int_equal(back.items[0].cert_expiry, 0);
+	assert_int_equal(back.items[1].check, VOS_CHECK_HTTPS);
+	assert_false(back.items[1].udp);
+	assert_null(back.items[1].query);
+	assert_int_equal(back.items[1].cert_expiry, 1800000000);
+	vos_probe_results_release(&back);
+	free(json);
+	vos_probe_result_release_array(r, 2);
+}
+
+/* A certificate inside probe.tls_expiry_days is a warning at its port, a past one an error; days
+ * round down, and a result without expiry (or not https) says nothing */
+static void test_cert_findings(void **state)
+{
+	struct vos_model m;
+	struct vos_service inv;
+	struct vos_port ports[3];
+	struct vos_probe_result r[4];
+	struct vos_diags d;
+	const long long now = 1800000000;
+	VOS_UNUSED(state);
+	memset(&m, 0, sizeof(m));
+	memset(&inv, 0, sizeof(inv));
+	memset(ports, 0, sizeof(ports));
+	vos_map_init(&m.service_by_id, false);
+	vos_map_init(&m.host_by_name, false);
+	m.services = calloc(1, sizeof(*m.services));
+	m.nservices = 1;
+	inv.id = (char *)"vault";
+	inv.loc = (struct vos_loc){"inv.yaml", 3, 5};
+	inv.ports = ports;
+	inv.nports = 3;
+	ports[0] = (struct vos_port){.port = 8443, .port_end = 8443, .check = VOS_CHECK_HTTPS, .loc = {"inv.yaml", 7, 9}};
+	ports[1] = (struct vos_port){.port = 9443, .port_end = 9445, .check = VOS_CHECK_HTTPS, .loc = {"inv.yaml", 8, 9}};
+	ports[2] = (struct vos_port){.port = 443, .port_end = 443, .check = VOS_CHECK_HTTPS, .loc = {"inv.yaml", 9, 9}};
+	m.services[0].id = "vault";
+	m.services[0].name = "Vault";
+	m.services[0].inv = &inv;
+	m.services[0].host = -1;
+	vos_map_put(&m.service_by_id, "vault", (void *)(uintptr_t)1);
+	memset(r, 0, sizeof(r));
+	r[0] = (struct vos_probe_result){.service = "vault", .port = 8443, .check = VOS_CHECK_HTTPS,
+	                                 .state = VOS_PROBE_UP, .probed = true, .cert_expiry = now + 5 * 86400 - 1};
+	r[1] = (struct vos_probe_result){.service = "vault", .port = 9444, .check = VOS_CHECK_HTTPS,
+	                                 .state = VOS_PROBE_UP, .probed = true, .cert_expiry = now - 1};
+	r[2] = (struct vos_probe_result){.service = "vault", .port = 443, .check = VOS_CHECK_HTTPS,
+	                                 .state = VOS_PROBE_UP, .probed = true, .cert_expiry = now + 14 * 86400};
+	r[3] = (struct vos_probe_result){.service = "vault", .port = 443, .check = VOS_CHECK_HTTPS,
+	                                 .state = VOS_PROBE_UP, .probed = true};
+	assert_int_equal(vos_probe_cert_days_left(now + 5 * 86400 - 1, now), 4);
+	assert_int_equal(vos_probe_cert_days_left(now - 1, now), -1);
+	assert_int_equal(vos_probe_cert_days_left(now, now), 0);
+	vos_diags_init(&d);
+	vos_probe_cert_findings(&m, r, 4, 14, now, &d);
+	assert_int_equal(d.n, 2); /* 14 days left is not "within 14 days" */
+	assert_string_equal(d.items[0].rule, "probe-cert-expiring");
+	assert_int_equal(d.items[0].severity, VOS_SEV_WARNING);
+	assert_int_equal(d.items[0].line, 7);
+	assert_int_equal(d.items[0].col, 9);
+	assert_string_equal(d.items[0].message, "'vault' port 8443: the certificate expires in 4 days "
+	                                        "(2027-01-20T07:59:59Z; probe.tls_expiry_days is 14)");
+	assert_string_equal(d.items[1].rule, "probe-cert-expired");
+	assert_int_equal(d.items[1].severity, VOS_SEV_ERROR);
+	assert_int_equal(d.items[1].line, 8); /* 9444 is inside the range 9443-9445 */
+	assert_string_equal(d.items[1].message, "'vault' port 9444: the certificate expired on 2027-01-15T07:59:59Z");
+	vos_diags_release(&d);
+	vos_diags_init(&d);
+	vos_probe_cert_findings(&m, r, 4, 15, now, &d);
+	assert_int_equal(d.n, 3);
+	vos_diags_release(&d);
+	vos_map_release(&m.service_by_id);
+	vos_map_release(&m.host_by_name);
+	free(m.services);
+}
+
 /* A hand-built model: webui -> litellm -> vllm; webui up, litellm down, vllm down; db down alone. */
 static void test_findings_dependency(void **state)
 {
@@ -774,6 +875,8 @@ int main(void)
 		cmocka_unit_test(test_effective_concurrency_follows_rlimit),
 		cmocka_unit_test(test_parse_ports),
 		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_dns_and_cert_roundtrip),
+		cmocka_unit_test(test_cert_findings),
 		cmocka_unit_test(test_findings_dependency),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,6 +184,9 @@ static void test_results_from_samples(void **state)
 	assert_int_equal(r[6].state, VOS_PROBE_UP);
 	assert_int_equal(r[7].state, VOS_PROBE_DOWN);
 	assert_string_equal(r[7].detail, "probe_success 0 in Prometheus, job bb");
+	/* the certificate's expiry reaches the result (for probe-cert-expiring / -expired) */
+	assert_int_equal(r[7].cert_expiry, 1700500000LL);
+	assert_int_equal(r[0].cert_expiry, 0);
 	vos_probe_result_release_array(r, 8);
 
 	/* a longer --max-age makes the old sample count */

@@ -166,6 +166,32 @@ static void test_not_found(void **state)
 	assert_int_equal(q.status, VOS_RESOLVE_NOTFOUND);
 	assert_int_equal(q.naddrs, 0);
 	assert_string_equal(q.detail, "name not found");
+	assert_true(q.nxdomain); /* --local=/lab/: the server says the name does not exist */
+}
+
+/* A DNS check's query: one server, udp and tcp; nothing listening is "refused", not a timeout */
+static void test_server_query_and_refused(void **state)
+{
+	struct vos_resolve_name q[4];
+	struct vos_resolve_opts o = {NULL, 2000};
+	char why[128], closed[64];
+	int port = free_udp_port(NULL);
+	(void)state;
+	NEED_DNS();
+	snprintf(closed, sizeof(closed), "127.0.0.1:%d", port);
+	memset(q, 0, sizeof(q));
+	q[0] = (struct vos_resolve_name){.name = "beta.lab", .server = servers, .tcp = false};
+	q[1] = (struct vos_resolve_name){.name = "beta.lab", .server = servers, .tcp = true};
+	q[2] = (struct vos_resolve_name){.name = "beta.lab", .server = closed, .tcp = false};
+	q[3] = (struct vos_resolve_name){.name = "beta.lab", .server = closed, .tcp = true};
+	assert_int_equal(vos_resolve(q, 4, &o, why, sizeof(why)), 0);
+	assert_int_equal(q[0].status, VOS_RESOLVE_OK);
+	assert_int_equal(q[1].status, VOS_RESOLVE_OK);
+	assert_int_equal(q[2].status, VOS_RESOLVE_REFUSED);
+	assert_int_equal(q[3].status, VOS_RESOLVE_REFUSED);
+	assert_string_equal(q[3].detail, "connection refused");
+	assert_true(q[0].elapsed_ms >= 0 && q[0].elapsed_ms < 2000);
+	vos_resolve_release(q, 4);
 }
 
 static void test_deadline(void **state)
@@ -227,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_resolves_both_families),
 		cmocka_unit_test(test_mapped_answer_is_ipv4),
 		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_server_query_and_refused),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_server_checks_beside_names),
 		cmocka_unit_test(test_bad_server_list),
