@@ -181,9 +181,7 @@ static int print_prom(struct probe_cmd *pc, const char *output)
 	int rc, today;
 	vos_diags_init(&findings);
 	vos_check_model(&ctx->lab.model, &findings);
-	vos_probe_findings(&ctx->lab.model, pc->results, pc->ndeclared, &findings);
-	vos_probe_cert_findings(&ctx->lab.model, pc->results, pc->ndeclared, ctx->lab.config.probe_tls_expiry_days,
-	                        (long long)time(NULL), &findings);
+	vos_probe_lab_findings(&ctx->lab, pc->results, pc->ndeclared, (long long)time(NULL), &findings);
 	if (vos_date_today(&today) == 0) /* as validate: a waived finding does not count */
 		vos_waivers_apply(&ctx->lab.model, today, &findings);
 	memset(&doc, 0, sizeof(doc));

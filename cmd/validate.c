@@ -92,7 +92,7 @@ static int results_from_probing(struct cli_ctx *ctx, struct validate_probe *vp, 
 }
 
 /* --probe / --probe-from: results (probed here, or Prometheus's) become findings through the one
- * vos_probe_findings and vos_probe_cert_findings (a service down; a dependency down under up
+ * vos_probe_lab_findings (a service down; a dependency down under up
  * services; every target that was not probed or that Prometheus does not know, and a run with
  * nothing to probe: no false green; a certificate expiring or expired) */
 static int validate_probe(struct cli_ctx *ctx, struct validate_probe *vp, int timeout_ms, const char *from,
@@ -116,9 +116,7 @@ static int validate_probe(struct cli_ctx *ctx, struct validate_probe *vp, int ti
 	          : results_from_probing(ctx, vp, timeout_ms);
 	if (rc)
 		return rc;
-	vos_probe_findings(&ctx->lab.model, vp->results, vp->n, &ctx->diags);
-	vos_probe_cert_findings(&ctx->lab.model, vp->results, vp->n, ctx->lab.config.probe_tls_expiry_days,
-	                        (long long)time(NULL), &ctx->diags);
+	vos_probe_lab_findings(&ctx->lab, vp->results, vp->n, (long long)time(NULL), &ctx->diags);
 	return 0;
 }
 

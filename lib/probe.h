@@ -220,6 +220,11 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
  * warning) when it is within days days; each located at the port in the inventory. */
 void vos_probe_cert_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
                              int days, long long now, struct vos_diags *findings);
+/* Every probe finding of a lab's results, the one sequence validate --probe, --probe-from and probe
+ * --format prom share: vos_probe_findings, then vos_probe_cert_findings with the lab's
+ * probe.tls_expiry_days at now (unix seconds). */
+void vos_probe_lab_findings(const struct vos_lab *lab, const struct vos_probe_result *res, size_t n,
+                            long long now, struct vos_diags *findings);
 /* Whole days from now to a certificate's expiry (unix seconds), rounded down; negative once past. */
 long long vos_probe_cert_days_left(long long expiry, long long now);
 
