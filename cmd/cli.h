@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lab.h"
+#include "probe.h"
 
 /* Exit codes: the contract with scripts and CI. */
 enum cli_exit {
@@ -141,6 +142,24 @@ void cli_print_findings(FILE *f, enum cli_format format, const struct vos_diags 
 struct json_t;
 struct json_t *cli_diag_to_json(const struct vos_diag *x);
 int cli_json_dump(FILE *f, struct json_t *j); /* indented, key order kept, newline */
+
+/* The Prometheus text exposition format (node_exporter's textfile collector reads it): probe results
+ * and findings in one document, made by the one prom formatter (output.c) that `probe --format prom`
+ * and `validate --format prom` share. Every metric's HELP and TYPE lines are written on every run,
+ * in the same order, samples or not; no timestamps. */
+struct cli_prom_doc {
+	const struct vos_probe_target *targets; /* the declared targets (for their path label) */
+	const struct vos_probe_result *results; /* their results; NULL (n 0) when nothing was probed */
+	size_t n;
+	const struct vos_probe_open *undeclared; /* open ports no service declares (probe --scan) */
+	size_t nundeclared;
+	const struct vos_diags *findings;        /* counted per rule and severity; NULL: none */
+};
+void cli_prom_format(struct vos_buf *out, const struct cli_prom_doc *doc);
+/* Prints doc on stdout, or with path writes it atomically (vos_file_write: PATH.lock in the same
+ * directory, renamed over PATH) with a warning when path does not end in ".prom" (the collector
+ * reads only *.prom). Returns 0, or CLI_EXIT_OPFAIL after a message when the write failed. */
+int cli_prom_output(const struct cli_prom_doc *doc, const char *path);
 
 /* ---- the commands, one file each (help and version: main.c) */
 int cli_cmd_validate(struct cli_ctx *ctx, int argc, const char **argv);

@@ -1,6 +1,7 @@
 /* output.c - messages to the user, and one formatter per output format for diagnostics
  * (text, json, github, junit, sarif). */
 #include "cli.h"
+#include "lockfile.h"
 #include "ruledoc.h"
 
 #include <errno.h>
@@ -434,4 +435,197 @@ void cli_print_findings(FILE *f, enum cli_format format, const struct vos_diags 
 	case CLI_FMT_SARIF: print_sarif(f, d); break;
 	default: cli_print_diags_text(f, d, color); break;
 	}
+}
+
+/* ------------------------------------------------------------------ prom */
+
+/* name="value" with the exposition format's escapes (backslash, double quote, line feed) */
+static void prom_label(struct vos_buf *b, const char *name, const char *v, bool first)
+{
+	vos_buf_addf(b, "%s%s=\"", first ? "" : ",", name);
+	for (; v && *v; v++) {
+		if (*v == '\\' || *v == '"')
+			vos_buf_addf(b, "\\%c", *v);
+		else if (*v == '\n')
+			vos_buf_adds(b, "\\n");
+		else
+			vos_buf_addc(b, *v);
+	}
+	vos_buf_addc(b, '"');
+}
+
+/* The label set of each declared target without its closing brace, distinct as Prometheus requires
+ * of one metric's samples: service, host, address, port, the check kind and, for http(s), the path;
+ * a declaration that repeats all of those gets decl="2", "3"... (in declaration order). Strings
+ * live in a. */
+static char **prom_label_sets(struct vos_arena *a, const struct vos_probe_target *targets,
+                              const struct vos_probe_result *results, size_t n)
+{
+	char **sets = vos_arena_alloc(a, (n ? n : 1) * sizeof(*sets));
+	struct vos_map seen;
+	struct vos_buf b = VOS_BUF_INIT;
+	size_t i;
+	vos_map_init(&seen, false);
+	for (i = 0; i < n; i++) {
+		const struct vos_probe_result *r = &results[i];
+		const struct vos_probe_target *t = &targets[i];
+		char port[16];
+		uintptr_t count;
+		vos_buf_reset(&b);
+		snprintf(port, sizeof(port), "%d", r->port);
+		vos_buf_addc(&b, '{');
+		prom_label(&b, "service", r->service, true);
+		prom_label(&b, "host", r->host, false);
+		prom_label(&b, "address", r->address, false);
+		prom_label(&b, "port", port, false);
+		prom_label(&b, "check", vos_probe_check_name(r->check), false);
+		if (r->check == VOS_CHECK_HTTP || r->check == VOS_CHECK_HTTPS)
+			prom_label(&b, "path", t->path ? t->path : "/", false);
+		if (r->check == VOS_CHECK_DNS) {
+			prom_label(&b, "proto", r->udp ? "udp" : "tcp", false);
+			prom_label(&b, "query", r->query, false);
+		}
+		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
+		count = (uintptr_t)vos_map_get(&seen, sets[i]) + 1;
+		vos_map_put(&seen, sets[i], (void *)count);
+		if (count > 1) {
+			char n[24];
+			snprintf(n, sizeof(n), "%lu", (unsigned long)count);
+			prom_label(&b, "decl", n, false);
+		}
+		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
+	}
+	vos_map_release(&seen);
+	vos_buf_release(&b);
+	return sets;
+}
+
+static void prom_head(struct vos_buf *out, const char *name, const char *help)
+{
+	vos_buf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+struct prom_count {
+	const char *rule;
+	enum vos_severity severity;
+	size_t n;
+};
+
+static int prom_count_cmp(const void *a, const void *b)
+{
+	const struct prom_count *x = a, *y = b;
+	int c = strcmp(x->rule, y->rule);
+	return c ? c : (int)x->severity - (int)y->severity;
+}
+
+/* vosctl_findings{rule,severity}: how many findings of each rule and severity that count, sorted */
+static void prom_findings(struct vos_buf *out, const struct vos_diags *d)
+{
+	struct prom_count *c = NULL;
+	size_t nc = 0, alloc = 0, i, k;
+	struct vos_buf b = VOS_BUF_INIT;
+	for (i = 0; d && i < d->n; i++) {
+		const struct vos_diag *x = &d->items[i];
+		if (!vos_diag_counts(x)) /* waived, or known from the baseline */
+			continue;
+		for (k = 0; k < nc; k++)
+			if (c[k].severity == x->severity && !strcmp(c[k].rule, x->rule))
+				break;
+		if (k == nc) {
+			struct prom_count *p = VOS_PUSH(c, nc, alloc);
+			p->rule = x->rule;
+			p->severity = x->severity;
+		}
+		c[k].n++;
+	}
+	if (nc)
+		qsort(c, nc, sizeof(*c), prom_count_cmp);
+	for (k = 0; k < nc; k++) {
+		vos_buf_reset(&b);
+		prom_label(&b, "rule", c[k].rule, true);
+		prom_label(&b, "severity", vos_severity_name(c[k].severity), false);
+		vos_buf_addf(out, "vosctl_findings{%s} %zu\n", b.ptr, c[k].n);
+	}
+	vos_buf_release(&b);
+	free(c);
+}
+
+void cli_prom_format(struct vos_buf *out, const struct cli_prom_doc *doc)
+{
+	size_t i, n = doc->results ? doc->n : 0;
+	int s;
+	struct vos_arena a;
+	struct vos_buf b = VOS_BUF_INIT;
+	char **labels;
+	vos_arena_init(&a);
+	labels = prom_label_sets(&a, doc->targets, doc->results, n);
+	prom_head(out, "vosctl_probe_success", "Whether the probe succeeded (1 up, 0 otherwise).");
+	for (i = 0; i < n; i++)
+		vos_buf_addf(out, "vosctl_probe_success%s} %d\n", labels[i], doc->results[i].state == VOS_PROBE_UP);
+	prom_head(out, "vosctl_probe_state", "The probe's outcome: 1 for its state (up, down, timeout, error, "
+	          "skipped), 0 for the others.");
+	for (i = 0; i < n; i++)
+		for (s = 0; s < VOS_PROBE__NSTATES; s++)
+			vos_buf_addf(out, "vosctl_probe_state%s,state=\"%s\"} %d\n", labels[i],
+			             vos_probe_state_name((enum vos_probe_state)s), (int)doc->results[i].state == s);
+	prom_head(out, "vosctl_probe_duration_seconds", "How long the probe took.");
+	for (i = 0; i < n; i++)
+		vos_buf_addf(out, "vosctl_probe_duration_seconds%s} %.6f\n", labels[i],
+		             doc->results[i].latency_ms > 0 ? doc->results[i].latency_ms / 1000.0 : 0.0);
+	prom_head(out, "vosctl_probe_http_status_code", "HTTP status code of the response (0 when none).");
+	for (i = 0; i < n; i++)
+		if (doc->results[i].check == VOS_CHECK_HTTP || doc->results[i].check == VOS_CHECK_HTTPS)
+			vos_buf_addf(out, "vosctl_probe_http_status_code%s} %d\n", labels[i], doc->results[i].status);
+	prom_head(out, "vosctl_probe_ssl_earliest_cert_expiry", "Earliest notAfter of the https peer's "
+	          "certificate chain, in unix seconds (as blackbox_exporter's probe_ssl_earliest_cert_expiry).");
+	for (i = 0; i < n; i++)
+		if (doc->results[i].cert_expiry > 0)
+			vos_buf_addf(out, "vosctl_probe_ssl_earliest_cert_expiry%s} %lld\n", labels[i],
+			             doc->results[i].cert_expiry);
+	prom_head(out, "vosctl_probe_skipped", "A target that was not probed (outside the probe scope, no "
+	          "address, a name that does not resolve, unknown to Prometheus), with the reason.");
+	for (i = 0; i < n; i++) {
+		if (doc->results[i].probed)
+			continue;
+		vos_buf_reset(&b);
+		prom_label(&b, "reason", doc->results[i].detail, true);
+		vos_buf_addf(out, "vosctl_probe_skipped%s,%s} 1\n", labels[i], b.ptr);
+	}
+	prom_head(out, "vosctl_probe_undeclared_open", "An open port no service declares (probe --scan).");
+	for (i = 0; i < doc->nundeclared; i++) {
+		char port[16];
+		snprintf(port, sizeof(port), "%d", doc->undeclared[i].port);
+		vos_buf_reset(&b);
+		prom_label(&b, "host", doc->undeclared[i].host, true);
+		prom_label(&b, "address", doc->undeclared[i].address, false);
+		prom_label(&b, "port", port, false);
+		vos_buf_addf(out, "vosctl_probe_undeclared_open{%s} 1\n", b.ptr);
+	}
+	prom_head(out, "vosctl_findings", "Findings of vosctl validate (placement rules, integrity, probes), "
+	          "per rule and severity.");
+	prom_findings(out, doc->findings);
+	vos_buf_release(&b);
+	vos_arena_release(&a);
+}
+
+int cli_prom_output(const struct cli_prom_doc *doc, const char *path)
+{
+	struct vos_buf b = VOS_BUF_INIT;
+	struct vos_err err = VOS_ERR_INIT;
+	int rc = 0;
+	cli_prom_format(&b, doc);
+	if (!path) {
+		fwrite(b.ptr, 1, b.len, stdout);
+	} else {
+		if (!vos_ends_with(path, ".prom"))
+			cli_warning("'%s' does not end in .prom: node_exporter's textfile collector reads only *.prom files",
+			            path);
+		if (vos_file_write(path, b.ptr, b.len, 0, NULL, &err) < 0) {
+			cli_error("%s", vos_err_msg(&err, "unable to write the metrics file"));
+			rc = CLI_EXIT_OPFAIL;
+		}
+		vos_err_clear(&err);
+	}
+	vos_buf_release(&b);
+	return rc;
 }

@@ -3,6 +3,8 @@
  * --plan prints what would be probed and connects to nothing. */
 #include "cli.h"
 #include "probe.h"
+#include "check.h"
+#include "waiver.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -170,121 +172,29 @@ static void print_table(struct probe_cmd *pc)
 	vos_arena_release(&a);
 }
 
-static void prom_label(struct vos_buf *b, const char *name, const char *v, bool first)
+/* prom: the one prom formatter (output.c) with the results and validate's findings (the lab's
+ * integrity and placement rules, what the results make of them, certificates; waivers applied) */
+static int print_prom(struct probe_cmd *pc, const char *output)
 {
-	vos_buf_addf(b, "%s%s=\"", first ? "" : ",", name);
-	for (; v && *v; v++) {
-		if (*v == '\\' || *v == '"')
-			vos_buf_addf(b, "\\%c", *v);
-		else if (*v == '\n')
-			vos_buf_adds(b, "\\n");
-		else
-			vos_buf_addc(b, *v);
-	}
-	vos_buf_addc(b, '"');
-}
-
-/* The label set of each declared target, distinct as Prometheus requires of one metric's samples:
- * service, host, address, port, the check kind and, for http(s), the path; a declaration that
- * repeats all of those gets decl="2", "3"... (in declaration order). Strings live in a. */
-static char **prom_label_sets(struct vos_arena *a, const struct probe_cmd *pc)
-{
-	char **sets = vos_arena_alloc(a, (pc->ndeclared ? pc->ndeclared : 1) * sizeof(*sets));
-	struct vos_map seen;
-	struct vos_buf b = VOS_BUF_INIT;
-	size_t i;
-	vos_map_init(&seen, false);
-	for (i = 0; i < pc->ndeclared; i++) {
-		const struct vos_probe_result *r = &pc->results[i];
-		const struct vos_probe_target *t = &pc->targets[i];
-		char port[16];
-		uintptr_t count;
-		vos_buf_reset(&b);
-		snprintf(port, sizeof(port), "%d", r->port);
-		vos_buf_addc(&b, '{');
-		prom_label(&b, "service", r->service, true);
-		prom_label(&b, "host", r->host, false);
-		prom_label(&b, "address", r->address, false);
-		prom_label(&b, "port", port, false);
-		prom_label(&b, "check", vos_probe_check_name(r->check), false);
-		if (r->check == VOS_CHECK_HTTP || r->check == VOS_CHECK_HTTPS)
-			prom_label(&b, "path", t->path ? t->path : "/", false);
-		if (r->check == VOS_CHECK_DNS) {
-			prom_label(&b, "proto", r->udp ? "udp" : "tcp", false);
-			prom_label(&b, "query", r->query, false);
-		}
-		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
-		count = (uintptr_t)vos_map_get(&seen, sets[i]) + 1;
-		vos_map_put(&seen, sets[i], (void *)count);
-		if (count > 1) {
-			char n[24];
-			snprintf(n, sizeof(n), "%lu", (unsigned long)count);
-			prom_label(&b, "decl", n, false);
-		}
-		vos_buf_addc(&b, '}');
-		sets[i] = vos_arena_strndup(a, b.ptr, b.len);
-	}
-	vos_map_release(&seen);
-	vos_buf_release(&b);
-	return sets;
-}
-
-static void print_prom(struct probe_cmd *pc)
-{
-	size_t i, n = pc->ndeclared;
-	struct vos_arena a;
-	char **labels;
-	vos_arena_init(&a);
-	labels = prom_label_sets(&a, pc);
-	printf("# HELP vosctl_probe_success Whether the probe succeeded (1 up, 0 otherwise).\n"
-	       "# TYPE vosctl_probe_success gauge\n");
-	for (i = 0; i < n; i++)
-		printf("vosctl_probe_success%s %d\n", labels[i], pc->results[i].state == VOS_PROBE_UP);
-	printf("# HELP vosctl_probe_duration_seconds How long the probe took.\n"
-	       "# TYPE vosctl_probe_duration_seconds gauge\n");
-	for (i = 0; i < n; i++)
-		printf("vosctl_probe_duration_seconds%s %.6f\n", labels[i], pc->results[i].latency_ms / 1000.0);
-	printf("# HELP vosctl_probe_http_status_code HTTP status code of the response (0 when none).\n"
-	       "# TYPE vosctl_probe_http_status_code gauge\n");
-	for (i = 0; i < n; i++) {
-		if (pc->results[i].check != VOS_CHECK_HTTP && pc->results[i].check != VOS_CHECK_HTTPS)
-			continue;
-		printf("vosctl_probe_http_status_code%s %d\n", labels[i], pc->results[i].status);
-	}
-	printf("# HELP vosctl_probe_ssl_earliest_cert_expiry Earliest notAfter of the https peer's certificate "
-	       "chain, in unix seconds (as blackbox_exporter's probe_ssl_earliest_cert_expiry).\n"
-	       "# TYPE vosctl_probe_ssl_earliest_cert_expiry gauge\n");
-	for (i = 0; i < n; i++)
-		if (pc->results[i].cert_expiry > 0)
-			printf("vosctl_probe_ssl_earliest_cert_expiry%s %lld\n", labels[i], pc->results[i].cert_expiry);
-	printf("# HELP vosctl_probe_skipped A target that was not probed (outside the probe scope, no address, "
-	       "a name that does not resolve), with the reason.\n"
-	       "# TYPE vosctl_probe_skipped gauge\n");
-	for (i = 0; i < n; i++) {
-		struct vos_buf b = VOS_BUF_INIT;
-		if (pc->results[i].probed)
-			continue;
-		vos_buf_add(&b, labels[i], strlen(labels[i]) - 1); /* without its '}' */
-		prom_label(&b, "reason", pc->results[i].detail, false);
-		printf("vosctl_probe_skipped%s} 1\n", b.ptr);
-		vos_buf_release(&b);
-	}
-	if (pc->scanned) {
-		struct vos_buf b = VOS_BUF_INIT;
-		printf("# HELP vosctl_probe_undeclared_open An open port no service declares.\n"
-		       "# TYPE vosctl_probe_undeclared_open gauge\n");
-		for (i = 0; i < pc->nundeclared; i++) {
-			char port[16];
-			snprintf(port, sizeof(port), "%d", pc->undeclared[i].port);
-			vos_buf_reset(&b);
-			prom_label(&b, "host", pc->undeclared[i].host, true);
-			prom_label(&b, "address", pc->undeclared[i].address, false);
-			prom_label(&b, "port", port, false);
-			printf("vosctl_probe_undeclared_open{%s} 1\n", b.ptr);
-		}
-		vos_buf_release(&b);
-	}
-	vos_arena_release(&a);
+	struct cli_ctx *ctx = pc->ctx;
+	struct cli_prom_doc doc;
+	struct vos_diags findings;
+	int rc, today;
+	vos_diags_init(&findings);
+	vos_check_model(&ctx->lab.model, &findings);
+	vos_probe_lab_findings(&ctx->lab, pc->results, pc->ndeclared, (long long)time(NULL), &findings);
+	if (vos_date_today(&today) == 0) /* as validate: a waived finding does not count */
+		vos_waivers_apply(&ctx->lab.model, today, &findings);
+	memset(&doc, 0, sizeof(doc));
+	doc.targets = pc->targets;
+	doc.results = pc->results;
+	doc.n = pc->ndeclared;
+	doc.undeclared = pc->undeclared;
+	doc.nundeclared = pc->nundeclared;
+	doc.findings = &findings;
+	rc = cli_prom_output(&doc, output);
+	vos_diags_release(&findings);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ scan */
@@ -454,7 +364,7 @@ void cli_probe_scope_warn(bool declared, const struct vos_scope *scope)
 int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 {
 	struct cli_strlist hosts = {0}, services = {0}, classes = {0}, scopes = {0};
-	const char *scan = NULL, *cacert = NULL, *format = NULL;
+	const char *scan = NULL, *cacert = NULL, *format = NULL, *output = NULL;
 	int timeout = 0, concurrency = 0, deadline = 0, insecure = 0, no_save = 0, plan = 0;
 	struct cli_opt opts[] = {
 		CLI_OPT_GROUP("selection (repeatable; none means everything)"),
@@ -472,6 +382,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		CLI_OPT_STRING(0, "scan", &scan, "PORTS", "also report open ports no service declares (1-1024,8080)"),
 		CLI_OPT_GROUP("output"),
 		CLI_OPT_STRING(0, "format", &format, "FMT", "table (default), json or prom"),
+		CLI_OPT_STRING(0, "output", &output, "FILE", "with --format prom: write a textfile-collector file atomically"),
 		CLI_OPT_FLAG(0, "no-save", &no_save, "do not save the results to the status file"),
 		CLI_OPT_END(),
 	};
@@ -503,6 +414,11 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	if (timeout < 0 || concurrency < 0 || deadline < 0 || (insecure && cacert)) {
 		cli_error(insecure && cacert ? "--insecure and --cacert cannot be used together"
 		                             : "--timeout, --deadline and --concurrency must be positive");
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if (output && fmt != 2) {
+		cli_error("--output needs --format prom");
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -614,11 +530,12 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 		fputs(json, stdout);
 		free(json);
 	} else if (fmt == 2) {
-		print_prom(&pc);
+		rc = print_prom(&pc, output);
 	} else {
 		print_table(&pc);
 	}
-	rc = all_up && !pc.nundeclared && !pc.scan_refused ? CLI_EXIT_CLEAN : CLI_EXIT_FINDINGS;
+	if (rc == 0)
+		rc = all_up && !pc.nundeclared && !pc.scan_refused ? CLI_EXIT_CLEAN : CLI_EXIT_FINDINGS;
 
 	if (!no_save && ctx->lab.config.status_file) {
 		if (vos_probe_results_save(ctx->lab.config.status_file, pc.results, pc.ndeclared, pc.undeclared,

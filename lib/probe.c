@@ -712,6 +712,16 @@ static void status_range(const struct vos_probe_target *t, int *lo, int *hi)
 		*hi = *lo;
 }
 
+char *vos_probe_status_mismatch(const struct vos_probe_target *t, long code)
+{
+	int lo, hi;
+	status_range(t, &lo, &hi);
+	if (code >= lo && code <= hi)
+		return NULL;
+	return lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
+	                : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi);
+}
+
 /* "Jan  2 03:04:05 2027 GMT" (OpenSSL's ASN1_TIME_print, which libcurl's certinfo uses) -> unix
  * seconds; 0 when it is not that. */
 static long long parse_cert_time(const char *s)
@@ -767,12 +777,9 @@ static void http_done(struct engine *e, CURL *h, CURLcode rc, double now)
 	if (t->check == VOS_CHECK_HTTPS)
 		e->r[sl->idx].cert_expiry = earliest_cert_expiry(h);
 	if (rc == CURLE_OK) {
-		int lo, hi;
-		status_range(t, &lo, &hi);
-		if (code < lo || code > hi) {
-			complete(e, s, VOS_PROBE_ERROR, (int)code, now,
-			         lo == hi ? vos_asprintf("HTTP status %ld, expected %d", code, lo)
-			                  : vos_asprintf("HTTP status %ld, expected %d-%d", code, lo, hi));
+		char *mismatch = vos_probe_status_mismatch(t, code);
+		if (mismatch) {
+			complete(e, s, VOS_PROBE_ERROR, (int)code, now, mismatch);
 			return;
 		}
 		if (t->body && *t->body) {

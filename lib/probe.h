@@ -102,6 +102,9 @@ void vos_probe_options_init(struct vos_probe_options *o);
  * could not run at all (err says why). */
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
                   const struct vos_probe_options *opts, struct vos_err *err);
+/* "HTTP status 500, expected 200-399" when code is outside t's expected status range (allocated,
+ * caller frees), else NULL: the one wording local probes and Prometheus's samples share. */
+char *vos_probe_status_mismatch(const struct vos_probe_target *t, long code);
 /* The DNS checks among n targets (lib/probe_dns.c, called by vos_probe_run before the other
  * checks): each one's query sent to its address and port over its transport through c-ares, all
  * at once within opts->timeout_ms, filling out[i] for each target i whose check is VOS_CHECK_DNS
@@ -116,6 +119,33 @@ bool vos_probe_target_ip(const struct vos_probe_target *t, const struct vos_scop
 void vos_probe_result_from_target(struct vos_probe_result *r, const struct vos_probe_target *t);
 /* Frees the details of n results (not the array). */
 void vos_probe_result_release_array(struct vos_probe_result *res, size_t n);
+
+/* ---- results from Prometheus (probe_prom.c): `vosctl validate --probe-from URL` */
+struct vos_prom_options {
+	const char *url;         /* the server's base URL (http or https); /api/v1/query is appended */
+	const char *token;       /* bearer token, or NULL (never shown) */
+	const char *user, *password; /* basic auth when both are set (never shown) */
+	int timeout_ms;          /* each HTTP request, default 10000 */
+	long long max_age_ms;    /* a sample older than this is no result, default 300000 (5m) */
+};
+void vos_prom_options_init(struct vos_prom_options *o);
+/* The blackbox_exporter target of t, as `vosctl export prometheus` writes it into the file_sd file
+ * and Prometheus's relabelling makes it the `instance` label: vos_probe_target_url without its
+ * "tcp://", i.e. "ADDR:PORT" ("[v6]:PORT") for tcp, "http(s)://ADDR:PORT/PATH" for http(s).
+ * Allocated (caller frees); NULL for a target without an address (or a path curl refuses). */
+char *vos_probe_target_instance(const struct vos_probe_target *t);
+/* Fills out[i] (room for n) for each target from the last probe_success, probe_http_status_code,
+ * probe_duration_seconds (and probe_ssl_earliest_cert_expiry) samples Prometheus holds for it: the
+ * series whose `service` label is the target's service and whose `instance` label is its
+ * vos_probe_target_instance (compared as URLs: scheme, host, port and path). Several such series
+ * (vantage points, jobs) make one result: up only when all fresh ones succeeded. A target with no
+ * series, or only samples older than max_age_ms, is not probed (probed false, state skipped, the
+ * detail says why), which vos_probe_findings reports as an error: no false green. Returns 0, or
+ * VOS_ENET (unreachable), VOS_EAUTH (401/403), VOS_EIO (another HTTP error, not a Prometheus API
+ * answer) with err set; VOS_EINPUT for a URL that does not parse. Messages never show the
+ * credentials (nor user info in the URL). */
+int vos_probe_from_prometheus(struct vos_probe_result *out, const struct vos_probe_target *t, size_t n,
+                              const struct vos_prom_options *o, struct vos_err *err);
 
 /* The probe scope of a lab: `probe.scope` of vosctl.yaml (cfg_scope, a comma-separated list; used
  * when cfg_scope_set, even if empty) or else the union of the lab's VLAN CIDRs; then narrowed by
@@ -193,6 +223,11 @@ void vos_probe_findings(const struct vos_model *m, const struct vos_probe_result
  * warning) when it is within days days; each located at the port in the inventory. */
 void vos_probe_cert_findings(const struct vos_model *m, const struct vos_probe_result *res, size_t n,
                              int days, long long now, struct vos_diags *findings);
+/* Every probe finding of a lab's results, the one sequence validate --probe, --probe-from and probe
+ * --format prom share: vos_probe_findings, then vos_probe_cert_findings with the lab's
+ * probe.tls_expiry_days at now (unix seconds). */
+void vos_probe_lab_findings(const struct vos_lab *lab, const struct vos_probe_result *res, size_t n,
+                            long long now, struct vos_diags *findings);
 /* Whole days from now to a certificate's expiry (unix seconds), rounded down; negative once past. */
 long long vos_probe_cert_days_left(long long expiry, long long now);
 

@@ -1,5 +1,6 @@
 /* probe_model.c - probe targets from the model, port lists, findings, results as JSON. */
 #include "probe.h"
+#include "lab.h"
 #include "lockfile.h"
 
 #include <errno.h>
@@ -692,4 +693,11 @@ bad:
 	vos_probe_results_release(out);
 	vos_probe_results_init(out);
 	return VOS_EINPUT;
+}
+
+void vos_probe_lab_findings(const struct vos_lab *lab, const struct vos_probe_result *res, size_t n,
+                            long long now, struct vos_diags *findings)
+{
+	vos_probe_findings(&lab->model, res, n, findings);
+	vos_probe_cert_findings(&lab->model, res, n, lab->config.probe_tls_expiry_days, now, findings);
 }

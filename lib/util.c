@@ -963,3 +963,68 @@ uint64_t vos_rng_below(struct vos_rng *r, uint64_t n)
 {
 	return n ? vos_rng_next(r) % n : 0;
 }
+
+/* ------------------------------------------------------------------ durations */
+
+static const struct {
+	const char *unit;
+	long long ms;
+} duration_units[] = {
+	{"w", 7LL * 24 * 3600 * 1000}, {"d", 24LL * 3600 * 1000}, {"h", 3600LL * 1000},
+	{"m", 60LL * 1000}, {"s", 1000}, {"ms", 1},
+};
+#define NDURATION_UNITS (sizeof(duration_units) / sizeof(duration_units[0]))
+
+int vos_duration_parse(long long *ms_out, const char *s)
+{
+	long long total = 0;
+	size_t last = 0; /* units must decrease: index of the next allowed unit */
+	if (!s || !*s)
+		return VOS_EINPUT;
+	while (*s) {
+		long long v = 0;
+		size_t u, len;
+		if (*s < '0' || *s > '9')
+			return VOS_EINPUT;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (v > (LLONG_MAX - 9) / 10)
+				return VOS_EINPUT;
+			v = v * 10 + (*s - '0');
+		}
+		/* "ms" before "m" */
+		if (s[0] == 'm' && s[1] == 's')
+			u = NDURATION_UNITS - 1;
+		else
+			for (u = 0; u < NDURATION_UNITS - 1 && s[0] != duration_units[u].unit[0]; u++)
+				;
+		len = strlen(duration_units[u].unit);
+		if (strncmp(s, duration_units[u].unit, len) || u < last)
+			return VOS_EINPUT;
+		if (v > (LLONG_MAX - total) / duration_units[u].ms)
+			return VOS_EINPUT;
+		total += v * duration_units[u].ms;
+		last = u + 1;
+		s += len;
+	}
+	*ms_out = total;
+	return 0;
+}
+
+const char *vos_duration_format(long long ms, char *buf, size_t n)
+{
+	size_t u, used = 0;
+	if (n)
+		buf[0] = '\0';
+	if (ms <= 0) {
+		snprintf(buf, n, "0s");
+		return buf;
+	}
+	for (u = 0; u < NDURATION_UNITS && used < n; u++) {
+		long long q = ms / duration_units[u].ms;
+		if (!q)
+			continue;
+		used += (size_t)snprintf(buf + used, n - used, "%lld%s", q, duration_units[u].unit);
+		ms -= q * duration_units[u].ms;
+	}
+	return buf;
+}

@@ -158,6 +158,12 @@ bool vos_ipv4_is_loopback(uint32_t addr);
 
 /* Now in Wiki.js's format, "2026-11-23T18:30:00.000Z" (or $VOSCTL_NOW when set, for tests). Caller frees. */
 char *vos_now_iso(void);
+/* A duration as Prometheus writes one: units ms, s, m, h, d, w, one or more in decreasing order
+ * ("5m", "1h30m", "250ms", "0s"). Returns 0 with *ms_out, or VOS_EINPUT (no unit, a bad unit,
+ * an overflow). */
+int vos_duration_parse(long long *ms_out, const char *s);
+/* ms as such a duration ("5m", "1h30m", "7m3.250s" is written "7m3s250ms") into buf. */
+const char *vos_duration_format(long long ms, char *buf, size_t n);
 /* Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z" (vos_now_iso's form,
  * "Z" or "+00:00"); -1 when s is not one. */
 long long vos_iso_time_parse(const char *s);

@@ -10,10 +10,10 @@ _vosctl_common="-c --config -C --directory --page --inventory -h --help"
 _vosctl_options()
 {
 	case $1 in
-	validate) echo "--format --strict -q --quiet --staged --probe --timeout --fail-level --baseline --write-baseline --accept-new $_vosctl_common" ;;
+	validate) echo "--format --output --strict -q --quiet --staged --probe --probe-from --max-age --timeout --fail-level --baseline --write-baseline --accept-new $_vosctl_common" ;;
 	explain) echo "$_vosctl_common" ;;
 	show) echo "--format --vocabulary --ids $_vosctl_common" ;;
-	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --no-save $_vosctl_common" ;;
+	probe) echo "--host --service --class --timeout --deadline --concurrency --scope --plan --cacert --insecure --scan --format --output --no-save $_vosctl_common" ;;
 	render) echo "--check --write --stdout --with-status --prune --allow-findings -q --quiet $_vosctl_common" ;;
 	publish) echo "--remote --branch -n --dry-run --cache-dir --prune --allow-findings $_vosctl_common" ;;
 	hook) echo "--chain --force --strict -h --help" ;;
@@ -37,7 +37,7 @@ _vosctl_ids()
 _vosctl_formats()
 {
 	case $1 in
-	validate) echo "text json github junit sarif" ;;
+	validate) echo "text json github junit sarif prom" ;;
 	show) echo "text json" ;;
 	probe) echo "table json prom" ;;
 	graph) echo "dot mermaid" ;;
@@ -136,7 +136,7 @@ _vosctl()
 		COMPREPLY=($(compgen -W "hosts services classes" -- "$cur"))
 		return 0
 		;;
-	--timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job)
+	--timeout | --deadline | --concurrency | --scope | --scan | --remote | --branch | --exporter | --interval | --job | --probe-from | --max-age)
 		# a value nobody can guess: offer nothing
 		return 0
 		;;

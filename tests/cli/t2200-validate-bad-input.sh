@@ -85,4 +85,16 @@ test_expect_success 'an empty inventory file and an empty page are not crashes' 
 	test "$rc" -lt 128
 '
 
+# a dashboard reading the textfile sees unusable input too: the input errors counted, exit still 2
+test_expect_success 'validate --format prom on unusable input: exit 2, the errors as vosctl_findings' '
+	test_expect_code 2 vosctl -C "$LABS/bad/duplicate-id" validate --format prom >bad.prom 2>err &&
+	test_grep "^vosctl_findings{rule=\"inventory-duplicate-id\",severity=\"error\"} 1$" bad.prom &&
+	test_grep "^# TYPE vosctl_probe_success gauge$" bad.prom &&
+	test_grep "inventory-duplicate-id" err &&
+	promtool check metrics <bad.prom &&
+	test_expect_code 2 vosctl -C "$LABS/bad/duplicate-id" validate --format prom --output "$TRASH/bad2.prom" >out &&
+	test_line_count 0 out &&
+	test_cmp bad.prom bad2.prom
+'
+
 test_done

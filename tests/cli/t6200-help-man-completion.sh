@@ -159,7 +159,7 @@ test_expect_success 'bash: option prefixes' '
 '
 
 test_expect_success 'bash: --format values per command' '
-	complete_bash validate --format "" >got && printf "%s\n" text json github junit sarif >want && test_cmp want got &&
+	complete_bash validate --format "" >got && printf "%s\n" text json github junit sarif prom >want && test_cmp want got &&
 	complete_bash graph --format "" >got && printf "%s\n" dot mermaid >want && test_cmp want got &&
 	complete_bash probe --format "" >got && printf "%s\n" table json prom >want && test_cmp want got &&
 	complete_bash show --format j >got && echo json >want && test_cmp want got &&
@@ -245,7 +245,7 @@ EOF
 		ZSTATE=args ZLINE=graph zsh -f zstub.zsh "$ZSHCOMP" | tail -n 1 >args &&
 		test_grep "format:(dot mermaid)" args &&
 		ZSTATE=args ZLINE=validate zsh -f zstub.zsh "$ZSHCOMP" | tail -n 1 >args &&
-		test_grep "format:(text json github junit sarif)" args
+		test_grep "format:(text json github junit sarif prom)" args
 	'
 else
 	test_skip 'zsh is not installed'

@@ -3,18 +3,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$SRC/tests/tools/probe-lab.sh"
 
-# Tests whose answers depend on replies arriving within --timeout 1500: under valgrind (make check
-# VALGRIND=1) a loopback answer can take seconds, so there their commands run (valgrind still checks
-# them) but their asserts are skipped.
-timing_test() {
-	if [ "${VALGRIND:-}" = 1 ]; then
-		(eval "$2") >"$TRASH/.out" 2>&1
-		test_skip "$1 (timing: asserts skipped under valgrind)"
-	else
-		test_expect_success "$@"
-	fi
-}
-
 test_expect_success 'setup: lab and loopback listeners' '
 	write_probe_lab && start_probe_lab
 '
@@ -109,6 +97,53 @@ test_expect_success 'prom: one port declared with several checks (and one twice)
 	test_grep "^vosctl_probe_success{service=\"gateway\",.*,port=\"24000\",check=\"tcp\"} 0$" dup.prom &&
 	test_grep "^vosctl_probe_success{service=\"gateway\",.*,port=\"24000\",check=\"tcp\",decl=\"2\"} 0$" dup.prom &&
 	test_grep "^vosctl_probe_success{service=\"gateway\",.*,check=\"http\",path=\"/other\"} 0$" dup.prom
+'
+
+timing_test 'prom: state labels, the lab'"'"'s findings counted, promtool check metrics accepts it' '
+	test_expect_code 1 vosctl -C lab probe --format prom --timeout 1500 --no-save >all.prom &&
+	promtool check metrics <all.prom &&
+	test_grep "^vosctl_probe_state{service=\"slow\",.*,state=\"timeout\"} 1$" all.prom &&
+	test_grep "^vosctl_probe_state{service=\"slow\",.*,state=\"up\"} 0$" all.prom &&
+	test "$(grep -c "^vosctl_probe_state{service=\"webui\"" all.prom)" = 5 &&
+	test_grep "^vosctl_findings{rule=\"probe-dependency-down\",severity=\"error\"} 1$" all.prom &&
+	test_grep "^vosctl_findings{rule=\"probe-not-probed\",severity=\"error\"} 1$" all.prom &&
+	test_grep "^vosctl_probe_skipped{service=\"remote\",.*,reason=\"address 192.168.1.70 is outside the probe scope\"} 1$" all.prom
+'
+
+test_expect_success 'prom: HELP and TYPE are the same on every run, with samples or without' '
+	grep "^#" all.prom >head.all &&
+	test_expect_code 0 vosctl -C lab probe --format prom --service search --no-save >one.prom &&
+	grep "^#" one.prom >head.one && test_cmp head.all head.one &&
+	vosctl -C lab validate --format prom >val.prom &&
+	promtool check metrics <val.prom &&
+	grep "^#" val.prom >head.val && test_cmp head.all head.val &&
+	test_no_grep "^vosctl_probe" val.prom &&
+	test "$(grep -c "^# TYPE .* gauge$" val.prom)" = 8 &&
+	test_no_grep " [0-9]* [0-9]\{10,\}$" all.prom
+'
+
+test_expect_success 'prom --output: written atomically in place of the old file, no lock left, mode 0644' '
+	mkdir -p textfile && echo "old" >textfile/vosctl.prom &&
+	test_expect_code 0 vosctl -C lab probe --format prom --service search --no-save --output "$TRASH/textfile/vosctl.prom" >out 2>err &&
+	test_line_count 0 out && test_line_count 0 err &&
+	test_grep "^vosctl_probe_success{service=\"search\",.*} 1$" textfile/vosctl.prom &&
+	test_no_grep "^old" textfile/vosctl.prom &&
+	ls -A textfile >list && echo vosctl.prom >want && test_cmp want list &&
+	test "$(stat -c %a textfile/vosctl.prom)" = 644 &&
+	promtool check metrics <textfile/vosctl.prom
+'
+
+test_expect_success 'prom --output: a name without .prom is warned about; an unwritable place is exit 3; --output needs prom' '
+	test_expect_code 0 vosctl -C lab probe --format prom --service search --no-save --output "$TRASH/textfile/x.txt" 2>err &&
+	test_grep "warning: .*x.txt. does not end in .prom" err &&
+	test -s textfile/x.txt &&
+	test_expect_code 3 vosctl -C lab probe --format prom --service search --no-save --output "$TRASH/no/such/dir/v.prom" 2>err &&
+	test_grep "error: " err &&
+	test_expect_code 2 vosctl -C lab probe --format json --output "$TRASH/textfile/v.prom" 2>err &&
+	test_grep "\-\-output needs \-\-format prom" err &&
+	test_expect_code 2 vosctl -C lab validate --output "$TRASH/textfile/v.prom" 2>err &&
+	test_grep "\-\-output needs \-\-format prom" err &&
+	ls -A textfile >list && printf "%s\n" vosctl.prom x.txt >want && test_cmp want list
 '
 
 timing_test 'results are saved to .vosctl/last-probe.json; --no-save leaves it alone' '

@@ -366,6 +366,38 @@ static void test_edit_distance(void **state)
 	assert_null(vos_suggest("x", NULL, 0));
 }
 
+/* durations as Prometheus writes them (validate --max-age) */
+static void test_duration(void **state)
+{
+	long long ms = -1;
+	char buf[64];
+	static const char *const bad[] = {"", "5", "m", "5x", "1m1h", "5m5m", "1.5m", "-1s", "5 m", "99999999999999999999d", NULL};
+	size_t i;
+	(void)state;
+	assert_int_equal(vos_duration_parse(&ms, "5m"), 0);
+	assert_int_equal(ms, 300000);
+	assert_int_equal(vos_duration_parse(&ms, "1ms"), 0);
+	assert_int_equal(ms, 1);
+	assert_int_equal(vos_duration_parse(&ms, "1h30m"), 0);
+	assert_int_equal(ms, 5400000);
+	assert_int_equal(vos_duration_parse(&ms, "2w1d3s250ms"), 0);
+	assert_int_equal(ms, 15LL * 86400000 + 3250);
+	assert_int_equal(vos_duration_parse(&ms, "0s"), 0);
+	assert_int_equal(ms, 0);
+	for (i = 0; bad[i]; i++) {
+		ms = 42;
+		assert_int_equal(vos_duration_parse(&ms, bad[i]), VOS_EINPUT);
+		assert_int_equal(ms, 42);
+	}
+	assert_string_equal(vos_duration_format(300000, buf, sizeof(buf)), "5m");
+	assert_string_equal(vos_duration_format(5400000, buf, sizeof(buf)), "1h30m");
+	assert_string_equal(vos_duration_format(423250, buf, sizeof(buf)), "7m3s250ms");
+	assert_string_equal(vos_duration_format(0, buf, sizeof(buf)), "0s");
+	/* what format writes, parse reads back */
+	assert_int_equal(vos_duration_parse(&ms, vos_duration_format(15LL * 86400000 + 3250, buf, sizeof(buf))), 0);
+	assert_int_equal(ms, 15LL * 86400000 + 3250);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_ipv4),  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_rng), cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_duration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
