@@ -163,10 +163,12 @@ static char *get_repo_path(struct cparse *p, const struct vos_ynode *m, const ch
 }
 
 /* A duration: seconds as an integer, or a string "90s", "30m", "1h", "2d"; at most 366 days. */
+/* A duration in seconds: a plain number of seconds, or Prometheus's syntax (vos_duration_parse:
+ * "90s", "30m", "1h30m", "2d"), at least 1 s and at most 366 days. */
 static void get_duration(struct cparse *p, const struct vos_ynode *m, const char *key, long long *out)
 {
 	const struct vos_ynode *v = vos_ymap_get(m, key);
-	long long n = 0, unit = 1;
+	long long n = 0, ms = 0;
 	const char *s;
 	char *end;
 	if (!v || vos_yscalar_is_null(v))
@@ -177,22 +179,17 @@ static void get_duration(struct cparse *p, const struct vos_ynode *m, const char
 	if (*s < '0' || *s > '9')
 		goto bad;
 	n = strtoll(s, &end, 10);
-	if (!strcmp(end, "s") || !*end)
-		unit = 1;
-	else if (!strcmp(end, "m"))
-		unit = 60;
-	else if (!strcmp(end, "h"))
-		unit = 3600;
-	else if (!strcmp(end, "d"))
-		unit = 86400;
-	else
+	if (*end) {
+		if (vos_duration_parse(&ms, s) < 0 || ms % 1000)
+			goto bad;
+		n = ms / 1000;
+	}
+	if (n < 1 || n > 366LL * 86400)
 		goto bad;
-	if (n < 1 || n > 366LL * 86400 / unit)
-		goto bad;
-	*out = n * unit;
+	*out = n;
 	return;
 bad:
-	cerr(p, v, "'%s' must be a duration (seconds, or a number with s, m, h or d: '1h'), at most 366 days",
+	cerr(p, v, "'%s' must be a duration (seconds, or a number with s, m, h or d: '1h', '1h30m'), at most 366 days",
 	     key);
 }
 

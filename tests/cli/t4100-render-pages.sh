@@ -217,8 +217,16 @@ test_expect_success '--with-status refuses results that record no time' '
 	test_grep "no status page: the probe results record no time" err
 '
 
+test_expect_success 'render.status_max_age takes seconds or Prometheus durations (1h30m, 1w)' '
+	for good in 90 90s 1h30m 1w; do
+		setup_lab &&
+		sed -i "s/^render:$/render:\n  status_max_age: $good/" lab/vosctl.yaml &&
+		vosctl -C lab validate >out 2>err || return 1
+	done
+'
+
 test_expect_success 'render.status_max_age must be a duration' '
-	for bad in 0 -1 1w soon "[1]" 400d; do
+	for bad in 0 -1 5x 1500ms soon "[1]" 400d 60w; do
 		setup_lab &&
 		sed -i "s/^render:$/render:\n  status_max_age: $bad/" lab/vosctl.yaml &&
 		test_expect_code 2 vosctl -C lab validate >out 2>err &&
