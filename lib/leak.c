@@ -101,6 +101,9 @@ void vos_redact_build(struct vos_redact *r, const struct vos_config *cfg, const 
 		r->placeholder = vos_arena_strdup(&r->arena, cfg->placeholder);
 	/* the publish token is a credential whatever render.redact says */
 	add_secret_env(r, "VOSCTL_TOKEN");
+	/* and so are the credentials validate --probe-from sends to Prometheus */
+	add_secret_env(r, "VOSCTL_PROMETHEUS_TOKEN");
+	add_secret_env(r, "VOSCTL_PROMETHEUS_PASSWORD");
 	if (cfg)
 		add_secret_env(r, cfg->token_env);
 	/* so are the values of the probes' request headers taken from the environment */

@@ -175,4 +175,12 @@ test_expect_success 'a probe header value from the environment is a secret whate
 	test_expect_code 0 vosctl -C lab validate >out 2>err
 '
 
+test_expect_success 'the Prometheus credentials of --probe-from are secrets for the tripwire too' '
+	setup_lab "" &&
+	printf "\nThe metrics token is prom-t4300-secret-value.\n" >>lab/inventory/services.md &&
+	VOSCTL_PROMETHEUS_TOKEN=prom-t4300-secret-value test_expect_code 1 vosctl -C lab validate >out 2>err &&
+	test_grep "error: \[page-leak\] the value of \$VOSCTL_PROMETHEUS_TOKEN" out &&
+	test_no_grep "t4300-secret-value" out err
+'
+
 test_done
