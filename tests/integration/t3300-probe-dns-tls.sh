@@ -231,8 +231,8 @@ test_expect_success 'tls: the earliest expiry in json (unix seconds and ISO date
 	assert r[24431]["cert_expiry_date"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[24431]["cert_expiry"]))
 	EOF
 	test_expect_code 0 vosctl -C tls probe >tls.txt &&
-	test_grep "24431  https  up .*200, certificate expires in 4 days (" tls.txt &&
-	test_grep "24432  https  up .*200, certificate expires in 399 days (" tls.txt
+	test_grep "24431  https  up .*200, certificate expires in [45] days (" tls.txt &&
+	test_grep "24432  https  up .*200, certificate expires in \(399\|400\) days (" tls.txt
 '
 
 test_expect_success 'tls: --insecure (no CA) still records the expiry' '
@@ -254,7 +254,7 @@ test_expect_success 'tls: prom carries vosctl_probe_ssl_earliest_cert_expiry; pr
 
 test_expect_success 'tls: validate --probe warns of the 5-day certificate at its port (exit 1 with --strict), the 400-day one is clean' '
 	vosctl -C tls validate --probe >val.txt &&
-	test_grep "^inventory/lab.yaml:11:9: warning: \[probe-cert-expiring\] .vault. port 24431: the certificate expires in 4 days (.*; probe.tls_expiry_days is 14)$" val.txt &&
+	test_grep "^inventory/lab.yaml:11:9: warning: \[probe-cert-expiring\] .vault. port 24431: the certificate expires in [45] days (.*; probe.tls_expiry_days is 14)$" val.txt &&
 	test_no_grep "24432" val.txt &&
 	test_grep "^0 errors, 1 warning" val.txt &&
 	test_expect_code 1 vosctl -C tls validate --probe --strict >/dev/null &&
