@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct launch_facts {
-	int ports[16];
-	size_t nports;
-	const char *bind_all;     /* the all-interfaces address it binds ("0.0.0.0", "::"), or NULL */
-};
-
 static bool all_digits(const char *s, size_t n)
 {
 	size_t i;
@@ -28,7 +22,7 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-static void add_port(struct launch_facts *lf, const char *s, size_t n)
+static void add_port(struct vos_launch_facts *lf, const char *s, size_t n)
 {
 	int v;
 	if (!all_digits(s, n))
@@ -50,7 +44,7 @@ static const char *all_interfaces(const char *s, size_t n)
 	return NULL;
 }
 
-static void add_bind(struct launch_facts *lf, const char *s, size_t n)
+static void add_bind(struct vos_launch_facts *lf, const char *s, size_t n)
 {
 	const char *all = all_interfaces(s, n);
 	if (all && !lf->bind_all)
@@ -58,7 +52,7 @@ static void add_bind(struct launch_facts *lf, const char *s, size_t n)
 }
 
 /* "HOST:PORT", ":PORT", "[::]:PORT", "PORT" or "HOST" */
-static void add_hostport(struct launch_facts *lf, const char *s, size_t n)
+static void add_hostport(struct vos_launch_facts *lf, const char *s, size_t n)
 {
 	const char *colon = NULL;
 	size_t i;
@@ -78,7 +72,7 @@ static void add_hostport(struct launch_facts *lf, const char *s, size_t n)
 }
 
 /* docker's "-p [IP:]HOSTPORT:CONTAINERPORT": the host side */
-static void add_publish(struct launch_facts *lf, const char *s, size_t n)
+static void add_publish(struct vos_launch_facts *lf, const char *s, size_t n)
 {
 	const char *c1 = memchr(s, ':', n), *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(s + n - c1 - 1)) : NULL;
 	if (!c1)
@@ -97,7 +91,7 @@ static bool name_ends(const char *name, size_t n, const char *suffix)
 	return n >= k && !memcmp(name + n - k, suffix, k);
 }
 
-static void read_exec(struct launch_facts *lf, const char *exec)
+void vos_launch_facts_read(struct vos_launch_facts *lf, const char *exec)
 {
 	const char *p = exec, *prev = NULL;
 	size_t prevlen = 0;
@@ -199,7 +193,7 @@ void vos_check_evidence(const struct vos_model *m, struct vos_diags *f)
 	for (i = 0; i < m->nservices; i++) {
 		const struct vos_mservice *s = &m->services[i];
 		const struct vos_service *sv = s->inv;
-		struct launch_facts lf;
+		struct vos_launch_facts lf;
 		const char *declared = NULL;
 		const struct vos_loc *declared_loc = NULL;
 		if (!sv)
@@ -217,7 +211,7 @@ void vos_check_evidence(const struct vos_model *m, struct vos_diags *f)
 			bind_exposed(m, s, declared, "its declared address", declared_loc, f);
 		if (!sv->launch.exec)
 			continue;
-		read_exec(&lf, sv->launch.exec);
+		vos_launch_facts_read(&lf, sv->launch.exec);
 		for (j = 0; sv->nports && j < lf.nports; j++) {
 			struct vos_buf b = VOS_BUF_INIT;
 			struct vos_diag *d;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "check.h"
 #include "lockfile.h"
 #include "yaml.h"
 
@@ -41,7 +42,7 @@ struct isvc {
 	struct iport ports[MAX_PORTS];
 	size_t nports;
 	/* from a unit file */
-	const char *unit, *scope, *restart, *exec, *bind;
+	const char *unit, *scope, *restart, *exec;
 	long restart_sec;
 	char **env;
 	size_t nenv, env_alloc;
@@ -189,23 +190,6 @@ static bool parse_port(const char *s, long *out)
 	return true;
 }
 
-/* "0.0.0.0:4000", ":4000", "[::]:4000", "4000": the port after the last ':' (or the whole). */
-static bool parse_hostport(const char *s, long *port, const char **host, struct vos_arena *a)
-{
-	const char *colon = strrchr(s, ':');
-	if (colon && colon[1] && parse_port(colon + 1, port)) {
-		if (host)
-			*host = colon > s ? vos_arena_strndup(a, s, (size_t)(colon - s)) : NULL;
-		return true;
-	}
-	if (!colon && parse_port(s, port)) {
-		if (host)
-			*host = NULL;
-		return true;
-	}
-	return false;
-}
-
 static void add_port(struct isvc *s, long port, int check, const char *path, const char *from)
 {
 	size_t i;
@@ -226,8 +210,8 @@ static void add_port(struct isvc *s, long port, int check, const char *path, con
 	s->nports++;
 }
 
-/* Splits a command line on blanks, honouring "..." and '...' (systemd's own quoting, simplified:
- * enough to find options). Tokens are in the arena. */
+/* Splits an Environment= value into its assignments, honouring "..." and '...' (systemd's own
+ * quoting, simplified: "OTHER=x y" is one). Tokens are in the arena. */
 static size_t split_words(struct vos_arena *a, const char *line, const char **words, size_t max)
 {
 	size_t n = 0;
@@ -256,79 +240,16 @@ static size_t split_words(struct vos_arena *a, const char *line, const char **wo
 	return n;
 }
 
-static bool name_ends(const char *name, size_t len, const char *suffix)
+/* The ports a command line or an Environment assignment names, read as validate's evidence check
+ * reads launch.exec (lib/evidence.c), so that the ports init declares are those validate will
+ * find on the line. */
+static void ports_from_line(struct isvc *s, const char *line, const char *from)
 {
-	size_t n = strlen(suffix);
-	return len >= n && !strncmp(name + len - n, suffix, n);
-}
-
-/* NAME=VALUE: a variable whose name ends in PORT names a port; one ending in HOST, ADDR, LISTEN
- * or BIND a host:port. */
-static void ports_from_env(struct vos_arena *a, struct isvc *s, const char *assign, const char *from)
-{
-	const char *eq = strchr(assign, '=');
-	long port;
-	const char *host = NULL;
-	size_t n;
-	if (!eq)
-		return;
-	n = (size_t)(eq - assign);
-	if (name_ends(assign, n, "PORT") && parse_port(eq + 1, &port)) {
-		add_port(s, port, IP_TCP, NULL, from);
-	} else if ((name_ends(assign, n, "HOST") || name_ends(assign, n, "ADDR") ||
-	            name_ends(assign, n, "ADDRESS") || name_ends(assign, n, "LISTEN") ||
-	            name_ends(assign, n, "BIND")) &&
-	           strchr(eq + 1, ':') && parse_hostport(eq + 1, &port, &host, a)) {
-		add_port(s, port, IP_TCP, NULL, from);
-		if (host && !s->bind)
-			s->bind = host;
-	}
-}
-
-/* --port N, --port=N, -p N, --listen/--bind/--address HOST:PORT, --host H. */
-static void ports_from_exec(struct vos_arena *a, struct isvc *s, const char *exec, const char *from)
-{
-	const char *w[256];
-	size_t n = split_words(a, exec, w, VOS_ARRAY_SIZE(w)), i;
-	for (i = 0; i < n; i++) {
-		const char *opt = w[i], *val = NULL, *eq;
-		long port;
-		char name[32];
-		if (opt[0] != '-')
-			continue;
-		eq = strchr(opt, '=');
-		if (eq) {
-			size_t l = (size_t)(eq - opt);
-			if (l >= sizeof(name))
-				continue;
-			memcpy(name, opt, l);
-			name[l] = 0;
-			val = eq + 1;
-		} else {
-			if (strlen(opt) >= sizeof(name))
-				continue;
-			strcpy(name, opt);
-			val = i + 1 < n ? w[i + 1] : NULL;
-		}
-		if (!val)
-			continue;
-		if (!strcmp(name, "--port") || !strcmp(name, "-p") || !strcmp(name, "--http-port") ||
-		    !strcmp(name, "--web.port")) {
-			if (parse_hostport(val, &port, NULL, a))
-				add_port(s, port, IP_TCP, NULL, from);
-		} else if (!strcmp(name, "--listen") || !strcmp(name, "--bind") || !strcmp(name, "--address") ||
-		           !strcmp(name, "--web.listen-address") || !strcmp(name, "--listen-address")) {
-			const char *host = NULL;
-			if (parse_hostport(val, &port, &host, a)) {
-				add_port(s, port, IP_TCP, NULL, from);
-				if (host && !s->bind)
-					s->bind = host;
-			}
-		} else if (!strcmp(name, "--host") || !strcmp(name, "-H")) {
-			if (!s->bind)
-				s->bind = val;
-		}
-	}
+	struct vos_launch_facts lf;
+	size_t i;
+	vos_launch_facts_read(&lf, line);
+	for (i = 0; i < lf.nports; i++)
+		add_port(s, lf.ports[i], IP_TCP, NULL, from);
 }
 
 /* ---- systemd unit files */
@@ -362,7 +283,7 @@ static void unit_env(struct ictx *c, struct isvc *s, const char *val, const char
 		if (!strchr(w[i], '='))
 			continue;
 		*VOS_PUSH(s->env, s->nenv, s->env_alloc) = (char *)w[i];
-		ports_from_env(c->a, s, w[i], from);
+		ports_from_line(s, w[i], from);
 	}
 }
 
@@ -409,7 +330,7 @@ static void read_unit(struct ictx *c, const char *path, const char *fname, struc
 			while (*v == '-' || *v == '@' || *v == '+' || *v == '!' || *v == ':')
 				v++; /* systemd's prefixes */
 			s->exec = vos_arena_strdup(c->a, v);
-			ports_from_exec(c->a, s, s->exec, from);
+			ports_from_line(s, s->exec, from);
 		} else if (!strcmp(k, "Restart")) {
 			s->restart = vos_arena_strdup(c->a, v);
 		} else if (!strcmp(k, "RestartSec")) {
