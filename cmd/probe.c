@@ -179,12 +179,11 @@ static int print_prom(struct probe_cmd *pc, const char *output)
 	struct cli_ctx *ctx = pc->ctx;
 	struct cli_prom_doc doc;
 	struct vos_diags findings;
-	int rc, today;
+	int rc;
 	vos_diags_init(&findings);
 	vos_check_model(&ctx->lab.model, &findings);
 	vos_probe_lab_findings(&ctx->lab, pc->results, pc->ndeclared, (long long)time(NULL), &findings);
-	if (vos_date_today(&today) == 0) /* as validate: a waived finding does not count */
-		vos_waivers_apply(&ctx->lab.model, today, &findings);
+	vos_waivers_apply_today(&ctx->lab.model, &findings); /* as validate: a waived one does not count */
 	memset(&doc, 0, sizeof(doc));
 	doc.targets = pc->targets;
 	doc.results = pc->results;

@@ -110,13 +110,11 @@ static int render_validate(struct cli_ctx *ctx, const struct vos_render_plan *pl
                            struct vos_diags *after, bool allow)
 {
 	struct vos_diags found;
-	int rc = 0, today;
+	int rc = 0;
 	vos_diags_init(&found);
 	vos_diags_move(&found, plan->rebuilt ? after : &ctx->diags);
 	vos_check_model(plan->model, &found);
-	/* what validate accepts, render writes: the waivers apply (a bad $VOSCTL_TODAY applies none) */
-	if (vos_date_today(&today) == 0)
-		vos_waivers_apply(plan->model, today, &found);
+	vos_waivers_apply_today(plan->model, &found); /* what validate accepts, render writes */
 	if (found.errors) {
 		vos_diags_sort(&found);
 		fflush(stdout);

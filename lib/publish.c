@@ -128,7 +128,6 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	struct vos_render_inputs in;
 	struct vos_render_opts ropts;
 	struct vos_diags before, after;
-	int today;
 	struct vos_source head, local;
 	const struct vos_source *src = &head;
 	const char *path = o->services_path;
@@ -204,9 +203,7 @@ static int render_all(struct round *r, struct vos_git *g, const struct vos_publi
 	}
 	if (r->plan.rebuild_err < 0)
 		return VOS_EINPUT;
-	/* what validate accepts, publish accepts: the waivers apply (a bad $VOSCTL_TODAY applies none) */
-	if (vos_date_today(&today) == 0)
-		vos_waivers_apply(r->plan.model, today, diags);
+	vos_waivers_apply_today(r->plan.model, diags); /* what validate accepts, publish accepts */
 	return 0;
 }
 

@@ -167,3 +167,10 @@ void vos_waivers_apply(const struct vos_model *m, int today, struct vos_diags *f
 	free(by_row);
 	free(ws);
 }
+
+void vos_waivers_apply_today(const struct vos_model *m, struct vos_diags *findings)
+{
+	int today;
+	if (vos_date_today(&today) == 0)
+		vos_waivers_apply(m, today, findings);
+}

@@ -10,5 +10,9 @@
  * (YYYYMMDD) waives nothing and is a "waiver-expired" error at the waiver; one that matches nothing
  * is a "waiver-unused" warning. */
 void vos_waivers_apply(const struct vos_model *m, int today, struct vos_diags *findings);
+/* The same with today's date (the clock, or $VOSCTL_TODAY): what publish, render --write and probe
+ * accept is what validate accepts. A $VOSCTL_TODAY that is not a date applies none (validate
+ * reports it as unusable input). */
+void vos_waivers_apply_today(const struct vos_model *m, struct vos_diags *findings);
 
 #endif
