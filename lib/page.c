@@ -1309,8 +1309,11 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 						fence = 0;
 				}
 			}
-		} else if (!fence && ind < 4 && q < eol && *q == '#' && p > chunk &&
+		} else if (!fence && ind == 0 && q < eol && *q == '#' && p > chunk &&
 		           (size_t)(p - chunk) >= c->chunk) {
+			/* only an unindented heading: one indented 1-3 spaces may continue a list item
+			 * ("- item\n  # heading" is a heading inside the item), and cutting there would end
+			 * the item early */
 			while (q + n < eol && q[n] == '#')
 				n++;
 			if (n <= 3 && (q + n == eol || q[n] == ' ' || q[n] == '\t' || q[n] == '\r')) {
