@@ -131,7 +131,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libvos.a $(FLAGS_FILE)
 unit: $(UNIT_BIN)
 check-build: $(VOSCTL) $(UNIT_BIN)
 	@:
-bench-build: $(VOSCTL) $(BUILD)/floor
+bench-build: $(VOSCTL) $(BUILD)/floor $(BUILD)/listen
 	@:
 
 # ---- the README's two commands. The install step runs first, then a fresh make builds, so that
@@ -147,12 +147,17 @@ check: test-deps
 
 bench: bench-deps
 	@$(MAKE) --no-print-directory DEVELOPER=$(DEVELOPER) bench-build
-	@BUILD=$(BUILD) VOSCTL=$(CURDIR)/$(VOSCTL) FLOOR=$(CURDIR)/$(BUILD)/floor sh tests/bench/run.sh
+	@BUILD=$(BUILD) VOSCTL=$(CURDIR)/$(VOSCTL) FLOOR=$(CURDIR)/$(BUILD)/floor LISTEN=$(CURDIR)/$(BUILD)/listen sh tests/bench/run.sh
 
 # the validate benchmark's floor: a bare libyaml event parse + cmark-gfm table parse (tests/bench/floor.c)
 $(BUILD)/floor: tests/bench/floor.c $(FLAGS_FILE) | pkgcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+# the probe benchmarks' loopback listeners (tests/bench/listen.c: listen.py's tcp and hang kinds, in C)
+$(BUILD)/listen: tests/bench/listen.c $(FLAGS_FILE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # libFuzzer targets (tests/fuzz/): clang, lib/*.c and the target under ASan+UBSan, in build-fuzz/.
 # `make fuzz FUZZ_SECONDS=N` runs each target N seconds from the committed seed corpus and fails on
