@@ -219,7 +219,7 @@ static int add_scan_targets(struct probe_cmd *pc, const int *ports, size_t nport
 	for (h = 0; h < m->nhosts; h++)
 		hp[h].address = m->hosts[h].inv ? m->hosts[h].inv->address : NULL;
 	if ((err = vos_probe_plan(hp, m->nhosts, &pc->scope, pc->scope_declared, pc->ctx->lab.config.probe_dns,
-	                          timeout_ms, errp)) < 0) {
+	                          timeout_ms, false, errp)) < 0) {
 		free(hp);
 		return err;
 	}
@@ -469,9 +469,11 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	declared = NULL;
 	vos_probe_options_init(&po);
 	po.timeout_ms = timeout ? timeout : ctx->lab.config.probe_timeout_ms > 0 ? ctx->lab.config.probe_timeout_ms : 2000;
-	/* the scope, and every declared target decided (names resolved) before anything is sent */
+	/* the scope, and every declared target decided before anything is sent; names are resolved
+	 * now for --plan, else by the run while it probes the addresses already decided */
 	err = vos_probe_plan_lab(&pc.scope, &pc.scope_declared, pc.targets, pc.ndeclared, &ctx->lab,
-	                         scopes.items, scopes.n, getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &oerr);
+	                         scopes.items, scopes.n, getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, !plan,
+	                         &oerr);
 	if (err < 0) {
 		cli_error("%s", vos_err_msg(&oerr, "unable to plan the probe"));
 		rc = err == VOS_EINPUT ? CLI_EXIT_USAGE : CLI_EXIT_OPFAIL;
@@ -496,6 +498,7 @@ int cli_cmd_probe(struct cli_ctx *ctx, int argc, const char **argv)
 	if (scan && !concurrency && po.concurrency < 4096)
 		po.concurrency = 4096;
 	po.deadline_ms = deadline;
+	po.dns = ctx->lab.config.probe_dns;
 	po.cacert = cacert ? cacert : insecure ? NULL : ctx->lab.config.probe_cacert;
 	po.insecure = insecure;
 	if (fmt == 0 && isatty(2)) {

@@ -72,7 +72,7 @@ static int results_from_probing(struct cli_ctx *ctx, struct validate_probe *vp, 
 	if (ctx->lab.config.probe_concurrency > 0)
 		po.concurrency = ctx->lab.config.probe_concurrency;
 	rc = vos_probe_plan_lab(&scope, &declared, vp->targets, vp->n, &ctx->lab, NULL, 0,
-	                        getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, &oerr);
+	                        getenv("VOSCTL_PROBE_SCOPE"), po.timeout_ms, true, &oerr);
 	if (rc < 0) {
 		cli_error("%s", vos_err_msg(&oerr, "unable to plan the probe"));
 		vos_err_clear(&oerr);
@@ -81,6 +81,7 @@ static int results_from_probing(struct cli_ctx *ctx, struct validate_probe *vp, 
 	}
 	cli_probe_scope_warn(declared, &scope);
 	po.scope = &scope;
+	po.dns = ctx->lab.config.probe_dns; /* the names are resolved by the run, while it probes */
 	po.cacert = ctx->lab.config.probe_cacert;
 	cli_probe_raise_nofile();
 	rc = vos_probe_run(vp->results, vp->targets, vp->n, &po, &oerr);

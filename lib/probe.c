@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -28,6 +29,8 @@
 #define MAX_THREADS 4            /* engines, each on its own thread (the caller's is the first) */
 #define CHUNK 64                 /* targets an engine claims at a time */
 #define THREAD_MIN (4 * CHUNK)   /* fewer targets run on one engine */
+#define WAKE_BATCH (CHUNK / 2)   /* targets decided between two wakeups of the engines */
+#define WAKE_TAG UINT64_MAX      /* the epoll data of the resolver's eventfd (a slot's is its index) */
 
 void vos_probe_options_init(struct vos_probe_options *o)
 {
@@ -125,6 +128,11 @@ struct shared {
 	atomic_size_t done;          /* results filled, all engines */
 	double deadline;             /* of the whole run (now_s clock) */
 	int eph_lo, eph_hi;          /* the local (ephemeral) port range: see self_connected */
+	/* targets [0, ready) are decided; beyond, a name is still being resolved (see resolver):
+	 * nothing there is started until ready passes it */
+	atomic_size_t ready;
+	int evfd;                    /* an eventfd written each time ready moves, in every engine's
+	                              * epoll set (edge-triggered: each write wakes them all), or -1 */
 };
 
 struct engine {
@@ -913,6 +921,14 @@ static int engine_init(struct engine *e, struct shared *sh, const struct vos_pro
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (e->epfd < 0)
 		return vos_err_set(errp, VOS_EIO, "unable to create an epoll instance: %s", strerror(errno));
+	if (sh->evfd >= 0) {
+		struct epoll_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN | EPOLLET;
+		ev.data.u64 = WAKE_TAG;
+		if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, sh->evfd, &ev) < 0)
+			return vos_err_set(errp, VOS_EIO, "epoll: %s", strerror(errno));
+	}
 	if (any_http && !(e->multi = curl_multi_init()))
 		return vos_err_set(errp, VOS_EIO, "unable to create a curl multi handle");
 	return 0;
@@ -926,7 +942,7 @@ static int engine_run(struct engine *e, bool progress, struct vos_err *errp)
 	const struct vos_probe_options *opts = e->opts;
 	struct epoll_event evs[512];
 	double last_progress = 0;
-	size_t i;
+	size_t i, ready;
 	int err = 0;
 
 	for (;;) {
@@ -935,10 +951,14 @@ static int engine_run(struct engine *e, bool progress, struct vos_err *errp)
 
 		if (now >= e->sh->deadline)
 			break;
-		/* top up the pool */
+		/* top up the pool, with targets whose names are decided */
+		ready = atomic_load_explicit(&e->sh->ready, memory_order_acquire);
 		while (e->nfree > 0 && (e->next < e->end || claim(e))) {
 			const struct vos_probe_target *t = &e->t[e->next];
-			size_t cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
+			size_t cost;
+			if (e->next >= ready && (ready = atomic_load_explicit(&e->sh->ready, memory_order_acquire)) <= e->next)
+				break; /* woken through evfd when it is decided */
+			cost = t->check == VOS_CHECK_HTTP || t->check == VOS_CHECK_HTTPS ? HTTP_FD_COST : 1;
 			if (t->check == VOS_CHECK_DNS) { /* done before the engines */
 				e->next++;
 				continue;
@@ -976,7 +996,8 @@ static int engine_run(struct engine *e, bool progress, struct vos_err *errp)
 			}
 			now = now_s();
 			for (k = 0; k < nev; k++)
-				tcp_event(e, (size_t)evs[k].data.u64, now);
+				if (evs[k].data.u64 != WAKE_TAG) /* the resolver's: the loop looks at ready again */
+					tcp_event(e, (size_t)evs[k].data.u64, now);
 			wait_ms = 0;
 		} while (nev == (int)VOS_ARRAY_SIZE(evs));
 		if (e->nhttp > 0) {
@@ -1036,6 +1057,62 @@ static void *engine_thread(void *payload)
 	return NULL;
 }
 
+/* The names of the targets the plan left pending, resolved on their own thread while the engines
+ * probe the others (vos_probe_plan_pending): each target decided marks itself, and ready moves up
+ * to the first target still undecided, which wakes the engines waiting there. */
+struct resolver {
+	struct shared *sh;
+	struct vos_probe_target *t;  /* the run's copy of the targets */
+	size_t n;
+	unsigned char *decided;      /* per target */
+	size_t mark;                 /* the first undecided target */
+	size_t woken;                /* mark when the engines were last woken */
+	const struct vos_scope *scope;
+	const char *dns;
+	int timeout_ms;
+	struct vos_err err;
+	pthread_t th;
+	bool started;
+};
+
+static void wake_engines(struct shared *sh)
+{
+	uint64_t one = 1;
+	if (sh->evfd >= 0 && write(sh->evfd, &one, sizeof(one)) < 0) {
+		/* only when the counter would overflow, which takes 2^64 writes */
+	}
+}
+
+static void resolver_ready(size_t i, void *payload)
+{
+	struct resolver *rv = payload;
+	rv->decided[i] = 1;
+	if (i != rv->mark)
+		return;
+	while (rv->mark < rv->n && rv->decided[rv->mark])
+		rv->mark++;
+	atomic_store_explicit(&rv->sh->ready, rv->mark, memory_order_release);
+	/* the engines are woken a batch at a time: a wakeup per name cost more CPU than the names */
+	if (rv->mark - rv->woken >= WAKE_BATCH) {
+		rv->woken = rv->mark;
+		wake_engines(rv->sh);
+	}
+}
+
+static void resolver_run(struct resolver *rv)
+{
+	vos_probe_plan_pending(rv->t, rv->n, rv->scope, rv->dns, rv->timeout_ms, resolver_ready, rv, &rv->err);
+	/* every pending target is decided now, unresolved when the resolver failed */
+	atomic_store_explicit(&rv->sh->ready, rv->n, memory_order_release);
+	wake_engines(rv->sh);
+}
+
+static void *resolver_thread(void *payload)
+{
+	resolver_run(payload);
+	return NULL;
+}
+
 /* How many engines: one per online CPU up to MAX_THREADS (threads, when positive, asks), and one
  * when there are too few targets to share. On loopback a connect is the kernel's work on the
  * calling CPU, so a second engine on a second core nearly halves a scan. */
@@ -1057,9 +1134,11 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 	struct vos_scope loopback;
 	struct shared sh;
 	struct engine_job jobs[MAX_THREADS];
+	struct resolver rv;
+	struct vos_probe_target *own = NULL; /* a copy of the targets when names are pending */
 	const struct vos_scope *scope;
-	bool any_http = false, curl_up = false;
-	size_t i, nengines = 0, want, cap;
+	bool any_http = false, curl_up = false, dns_pending = false;
+	size_t i, nengines = 0, want, cap, first_pending = n;
 	int err = 0;
 
 	if (!opts) {
@@ -1076,9 +1155,15 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		vos_scope_add_list(&loopback, "127.0.0.0/8,::1/128", NULL, NULL, NULL);
 		scope = &loopback;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (targets[i].check == VOS_CHECK_HTTP || targets[i].check == VOS_CHECK_HTTPS)
 			any_http = true;
+		if (targets[i].decision == VOS_PLAN_PENDING) {
+			if (first_pending == n)
+				first_pending = i;
+			dns_pending |= targets[i].check == VOS_CHECK_DNS;
+		}
+	}
 	if (any_http) { /* once, before any thread: curl_global_init is not thread-safe */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			vos_err_set(errp, VOS_EIO, "unable to initialise libcurl");
@@ -1087,6 +1172,32 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		}
 		curl_up = true;
 	}
+	memset(&rv, 0, sizeof(rv));
+	vos_err_init(&rv.err);
+	sh.evfd = -1;
+	if (first_pending < n) {
+		own = vos_malloc(n * sizeof(*own));
+		memcpy(own, targets, n * sizeof(*own));
+		targets = own;
+		rv.sh = &sh;
+		rv.t = own;
+		rv.n = n;
+		rv.mark = rv.woken = first_pending;
+		rv.scope = scope;
+		rv.dns = opts->dns;
+		rv.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
+		rv.decided = vos_calloc(n, 1);
+		for (i = 0; i < n; i++)
+			rv.decided[i] = own[i].decision != VOS_PLAN_PENDING;
+		/* the DNS checks run before everything else: a DNS server given by name is decided first */
+		if (dns_pending) {
+			resolver_run(&rv);
+			first_pending = n;
+		} else {
+			sh.evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		}
+	}
+	atomic_init(&sh.ready, first_pending);
 
 	atomic_init(&sh.next, 0);
 	/* DNS checks first, all at once (lib/probe_dns.c), each within the per-target timeout; the
@@ -1114,6 +1225,11 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		if ((j->rc = engine_init(&j->e, &sh, targets, out, n, opts, scope, cap / want, any_http, &j->err)) < 0)
 			break;
 	}
+	if (first_pending < n) { /* the names, beside the engines (on this thread first if it cannot) */
+		if (jobs[nengines - 1].rc < 0 || sh.evfd < 0 ||
+		    !(rv.started = pthread_create(&rv.th, NULL, resolver_thread, &rv) == 0))
+			resolver_run(&rv);
+	}
 	if (jobs[nengines - 1].rc < 0) /* nothing runs; every target gets its result below */
 		goto done;
 	for (i = 1; i < nengines; i++)
@@ -1127,6 +1243,8 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 			jobs[i].rc = engine_run(&jobs[i].e, false, &jobs[i].err);
 	}
 done:
+	if (rv.started)
+		pthread_join(rv.th, NULL);
 	for (i = 0; i < nengines; i++)
 		if (jobs[i].rc < 0 && !err) {
 			err = jobs[i].rc;
@@ -1148,6 +1266,11 @@ done:
 	}
 	if (curl_up)
 		curl_global_cleanup();
+	if (sh.evfd >= 0)
+		close(sh.evfd);
+	vos_err_clear(&rv.err); /* a resolver that failed left its targets unresolved: their results say so */
+	free(rv.decided);
+	free(own);
 	vos_scope_release(&loopback);
 	return err;
 }

@@ -35,6 +35,8 @@ enum vos_probe_decision {
 	VOS_PLAN_OUTSIDE,      /* skipped: the address (ip) is outside the probe scope */
 	VOS_PLAN_NAME_OUTSIDE, /* skipped: the name resolves to ip, outside the probe scope */
 	VOS_PLAN_UNRESOLVED,   /* skipped: the name does not resolve (why) */
+	VOS_PLAN_PENDING,      /* a name not asked yet (vos_probe_plan with defer_names): vos_probe_run
+	                        * resolves it while it probes the others, and decides it as the plan would */
 };
 
 /* One thing to check. Strings are borrowed (from the model, or the caller). */
@@ -89,6 +91,9 @@ struct vos_probe_options {
 	                        * per online CPU (at most 4, one for small runs), 1 the caller's only */
 	/* the only addresses ever connected to; NULL: loopback only (127.0.0.0/8, ::1) */
 	const struct vos_scope *scope;
+	/* where the names of VOS_PLAN_PENDING targets are resolved ("ADDR[:PORT],...", probe.dns), or
+	 * NULL for the system's resolver */
+	const char *dns;
 	const char *cacert;    /* PEM file to verify https with, or NULL */
 	bool insecure;         /* https: skip verification */
 	/* called at most every 100 ms while targets are outstanding, or NULL */
@@ -97,8 +102,11 @@ struct vos_probe_options {
 };
 void vos_probe_options_init(struct vos_probe_options *o);
 
-/* Checks n targets; out must have room for n results (filled in target order).
- * Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine
+/* Checks n targets; out must have room for n results (filled in target order). The names of
+ * targets the plan left VOS_PLAN_PENDING are resolved here (through opts->dns, within
+ * opts->timeout_ms) while the other targets are probed, each target started once its name is
+ * decided (targets are started in order): the run's copy of the targets holds those decisions, the
+ * caller's stay pending, and each outcome is in its result. Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine
  * could not run at all (err says why). */
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
                   const struct vos_probe_options *opts, struct vos_err *err);
@@ -162,17 +170,26 @@ char *vos_probe_scope_text(const struct vos_scope *s);
 /* Decides every target: resolves the host names among the addresses (A and AAAA, concurrently,
  * within timeout_ms, through dns ("ADDR[:PORT],...") or the system's resolver when NULL), then
  * checks every address against the scope: a name is probed only when each address it resolves
- * to is in scope. Fills decision, ip and why. declared: as from vos_probe_scope_build. Returns 0,
- * or VOS_EIO when the resolver could not be set up (err says why). Sends only DNS. */
+ * to is in scope. Fills decision, ip and why. declared: as from vos_probe_scope_build. With
+ * defer_names, names are not asked: their targets are left VOS_PLAN_PENDING for vos_probe_run
+ * (the server list is checked all the same). Returns 0, or VOS_EIO when the resolver could not be
+ * set up (err says why). Sends only DNS. */
 int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
-                   bool declared, const char *dns, int timeout_ms, struct vos_err *err);
+                   bool declared, const char *dns, int timeout_ms, bool defer_names, struct vos_err *err);
+/* Resolves the names of the targets left VOS_PLAN_PENDING and decides each of them, as
+ * vos_probe_plan does; ready(i, payload), when not NULL, is called once for each of them as soon as
+ * it is decided (on this thread). On VOS_EIO (a resolver that cannot be set up, err) every pending
+ * target is decided unresolved all the same. */
+int vos_probe_plan_pending(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
+                           const char *dns, int timeout_ms, void (*ready)(size_t i, void *payload),
+                           void *payload, struct vos_err *err);
 /* Both for a lab: its scope (probe.scope, else its VLANs; narrowed by cli and env, as above) into
  * *scope (caller releases, also on error), then the plan of the n targets through probe.dns.
  * VOS_EINPUT for a bad --scope/env entry, VOS_EIO when the resolver could not be set up. */
 struct vos_lab;
 int vos_probe_plan_lab(struct vos_scope *scope, bool *declared, struct vos_probe_target *t, size_t n,
                        const struct vos_lab *lab, const char *const *cli, size_t ncli,
-                       const char *env, int timeout_ms, struct vos_err *err);
+                       const char *env, int timeout_ms, bool defer_names, struct vos_err *err);
 /* Why a target is skipped (or does not resolve), into buf; "" for VOS_PLAN_PROBE. */
 const char *vos_probe_decision_text(const struct vos_probe_target *t, char *buf, size_t n);
 

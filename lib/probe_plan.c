@@ -100,6 +100,9 @@ const char *vos_probe_decision_text(const struct vos_probe_target *t, char *buf,
 	case VOS_PLAN_NAME_OUTSIDE:
 		snprintf(buf, n, "'%s' resolves to %s, outside the probe scope", t->address ? t->address : "", ip);
 		break;
+	case VOS_PLAN_PENDING:
+		snprintf(buf, n, "'%s' is not resolved yet", t->address ? t->address : "");
+		break;
 	case VOS_PLAN_UNRESOLVED:
 		snprintf(buf, n, "unresolvable name '%s' (%s)", t->address ? t->address : "", t->why ? t->why : "no address");
 		break;
@@ -120,16 +123,11 @@ static const char *resolve_why(enum vos_resolve_status st)
 }
 
 int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
-                   bool declared, const char *dns, int timeout_ms, struct vos_err *errp)
+                   bool declared, const char *dns, int timeout_ms, bool defer_names, struct vos_err *errp)
 {
-	struct vos_resolve_name *names = NULL;
-	struct vos_resolve_opts ro;
-	struct vos_map idx;   /* name (nocase) -> index + 1 into names */
-	size_t nnames = 0, alloc = 0, i, k;
+	size_t i, npending = 0;
 	char why[160];
-	int err = 0;
 
-	vos_map_init(&idx, true);
 	for (i = 0; i < n; i++) {
 		enum vos_addr_kind kind;
 		t[i].has_ip = false;
@@ -152,60 +150,129 @@ int vos_probe_plan(struct vos_probe_target *t, size_t n, const struct vos_scope 
 			t[i].decision = vos_scope_contains(scope, &t[i].ip) ? VOS_PLAN_PROBE : VOS_PLAN_OUTSIDE;
 			continue;
 		}
-		t[i].decision = VOS_PLAN_UNRESOLVED; /* until an answer says otherwise */
-		if (!vos_map_get(&idx, t[i].address)) {
-			struct vos_resolve_name *q = VOS_PUSH(names, nnames, alloc);
+		t[i].decision = VOS_PLAN_PENDING;
+		npending++;
+	}
+	if (!npending)
+		return 0;
+	if (!defer_names)
+		return vos_probe_plan_pending(t, n, scope, dns, timeout_ms, NULL, NULL, errp);
+	/* the names are asked later, while the run probes: a bad server list still fails now */
+	if (vos_resolve_check_servers(dns && *dns ? dns : NULL, why, sizeof(why)) < 0)
+		return vos_err_set(errp, VOS_EIO, "%s", why);
+	return 0;
+}
+
+/* vos_probe_plan_pending's state: each distinct name, and the targets that use it */
+struct pending {
+	struct vos_probe_target *t;
+	const struct vos_scope *scope;
+	struct vos_resolve_name *names;
+	size_t *first;          /* per name: its first target + 1 (0: none) */
+	size_t *next;           /* per target: the next target of the same name + 1 */
+	void (*ready)(size_t i, void *payload);
+	void *payload;
+};
+
+/* A name's targets decided from its answers: probed only when every address is in scope. */
+static void decide_name(struct pending *p, const struct vos_resolve_name *q)
+{
+	size_t j = (size_t)(q - p->names), i, k;
+	for (i = p->first[j]; i; i = p->next[i - 1]) {
+		struct vos_probe_target *t = &p->t[i - 1];
+		if (q->status != VOS_RESOLVE_OK || !q->naddrs) {
+			t->decision = VOS_PLAN_UNRESOLVED;
+			t->why = resolve_why(q->status);
+		} else {
+			t->decision = VOS_PLAN_PROBE;
+			t->has_ip = true;
+			t->ip = q->addrs[0];
+			for (k = 0; k < q->naddrs; k++)
+				if (!vos_scope_contains(p->scope, &q->addrs[k])) {
+					t->decision = VOS_PLAN_NAME_OUTSIDE;
+					t->ip = q->addrs[k];
+					break;
+				}
+		}
+		if (p->ready)
+			p->ready(i - 1, p->payload);
+	}
+}
+
+static void on_name(struct vos_resolve_name *q, void *payload)
+{
+	decide_name(payload, q);
+}
+
+int vos_probe_plan_pending(struct vos_probe_target *t, size_t n, const struct vos_scope *scope,
+                           const char *dns, int timeout_ms, void (*ready)(size_t i, void *payload),
+                           void *payload, struct vos_err *errp)
+{
+	struct pending p;
+	struct vos_resolve_opts ro;
+	struct vos_map idx;   /* name (nocase) -> index + 1 into names */
+	size_t nnames = 0, alloc = 0, i, *last = NULL;
+	char why[160];
+	int err = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.t = t;
+	p.scope = scope;
+	p.ready = ready;
+	p.payload = payload;
+	p.next = vos_calloc(n ? n : 1, sizeof(*p.next));
+	p.first = vos_calloc(n ? n : 1, sizeof(*p.first)); /* at most a name per target */
+	last = vos_calloc(n ? n : 1, sizeof(*last));
+	vos_map_init(&idx, true);
+	for (i = 0; i < n; i++) {
+		uintptr_t j;
+		if (t[i].decision != VOS_PLAN_PENDING)
+			continue;
+		if (!(j = (uintptr_t)vos_map_get(&idx, t[i].address))) {
+			struct vos_resolve_name *q = VOS_PUSH(p.names, nnames, alloc);
 			memset(q, 0, sizeof(*q));
 			q->name = t[i].address;
 			vos_map_put(&idx, t[i].address, (void *)(uintptr_t)nnames);
+			j = nnames;
 		}
+		/* the name's targets in order */
+		if (!p.first[j - 1])
+			p.first[j - 1] = i + 1;
+		else
+			p.next[last[j - 1] - 1] = i + 1;
+		last[j - 1] = i + 1;
 	}
 	if (nnames) {
 		memset(&ro, 0, sizeof(ro));
 		ro.servers = dns && *dns ? dns : NULL;
 		ro.timeout_ms = timeout_ms;
-		if (vos_resolve(names, nnames, &ro, why, sizeof(why)) < 0) {
+		ro.done = on_name;
+		ro.payload = &p;
+		if (vos_resolve(p.names, nnames, &ro, why, sizeof(why)) < 0) {
 			err = vos_err_set(errp, VOS_EIO, "%s", why);
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		const struct vos_resolve_name *q;
-		uintptr_t j;
-		if (t[i].decision != VOS_PLAN_UNRESOLVED)
-			continue;
-		j = (uintptr_t)vos_map_get(&idx, t[i].address);
-		q = &names[j - 1];
-		if (q->status != VOS_RESOLVE_OK || !q->naddrs) {
-			t[i].why = resolve_why(q->status);
-			continue;
-		}
-		/* every address must be in scope: a name that also points outside the lab is refused */
-		t[i].decision = VOS_PLAN_PROBE;
-		t[i].has_ip = true;
-		t[i].ip = q->addrs[0];
-		for (k = 0; k < q->naddrs; k++)
-			if (!vos_scope_contains(scope, &q->addrs[k])) {
-				t[i].decision = VOS_PLAN_NAME_OUTSIDE;
-				t[i].ip = q->addrs[k];
-				break;
+			for (i = 0; i < nnames; i++) { /* nothing was asked: every one of them is unresolved */
+				p.names[i].status = VOS_RESOLVE_FAILED;
+				decide_name(&p, &p.names[i]);
 			}
+		}
 	}
-out:
-	vos_resolve_release(names, nnames);
-	free(names);
+	vos_resolve_release(p.names, nnames);
+	free(p.names);
+	free(p.first);
+	free(p.next);
+	free(last);
 	vos_map_release(&idx);
 	return err;
 }
 
 int vos_probe_plan_lab(struct vos_scope *scope, bool *declared, struct vos_probe_target *t, size_t n,
                        const struct vos_lab *lab, const char *const *cli, size_t ncli,
-                       const char *env, int timeout_ms, struct vos_err *errp)
+                       const char *env, int timeout_ms, bool defer_names, struct vos_err *errp)
 {
 	int err = vos_probe_scope_build(scope, declared, lab->have_inv ? &lab->inv : NULL,
 	                                lab->config.probe_scope, lab->config.probe_scope_set, cli, ncli,
 	                                env, errp);
 	if (err < 0)
 		return err;
-	return vos_probe_plan(t, n, scope, *declared, lab->config.probe_dns, timeout_ms, errp);
+	return vos_probe_plan(t, n, scope, *declared, lab->config.probe_dns, timeout_ms, defer_names, errp);
 }

@@ -42,12 +42,20 @@ struct vos_resolve_opts {
 	 * system's resolver */
 	const char *servers;
 	int timeout_ms;                /* the deadline for all names together */
+	/* called once for each name as soon as its outcome is known (on the calling thread, inside
+	 * vos_resolve), or NULL: lets a caller start on the names answered while others are asked */
+	void (*done)(struct vos_resolve_name *q, void *payload);
+	void *payload;
 };
 
 /* Resolves every name. Returns 0 (each name has its status), or -1 when the resolver could not be
  * set up at all (a bad server list: why says so, in whylen bytes). */
 int vos_resolve(struct vos_resolve_name *names, size_t n, const struct vos_resolve_opts *opts,
                 char *why, size_t whylen);
+
+/* 0 when servers ("ADDR[:PORT],...") is a list vos_resolve accepts, else -1 with why: the check a
+ * caller makes before anything is sent, when the names are resolved later. Sends nothing. */
+int vos_resolve_check_servers(const char *servers, char *why, size_t whylen);
 
 void vos_resolve_release(struct vos_resolve_name *names, size_t n);
 

@@ -294,7 +294,7 @@ static void test_scope_and_plan_decisions(void **state)
 	t[4] = tcp_target(NULL, 22);
 	t[5] = tcp_target("skynet.lan:4000", 22);
 	t[6] = tcp_target("::ffff:192.168.11.5", 22); /* IPv4 in IPv6 clothing is still outside */
-	assert_int_equal(vos_probe_plan(t, 7, &sc, declared, NULL, 500, &err), 0);
+	assert_int_equal(vos_probe_plan(t, 7, &sc, declared, NULL, 500, false, &err), 0);
 	assert_int_equal(t[0].decision, VOS_PLAN_PROBE);
 	assert_true(t[0].has_ip);
 	assert_int_equal(t[1].decision, VOS_PLAN_OUTSIDE);
@@ -342,7 +342,7 @@ static void test_scope_and_plan_decisions(void **state)
 	assert_int_equal(vos_probe_scope_build(&sc, &declared, &inv, NULL, false, NULL, 0, NULL, &err), 0);
 	assert_false(declared);
 	t[0] = tcp_target("192.168.10.5", 22);
-	assert_int_equal(vos_probe_plan(t, 1, &sc, declared, NULL, 500, &err), 0);
+	assert_int_equal(vos_probe_plan(t, 1, &sc, declared, NULL, 500, false, &err), 0);
 	assert_int_equal(t[0].decision, VOS_PLAN_NO_SCOPE);
 	assert_string_equal(vos_probe_decision_text(&t[0], buf, sizeof(buf)),
 	                    "no probe scope: the lab declares no VLAN and no probe.scope");

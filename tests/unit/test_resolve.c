@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probe.h"
 #include "resolve.h"
 
 #define MANY 1000               /* names n0000.lab ... in the hosts file */
@@ -309,6 +310,164 @@ static void test_bad_server_list(void **state)
 	assert_int_equal(vos_resolve(&q, 0, &o, why, sizeof(why)), 0); /* nothing to resolve */
 }
 
+/* The done callback: once per name, as soon as its outcome is known, a name that times out too */
+struct seen {
+	struct vos_resolve_name *q;
+	int calls[3];
+	bool pending_seen;
+};
+
+static void count_done(struct vos_resolve_name *q, void *payload)
+{
+	struct seen *s = payload;
+	s->calls[q - s->q]++;
+	if (q->status == VOS_RESOLVE_PENDING)
+		s->pending_seen = true;
+}
+
+static void test_done_once_per_name(void **state)
+{
+	struct vos_resolve_name q[3] = {{.name = "alpha.lab"}, {.name = "nosuch.lab"},
+	                                {.name = "beta.lab", .server = silent_server}};
+	struct vos_resolve_opts o = {servers, 300, count_done, NULL};
+	struct seen s = {q, {0, 0, 0}, false};
+	char why[128];
+	(void)state;
+	NEED_DNS();
+	o.payload = &s;
+	assert_int_equal(vos_resolve(q, 3, &o, why, sizeof(why)), 0);
+	assert_int_equal(s.calls[0], 1);
+	assert_int_equal(s.calls[1], 1);
+	assert_int_equal(s.calls[2], 1);
+	assert_false(s.pending_seen);
+	assert_int_equal(q[2].status, VOS_RESOLVE_TIMEOUT);
+	vos_resolve_release(q, 3);
+	assert_int_equal(vos_resolve_check_servers(servers, why, sizeof(why)), 0);
+	assert_int_equal(vos_resolve_check_servers("not a server,,", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "bad DNS server list"));
+}
+
+static struct vos_probe_target name_target(const char *address, int port)
+{
+	struct vos_probe_target t;
+	memset(&t, 0, sizeof(t));
+	t.service = "svc";
+	t.address = address;
+	t.port = port;
+	t.check = VOS_CHECK_TCP;
+	return t;
+}
+
+/* A loopback listener on addr (IPv4), its port returned (the descriptor in *fd) */
+static int listen_on(const char *addr, int *fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (*fd < 0 || bind(*fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(*fd, 16) < 0 ||
+	    getsockname(*fd, (struct sockaddr *)&a, &len) < 0)
+		return -1;
+	return ntohs(a.sin_port);
+}
+
+/* The plan leaves names pending; the run resolves them while it probes the literal addresses and
+ * decides each as the plan would: in scope (probed), pointing outside (refused, never contacted),
+ * unresolvable (skipped). The caller's targets stay pending; the results say what happened. */
+static void test_run_resolves_pending_names(void **state)
+{
+	struct vos_probe_target t[4];
+	struct vos_probe_result r[4];
+	struct vos_probe_options o;
+	struct vos_scope sc;
+	struct vos_err err = VOS_ERR_INIT;
+	int lfd = -1, port;
+	(void)state;
+	NEED_DNS();
+	port = listen_on("127.0.31.1", &lfd);
+	assert_true(port > 0);
+	vos_scope_init(&sc);
+	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8,::1/128", NULL, NULL, NULL), 0);
+	t[0] = name_target("alpha.lab", port);   /* 127.0.31.1 and ::1: both in scope */
+	t[1] = name_target("outside.lab", port); /* 192.0.2.5 */
+	t[2] = name_target("nosuch.lab", port);
+	t[3] = name_target("127.0.31.1", port);
+	assert_int_equal(vos_probe_plan(t, 4, &sc, true, servers, 2000, true, &err), 0);
+	assert_int_equal(t[0].decision, VOS_PLAN_PENDING);
+	assert_int_equal(t[1].decision, VOS_PLAN_PENDING);
+	assert_int_equal(t[2].decision, VOS_PLAN_PENDING);
+	assert_int_equal(t[3].decision, VOS_PLAN_PROBE);
+	vos_probe_options_init(&o);
+	o.scope = &sc;
+	o.dns = servers;
+	o.timeout_ms = 2000;
+	assert_int_equal(vos_probe_run(r, t, 4, &o, &err), 0);
+	assert_int_equal(r[0].state, VOS_PROBE_UP);
+	assert_true(r[0].probed);
+	assert_int_equal(r[1].state, VOS_PROBE_SKIPPED);
+	assert_false(r[1].probed);
+	assert_non_null(strstr(r[1].detail, "'outside.lab' resolves to 192.0.2.5, outside the probe scope"));
+	assert_int_equal(r[2].state, VOS_PROBE_SKIPPED);
+	assert_non_null(strstr(r[2].detail, "unresolvable name 'nosuch.lab' (name not found)"));
+	assert_int_equal(r[3].state, VOS_PROBE_UP);
+	assert_int_equal(t[0].decision, VOS_PLAN_PENDING); /* the run decided its own copy */
+	vos_probe_result_release_array(r, 4);
+	close(lfd);
+
+	/* deferred or not, a server list the resolver refuses fails the plan before anything is sent */
+	t[0] = name_target("alpha.lab", port);
+	assert_int_equal(vos_probe_plan(t, 1, &sc, true, "not a server,,", 2000, true, &err), VOS_EIO);
+	assert_non_null(strstr(err.msg, "bad DNS server list"));
+	vos_err_clear(&err);
+	vos_scope_release(&sc);
+}
+
+/* 1,000 pending names among literal addresses, on several engines: every target waits for its own
+ * name and no longer (a refused port, nothing listens), each connected at the address its name has */
+static void test_run_many_pending_names(void **state)
+{
+	enum { N = MANY + MANY / 4 };
+	struct vos_probe_target *t = calloc(N, sizeof(*t));
+	struct vos_probe_result *r = calloc(N, sizeof(*r));
+	char (*names)[16] = calloc(MANY, sizeof(*names));
+	struct vos_probe_options o;
+	struct vos_scope sc;
+	struct vos_err err = VOS_ERR_INIT;
+	int i, k = 0, named = 0;
+	(void)state;
+	NEED_DNS();
+	vos_scope_init(&sc);
+	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8", NULL, NULL, NULL), 0);
+	for (i = 0; i < MANY; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%04d.lab", i);
+		t[k++] = name_target(names[i], 9);
+		if (i % 4 == 3)
+			t[k++] = name_target("127.0.39.1", 9);
+	}
+	assert_int_equal(k, N);
+	assert_int_equal(vos_probe_plan(t, N, &sc, true, servers, 2000, true, &err), 0);
+	vos_probe_options_init(&o);
+	o.scope = &sc;
+	o.dns = servers;
+	o.timeout_ms = 2000;
+	o.threads = 2;
+	assert_int_equal(vos_probe_run(r, t, N, &o, &err), 0);
+	for (i = 0; i < N; i++) {
+		if (r[i].state != VOS_PROBE_DOWN || !r[i].probed)
+			fail_msg("%s: %s (%s)", t[i].address, vos_probe_state_name(r[i].state), r[i].detail ? r[i].detail : "");
+		assert_string_equal(r[i].address, t[i].address);
+		named += t[i].decision == VOS_PLAN_PENDING;
+	}
+	assert_int_equal(named, MANY);
+	vos_probe_result_release_array(r, N);
+	vos_scope_release(&sc);
+	free(t);
+	free(r);
+	free(names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +480,9 @@ int main(void)
 		cmocka_unit_test(test_many_names_through_one_server),
 		cmocka_unit_test(test_silent_server_holds_up_only_its_own),
 		cmocka_unit_test(test_bad_server_list),
+		cmocka_unit_test(test_done_once_per_name),
+		cmocka_unit_test(test_run_resolves_pending_names),
+		cmocka_unit_test(test_run_many_pending_names),
 	};
 	return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
 }
