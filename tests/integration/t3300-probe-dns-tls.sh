@@ -331,6 +331,15 @@ test_expect_success 'headers: a missing variable is a located error naming it (e
 	test_grep "environment variable .VOSCTL_TEST_API_TOKEN. is not set" err
 '
 
+test_expect_success 'headers: --plan sends nothing and needs no secret: the missing variable is a warning' '
+	write_header_lab planmiss &&
+	env -u VOSCTL_TEST_API_TOKEN "$VOSCTL" -C planmiss probe --plan >out 2>err &&
+	test_grep "^inventory/lab.yaml:15:26: warning: \[probe-header-env\] header .Authorization. of .api. port 24080: environment variable .VOSCTL_TEST_API_TOKEN. is not set$" err &&
+	test_grep "api.*24080.* -> 127.0.33.1: probe" out &&
+	env -u VOSCTL_TEST_API_TOKEN "$VOSCTL" -C planmiss probe --plan --format json >out.json 2>err &&
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert any(t[\"port\"] == 24080 for t in d[\"targets\"]), d" out.json
+'
+
 test_expect_success 'headers: names are RFC 7230 tokens, values have no line break' '
 	write_lab badh "" "API|127.0.33.1" &&
 	one_host_inventory badh &&
