@@ -85,7 +85,7 @@ static void print_summary(const struct vos_render_item *it)
 /* The leak tripwire before anything is written: every page of the plan must be free of what
  * render.redact hides and of credentials. Prints the findings; 0 or CLI_EXIT_FINDINGS. */
 static int refuse_leaks(struct cli_ctx *ctx, const struct vos_render_plan *plan,
-                        const struct vos_redact *rd)
+                        const struct vos_redact *rd, const char *what)
 {
 	struct vos_diags leaks;
 	size_t n;
@@ -95,7 +95,7 @@ static int refuse_leaks(struct cli_ctx *ctx, const struct vos_render_plan *plan,
 		vos_diags_sort(&leaks);
 		fflush(stdout);
 		cli_print_diags_text(stderr, &leaks, ctx->color_err);
-		cli_error("nothing written: %zu page-leak finding%s in the rendered pages (see above)", n,
+		cli_error("nothing %s: %zu page-leak finding%s in the rendered pages (see above)", what, n,
 		          n == 1 ? "" : "s");
 	}
 	vos_diags_release(&leaks);
@@ -248,6 +248,10 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		if (plan.items[i].changed)
 			ndiff++;
 
+	/* a leak first, whatever the mode: what --stdout prints and --check diffs is what --write
+	 * would write, and --allow-findings lets placement findings through, never a leak */
+	if ((to_stdout || check) && (rc = refuse_leaks(ctx, &plan, &rd, "printed")) != 0)
+		goto out;
 	if (to_stdout) {
 		if (fwrite(sp->data, 1, sp->len, stdout) != sp->len)
 			rc = CLI_EXIT_OPFAIL;
@@ -270,8 +274,7 @@ int cli_cmd_render(struct cli_ctx *ctx, int argc, const char **argv)
 		rc = ndiff ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 		goto out;
 	}
-	/* a leak first: --allow-findings lets placement findings through, never a leak */
-	if (write && (rc = refuse_leaks(ctx, &plan, &rd)) != 0)
+	if (write && (rc = refuse_leaks(ctx, &plan, &rd, "written")) != 0)
 		goto out;
 	if (write && ndiff && (rc = render_validate(ctx, &plan, &scratch, allow != 0)) != 0)
 		goto out;

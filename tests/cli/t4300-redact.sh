@@ -108,7 +108,16 @@ test_expect_success 'render --write refuses a page holding a token: exit 1, loca
 	test_no_grep -F "$tok" out err &&
 	cmp before.md lab/inventory/services.md && cmp before-inv.md lab/inventory/service-inventory.md &&
 	test_expect_code 1 vosctl -C lab validate >out 2>err &&
-	test_grep "^inventory/services.md:$line:9: error: \[page-leak\]" out
+	test_grep "^inventory/services.md:$line:9: error: \[page-leak\]" out &&
+	# --stdout prints and --check diffs what --write would write: the same tripwire, nothing shown
+	test_expect_code 1 vosctl -C lab render --stdout >out 2>err &&
+	test ! -s out &&
+	test_grep "^inventory/services.md:$line:9: error: \[page-leak\] a GitHub token" err &&
+	test_grep "nothing printed: 1 page-leak finding" err &&
+	test_expect_code 1 vosctl -C lab render --check >out 2>err &&
+	test ! -s out &&
+	test_grep "nothing printed: 1 page-leak finding" err &&
+	test_no_grep -F "$tok" out err
 '
 
 test_expect_success 'credential shapes fire without render.redact: a private key, a password in a URL' '
