@@ -334,6 +334,19 @@ int vos_render_inventory_page(char **out, size_t *outlen, bool *changed, const s
 
 /* ------------------------------------------------------------------ status page */
 
+/* A target's port as the status page names it: "22", "8080/http", "53/udp dns" (a DNS check runs
+ * over either transport, and a server usually answers both) */
+static void port_label(struct vos_buf *b, const struct vos_probe_result *x)
+{
+	vos_buf_addf(b, "%d", x->port);
+	if (x->check == VOS_CHECK_DNS) {
+		vos_buf_adds(b, x->udp ? "/udp dns" : "/tcp dns");
+	} else if (x->check != VOS_CHECK_TCP) {
+		vos_buf_addc(b, '/');
+		vos_edit_cell_text(b, vos_probe_check_name(x->check));
+	}
+}
+
 /* One row: a service's targets t[idx[0..nidx)] (in result order), its worst state and latency. */
 static void status_row(struct vos_buf *b, const char *name, const struct vos_probe_result *const *t,
                        const size_t *idx, size_t nidx)
@@ -364,11 +377,7 @@ static void status_row(struct vos_buf *b, const char *name, const struct vos_pro
 		if (!first)
 			vos_buf_adds(b, ", ");
 		first = false;
-		vos_buf_addf(b, "%d", x->port);
-		if (x->check != VOS_CHECK_TCP) {
-			vos_buf_addc(b, '/');
-			vos_edit_cell_text(b, vos_probe_check_name(x->check));
-		}
+		port_label(b, x);
 		vos_buf_addc(b, ' ');
 		vos_edit_cell_text(b, vos_probe_state_name(x->state));
 	}
@@ -381,7 +390,11 @@ static void status_row(struct vos_buf *b, const char *name, const struct vos_pro
 		if (!first)
 			vos_buf_adds(b, "; ");
 		first = false;
-		vos_buf_addf(b, "%d: ", x->port);
+		if (x->check == VOS_CHECK_DNS)
+			port_label(b, x);
+		else
+			vos_buf_addf(b, "%d", x->port);
+		vos_buf_adds(b, ": ");
 		vos_edit_cell_text(b, x->detail);
 	}
 	vos_buf_adds(b, " |\n");

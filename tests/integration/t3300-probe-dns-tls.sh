@@ -155,8 +155,8 @@ test_expect_success 'dns: the table shows the transport, prom passes promtool, t
 	  status: status.md
 	EOF
 	vosctl -C dns render --with-status --write &&
-	test_grep "^| Off  *| off  *| down  *|.*| 25353/dns down, 25353/dns down  *| 25353: connection refused; 25353: connection refused  *|$" dns/status.md &&
-	test_grep "^| DNS (Unbound) | hal  *| up  *|.*| 25353/dns up, 25353/dns up  *|" dns/status.md
+	test_grep "^| Off  *| off  *| down  *|.*| 25353/udp dns down, 25353/tcp dns down  *| 25353/udp dns: connection refused; 25353/tcp dns: connection refused  *|$" dns/status.md &&
+	test_grep "^| DNS (Unbound) | hal  *| up  *|.*| 25353/udp dns up, 25353/tcp dns up  *|" dns/status.md
 '
 
 test_expect_success 'dns: validate --probe reports the failing checks at the service' '
