@@ -1175,6 +1175,7 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 	memset(&rv, 0, sizeof(rv));
 	vos_err_init(&rv.err);
 	sh.evfd = -1;
+	atomic_init(&sh.ready, first_pending);
 	if (first_pending < n) {
 		own = vos_malloc(n * sizeof(*own));
 		memcpy(own, targets, n * sizeof(*own));
@@ -1191,13 +1192,12 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 			rv.decided[i] = own[i].decision != VOS_PLAN_PENDING;
 		/* the DNS checks run before everything else: a DNS server given by name is decided first */
 		if (dns_pending) {
-			resolver_run(&rv);
+			resolver_run(&rv); /* ready is n now */
 			first_pending = n;
 		} else {
 			sh.evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		}
 	}
-	atomic_init(&sh.ready, first_pending);
 
 	atomic_init(&sh.next, 0);
 	/* DNS checks first, all at once (lib/probe_dns.c), each within the per-target timeout; the

@@ -63,7 +63,7 @@ static int start_dnsmasq(void **state)
 	f = fopen(hosts, "w");
 	if (!f)
 		return -1;
-	fputs("127.0.31.1 alpha.lab\n::1 alpha.lab\n127.0.31.2 beta.lab\n127.0.31.2 beta.lab\n"
+	fputs("127.0.31.1 alpha.lab\n::1 alpha.lab\n127.0.31.2 beta.lab\n127.0.31.2 beta.lab\n127.0.0.1 ns.lab\n"
 	      "192.0.2.5 outside.lab\n::ffff:192.0.2.6 mapped.lab\n", f);
 	for (i = 0; i < MANY; i++) /* n0000.lab 127.0.40.0 ... n0999.lab 127.0.43.231 */
 		fprintf(f, "127.0.%d.%d n%04d.lab\n", 40 + i / 256, i % 256, i);
@@ -424,6 +424,40 @@ static void test_run_resolves_pending_names(void **state)
 	vos_scope_release(&sc);
 }
 
+/* A DNS check of a server given by name: the DNS checks run before everything else, so the names
+ * are decided first (on the caller's thread), and the check asks the server its name resolved to */
+static void test_run_dns_check_of_a_named_server(void **state)
+{
+	struct vos_probe_target t[2];
+	struct vos_probe_result r[2];
+	struct vos_probe_options o;
+	struct vos_scope sc;
+	struct vos_err err = VOS_ERR_INIT;
+	const char *colon = strrchr(servers, ':');
+	(void)state;
+	NEED_DNS();
+	vos_scope_init(&sc);
+	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8", NULL, NULL, NULL), 0);
+	t[0] = name_target("ns.lab", atoi(colon + 1));
+	t[0].check = VOS_CHECK_DNS;
+	t[0].udp = true;
+	t[0].query = "beta.lab";
+	t[1] = name_target("alpha.lab", 9); /* 127.0.31.1 and ::1: ::1 is outside this scope */
+	assert_int_equal(vos_probe_plan(t, 2, &sc, true, servers, 2000, true, &err), 0);
+	assert_int_equal(t[0].decision, VOS_PLAN_PENDING);
+	vos_probe_options_init(&o);
+	o.scope = &sc;
+	o.dns = servers;
+	o.timeout_ms = 2000;
+	assert_int_equal(vos_probe_run(r, t, 2, &o, &err), 0);
+	if (r[0].state != VOS_PROBE_UP)
+		fail_msg("dns check: %s (%s)", vos_probe_state_name(r[0].state), r[0].detail ? r[0].detail : "");
+	assert_int_equal(r[1].state, VOS_PROBE_SKIPPED);
+	assert_non_null(strstr(r[1].detail, "'alpha.lab' resolves to ::1, outside the probe scope"));
+	vos_probe_result_release_array(r, 2);
+	vos_scope_release(&sc);
+}
+
 /* 1,000 pending names among literal addresses, on several engines: every target waits for its own
  * name and no longer (a refused port, nothing listens), each connected at the address its name has */
 static void test_run_many_pending_names(void **state)
@@ -483,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_done_once_per_name),
 		cmocka_unit_test(test_run_resolves_pending_names),
 		cmocka_unit_test(test_run_many_pending_names),
+		cmocka_unit_test(test_run_dns_check_of_a_named_server),
 	};
 	return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
 }
