@@ -373,6 +373,17 @@ static int listen_on(const char *addr, int *fd)
 	return ntohs(a.sin_port);
 }
 
+/* The scope list and the probe options of the run tests: names through this test's dnsmasq */
+static void run_setup(struct vos_scope *sc, const char *scope, struct vos_probe_options *o)
+{
+	vos_scope_init(sc);
+	assert_int_equal(vos_scope_add_list(sc, scope, NULL, NULL, NULL), 0);
+	vos_probe_options_init(o);
+	o->scope = sc;
+	o->dns = servers;
+	o->timeout_ms = 2000;
+}
+
 /* The plan leaves names pending; the run resolves them while it probes the literal addresses and
  * decides each as the plan would: in scope (probed), pointing outside (refused, never contacted),
  * unresolvable (skipped). The caller's targets stay pending; the results say what happened. */
@@ -388,8 +399,7 @@ static void test_run_resolves_pending_names(void **state)
 	NEED_DNS();
 	port = listen_on("127.0.31.1", &lfd);
 	assert_true(port > 0);
-	vos_scope_init(&sc);
-	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8,::1/128", NULL, NULL, NULL), 0);
+	run_setup(&sc, "127.0.0.0/8,::1/128", &o);
 	t[0] = name_target("alpha.lab", port);   /* 127.0.31.1 and ::1: both in scope */
 	t[1] = name_target("outside.lab", port); /* 192.0.2.5 */
 	t[2] = name_target("nosuch.lab", port);
@@ -399,10 +409,6 @@ static void test_run_resolves_pending_names(void **state)
 	assert_int_equal(t[1].decision, VOS_PLAN_PENDING);
 	assert_int_equal(t[2].decision, VOS_PLAN_PENDING);
 	assert_int_equal(t[3].decision, VOS_PLAN_PROBE);
-	vos_probe_options_init(&o);
-	o.scope = &sc;
-	o.dns = servers;
-	o.timeout_ms = 2000;
 	assert_int_equal(vos_probe_run(r, t, 4, &o, &err), 0);
 	assert_int_equal(r[0].state, VOS_PROBE_UP);
 	assert_true(r[0].probed);
@@ -436,8 +442,7 @@ static void test_run_dns_check_of_a_named_server(void **state)
 	const char *colon = strrchr(servers, ':');
 	(void)state;
 	NEED_DNS();
-	vos_scope_init(&sc);
-	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8", NULL, NULL, NULL), 0);
+	run_setup(&sc, "127.0.0.0/8", &o);
 	t[0] = name_target("ns.lab", atoi(colon + 1));
 	t[0].check = VOS_CHECK_DNS;
 	t[0].udp = true;
@@ -445,10 +450,6 @@ static void test_run_dns_check_of_a_named_server(void **state)
 	t[1] = name_target("alpha.lab", 9); /* 127.0.31.1 and ::1: ::1 is outside this scope */
 	assert_int_equal(vos_probe_plan(t, 2, &sc, true, servers, 2000, true, &err), 0);
 	assert_int_equal(t[0].decision, VOS_PLAN_PENDING);
-	vos_probe_options_init(&o);
-	o.scope = &sc;
-	o.dns = servers;
-	o.timeout_ms = 2000;
 	assert_int_equal(vos_probe_run(r, t, 2, &o, &err), 0);
 	if (r[0].state != VOS_PROBE_UP)
 		fail_msg("dns check: %s (%s)", vos_probe_state_name(r[0].state), r[0].detail ? r[0].detail : "");
@@ -472,8 +473,7 @@ static void test_run_many_pending_names(void **state)
 	int i, k = 0, named = 0;
 	(void)state;
 	NEED_DNS();
-	vos_scope_init(&sc);
-	assert_int_equal(vos_scope_add_list(&sc, "127.0.0.0/8", NULL, NULL, NULL), 0);
+	run_setup(&sc, "127.0.0.0/8", &o);
 	for (i = 0; i < MANY; i++) {
 		snprintf(names[i], sizeof(names[i]), "n%04d.lab", i);
 		t[k++] = name_target(names[i], 9);
@@ -482,10 +482,6 @@ static void test_run_many_pending_names(void **state)
 	}
 	assert_int_equal(k, N);
 	assert_int_equal(vos_probe_plan(t, N, &sc, true, servers, 2000, true, &err), 0);
-	vos_probe_options_init(&o);
-	o.scope = &sc;
-	o.dns = servers;
-	o.timeout_ms = 2000;
 	o.threads = 2;
 	assert_int_equal(vos_probe_run(r, t, N, &o, &err), 0);
 	for (i = 0; i < N; i++) {
