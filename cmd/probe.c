@@ -60,10 +60,13 @@ static void fmt_latency(char *buf, size_t len, const struct vos_probe_result *r)
 		snprintf(buf, len, "%.1f ms", r->latency_ms);
 }
 
-/* "53" or "53/udp" */
+/* "22", or for a DNS check its transport: "53/udp", "53/tcp" (a server answers both) */
 static void fmt_port(char *buf, size_t len, const struct vos_probe_result *r)
 {
-	snprintf(buf, len, r->udp ? "%d/udp" : "%d", r->port);
+	if (r->check == VOS_CHECK_DNS)
+		snprintf(buf, len, r->udp ? "%d/udp" : "%d/tcp", r->port);
+	else
+		snprintf(buf, len, "%d", r->port);
 }
 
 /* The detail column: the detail, then for https the certificate's days left. Allocated. */

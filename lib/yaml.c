@@ -914,30 +914,87 @@ static int yemit_node(yaml_emitter_t *e, const json_t *j, unsigned depth)
 	return -1;
 }
 
+struct vos_yaml_writer {
+	yaml_emitter_t e;
+	struct vos_buf *out;
+	bool ok;
+};
+
+struct vos_yaml_writer *vos_yaml_writer_start(struct vos_buf *out)
+{
+	struct vos_yaml_writer *w = vos_calloc(1, sizeof(*w));
+	yaml_event_t ev;
+	w->out = out;
+	if (!yaml_emitter_initialize(&w->e)) {
+		free(w);
+		return NULL;
+	}
+	yaml_emitter_set_output(&w->e, yemit_write, out);
+	yaml_emitter_set_unicode(&w->e, 1);
+	yaml_emitter_set_width(&w->e, -1); /* never fold a long scalar */
+	yaml_emitter_set_indent(&w->e, 2);
+	w->ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&w->e, &ev) &&
+	        yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&w->e, &ev);
+	return w;
+}
+
+int vos_yaml_writer_open(struct vos_yaml_writer *w, bool sequence)
+{
+	yaml_event_t ev;
+	if (w->ok)
+		w->ok = (sequence ? yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE)
+		                  : yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE)) &&
+		        yaml_emitter_emit(&w->e, &ev);
+	return w->ok ? 0 : VOS_EIO;
+}
+
+int vos_yaml_writer_close(struct vos_yaml_writer *w, bool sequence)
+{
+	yaml_event_t ev;
+	if (w->ok)
+		w->ok = (sequence ? yaml_sequence_end_event_initialize(&ev) : yaml_mapping_end_event_initialize(&ev)) &&
+		        yaml_emitter_emit(&w->e, &ev);
+	return w->ok ? 0 : VOS_EIO;
+}
+
+int vos_yaml_writer_key(struct vos_yaml_writer *w, const char *key)
+{
+	if (w->ok)
+		w->ok = yemit_scalar(&w->e, key, true) == 0;
+	return w->ok ? 0 : VOS_EIO;
+}
+
+int vos_yaml_writer_value(struct vos_yaml_writer *w, const json_t *v)
+{
+	if (w->ok)
+		w->ok = yemit_node(&w->e, v, 0) == 0;
+	return w->ok ? 0 : VOS_EIO;
+}
+
+int vos_yaml_writer_end(struct vos_yaml_writer *w, struct vos_err *err)
+{
+	yaml_event_t ev;
+	int rc = 0;
+	if (!w)
+		return vos_err_set(err, VOS_EIO, "unable to start the YAML emitter");
+	if (w->ok)
+		w->ok = yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&w->e, &ev) &&
+		        yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&w->e, &ev) &&
+		        yaml_emitter_flush(&w->e);
+	if (!w->ok)
+		rc = vos_err_set(err, VOS_EIO, "unable to emit YAML: %s",
+		                 w->e.problem ? w->e.problem : "a value libyaml cannot write");
+	else if (w->out->len && w->out->ptr[w->out->len - 1] != '\n') /* libyaml ends the last line without one */
+		vos_buf_addc(w->out, '\n');
+	yaml_emitter_delete(&w->e);
+	free(w);
+	return rc;
+}
+
 int vos_yaml_emit_json(struct vos_buf *out, const json_t *doc, struct vos_err *err)
 {
-	yaml_emitter_t e;
-	yaml_event_t ev;
-	int ok;
-	if (!yaml_emitter_initialize(&e))
-		return vos_err_set(err, VOS_EIO, "unable to start the YAML emitter");
-	yaml_emitter_set_output(&e, yemit_write, out);
-	yaml_emitter_set_unicode(&e, 1);
-	yaml_emitter_set_width(&e, -1); /* never fold a long scalar */
-	yaml_emitter_set_indent(&e, 2);
-	ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&e, &ev) &&
-	     yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&e, &ev) &&
-	     yemit_node(&e, doc, 0) == 0 && yaml_document_end_event_initialize(&ev, 1) &&
-	     yaml_emitter_emit(&e, &ev) && yaml_stream_end_event_initialize(&ev) &&
-	     yaml_emitter_emit(&e, &ev) && yaml_emitter_flush(&e);
-	if (!ok) {
-		int rc = vos_err_set(err, VOS_EIO, "unable to emit YAML: %s",
-		                     e.problem ? e.problem : "a value libyaml cannot write");
-		yaml_emitter_delete(&e);
-		return rc;
-	}
-	yaml_emitter_delete(&e);
-	if (out->len && out->ptr[out->len - 1] != '\n') /* libyaml ends the last line without one */
-		vos_buf_addc(out, '\n');
-	return 0;
+	struct vos_yaml_writer *w = vos_yaml_writer_start(out);
+	if (w)
+		vos_yaml_writer_value(w, doc);
+	return vos_yaml_writer_end(w, err);
 }

@@ -94,5 +94,17 @@ bool vos_ymap_check(const struct vos_ynode *m, const char *const *allowed,
  * for a number, boolean, null or date (then double-quoted). Returns 0, or VOS_EIO in err. */
 struct json_t;
 int vos_yaml_emit_json(struct vos_buf *out, const struct json_t *doc, struct vos_err *err);
+/* The same document piece by piece, for one too big to hold as a single jansson tree (an export of
+ * 100,000 services): start appends to out; open and close a mapping or a sequence (block style),
+ * write a key, or a whole jansson value in the style above; end finishes the document and frees
+ * the writer. The piece calls return 0, or VOS_EIO once anything failed (later calls then do
+ * nothing); end returns 0 or VOS_EIO with err set (also for a NULL writer: start failed). */
+struct vos_yaml_writer;
+struct vos_yaml_writer *vos_yaml_writer_start(struct vos_buf *out);
+int vos_yaml_writer_open(struct vos_yaml_writer *w, bool sequence);
+int vos_yaml_writer_close(struct vos_yaml_writer *w, bool sequence);
+int vos_yaml_writer_key(struct vos_yaml_writer *w, const char *key);
+int vos_yaml_writer_value(struct vos_yaml_writer *w, const struct json_t *v);
+int vos_yaml_writer_end(struct vos_yaml_writer *w, struct vos_err *err);
 
 #endif

@@ -144,7 +144,7 @@ test_expect_success 'dns: up over udp and tcp, a wrong answer, NXDOMAIN, a close
 test_expect_success 'dns: the table shows the transport, prom passes promtool, the results file reads back' '
 	test_expect_code 1 vosctl -C dns probe --timeout 1500 >dns.txt &&
 	test_grep "unbound  25353/udp  dns    up " dns.txt &&
-	test_grep "pihole   25353      dns    error .*NXDOMAIN for .nowhere.lan." dns.txt &&
+	test_grep "pihole   25353/tcp  dns    error .*NXDOMAIN for .nowhere.lan." dns.txt &&
 	test_grep "^6 targets: 2 up, 2 down, 0 timeout, 2 error, 0 skipped$" dns.txt &&
 	test_expect_code 1 vosctl -C dns probe --format prom --no-save --timeout 1500 >dns.prom &&
 	promtool check metrics <dns.prom &&

@@ -459,9 +459,57 @@ static void test_yaml_emit(void **state)
 	vos_buf_release(&b);
 }
 
+/* The piece-by-piece writer the big exports use writes the bytes the whole-tree emitter writes,
+ * and a value libyaml cannot write (invalid UTF-8) is an error at the end, not a broken file */
+static void test_yaml_writer_pieces(void **state)
+{
+	json_t *root = json_object(), *list = json_array(), *item;
+	struct vos_buf whole = VOS_BUF_INIT, pieces = VOS_BUF_INIT, bad = VOS_BUF_INIT;
+	struct vos_yaml_writer *w;
+	struct vos_err err = VOS_ERR_INIT;
+	size_t i;
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		item = json_pack("{s:s,s:i,s:[s,s]}", "name", i ? "Router :4000" : "yes", "port", 4000 + (int)i,
+		                 "conditions", "[STATUS] >= 200", "[STATUS] <= 399");
+		json_array_append_new(list, item);
+	}
+	json_object_set_new(root, "endpoints", list);
+	assert_int_equal(vos_yaml_emit_json(&whole, root, NULL), 0);
+	w = vos_yaml_writer_start(&pieces);
+	assert_non_null(w);
+	assert_int_equal(vos_yaml_writer_open(w, false), 0);
+	assert_int_equal(vos_yaml_writer_key(w, "endpoints"), 0);
+	assert_int_equal(vos_yaml_writer_open(w, true), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(vos_yaml_writer_value(w, json_array_get(list, i)), 0);
+	assert_int_equal(vos_yaml_writer_close(w, true), 0);
+	assert_int_equal(vos_yaml_writer_close(w, false), 0);
+	assert_int_equal(vos_yaml_writer_end(w, &err), 0);
+	assert_string_equal(pieces.ptr, whole.ptr);
+	assert_non_null(strstr(pieces.ptr, "- name: \"yes\"\n"));
+	json_decref(root);
+
+	w = vos_yaml_writer_start(&bad);
+	vos_yaml_writer_open(w, true);
+	item = json_stringn_nocheck("\xff\xfe", 2);
+	vos_yaml_writer_value(w, item);
+	json_decref(item);
+	assert_int_equal(vos_yaml_writer_close(w, true), VOS_EIO); /* nothing more after a failure */
+	assert_int_equal(vos_yaml_writer_end(w, &err), VOS_EIO);
+	assert_non_null(strstr(err.msg, "unable to emit YAML"));
+	vos_err_clear(&err);
+	assert_int_equal(vos_yaml_writer_end(NULL, &err), VOS_EIO);
+	vos_err_clear(&err);
+	vos_buf_release(&whole);
+	vos_buf_release(&pieces);
+	vos_buf_release(&bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_yaml_writer_pieces),
 		cmocka_unit_test(test_gatus),
 		cmocka_unit_test(test_gatus_unique),
 		cmocka_unit_test(test_prometheus),
