@@ -144,6 +144,14 @@ static void build_hosts(struct vos_model *m, struct vos_diags *f)
 				vos_diag_set_related(d, &h->inv->loc);
 			}
 		}
+		if (h->inv && h->page && h->inv->role && h->page->role && *h->page->role &&
+		    !vos_strcaseeq(h->inv->role, h->page->role)) {
+			struct vos_diag *d = vos_diags_add(f, VOS_SEV_WARNING, &h->page->loc, "role-mismatch",
+			        "host '%s' is headed '%s (%s)' on the page but has role '%s' in the inventory",
+			        h->name, h->name, h->page->role, h->inv->role);
+			vos_diag_set_subject(d, NULL, h->name);
+			vos_diag_set_related(d, &h->inv->loc);
+		}
 	}
 }
 

@@ -33,6 +33,17 @@ test_expect_success 'a plane mismatch names the page heading properly' '
 	test_no_grep "is in the Infrastructure" out
 '
 
+test_expect_success 'a heading whose role the inventory contradicts is a warning at the heading (case and blanks aside)' '
+	fresh &&
+	line=$(grep -n "^### watson (GPU Inference)" lab/inventory/services.md | cut -d: -f1) &&
+	sed -i "s/^### watson (GPU Inference)/### watson (CPU Inference)/; s/^### deep-thought (Databases)/### deep-thought ( databases )/" lab/inventory/services.md &&
+	test_expect_code 0 vosctl -C lab validate >out 2>err &&
+	test_grep "^inventory/services.md:$line:[0-9]*: warning: \[role-mismatch\] host .watson. is headed .watson (CPU Inference). on the page but has role .GPU Inference. in the inventory" out &&
+	test_grep "1 warning" out &&
+	test_no_grep "deep-thought" out &&
+	test_expect_code 1 vosctl -C lab validate --strict >out 2>err
+'
+
 test_expect_success 'show: a host whose plane comes from the page heading is not "Control Plane plane"' '
 	fresh &&
 	sed -i "/^  - name: skynet/,/^$/{/    plane: control/d}" lab/inventory/network.yaml &&
