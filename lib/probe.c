@@ -1018,9 +1018,13 @@ out:
 		for (i = 0; i < e->nslots; i++)
 			if (e->slots[i].fd >= 0 || e->slots[i].easy)
 				complete(e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
+		size_t ready = atomic_load_explicit(&e->sh->ready, memory_order_acquire);
 		for (; e->next < e->end; e->next++)
 			if (e->t[e->next].check != VOS_CHECK_DNS) /* done before the engines */
-				not_started(e, e->next, "not started before the overall deadline");
+				not_started(e, e->next, e->next >= ready
+				            ? "not started before the overall deadline (its name, or one before it, "
+				              "was still being resolved)"
+				            : "not started before the overall deadline");
 	}
 	return err;
 }
@@ -1187,6 +1191,8 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		rv.scope = scope;
 		rv.dns = opts->dns;
 		rv.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
+		if (opts->deadline_ms > 0 && opts->deadline_ms < rv.timeout_ms)
+			rv.timeout_ms = opts->deadline_ms; /* the run ends at its deadline, resolving included */
 		rv.decided = vos_calloc(n, 1);
 		for (i = 0; i < n; i++)
 			rv.decided[i] = own[i].decision != VOS_PLAN_PENDING;

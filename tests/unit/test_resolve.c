@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -459,6 +460,38 @@ static void test_run_dns_check_of_a_named_server(void **state)
 	vos_scope_release(&sc);
 }
 
+/* The run's deadline bounds the names too: a DNS server that never answers and a deadline
+ * shorter than the per-target timeout end the run at the deadline, and the target says why */
+static void test_run_deadline_bounds_names(void **state)
+{
+	struct vos_probe_target t[1];
+	struct vos_probe_result r[1];
+	struct vos_probe_options o;
+	struct vos_scope sc;
+	struct vos_err err = VOS_ERR_INIT;
+	struct timespec a, b;
+	double took;
+	(void)state;
+	NEED_DNS();
+	run_setup(&sc, "127.0.0.0/8", &o);
+	o.dns = silent_server;
+	o.deadline_ms = 300;
+	t[0] = name_target("alpha.lab", 9);
+	assert_int_equal(vos_probe_plan(t, 1, &sc, true, silent_server, 2000, true, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(vos_probe_run(r, t, 1, &o, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	if (took > 1.0)
+		fail_msg("the run took %.2f s past its 0.3 s deadline", took);
+	assert_int_not_equal(r[0].state, VOS_PROBE_UP);
+	assert_false(r[0].probed);
+	if (!strstr(r[0].detail, "no DNS answer in time") && !strstr(r[0].detail, "was still being resolved"))
+		fail_msg("detail: %s", r[0].detail);
+	vos_probe_result_release_array(r, 1);
+	vos_scope_release(&sc);
+}
+
 /* 1,000 pending names among literal addresses, on several engines: every target waits for its own
  * name and no longer (a refused port, nothing listens), each connected at the address its name has */
 static void test_run_many_pending_names(void **state)
@@ -514,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_run_resolves_pending_names),
 		cmocka_unit_test(test_run_many_pending_names),
 		cmocka_unit_test(test_run_dns_check_of_a_named_server),
+		cmocka_unit_test(test_run_deadline_bounds_names),
 	};
 	return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
 }
