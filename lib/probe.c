@@ -1191,8 +1191,11 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		rv.scope = scope;
 		rv.dns = opts->dns;
 		rv.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
-		if (opts->deadline_ms > 0 && opts->deadline_ms < rv.timeout_ms)
-			rv.timeout_ms = opts->deadline_ms; /* the run ends at its deadline, resolving included */
+		/* the run ends at its deadline, resolving included: the names get nine tenths of it, so
+		 * that what did not resolve is decided (and says so) before the engines stop */
+		if (opts->deadline_ms > 0 && opts->deadline_ms - opts->deadline_ms / 10 < rv.timeout_ms)
+			rv.timeout_ms = opts->deadline_ms - opts->deadline_ms / 10 > 0
+			                ? opts->deadline_ms - opts->deadline_ms / 10 : 1;
 		rv.decided = vos_calloc(n, 1);
 		for (i = 0; i < n; i++)
 			rv.decided[i] = own[i].decision != VOS_PLAN_PENDING;

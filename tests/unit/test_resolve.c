@@ -486,7 +486,10 @@ static void test_run_deadline_bounds_names(void **state)
 		fail_msg("the run took %.2f s past its 0.3 s deadline", took);
 	assert_int_not_equal(r[0].state, VOS_PROBE_UP);
 	assert_false(r[0].probed);
-	if (!strstr(r[0].detail, "no DNS answer in time") && !strstr(r[0].detail, "was still being resolved"))
+	/* decided before the deadline as a rule; on a slow machine (the sanitizer build) the deadline
+	 * may come first, which the detail says */
+	if (!strstr(r[0].detail, "no DNS answer in time") &&
+	    !strstr(r[0].detail, "not started before the overall deadline"))
 		fail_msg("detail: %s", r[0].detail);
 	vos_probe_result_release_array(r, 1);
 	vos_scope_release(&sc);
