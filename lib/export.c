@@ -552,9 +552,12 @@ static int export_homepage(struct vos_export *out, struct xlab *x, struct vos_er
 {
 	const struct vos_model *m = x->m;
 	const struct xcheck **web = vos_calloc(m->nservices + 1, sizeof(*web));
-	const char **gname = NULL;
-	size_t ng = 0, galloc = 0, i, g, k = 0;
-	size_t *first = NULL, *last = NULL, *next = vos_calloc(m->nservices + 1, sizeof(*next));
+	/* at most a group per service */
+	const char **gname = vos_calloc(m->nservices + 1, sizeof(*gname));
+	size_t ng = 0, i, g, k = 0;
+	size_t *first = vos_calloc(m->nservices + 1, sizeof(*first));
+	size_t *last = vos_calloc(m->nservices + 1, sizeof(*last));
+	size_t *next = vos_calloc(m->nservices + 1, sizeof(*next));
 	struct vos_map gidx; /* group -> index + 1 */
 	struct vos_buf b = VOS_BUF_INIT;
 	struct vos_yaml_writer *w;
@@ -576,14 +579,9 @@ static int export_homepage(struct vos_export *out, struct xlab *x, struct vos_er
 				break;
 			}
 		if (!(at = vos_map_get(&gidx, group))) {
-			size_t a = galloc;
-			*VOS_PUSH(gname, ng, galloc) = group;
-			if (galloc != a) {
-				first = vos_realloc(first, galloc * sizeof(*first));
-				last = vos_realloc(last, galloc * sizeof(*last));
-			}
-			first[ng - 1] = last[ng - 1] = i + 1;
-			vos_map_put(&gidx, group, (void *)(uintptr_t)ng);
+			gname[ng] = group;
+			first[ng] = last[ng] = i + 1;
+			vos_map_put(&gidx, group, (void *)(uintptr_t)++ng);
 		} else {
 			g = (size_t)(uintptr_t)at - 1;
 			next[last[g] - 1] = i + 1;

@@ -1018,7 +1018,7 @@ out:
 		for (i = 0; i < e->nslots; i++)
 			if (e->slots[i].fd >= 0 || e->slots[i].easy)
 				complete(e, i, VOS_PROBE_TIMEOUT, 0, now, vos_strdup("overall deadline reached"));
-		size_t ready = atomic_load_explicit(&e->sh->ready, memory_order_acquire);
+		ready = atomic_load_explicit(&e->sh->ready, memory_order_acquire);
 		for (; e->next < e->end; e->next++)
 			if (e->t[e->next].check != VOS_CHECK_DNS) /* done before the engines */
 				not_started(e, e->next, e->next >= ready
@@ -1074,7 +1074,6 @@ struct resolver {
 	const struct vos_scope *scope;
 	const char *dns;
 	int timeout_ms;
-	struct vos_err err;
 	pthread_t th;
 	bool started;
 };
@@ -1105,8 +1104,9 @@ static void resolver_ready(size_t i, void *payload)
 
 static void resolver_run(struct resolver *rv)
 {
-	vos_probe_plan_pending(rv->t, rv->n, rv->scope, rv->dns, rv->timeout_ms, resolver_ready, rv, &rv->err);
-	/* every pending target is decided now, unresolved when the resolver failed */
+	/* a resolver that cannot be set up decides every pending target unresolved: its results say so */
+	vos_probe_plan_pending(rv->t, rv->n, rv->scope, rv->dns, rv->timeout_ms, resolver_ready, rv, NULL);
+	/* every pending target is decided now */
 	atomic_store_explicit(&rv->sh->ready, rv->n, memory_order_release);
 	wake_engines(rv->sh);
 }
@@ -1177,7 +1177,6 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		curl_up = true;
 	}
 	memset(&rv, 0, sizeof(rv));
-	vos_err_init(&rv.err);
 	sh.evfd = -1;
 	atomic_init(&sh.ready, first_pending);
 	if (first_pending < n) {
@@ -1191,11 +1190,13 @@ int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *t
 		rv.scope = scope;
 		rv.dns = opts->dns;
 		rv.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
-		/* the run ends at its deadline, resolving included: the names get nine tenths of it, so
-		 * that what did not resolve is decided (and says so) before the engines stop */
-		if (opts->deadline_ms > 0 && opts->deadline_ms - opts->deadline_ms / 10 < rv.timeout_ms)
-			rv.timeout_ms = opts->deadline_ms - opts->deadline_ms / 10 > 0
-			                ? opts->deadline_ms - opts->deadline_ms / 10 : 1;
+		if (opts->deadline_ms > 0) {
+			/* the run ends at its deadline, resolving included: the names get nine tenths of it,
+			 * so that what did not resolve is decided (and says so) before the engines stop */
+			int budget = opts->deadline_ms - opts->deadline_ms / 10;
+			if (budget < rv.timeout_ms)
+				rv.timeout_ms = budget > 0 ? budget : 1;
+		}
 		rv.decided = vos_calloc(n, 1);
 		for (i = 0; i < n; i++)
 			rv.decided[i] = own[i].decision != VOS_PLAN_PENDING;
@@ -1277,7 +1278,6 @@ done:
 		curl_global_cleanup();
 	if (sh.evfd >= 0)
 		close(sh.evfd);
-	vos_err_clear(&rv.err); /* a resolver that failed left its targets unresolved: their results say so */
 	free(rv.decided);
 	free(own);
 	vos_scope_release(&loopback);

@@ -104,10 +104,11 @@ void vos_probe_options_init(struct vos_probe_options *o);
 
 /* Checks n targets; out must have room for n results (filled in target order). The names of
  * targets the plan left VOS_PLAN_PENDING are resolved here (through opts->dns, within
- * opts->timeout_ms) while the other targets are probed, each target started once its name is
- * decided (targets are started in order): the run's copy of the targets holds those decisions, the
- * caller's stay pending, and each outcome is in its result. Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine
- * could not run at all (err says why). */
+ * opts->timeout_ms and nine tenths of opts->deadline_ms) while the other targets are probed, each
+ * target started once its name is decided (targets are started in order): the run's copy of the
+ * targets holds those decisions, the caller's stay pending, and each outcome is in its result.
+ * Returns 0 when every target has a result (whatever its state), or VOS_EIO when the engine could
+ * not run at all (err says why). */
 int vos_probe_run(struct vos_probe_result *out, const struct vos_probe_target *targets, size_t n,
                   const struct vos_probe_options *opts, struct vos_err *err);
 /* "HTTP status 500, expected 200-399" when code is outside t's expected status range (allocated,

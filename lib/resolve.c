@@ -115,6 +115,16 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
 }
 
 
+/* Points ch at servers ("ADDR[:PORT],..."): 0, or -1 with why (the one wording of a bad list). */
+static int set_servers(ares_channel ch, const char *servers, char *why, size_t whylen)
+{
+	int rc = ares_set_servers_ports_csv(ch, servers);
+	if (rc == ARES_SUCCESS)
+		return 0;
+	snprintf(why, whylen, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+	return -1;
+}
+
 /* The index of q's channel in b (made on first use), or -1 (why says so). */
 static long chan_for(struct batch *b, const struct vos_resolve_name *q, const struct vos_resolve_opts *opts,
                      int timeout, char *why, size_t whylen)
@@ -142,8 +152,7 @@ static long chan_for(struct batch *b, const struct vos_resolve_name *q, const st
 		snprintf(why, whylen, "cannot start the resolver: %s", ares_strerror(rc));
 		return -1;
 	}
-	if (servers && (rc = ares_set_servers_ports_csv(ch, servers)) != ARES_SUCCESS) {
-		snprintf(why, whylen, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+	if (servers && set_servers(ch, servers, why, whylen) < 0) {
 		ares_destroy(ch);
 		return -1;
 	}
@@ -317,12 +326,10 @@ int vos_resolve_check_servers(const char *servers, char *why, size_t whylen)
 		ares_library_cleanup();
 		return -1;
 	}
-	rc = ares_set_servers_ports_csv(ch, servers);
-	if (rc != ARES_SUCCESS)
-		snprintf(why, whylen, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+	rc = set_servers(ch, servers, why, whylen);
 	ares_destroy(ch);
 	ares_library_cleanup();
-	return rc == ARES_SUCCESS ? 0 : -1;
+	return rc;
 }
 
 void vos_resolve_release(struct vos_resolve_name *names, size_t n)
