@@ -30,7 +30,7 @@
 /* epoll data: a listening socket is tagged with the top bit, a connection is its bare descriptor */
 #define LISTENER_BIT (1ull << 63)
 
-static int die(const char *what, const char *arg)
+_Noreturn static void die(const char *what, const char *arg)
 {
 	fprintf(stderr, "listen: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
 	exit(2);
