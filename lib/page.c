@@ -1299,8 +1299,12 @@ static void parse_body(struct pctx *c, const char *body, size_t len)
 				n++;
 			if (n >= 3) {
 				if (!fence) {
-					fence = *q;
-					fence_len = n;
+					/* a backtick fence's info string holds no backtick (CommonMark 4.5): "```a`"
+					 * opens nothing, it is a paragraph with a code span */
+					if (*q != '`' || !memchr(q + n, '`', (size_t)(eol - (q + n)))) {
+						fence = *q;
+						fence_len = n;
+					}
 				} else if (*q == fence && n >= fence_len) {
 					const char *r = q + n;
 					while (r < eol && (*r == ' ' || *r == '\t' || *r == '\r'))
